@@ -1,0 +1,332 @@
+"""The li2verify pytest plugin (registered through the ``pytest11`` entry point).
+
+It adds the markers ``symbolic``, ``numeric``, ``property``, ``empirical``, ``gpu``; the options
+``--li2-profile``, ``--li2-report``, ``--li2-device``, ``--li2-accept-status``; the fixtures ``evidence``,
+``li2_profile`` and ``li2_device``; collects every ``.py`` module under a ``theorems/`` directory; gathers the
+evidence of every check into one run record; guards claim statuses against the committed
+``theorems/expected_status.json``; and writes the verification report.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from li2verify import claims as _claims
+from li2verify.profiles import ENV_VAR, PROFILES, Profile, ProfileError, validate_profile
+
+log = logging.getLogger(__name__)
+
+EXPECTED_FILE = "expected_status.json"
+_METHOD_MARKERS = {
+    "symbolic": "symbolic: a sympy derivation that could come out differently",
+    "numeric": "numeric: fresh random instances compared against an independent computation (float64)",
+    "property": "property: a Hypothesis search over groups, sizes and parameters",
+    "empirical": "empirical: trains a real network with torch",
+    "gpu": "gpu: needs a CUDA device (skipped when none, or when --li2-device cpu)",
+}
+
+
+@dataclass
+class RunState:
+    profile: Profile
+    device: str
+    report_dir: Path | None
+    accept_status: bool
+    expected_path: Path | None
+    evidence: list[_claims.Evidence] = field(default_factory=list)
+    deselected_claims: set[str] = field(default_factory=set)
+    theorems_roots: list[Path] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
+    report_paths: dict[str, Path] = field(default_factory=dict)
+
+
+_STATE = pytest.StashKey[RunState]()
+_ITEM_EVIDENCE = pytest.StashKey[_claims.Evidence]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    g = parser.getgroup("li2verify", "li2verify proof-checking suite")
+    g.addoption("--li2-profile", default=None, choices=None, metavar="{fast,thorough,paper}",
+                help=f"instance sizes: fast (default, CI), thorough, paper (GPU scale). Env: {ENV_VAR}.")
+    g.addoption("--li2-report", default=None, metavar="DIR",
+                help="write verification.json/.md/.html into DIR at the end of the run")
+    g.addoption("--li2-device", default="cpu", metavar="DEVICE",
+                help="torch device for empirical checks: cpu (default) or cuda")
+    g.addoption("--li2-accept-status", action="store_true", default=False,
+                help="update theorems/expected_status.json with the statuses of this run instead of "
+                     "failing on a difference (acknowledges a regression or a fix)")
+    g.addoption("--li2-expected", default=None, metavar="FILE",
+                help="expected-status file (default: expected_status.json in the theorems directory)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in _METHOD_MARKERS.items():
+        config.addinivalue_line("markers", text)
+    config.addinivalue_line("markers", "li2_check(claim_id, method, target): set by li2verify.claims.check")
+
+    name = config.getoption("--li2-profile") or os.environ.get(ENV_VAR) or "fast"
+    try:
+        validate_profile(name)
+    except ProfileError as e:
+        raise pytest.UsageError(str(e)) from None
+    os.environ[ENV_VAR] = name  # theorem modules read it at import (li2verify.profiles.active_profile)
+
+    device = config.getoption("--li2-device")
+    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
+        raise pytest.UsageError(f"--li2-device must be cpu, cuda or cuda:N, got {device!r}")
+
+    report_dir = config.getoption("--li2-report")
+    if report_dir:
+        from li2verify.report import ReportError, ensure_writable_dir
+
+        try:
+            report_dir = ensure_writable_dir(report_dir)
+        except ReportError as e:
+            raise pytest.UsageError(str(e)) from None
+    expected = config.getoption("--li2-expected")
+    config.stash[_STATE] = RunState(
+        profile=Profile(name),
+        device=device,
+        report_dir=Path(report_dir) if report_dir else None,
+        accept_status=config.getoption("--li2-accept-status"),
+        expected_path=Path(expected) if expected else None,
+    )
+    _register_hypothesis_profiles(config, name)
+
+
+def _register_hypothesis_profiles(config: pytest.Config, name: str) -> None:
+    from hypothesis import HealthCheck, settings
+
+    # The evidence fixture is function-scoped on purpose: it accumulates over all examples of one check.
+    suppress = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile("li2-fast", max_examples=20, derandomize=True, deadline=None,
+                              database=None, suppress_health_check=suppress, print_blob=True)
+    settings.register_profile("li2-thorough", max_examples=150, derandomize=False, deadline=None,
+                              suppress_health_check=suppress, print_blob=True)
+    settings.register_profile("li2-paper", max_examples=400, derandomize=False, deadline=None,
+                              suppress_health_check=suppress, print_blob=True)
+    chosen = None
+    try:
+        chosen = config.getoption("hypothesis_profile")
+    except (ValueError, AttributeError):
+        pass
+    if not chosen:
+        settings.load_profile(f"li2-{name}")
+
+
+def _theorems_root(path: Path) -> Path | None:
+    for parent in [path, *path.parents]:
+        if parent.name == "theorems":
+            return parent
+    return None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    """Collect every module under a ``theorems/`` directory (theorem modules are named for their claim,
+    not ``test_*``); default collection still handles ``test_*.py`` files."""
+    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_")) or file_path.name == "conftest.py":
+        return None
+    root = _theorems_root(file_path.parent)
+    if root is None:
+        return None
+    state = parent.config.stash.get(_STATE, None)
+    if state is not None and root not in state.theorems_roots:
+        state.theorems_roots.append(root)
+    return pytest.Module.from_parent(parent, path=file_path)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = config.stash[_STATE]
+    gpu_ok = False
+    if any(item.get_closest_marker("gpu") for item in items):
+        if str(state.device).startswith("cuda"):
+            try:
+                import torch
+
+                gpu_ok = torch.cuda.is_available()
+            except Exception:  # pragma: no cover - torch import problems surface elsewhere
+                gpu_ok = False
+    for item in items:
+        if item.get_closest_marker("gpu") and not gpu_ok:
+            item.add_marker(pytest.mark.skip(reason="needs a CUDA device: run with --li2-device cuda on a GPU"))
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    for item in items:
+        m = item.get_closest_marker("li2_check")
+        if m is not None:
+            item.config.stash[_STATE].deselected_claims.add(m.kwargs["claim_id"])
+
+
+def _make_evidence(item: pytest.Item) -> _claims.Evidence | None:
+    m = item.get_closest_marker("li2_check")
+    if m is None:
+        return None
+    ev = item.stash.get(_ITEM_EVIDENCE, None)
+    if ev is None:
+        name = getattr(item, "originalname", item.name)
+        ev = _claims.Evidence(claim_id=m.kwargs["claim_id"], method=m.kwargs["method"],
+                              check=f"{item.module.__name__}::{name}" if hasattr(item, "module") else name,
+                              target=m.kwargs.get("target", "printed"))
+        if item.name != name:
+            ev.detail("parameters", item.name[len(name):])
+            ev.check = f"{ev.check}{item.name[len(name):]}"
+        item.stash[_ITEM_EVIDENCE] = ev
+    return ev
+
+
+@pytest.fixture
+def evidence(request: pytest.FixtureRequest) -> _claims.Evidence:
+    """The :class:`~li2verify.claims.Evidence` of the running check (accumulates over Hypothesis examples)."""
+    ev = _make_evidence(request.node)
+    if ev is None:
+        raise pytest.UsageError(
+            f"{request.node.nodeid} uses the 'evidence' fixture but is not a check: decorate it with "
+            "@check(CLAIM, method) from li2verify.claims"
+        )
+    return ev
+
+
+@pytest.fixture
+def li2_profile(request: pytest.FixtureRequest) -> Profile:
+    """The active :class:`~li2verify.profiles.Profile` (``.name``, ``.pick(fast, thorough, paper)``)."""
+    return request.config.stash[_STATE].profile
+
+
+@pytest.fixture
+def li2_device(request: pytest.FixtureRequest) -> str:
+    """The torch device for empirical checks (``--li2-device``)."""
+    return request.config.stash[_STATE].device
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if item.get_closest_marker("li2_check") is None:
+        return
+    ev = _make_evidence(item)
+    state = item.config.stash[_STATE]
+    done = False
+    if report.when == "setup" and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        ev.finalize(None, skipped=True, skip_reason=reason)
+        done = True
+    elif report.when == "setup" and report.failed:
+        ev.finalize(call.excinfo.value if call.excinfo else RuntimeError("setup failed"))
+        ev.outcome, ev.message = "broken", f"setup failed: {ev.message}"
+        done = True
+    elif report.when == "call":
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            ev.finalize(None, skipped=True, skip_reason=reason)
+        else:
+            exc = call.excinfo.value if call.excinfo is not None else None
+            ev.finalize(exc)
+            if ev.outcome == "broken" and report.passed:
+                report.outcome = "failed"
+                report.longrepr = f"li2verify: {ev.message} — a check that cannot fail is a defect"
+        done = True
+    if done:
+        state.evidence.append(ev)
+
+
+def _load_expected(path: Path) -> dict[str, str]:
+    import json
+
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        exp = data["claims"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise pytest.UsageError(f"{path}: not a valid expected-status file ({e}); expected "
+                                '{"schema": 1, "claims": {"claim.id": "status", ...}}') from None
+    bad = {k: v for k, v in exp.items() if v not in _claims.STATUSES}
+    if bad:
+        raise pytest.UsageError(f"{path}: unknown statuses {bad}; allowed: {', '.join(_claims.STATUSES)}")
+    return dict(exp)
+
+
+def _write_expected(path: Path, statuses: dict[str, str]) -> None:
+    import json
+
+    from li2verify.report import atomic_write_text
+
+    atomic_write_text(path, json.dumps({"schema": 1, "claims": dict(sorted(statuses.items()))}, indent=1) + "\n")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    state = config.stash.get(_STATE, None)
+    if state is None:
+        return
+    by_claim: dict[str, list[_claims.Evidence]] = {}
+    for ev in state.evidence:
+        by_claim.setdefault(ev.claim_id, []).append(ev)
+    for c in _claims.REGISTRY:
+        state.statuses[c.id] = _claims.claim_status(c, by_claim.get(c.id, []))
+
+    # Status regression guard: claims whose checks all ran (none deselected) and at least one executed.
+    expected_path = state.expected_path or (state.theorems_roots[0] / EXPECTED_FILE if state.theorems_roots else None)
+    guarded = {
+        cid for cid, evs in by_claim.items()
+        if cid not in state.deselected_claims and any(e.outcome not in ("skipped", "broken") for e in evs)
+        and all(e.outcome != "broken" for e in evs)
+    }
+    if expected_path is not None and guarded:
+        expected = _load_expected(expected_path)
+        if state.accept_status:
+            expected.update({cid: state.statuses[cid] for cid in guarded})
+            _write_expected(expected_path, expected)
+        else:
+            for cid in sorted(guarded):
+                got = state.statuses[cid]
+                want = expected.get(cid)
+                if want is None:
+                    state.mismatches.append(f"{cid}: status {got!r} but the claim is not in {expected_path.name}")
+                elif want != got:
+                    state.mismatches.append(f"{cid}: status {got!r}, expected {want!r}")
+        if state.mismatches and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    if state.report_dir is not None:
+        from li2verify.report import build_record, write_report
+
+        record = build_record(
+            claims=list(_claims.REGISTRY), evidence=state.evidence, statuses=state.statuses,
+            profile=state.profile.name, device=state.device,
+            extra={"status_mismatches": state.mismatches, "pytest_exit": int(session.exitstatus)},
+        )
+        state.report_paths = write_report(record, state.report_dir)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is None or not state.statuses:
+        return
+    tr = terminalreporter
+    counts: dict[str, int] = {}
+    for s in state.statuses.values():
+        counts[s] = counts.get(s, 0) + 1
+    tr.section("li2verify claims")
+    tr.write_line(f"profile {state.profile.name}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in _claims.STATUSES))
+    for cid, s in sorted(state.statuses.items()):
+        if s in ("erratum", "refuted", "inconclusive"):
+            tr.write_line(f"  {s:<12} {cid}")
+    broken = [e for e in state.evidence if e.outcome == "broken"]
+    for e in broken:
+        tr.write_line(f"  BROKEN check {e.check}: {e.message}", red=True)
+    if state.mismatches:
+        tr.write_line("claim status differs from the committed expected-status file "
+                      "(a regression, or a fix to acknowledge with --li2-accept-status):", red=True)
+        for m in state.mismatches:
+            tr.write_line(f"  {m}", red=True)
+    if state.report_paths:
+        tr.write_line(f"report: {state.report_paths['html']}")
