@@ -138,6 +138,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     state = parent.config.stash.get(_STATE, None)
     if state is not None and root not in state.theorems_roots:
         state.theorems_roots.append(root)
+    if parent.session.isinitpath(file_path):
+        return None  # a file named on the command line is collected by pytest's own python plugin
     return pytest.Module.from_parent(parent, path=file_path)
 
 

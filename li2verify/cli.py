@@ -1,0 +1,158 @@
+"""The ``li2verify`` command line.
+
+``li2verify report`` runs the theorem suite (``pytest theorems/``) and writes the verification report;
+``li2verify claims`` lists the registered claims with their last and expected status.  Other commands
+(``groups``, ``train``, ``reproduce``) live in :mod:`li2verify.commands` and are added below.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from li2verify.profiles import PROFILES
+
+log = logging.getLogger(__name__)
+
+
+def _find_theorems(path: str | None) -> Path:
+    p = Path(path) if path else Path.cwd() / "theorems"
+    if not p.is_dir():
+        raise click.UsageError(
+            f"no theorems directory at {str(p)!r}: run from the li2verify repository root or pass --theorems PATH"
+        )
+    return p
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="li2verify")
+@click.option("-v", "--verbose", count=True, help="log more (-v info, -vv debug)")
+def main(verbose: int) -> None:
+    """li2verify: a proof-checking CI for the Li2 theory of grokking (Tian 2025).
+
+    Every printed claim of the paper (Prop 1, Lemma 1, Thms 1-8, ...) is checked by sympy derivations,
+    randomized float64 computations, Hypothesis searches and torch training runs; each run ends in a
+    verification report that says, claim by claim, what holds, what does not, and the evidence.
+
+    \b
+    Typical use:
+      li2verify report                 run the suite (fast profile) and write reports/verification.html
+      li2verify report --profile thorough -k thm2
+      li2verify claims                 list the claims with their last status
+    """
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option("--profile", "-p", type=click.Choice(PROFILES), default="fast", show_default=True,
+              help="instance sizes: fast (CI, minutes on a laptop), thorough (more instances, larger M), "
+                   "paper (the paper's scales; meant for a GPU with --device cuda)")
+@click.option("--out", "-o", "out", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="directory for verification.json / .md / .html")
+@click.option("-k", "keyword", default=None, metavar="EXPR",
+              help="only checks whose names match this pytest -k expression (e.g. 'thm2 and not property')")
+@click.option("--device", default="cpu", show_default=True, help="torch device for empirical checks: cpu or cuda")
+@click.option("--theorems", "theorems_dir", default=None, type=click.Path(),
+              help="the theorems directory (default: ./theorems)")
+@click.option("--accept-status", is_flag=True, help="record this run's claim statuses as the expected ones")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def report(profile: str, out: str, keyword: str | None, device: str, theorems_dir: str | None,
+           accept_status: bool, pytest_args: tuple[str, ...]) -> None:
+    """Run the theorem suite and write the verification report.
+
+    Runs `pytest THEOREMS --li2-profile PROFILE --li2-report OUT` in a fresh interpreter, then prints a
+    one-screen summary (errata, refutations, inconclusive claims, status changes) and the report's path.
+    Extra arguments after `--` go to pytest. Exit status: 0 when every check ran and every claim has its
+    expected status, 1 otherwise (a failing printed claim with a recorded counterexample is a result, not
+    a failure).
+    """
+    from li2verify.report import ReportError, ensure_writable_dir, load_record, summary_lines
+
+    theorems = _find_theorems(theorems_dir)
+    try:
+        out_dir = ensure_writable_dir(out)
+    except ReportError as e:
+        raise click.UsageError(str(e)) from None
+    cmd = [sys.executable, "-m", "pytest", str(theorems), "--li2-profile", profile, "--li2-report", str(out_dir),
+           "--li2-device", device, "-q", "-p", "no:cacheprovider"]
+    if keyword:
+        cmd += ["-k", keyword]
+    if accept_status:
+        cmd.append("--li2-accept-status")
+    cmd += list(pytest_args)
+    click.echo(f"running: {' '.join(cmd[2:])}", err=True)
+    proc = subprocess.run(cmd)
+    try:
+        rec = load_record(out_dir)
+    except ReportError as e:
+        raise click.ClickException(f"the suite did not produce a report (pytest exit {proc.returncode}): {e}")
+    click.echo("")
+    for line in summary_lines(rec):
+        click.echo(line)
+    click.echo(f"report: {(out_dir / 'verification.html').resolve()}")
+    click.echo(f"        {(out_dir / 'verification.md').resolve()}")
+    click.echo(f"        {(out_dir / 'verification.json').resolve()}")
+    sys.exit(0 if proc.returncode == 0 else 1)
+
+
+def import_theorem_modules(theorems: Path) -> list[str]:
+    """Import every theorem module under ``theorems`` (registering its claims); returns module names."""
+    root = theorems.resolve().parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    names = []
+    for f in sorted(theorems.rglob("*.py")):
+        if f.name.startswith("_") or f.name == "conftest.py":
+            continue
+        rel = f.resolve().relative_to(root).with_suffix("")
+        name = ".".join(rel.parts)
+        if importlib.util.find_spec(name) is None:
+            raise click.ClickException(f"cannot import theorem module {name} from {f}")
+        __import__(name)
+        names.append(name)
+    return names
+
+
+@main.command()
+@click.option("--theorems", "theorems_dir", default=None, type=click.Path(), help="default: ./theorems")
+@click.option("--report", "report_dir", default="reports", show_default=True, type=click.Path(),
+              help="where the last report is (for the last status column)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
+    """List the registered claims with their last status and the committed expected status."""
+    import os
+
+    from li2verify.claims import REGISTRY
+    from li2verify.report import ReportError, load_record
+
+    theorems = _find_theorems(theorems_dir)
+    os.environ.setdefault("LI2_PROFILE", "fast")
+    import_theorem_modules(theorems)
+    last: dict[str, str] = {}
+    try:
+        last = {c["id"]: c["status"] for c in load_record(report_dir)["claims"]}
+    except ReportError:
+        pass
+    exp_path = theorems / "expected_status.json"
+    expected = json.loads(exp_path.read_text())["claims"] if exp_path.exists() else {}
+    rows = [{"id": c.id, "paper_ref": c.paper_ref, "last": last.get(c.id, "(not run)"),
+             "expected": expected.get(c.id, "(none)"), "checks": len(c.checks)} for c in REGISTRY]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    w = max([len(r["id"]) for r in rows] + [5])
+    click.echo(f"{'claim':<{w}}  {'last':<13} {'expected':<13} checks  paper")
+    for r in rows:
+        click.echo(f"{r['id']:<{w}}  {r['last']:<13} {r['expected']:<13} {r['checks']:>6}  {r['paper_ref']}")
+    click.echo(f"{len(rows)} claims" + ("" if last else " (no report yet: run `li2verify report`)"))
+
+
+# -- commands from li2verify.commands (one line each) ------------------------------------------------------
+# li2verify.commands: add_command lines below

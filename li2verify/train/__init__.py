@@ -1,0 +1,19 @@
+"""Training engine (issue 7): the paper's networks on group-arithmetic tasks, batched over seeds.
+
+Modules:
+
+- :mod:`~li2verify.train.config`  ``TrainConfig``: every knob of a run (model, loss, optimizer, data, probes).
+- :mod:`~li2verify.train.data`    seeded train/test splits from :mod:`li2verify.groups` / :mod:`li2verify.task`.
+- :mod:`~li2verify.train.models`  ``Ŷ = β σ(XW)V`` (Eqn 1) with XW as a gather, L-layer variant (Sec 6),
+  complex weights (Fig 12), ridge top layer (Figs 13–14), zero-init / top-layer multiplier (Figs 15–17).
+- :mod:`~li2verify.train.optim`   batched SGD / Adam / AdamW / Muon (per-seed learning rate and weight decay).
+- :mod:`~li2verify.train.probes`  the Li2 probes (‖G_F‖, off-diagonal ratio of F̃ᵀF̃, ρ_tian, ΔW/ΔV, eigengap,
+  Fourier concentration, Thm 6 sign-match) with their costs.
+- :mod:`~li2verify.train.run`     the training loop, run directory, checkpoints, resume, divergence stop.
+- :mod:`~li2verify.train.batched` many seeds (and η values) in one tensor program; one-seed-at-a-time reference.
+"""
+
+from li2verify.train.config import TrainConfig
+from li2verify.train.run import RunResult, TrainingDiverged, load_metrics, train
+
+__all__ = ["TrainConfig", "RunResult", "TrainingDiverged", "load_metrics", "train"]

@@ -1,0 +1,139 @@
+"""``TrainConfig``: the complete description of a training run (saved as ``config.json`` in the run directory).
+
+Defaults follow the paper's Fig 3 and its code (``luckmatters/ssl/real-dataset/cogo/modular_addition_simple2.py``):
+σ(x) = x², MSE, Adam with L2 weight decay η (``torch.optim.Adam(weight_decay=η)``), lr 1e-3, full batch,
+nn.Linear-style uniform init W ~ U(±1/√M) per input block, V ~ U(±1/√K) × top-layer multiplier.
+
+Loss scale.  Eqn 1 is ½‖P1⊥(Y − Ŷ)‖²_F; the paper's code averages over samples (no ½).  Because Adam's L2 weight
+decay adds η·θ to the gradient, the *scale* of the loss decides what a given η means, so the default
+``loss="mse"`` is (1/n)‖P1⊥(Y − Ŷ)‖²_F: Eqn 1's centering along samples with the code's normalization.
+``loss="mse_sum"`` is Eqn 1 literally (½, sum); ``loss="ce"`` is cross-entropy (mean over samples).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+OPTIMIZERS = ("sgd", "adam", "adamw", "muon")
+LOSSES = ("mse", "mse_sum", "ce")
+INPUT_MODES = ("gather", "dense")
+MUON_ORTH = ("newton_schulz", "polar")
+
+
+class ConfigError(ValueError):
+    """A training configuration that cannot run (says which field and why)."""
+
+
+@dataclass
+class TrainConfig:
+    # task / data
+    group: str = "71"                 # "71" (Z_71), "4x7" (Z4×Z7), or a name groups.py knows (e.g. "D5")
+    train_frac: float | None = 0.4    # p = n/M² (Fig 3: 2016/5041 ≈ 0.4); ignored when n is given
+    n: int | None = None              # explicit number of training pairs
+    critical_ratio: float | None = None  # paper code's rule: n = round(mult · M log M) (overrides n/train_frac)
+    # model
+    hidden: int = 2048                # K
+    activation: str = "square"        # see li2verify.activations
+    layers: int = 1                   # number of hidden layers L (Sec 6); 1 = the 2-layer net of Eqn 1
+    residual: bool = False            # F_l = σ(F_{l−1}W_l) + F_{l−1} for l ≥ 2
+    complex_weights: bool = False     # Fig 12: W, V complex, Ŷ = Re(β σ(XW)V)
+    ridge_top: bool = False           # Figs 13-14: V = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ every step, not trained
+    ridge_reg: float = 1e-3           # λ of the ridge top layer (the code's set_weight_reg)
+    top_init: float = 1.0             # top-layer init multiplier; 0 = zero-init (Figs 15-17)
+    beta: float = 1.0                 # output scale β (App. H.3)
+    input_mode: str = "gather"        # "gather": XW = W[h1] + W[M+h2]; "dense": one-hot matmul
+    # loss / optimizer
+    loss: str = "mse"
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    wd: float = 2e-4                  # the paper's η (weight decay)
+    momentum: float = 0.9             # SGD momentum (the code's value)
+    muon_orth: str = "newton_schulz"  # Muon orthogonalization: 5-step Newton–Schulz (code's coeffs) or exact polar
+    muon_params: str = "W"            # "W": Muon on W (Adam on V and deeper layers); "all": Muon on every matrix
+    muon_lr: float | None = None      # learning rate of the Muon part (default: lr)
+    # run
+    epochs: int = 400
+    seeds: list[int] = field(default_factory=lambda: [0])
+    wd_per_seed: list[float] | None = None  # batch η values along the seed axis (η-sweep in one program)
+    device: str = "cpu"
+    dtype: str = "float32"
+    probe_every: int = 10             # expensive probes every k epochs (plus epoch 0 and the last)
+    probes: list[str] = field(default_factory=lambda: ["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"])
+    eigengap_window: int = 20         # rolling window of ΔW for the σ2/σ3 detector (paper 003, Eqn 5)
+    checkpoint_every: int = 50
+
+    def validate(self) -> "TrainConfig":
+        def bad(f, msg):
+            raise ConfigError(f"TrainConfig.{f}: {msg}")
+
+        if self.optimizer not in OPTIMIZERS:
+            bad("optimizer", f"{self.optimizer!r} is not one of {OPTIMIZERS}")
+        if self.loss not in LOSSES:
+            bad("loss", f"{self.loss!r} is not one of {LOSSES}")
+        if self.input_mode not in INPUT_MODES:
+            bad("input_mode", f"{self.input_mode!r} is not one of {INPUT_MODES}")
+        if self.muon_orth not in MUON_ORTH:
+            bad("muon_orth", f"{self.muon_orth!r} is not one of {MUON_ORTH}")
+        if self.muon_params not in ("W", "all"):
+            bad("muon_params", "must be 'W' or 'all'")
+        if self.hidden < 1:
+            bad("hidden", f"must be ≥ 1, got {self.hidden}")
+        if self.layers < 1:
+            bad("layers", f"must be ≥ 1, got {self.layers}")
+        if self.epochs < 0:
+            bad("epochs", f"must be ≥ 0, got {self.epochs}")
+        if not self.seeds:
+            bad("seeds", "needs at least one seed")
+        if len(set(self.seeds)) != len(self.seeds):
+            bad("seeds", f"duplicate seeds in {self.seeds}")
+        if self.wd_per_seed is not None and len(self.wd_per_seed) != len(self.seeds):
+            bad("wd_per_seed", f"has {len(self.wd_per_seed)} values for {len(self.seeds)} seeds")
+        if self.ridge_top and self.loss == "ce":
+            bad("ridge_top", "the ridge top layer solves the MSE problem; use loss='mse'")
+        if self.ridge_top and self.complex_weights:
+            bad("ridge_top", "ridge top layer with complex weights is not implemented")
+        if self.dtype not in ("float32", "float64"):
+            bad("dtype", "must be float32 or float64")
+        if self.probe_every < 1 or self.checkpoint_every < 1:
+            bad("probe_every", "probe_every and checkpoint_every must be ≥ 1")
+        if self.train_frac is not None and not 0 < self.train_frac <= 1:
+            bad("train_frac", f"must lie in (0, 1], got {self.train_frac}")
+        if self.n is None and self.train_frac is None and self.critical_ratio is None:
+            bad("n", "give one of n, train_frac, critical_ratio")
+        return self
+
+    @property
+    def S(self) -> int:
+        return len(self.seeds)
+
+    def wd_values(self) -> list[float]:
+        return list(self.wd_per_seed) if self.wd_per_seed is not None else [self.wd] * self.S
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise ConfigError(f"unknown TrainConfig fields: {sorted(unknown)}")
+        return cls(**d).validate()
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    def replace(self, **kw) -> "TrainConfig":
+        return dataclasses.replace(self, **kw).validate()
+
+    def trajectory_key(self) -> dict[str, Any]:
+        """Fields that determine the trajectory (resume refuses a checkpoint whose key differs).
+
+        ``epochs``, ``device``, ``checkpoint_every`` may change between a run and its resume."""
+        d = self.to_dict()
+        for k in ("epochs", "device", "checkpoint_every"):
+            d.pop(k)
+        return d

@@ -1,0 +1,154 @@
+"""The paper's networks, batched over a leading seed axis S (Eqn 1, Sec 6, Figs 12–18, App. H.3).
+
+Parameters are a dict of tensors, each with leading dimension S:
+
+- ``W``  (S, 2M, K): first layer; rows 0..M−1 act on e_{h1}, rows M..2M−1 on e_{h2}.
+- ``W2``, ``W3``, ... (S, K, K): deeper hidden layers (``layers`` = L > 1, Sec 6).
+- ``V``  (S, K, M): top layer (absent with ``ridge_top``: V is then solved every step, Prop 1).
+
+Complex weights (Fig 12) are stored as real tensors with a trailing dimension 2 (real, imaginary), so every
+optimizer works on reals; the forward pass views them as complex and the output is Re(β σ(XW)V).
+
+XW for one-hot X is a gather: (XW)_i = W[h1_i] + W[M + h2_i]; autograd's backward of ``index_select`` is
+an ``index_add`` (scatter-add), so no n×2M one-hot matrix is ever formed (``input_mode="gather"``).
+``input_mode="dense"`` does the one-hot matmul instead (for the benchmark).
+
+Initialisation follows the paper's code (``nn.Linear`` defaults): W ~ U(±1/√M) (fan-in M per input block),
+W_l ~ U(±1/√K), V ~ U(±1/√K) × ``top_init`` (0 = zero-init, Sec 3.2).  Each seed draws from its own
+``torch.Generator(seed)`` in a fixed order, so the batched init equals the one-seed-at-a-time init bitwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from li2verify.activations import get_activation
+from li2verify.train.config import TrainConfig
+
+
+@dataclass
+class Batch:
+    """Index tensors of one data set for all seeds: a, b, y of shape (S, n) (int64)."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    y: torch.Tensor
+
+    @property
+    def n(self) -> int:
+        return int(self.a.shape[1])
+
+
+def _uniform(gen: torch.Generator, shape, bound: float, dtype) -> torch.Tensor:
+    return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2.0 - 1.0).mul_(bound).to(dtype)
+
+
+def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tensor]:
+    """Per-seed init stacked along the seed axis (bitwise independent of how many seeds are batched)."""
+    K, L = cfg.hidden, cfg.layers
+    dt = getattr(torch, cfg.dtype)
+    cplx = cfg.complex_weights
+    per_seed: list[dict[str, torch.Tensor]] = []
+    for s in cfg.seeds:
+        g = torch.Generator().manual_seed(int(s))
+        tail = (2,) if cplx else ()
+        c = 1 / math.sqrt(2) if cplx else 1.0  # complex: same total variance split over re/im
+        p = {"W": _uniform(g, (2 * M, K) + tail, c / math.sqrt(M), dt)}
+        for l in range(2, L + 1):
+            p[f"W{l}"] = _uniform(g, (K, K) + tail, c / math.sqrt(K), dt)
+        if not cfg.ridge_top:
+            p["V"] = _uniform(g, (K, M) + tail, c / math.sqrt(K), dt) * cfg.top_init
+        per_seed.append(p)
+    return {k: torch.stack([p[k] for p in per_seed]).to(device).contiguous() for k in per_seed[0]}
+
+
+def as_weight(t: torch.Tensor, cplx: bool) -> torch.Tensor:
+    return torch.view_as_complex(t) if cplx else t
+
+
+def first_layer(W: torch.Tensor, batch: Batch, M: int, mode: str = "gather") -> torch.Tensor:
+    """XW for the one-hot pairs of ``batch``: (S, n, K).  Gather (default) or dense one-hot matmul."""
+    S, twoM, K = W.shape[0], W.shape[1], W.shape[2]
+    if mode == "dense":
+        n = batch.n
+        X = torch.zeros(S, n, twoM, dtype=W.dtype, device=W.device)
+        X.scatter_(2, batch.a.unsqueeze(-1), 1.0)
+        X.scatter_(2, (batch.b + M).unsqueeze(-1), 1.0)
+        return torch.bmm(X, W)
+    off = (torch.arange(S, device=W.device) * twoM).unsqueeze(1)
+    Wf = W.reshape(S * twoM, K)
+    ha = Wf.index_select(0, (batch.a + off).reshape(-1))
+    hb = Wf.index_select(0, (batch.b + M + off).reshape(-1))
+    return (ha + hb).reshape(S, -1, K)
+
+
+def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int,
+           return_all: bool = False):
+    """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6."""
+    act = get_activation(cfg.activation).torch_fn
+    cplx = cfg.complex_weights
+    W = as_weight(params["W"], cplx)
+    if cplx:
+        Wr = params["W"]
+        H = torch.complex(first_layer(Wr[..., 0].contiguous(), batch, M, cfg.input_mode),
+                          first_layer(Wr[..., 1].contiguous(), batch, M, cfg.input_mode))
+    else:
+        H = first_layer(W, batch, M, cfg.input_mode)
+    F = act(H)
+    Fs = [F]
+    for l in range(2, cfg.layers + 1):
+        Wl = as_weight(params[f"W{l}"], cplx)
+        Fn = act(torch.bmm(F, Wl))
+        F = Fn + F if cfg.residual else Fn
+        Fs.append(F)
+    return (F, Fs) if return_all else F
+
+
+def center(A: torch.Tensor) -> torch.Tensor:
+    """P1⊥A along the sample axis (dim −2)."""
+    return A - A.mean(dim=-2, keepdim=True)
+
+
+def one_hot(y: torch.Tensor, M: int, dtype) -> torch.Tensor:
+    Y = torch.zeros(*y.shape, M, dtype=dtype, device=y.device)
+    return Y.scatter_(-1, y.unsqueeze(-1), 1.0)
+
+
+def ridge_top(F: torch.Tensor, y: torch.Tensor, M: int, lam: float) -> torch.Tensor:
+    """V_ridge = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ (Prop 1), solved in float64 per seed, returned in F's dtype (no grad)."""
+    with torch.no_grad():
+        Ft = center(F.double())
+        Yt = center(one_hot(y, M, torch.float64))
+        K = F.shape[-1]
+        A = Ft.transpose(1, 2) @ Ft + lam * torch.eye(K, dtype=torch.float64, device=F.device)
+        return torch.linalg.solve(A, Ft.transpose(1, 2) @ Yt).to(F.dtype)
+
+
+def output(params, F: torch.Tensor, cfg: TrainConfig, y: torch.Tensor | None = None, M: int | None = None):
+    """Ŷ = β F V (real part for complex weights); V from ``params`` or the ridge solve on (F, y)."""
+    if cfg.ridge_top:
+        V = ridge_top(F, y, M, cfg.ridge_reg)
+    else:
+        V = as_weight(params["V"], cfg.complex_weights)
+    out = torch.bmm(F, V)
+    if cfg.complex_weights:
+        out = out.real
+    return cfg.beta * out, V
+
+
+def loss_per_seed(out: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> torch.Tensor:
+    """Per-seed loss (S,).  mse: (1/n)‖P1⊥(Y − Ŷ)‖²_F (Eqn 1, the code's scale); mse_sum: ½‖·‖²_F; ce."""
+    S, n, M = out.shape
+    if cfg.loss == "ce":
+        return torch.nn.functional.cross_entropy(out.reshape(S * n, M), y.reshape(-1),
+                                                 reduction="none").reshape(S, n).mean(1)
+    R = center(out - one_hot(y, M, out.dtype))
+    sq = R.pow(2).sum(dim=(1, 2))
+    return sq / n if cfg.loss == "mse" else 0.5 * sq
+
+
+def accuracy(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return (out.argmax(-1) == y).to(torch.float64).mean(-1)
