@@ -2,15 +2,20 @@
 
 A :class:`FiniteGroup` holds a validated Cayley table ``table[a, b] = index of a·b`` over elements
 ``0..M-1`` (element 0 need not be the identity) and the derived data the paper uses: identity, inverses,
-the regular representation ``R_h`` (``e_{h1 h2} = R_{h1} e_{h2}``) and the inverse operator ``P``
-(``P e_h = e_{h^{-1}}``).
+element orders, conjugacy classes, centre, the regular representation ``R_h`` (``e_{h1 h2} = R_{h1} e_{h2}``)
+and the inverse operator ``P`` (``P e_h = e_{h^{-1}}``).
 
-This is the single constructor path for groups: every other constructor (cyclic, products, GAP exports)
-builds a table and calls :class:`FiniteGroup`.
+This is the single constructor path for groups: every other constructor (cyclic, products, dihedral,
+symmetric, alternating, dicyclic/quaternion, GAP exports via :mod:`li2verify.catalog`) builds a table and
+calls :class:`FiniteGroup`, which validates it.  Validation errors (:class:`GroupTableError`) name the axiom
+and where it fails: the shape, the out-of-range entry, the row/column of a Latin-square violation and the
+repeated element, the element without a two-sided inverse, or one failing triple ``(a, b, c)``.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from functools import cached_property
 
 import numpy as np
@@ -20,18 +25,35 @@ class GroupTableError(ValueError):
     """A Cayley table that is not a group table; the message names the axiom and where it fails."""
 
 
+# Largest number of int64 entries materialized at once by the vectorized associativity check.
+_ASSOC_CHUNK = 1 << 22
+
+
 class FiniteGroup:
-    """A finite group given by its Cayley table (0-based indices)."""
+    """A finite group given by its Cayley table (0-based indices).
+
+    ``table[a, b]`` is the index of ``a·b``.  The table is validated on construction (square, integer
+    entries in ``0..M-1``, Latin square, identity, two-sided inverses, associativity) and stored read-only.
+    """
 
     def __init__(self, table, name: str = "") -> None:
-        t = np.asarray(table)
+        try:
+            t = np.asarray(table)
+        except Exception as exc:  # ragged nested lists on new numpy
+            raise GroupTableError(f"Cayley table must be square, got a ragged array ({exc})") from None
+        if t.dtype == object:
+            raise GroupTableError("Cayley table must be square, got a ragged array of rows")
         if t.ndim != 2 or t.shape[0] != t.shape[1]:
             raise GroupTableError(f"Cayley table must be square, got shape {t.shape}")
         if t.shape[0] == 0:
             raise GroupTableError("Cayley table is empty")
+        if t.dtype == bool or not (np.issubdtype(t.dtype, np.integer) or np.issubdtype(t.dtype, np.floating)):
+            raise GroupTableError(f"Cayley table entries must be integers, got dtype {t.dtype}")
         if not np.issubdtype(t.dtype, np.integer):
-            if not np.all(np.equal(np.mod(t, 1), 0)):
-                raise GroupTableError("Cayley table entries must be integers")
+            bad = np.argwhere(~np.isfinite(t) | (np.mod(np.where(np.isfinite(t), t, 0), 1) != 0))
+            if len(bad):
+                i, j = (int(x) for x in bad[0])
+                raise GroupTableError(f"Cayley table entries must be integers: table[{i}, {j}] = {t[i, j]!r}")
             t = t.astype(np.int64)
         M = t.shape[0]
         if t.min() < 0 or t.max() >= M:
@@ -48,31 +70,49 @@ class FiniteGroup:
     def _validate(self) -> None:
         t, M = self.table, self.order
         ar = np.arange(M)
-        for r in range(M):
-            if len(np.unique(t[r])) != M:
-                raise GroupTableError(f"not a Latin square: row {r} repeats an element")
-        for c in range(M):
-            if len(np.unique(t[:, c])) != M:
-                raise GroupTableError(f"not a Latin square: column {c} repeats an element")
-        ids = [e for e in range(M) if np.array_equal(t[e], ar) and np.array_equal(t[:, e], ar)]
-        if not ids:
+        for axis, what in ((1, "row"), (0, "column")):
+            s = np.sort(t, axis=axis)
+            bad = np.argwhere(s != (ar[None, :] if axis == 1 else ar[:, None]))
+            if len(bad):
+                r = int(bad[0][0] if axis == 1 else bad[0][1])
+                line = t[r] if axis == 1 else t[:, r]
+                vals, counts = np.unique(line, return_counts=True)
+                v = int(vals[np.argmax(counts > 1)])
+                pos = np.flatnonzero(line == v)[:2]
+                other = "column" if axis == 1 else "row"
+                raise GroupTableError(
+                    f"not a Latin square: {what} {r} contains element {v} twice "
+                    f"(at {other}s {int(pos[0])} and {int(pos[1])})"
+                )
+        left_id = np.flatnonzero((t == ar[None, :]).all(axis=1))  # e·x = x
+        right_id = np.flatnonzero((t == ar[:, None]).all(axis=0))  # x·e = x
+        ids = np.intersect1d(left_id, right_id)
+        if not len(ids):
             raise GroupTableError("no identity element: no e with e·x = x·e = x for all x")
-        e = ids[0]
-        inv = np.empty(M, dtype=np.int64)
-        for a in range(M):
-            right = np.flatnonzero(t[a] == e)
-            if len(right) != 1 or t[right[0], a] != e:
-                raise GroupTableError(f"element {a} has no two-sided inverse")
-            inv[a] = right[0]
-        # associativity, vectorized: (a·b)·c == a·(b·c) for all triples
-        lhs = t[t]  # lhs[a, b, c] = (a·b)·c
-        rhs = t[ar[:, None, None], t[None, :, :]]  # rhs[a, b, c] = a·(b·c)
-        bad = np.argwhere(lhs != rhs)
+        e = int(ids[0])
+        right_inv = np.argmax(t == e, axis=1)  # a·right_inv[a] = e (unique: Latin square)
+        left_inv = np.argmax(t == e, axis=0)  # left_inv[a]·a = e
+        bad = np.flatnonzero(right_inv != left_inv)
         if len(bad):
-            a, b, c = (int(x) for x in bad[0])
+            a = int(bad[0])
             raise GroupTableError(
-                f"not associative: ({a}·{b})·{c} = {lhs[a, b, c]} but {a}·({b}·{c}) = {rhs[a, b, c]}"
+                f"missing inverse: element {a} has no two-sided inverse "
+                f"({a}·{int(right_inv[a])} = {e} but {int(left_inv[a])}·{a} = {e}, identity {e})"
             )
+        inv = right_inv.astype(np.int64)
+        # associativity, vectorized in chunks of a: (a·b)·c == a·(b·c) for all triples
+        step = max(1, _ASSOC_CHUNK // (M * M))
+        for a0 in range(0, M, step):
+            a = ar[a0 : a0 + step]
+            lhs = t[t[a]]  # lhs[i, b, c] = (a_i·b)·c
+            rhs = t[a[:, None, None], t[None, :, :]]  # rhs[i, b, c] = a_i·(b·c)
+            bad = np.argwhere(lhs != rhs)
+            if len(bad):
+                i, b, c = (int(x) for x in bad[0])
+                aa = int(a[i])
+                raise GroupTableError(
+                    f"not associative: ({aa}·{b})·{c} = {lhs[i, b, c]} but {aa}·({b}·{c}) = {rhs[i, b, c]}"
+                )
         self._identity = e
         self._inverse = inv
         self._inverse.setflags(write=False)
@@ -100,6 +140,63 @@ class FiniteGroup:
     def is_abelian(self) -> bool:
         return bool(np.array_equal(self.table, self.table.T))
 
+    @cached_property
+    def element_orders(self) -> np.ndarray:
+        """``element_orders[g]`` = the least n ≥ 1 with gⁿ = e."""
+        M, e = self.order, self.identity
+        ar = np.arange(M)
+        orders = np.zeros(M, dtype=np.int64)
+        cur = ar.copy()
+        for n in range(1, M + 1):
+            hit = (cur == e) & (orders == 0)
+            orders[hit] = n
+            if orders.all():
+                break
+            cur = self.table[cur, ar]
+        orders.setflags(write=False)
+        return orders
+
+    @cached_property
+    def exponent(self) -> int:
+        """lcm of the element orders."""
+        return int(np.lcm.reduce(self.element_orders))
+
+    @cached_property
+    def _class_data(self) -> tuple[list[np.ndarray], np.ndarray]:
+        t, inv, M = self.table, self.inverse, self.order
+        ar = np.arange(M)
+        conj = t[t[:, ar], inv[:, None]]  # conj[x, g] = x g x⁻¹
+        class_of = np.full(M, -1, dtype=np.int64)
+        classes: list[np.ndarray] = []
+        # identity class first, then classes in order of their smallest element
+        for g in itertools.chain([self.identity], range(M)):
+            if class_of[g] >= 0:
+                continue
+            members = np.unique(conj[:, g])
+            class_of[members] = len(classes)
+            members.setflags(write=False)
+            classes.append(members)
+        class_of.setflags(write=False)
+        return classes, class_of
+
+    @property
+    def conjugacy_classes(self) -> list[np.ndarray]:
+        """Conjugacy classes as sorted element-index arrays; the identity class {e} is first, the others are
+        ordered by their smallest element."""
+        return self._class_data[0]
+
+    @property
+    def class_of(self) -> np.ndarray:
+        """``class_of[g]`` = index of g's class in :attr:`conjugacy_classes`."""
+        return self._class_data[1]
+
+    @cached_property
+    def center(self) -> np.ndarray:
+        """Z(H): the elements that commute with every element."""
+        c = np.flatnonzero((self.table == self.table.T).all(axis=0))
+        c.setflags(write=False)
+        return c
+
     def regular_representation(self, h: int) -> np.ndarray:
         """R_h (Sec 4.2): the M×M permutation matrix with ``R_h e_g = e_{h·g}``."""
         M = self.order
@@ -115,13 +212,30 @@ class FiniteGroup:
         P[self.inverse, np.arange(M)] = 1.0
         return P
 
+    def relabel(self, perm, name: str | None = None) -> "FiniteGroup":
+        """The same group with element ``g`` renamed ``perm[g]`` (an isomorphic copy)."""
+        perm = np.asarray(perm, dtype=np.int64)
+        M = self.order
+        if sorted(perm.tolist()) != list(range(M)):
+            raise ValueError("relabel needs a permutation of 0..M-1")
+        new = np.empty_like(self.table)
+        new[perm[:, None], perm[None, :]] = perm[self.table]
+        return FiniteGroup(new, name=self.name if name is None else name)
+
     def __repr__(self) -> str:
         return f"FiniteGroup({self.name!r}, order={self.order})"
 
 
+# -- constructors ----------------------------------------------------------------------------------------
+def _positive_int(n, what: str, minimum: int = 1) -> int:
+    if isinstance(n, bool) or int(n) != n or n < minimum:
+        raise ValueError(f"{what} must be an integer >= {minimum}, got {n!r}")
+    return int(n)
+
+
 def cyclic(M: int) -> FiniteGroup:
     """Z_M: modular addition (Cor 2)."""
-    if int(M) != M or M < 1:
+    if isinstance(M, bool) or int(M) != M or M < 1:
         raise ValueError(f"cyclic group order must be a positive integer, got {M!r}")
     M = int(M)
     a = np.arange(M)
@@ -153,3 +267,125 @@ def product_of_cyclic(spec: str) -> FiniteGroup:
     g = direct_product(*[cyclic(o) for o in orders])
     g.name = "x".join(f"Z{o}" for o in orders)
     return g
+
+
+def from_permutations(perms, name: str = "") -> FiniteGroup:
+    """The group whose elements are the given permutations (each a tuple of images of 0..n-1), composed
+    as functions: ``(p·q)(i) = p(q(i))``.  The list must be closed under composition."""
+    perms = [tuple(int(x) for x in p) for p in perms]
+    index = {p: i for i, p in enumerate(perms)}
+    if len(index) != len(perms):
+        raise ValueError("from_permutations: repeated permutation")
+    P = np.array(perms, dtype=np.int64)
+    n = P.shape[1]
+    comp = P[:, P]  # comp[a, b, i] = p_a(p_b(i))
+    weights = n ** np.arange(n, dtype=np.int64)
+    codes = P @ weights
+    order = np.argsort(codes)
+    ccodes = comp @ weights
+    pos = np.searchsorted(codes[order], ccodes).clip(0, len(perms) - 1)
+    if not np.array_equal(codes[order][pos], ccodes):
+        raise ValueError("from_permutations: the permutations are not closed under composition")
+    table = order[pos]
+    return FiniteGroup(table, name=name)
+
+
+def _parity(p) -> int:
+    p = list(p)
+    seen, sign = [False] * len(p), 0
+    for i in range(len(p)):
+        if not seen[i]:
+            j, length = i, 0
+            while not seen[j]:
+                seen[j] = True
+                j = p[j]
+                length += 1
+            sign += length - 1
+    return sign % 2
+
+
+def symmetric(n: int) -> FiniteGroup:
+    """S_n (all permutations of n points, lexicographic order, identity first); n <= 6."""
+    n = _positive_int(n, "symmetric group degree")
+    if n > 6:
+        raise ValueError(f"symmetric(n) supports n <= 6 (order {n}! tables are large), got {n}")
+    return from_permutations(list(itertools.permutations(range(n))), name=f"S{n}")
+
+
+def alternating(n: int) -> FiniteGroup:
+    """A_n (even permutations of n points, lexicographic order, identity first); n <= 6."""
+    n = _positive_int(n, "alternating group degree")
+    if n > 6:
+        raise ValueError(f"alternating(n) supports n <= 6, got {n}")
+    perms = [p for p in itertools.permutations(range(n)) if _parity(p) == 0]
+    return from_permutations(perms, name=f"A{n}")
+
+
+def dihedral(n: int) -> FiniteGroup:
+    """D_n: the symmetries of the regular n-gon, of order 2n (GAP calls it DihedralGroup(2n)).
+
+    Elements ``r^i`` are indices ``i`` and ``s r^i`` are ``n + i``; ``s r s = r⁻¹``."""
+    n = _positive_int(n, "dihedral group n (number of polygon vertices)")
+    idx = np.arange(2 * n)
+    refl, rot = idx // n, idx % n  # element = s^refl r^rot
+    # (s^a r^i)(s^b r^j) = s^(a+b) r^((-1)^b i + j)
+    a, i = refl[:, None], rot[:, None]
+    b, j = refl[None, :], rot[None, :]
+    new_rot = (np.where(b == 1, -i, i) + j) % n
+    table = ((a + b) % 2) * n + new_rot
+    return FiniteGroup(table, name=f"D{n}")
+
+
+def dicyclic(n: int) -> FiniteGroup:
+    """Dic_n, the dicyclic group of order 4n: ⟨a, x | a^{2n} = 1, x² = aⁿ, x⁻¹ a x = a⁻¹⟩.
+
+    Dic_2 is the quaternion group Q8; Dic_n for n a power of 2 is the generalized quaternion group.
+    Elements ``a^i`` are indices ``i`` and ``a^i x`` are ``2n + i``."""
+    n = _positive_int(n, "dicyclic group n")
+    m = 2 * n
+    idx = np.arange(2 * m)
+    xs, pw = idx // m, idx % m  # element = a^pw x^xs
+    # (a^i x^p)(a^j x^q): x a^j = a^{-j} x, x² = a^n
+    i, p = pw[:, None], xs[:, None]
+    j, q = pw[None, :], xs[None, :]
+    jj = np.where(p == 1, -j, j)
+    extra = np.where((p == 1) & (q == 1), n, 0)
+    table = ((p + q) % 2) * m + (i + jj + extra) % m
+    return FiniteGroup(table, name=f"Dic{n}")
+
+
+def quaternion(order: int = 8) -> FiniteGroup:
+    """The (generalized) quaternion group Q_order = Dic_{order/4}; ``quaternion()`` is Q8."""
+    order = _positive_int(order, "quaternion group order", minimum=8)
+    if order % 4:
+        raise ValueError(f"quaternion group order must be a multiple of 4, got {order}")
+    g = dicyclic(order // 4)
+    g.name = f"Q{order}"
+    return g
+
+
+def from_spec(spec) -> FiniteGroup:
+    """A group from a short spec: ``"71"``/``"Z71"`` (cyclic), ``"4x7"`` (product of cyclic groups),
+    ``"D5"`` (dihedral, order 10), ``"S4"``, ``"A5"``, ``"Q8"``/``"Q16"``, ``"Dic3"``, or a SmallGroup id
+    ``"SmallGroup(8,4)"`` / ``"8:4"`` (from the shipped GAP catalog)."""
+    if isinstance(spec, FiniteGroup):
+        return spec
+    s = str(spec).strip().replace(" ", "")
+    m = re.fullmatch(r"[Zz]?(\d+)", s)
+    if m:
+        return cyclic(int(m.group(1)))
+    if re.fullmatch(r"[Zz]?\d+([xX][Zz]?\d+)+", s):
+        return product_of_cyclic(s.lower())
+    m = re.fullmatch(r"(?:SmallGroup\()?(\d+)[,:](\d+)\)?", s, flags=re.IGNORECASE)
+    if m:
+        from li2verify.catalog import small_group
+
+        return small_group(int(m.group(1)), int(m.group(2)))
+    m = re.fullmatch(r"(D|S|A|Q|Dic)(\d+)", s, flags=re.IGNORECASE)
+    if m:
+        kind, n = m.group(1).lower(), int(m.group(2))
+        ctor = {"d": dihedral, "s": symmetric, "a": alternating, "q": quaternion, "dic": dicyclic}[kind]
+        return ctor(n)
+    raise ValueError(
+        f"unknown group spec {spec!r}: use '71', '4x7', 'D5', 'S4', 'A5', 'Q8', 'Dic3' or 'SmallGroup(8,4)'"
+    )
