@@ -167,7 +167,7 @@ def claim(
         notes=notes,
         module=_caller_module(),
     )
-    return (registry or REGISTRY).add(c)
+    return (REGISTRY if registry is None else registry).add(c)
 
 
 def check(c: Claim, method: str, *, target: str = "printed") -> Callable[[Callable], Callable]:

@@ -34,12 +34,12 @@ class ReportError(RuntimeError):
 def ensure_writable_dir(path: str | os.PathLike) -> Path:
     """Create ``path`` if needed and prove it is writable; raise :class:`ReportError` naming the problem."""
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ReportError(f"report path {str(p)!r} exists and is not a directory")
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ReportError(f"cannot create report directory {str(p)!r}: {e.strerror or e}") from None
-    if not p.is_dir():
-        raise ReportError(f"report path {str(p)!r} exists and is not a directory")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".li2-write-test-", dir=p)
         os.close(fd)
