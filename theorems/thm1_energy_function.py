@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from li2verify.activations import get_activation
 from li2verify.claims import check, claim
 from li2verify.energy import energy, energy_gradient, riemannian_gradient, riemannian_hessian
-from li2verify.groups import cyclic, product_of_cyclic
+from li2verify.groups import cyclic, dicyclic, dihedral, product_of_cyclic, quaternion, symmetric
 from li2verify.profiles import active_profile
 from li2verify.task import center, centering_matrix, group_task, random_pairs
 
@@ -79,8 +79,11 @@ ACTS = ["square", "relu", "silu", "tanh", "sigmoid"]
 
 
 def _group_family(rng: np.random.Generator, max_order: int):
-    """A random small cyclic or product-of-cyclic group."""
-    if rng.random() < 0.6:
+    """A random small group: cyclic, product of cyclic, or non-Abelian (dihedral, dicyclic, S3)."""
+    r = rng.random()
+    if r < 0.25:
+        return [dihedral(3), dihedral(4), dihedral(5), quaternion(8), dicyclic(3)][int(rng.integers(0, 5))]
+    if r < 0.65:
         return cyclic(int(rng.integers(3, max_order + 1)))
     a = int(rng.integers(2, 5))
     b = int(rng.integers(2, max(3, max_order // a) + 1))
@@ -229,23 +232,32 @@ def test_centering_identity_symbolically(evidence):
 _MAXM = active_profile().pick(fast=10, thorough=24)
 
 
+_GROUPS = st.one_of(
+    st.integers(2, _MAXM).map(cyclic),
+    st.integers(3, max(3, _MAXM // 2)).map(dihedral),
+    st.integers(2, max(2, _MAXM // 4)).map(dicyclic),
+    st.tuples(st.integers(2, 4), st.integers(2, 4)).map(lambda ab: product_of_cyclic(f"{ab[0]}x{ab[1]}")),
+)
+
+
 @check(GRADIENT_ASCENT, "property")
 @given(
-    M=st.integers(2, _MAXM),
+    g=_GROUPS,
     act_name=st.sampled_from(ACTS + ["relu2", "linear"]),
     frac=st.floats(0.1, 1.0),
     scale=st.floats(0.05, 3.0),
     seed=st.integers(0, 2**31 - 1),
 )
-def test_energy_gradient_property(evidence, M, act_name, frac, scale, seed):
+def test_energy_gradient_property(evidence, g, act_name, frac, scale, seed):
     evidence.describe(
-        "Hypothesis over group order M, activation, data fraction n/M², weight scale and seed: the closed form "
+        "Hypothesis over the group (cyclic, dihedral, dicyclic, products of cyclic), activation, data fraction n/M², weight scale and seed: the closed form "
         "of Eqn 6 equals torch autograd of Eqn 7, and a small step along it does not decrease E "
         "(gradient ascent: E(w + τ∇E) ≥ E(w) for τ = 1e-6/(1+‖∇E‖))."
     )
     evidence.tolerance(1e-11, "relative; float64 rounding over n ≤ M² ≤ 576 samples")
+    assert g.order <= 24
     rng = np.random.default_rng(seed)
-    g = cyclic(M)
+    M = g.order
     n = max(1, int(round(frac * M * M)))
     task = group_task(g, random_pairs(g, n, rng))
     act = get_activation(act_name)
@@ -254,13 +266,13 @@ def test_energy_gradient_property(evidence, M, act_name, frac, scale, seed):
     wt = torch.tensor(w, requires_grad=True, dtype=torch.float64)
     E = 0.5 * torch.sum((torch.tensor(task.Y_tilde).T @ act.torch_fn(torch.tensor(task.X) @ wt)) ** 2)
     (auto,) = torch.autograd.grad(E, wt)
-    evidence.close(auto.numpy(), closed, family=f"Z{M}/{act_name}", seed=seed, what="autograd vs Eqn 6")
+    evidence.close(auto.numpy(), closed, family=f"{g.name}/{act_name}", seed=seed, what="autograd vs Eqn 6")
     tau = 1e-6 / (1.0 + np.linalg.norm(closed))
     e0 = energy(w, task.X, task.Y_tilde, act)
     e1 = energy(w + tau * closed, task.X, task.Y_tilde, act)
     # ascent: first-order gain τ‖∇E‖², minus rounding of E (~1e-15·E) and curvature O(τ²)
     evidence.holds(e1 - e0 >= -1e-13 * max(1.0, abs(e0)), "E does not decrease along Eqn 6's direction",
-                   family=f"Z{M}/{act_name}", seed=seed)
+                   family=f"{g.name}/{act_name}", seed=seed)
 
 
 # -- linear activation ----------------------------------------------------------------------------------
@@ -324,7 +336,7 @@ def test_group_class_means_coincide_exactly(evidence, li2_profile):
     groups = [cyclic(M) for M in range(2, li2_profile.pick(fast=8, thorough=14))] + [
         product_of_cyclic(s) for s in ("2x2", "2x3", "2x4", "3x3")
     ]
-    groups += _nonabelian_groups()
+    groups += [dihedral(3), dihedral(4), quaternion(8), dicyclic(3), symmetric(3)]
     for g in groups:
         t = group_task(g)
         X, Y = sp.Matrix(t.X.astype(int)), sp.Matrix(t.Y.astype(int))
@@ -335,18 +347,6 @@ def test_group_class_means_coincide_exactly(evidence, li2_profile):
         w = sp.Matrix(X.shape[1], 1, lambda i, j: sp.Symbol(f"w{i}"))
         E = sp.expand(((Yt.T * X * w).T * (Yt.T * X * w))[0, 0] / 2)
         evidence.holds(E == 0, "linear E(w) ≡ 0", family=g.name)
-
-
-def _nonabelian_groups():
-    """Non-Abelian instances from the group engine, when its constructors are available."""
-    import li2verify.groups as G
-
-    out = []
-    for ctor, arg in (("dihedral", 3), ("dihedral", 4), ("quaternion", 8), ("symmetric", 3)):
-        f = getattr(G, ctor, None)
-        if f is not None:
-            out.append(f(arg))
-    return out
 
 
 @check(LINEAR_GROUP, "numeric")
