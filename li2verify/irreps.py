@@ -437,3 +437,90 @@ class IrrepDecomposition:
     def __repr__(self) -> str:
         return (f"IrrepDecomposition({self.group.name!r}, M={self.M}, degrees={self.degrees.tolist()}, "
                 f"fs={self.fs_indicators.tolist()})")
+
+
+def consistency_errors(dec: IrrepDecomposition, all_elements: bool = True) -> dict[str, float]:
+    """The engine's defining identities, each as a worst absolute error (all should be ~1e-14).
+
+    Computed directly from the group table, independently of how the decomposition was built:
+    ``hom`` max ‖C_k(g)C_k(h) − C_k(gh)‖, ``unitary`` ‖C_k(g)C_k(g)* − I‖, ``trace`` |tr C_k(g) − χ_k(g)|,
+    ``schur`` max |Σ_g C_k(g)_{ab} conj C_k'(g)_{a'b'} − (M/d_k)δ| (Schur orthogonality of matrix coefficients),
+    ``char_orth`` row and column orthogonality of the character table, ``Q_unitary`` ‖Q*Q − I‖,
+    ``Q_blocks`` max_h ‖R_h Q − Q (⊕C_k(h))‖ (with Q unitary this is R_h = Q(⊕C_k(h))Q*, Eqn 8),
+    ``Q_ones`` ‖Q*1‖ outside the trivial block, ``real_*`` the same for the real forms and real_Q,
+    ``proj_*`` Π_k (Eqn 34) idempotent, central, orthogonal to Π_{k+1}, summing to I, equal to Q_k Q_k*
+    (products with Π checked on 8 random probe vectors, Freivalds-style, to stay O(M²) per irrep),
+    ``real_subspace`` ‖Π B − B‖ and ‖BᵀB − I‖ for the real isotypic bases.
+    Integer facts are returned as 0/1 mismatch flags: ``sum_d2`` (Σd² ≠ M), ``n_irreps`` (≠ #classes),
+    ``fs`` (indicator ≠ (1/M)Σχ(g²) rounded, or conjugate inconsistent)."""
+    g, M = dec.group, dec.M
+    t, inv = g.table, g.inverse
+    ar = np.arange(M)
+    hs = ar if all_elements else ar[: min(M, 16)]
+    err: dict[str, float] = {}
+
+    def up(key, val):
+        err[key] = max(err.get(key, 0.0), float(val))
+
+    up("sum_d2", float(int((dec.degrees**2).sum()) != M))
+    up("n_irreps", float(len(dec.irreps) != len(dec.classes)))
+    for ir in dec.irreps:
+        C, d = ir.matrices, ir.degree
+        up("hom", np.abs(np.einsum("gab,hbc->ghac", C[hs], C) - C[t[hs]]).max())
+        up("unitary", np.abs(np.einsum("gab,gcb->gac", C, C.conj()) - np.eye(d)).max())
+        up("trace", np.abs(np.trace(C, axis1=1, axis2=2) - ir.character).max())
+        Rm = ir.real_matrices
+        up("real_hom", np.abs(np.einsum("gab,hbc->ghac", Rm[hs], Rm) - Rm[t[hs]]).max())
+        up("real_orthogonal", np.abs(np.einsum("gab,gcb->gac", Rm, Rm) - np.eye(Rm.shape[1])).max())
+        up("real_imag", np.abs(C.imag).max() if ir.fs == 1 else 0.0)
+        nu = (ir.character[t[ar, ar]]).sum() / M
+        up("fs", float(abs(nu - ir.fs) > 1e-6))
+        conj = dec.irreps[ir.conjugate]
+        up("fs", float(np.abs(conj.character - ir.character.conj()).max() > 1e-6))
+        up("fs", float((ir.fs != 0) != (ir.conjugate == ir.k)))
+    coef = np.concatenate([ir.matrices.reshape(M, -1) for ir in dec.irreps], axis=1)  # (M, Σd²)
+    scale = np.concatenate([np.full(ir.degree**2, M / ir.degree) for ir in dec.irreps])
+    up("schur", np.abs(coef.conj().T @ coef - np.diag(scale)).max() if coef.shape[1] == M else np.inf)
+    X = dec.character_table
+    sizes = dec.class_sizes
+    up("char_orth", np.abs((X * sizes) @ X.conj().T - M * np.eye(len(X))).max())
+    up("char_orth", np.abs(X.conj().T @ X - np.diag(M / sizes)).max())
+    Q, RQ = dec.Q, dec.real_Q
+    up("Q_unitary", np.abs(Q.conj().T @ Q - np.eye(M)).max())
+    up("real_Q_orthogonal", np.abs(RQ.T @ RQ - np.eye(M)).max())
+    hinv = t[inv[hs]]  # (R_h Q)[x] = Q[h⁻¹ x]
+    for b in dec.blocks:
+        C = dec.irreps[b.k].matrices[hs]
+        q = Q[:, b.slice]
+        up("Q_blocks", np.abs(q[hinv] - np.einsum("xa,hab->hxb", q, C)).max())
+        if b.k != 0:
+            up("Q_ones", np.abs(q.sum(axis=0)).max() / np.sqrt(M))
+    for b in dec.real_blocks:
+        D = dec.irreps[b.k].real_matrices[hs]
+        q = RQ[:, b.slice]
+        up("real_Q_blocks", np.abs(q[hinv] - np.einsum("xa,hab->hxb", q, D)).max())
+        if b.k != 0:
+            up("real_Q_ones", np.abs(q.sum(axis=0)).max() / np.sqrt(M))
+    total = np.zeros((M, M), dtype=complex)
+    projs = [dec.projector(k) for k in range(len(dec.irreps))]
+    rng = np.random.default_rng(0)
+    probe = rng.standard_normal((M, 8)) + 1j * rng.standard_normal((M, 8))  # Freivalds probes: ΠΠv = Πv
+    hs_c = hs if len(hs) <= 16 else np.unique(np.concatenate([[0], rng.choice(M, 15, replace=False)]))
+    Ph = [P @ probe for P in projs]
+    for k, P in enumerate(projs):
+        total += P
+        up("proj_idempotent", np.abs(P @ Ph[k] - Ph[k]).max() / np.sqrt(M))
+        up("proj_central", np.abs(P[t[hs_c][:, :, None], t[hs_c][:, None, :]] - P[None]).max())  # R_hΠR_h* = Π
+        B = dec.isotypic_basis(k)
+        up("proj_vs_Q", np.abs(B @ (B.conj().T @ probe) - Ph[k]).max() / np.sqrt(M))
+        if k + 1 < len(projs):
+            up("proj_orthogonal", np.abs(P @ Ph[k + 1]).max() / np.sqrt(M))
+        ir = dec.irreps[k]
+        Rb = dec.real_subspace(k)
+        want = ir.degree**2 * (2 if ir.fs == 0 else 1)
+        up("real_subspace", float(Rb.shape[1] != want))
+        Pr = P if ir.fs != 0 else P + projs[ir.conjugate]
+        up("real_subspace", np.abs(Pr @ Rb - Rb).max())
+        up("real_subspace", np.abs(Rb.T @ Rb - np.eye(Rb.shape[1])).max())
+    up("proj_sum", np.abs(total - np.eye(M)).max())
+    return err
