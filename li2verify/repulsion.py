@@ -247,14 +247,17 @@ def top_similar_pairs(F_tilde: np.ndarray, k: int = 200) -> np.ndarray:
     return np.column_stack([iu[0][idx], iu[1][idx]])
 
 
-def woodbury_inverse(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """B = I/η − F̃ᵀ(F̃F̃ᵀ + ηI)⁻¹F̃/η² (paper 003, Eqn 4): the n×n route they used."""
+def woodbury_inverse(F_tilde: np.ndarray, eta: float, as_printed_003: bool = False) -> np.ndarray:
+    """B = (I − F̃ᵀ(F̃F̃ᵀ + ηI)⁻¹F̃)/η: the n×n (Woodbury) route paper 003 used (Sec 3.1).  Paper 003's Eqn 4
+    prints I/η − F̃ᵀ(F̃F̃ᵀ + ηI)⁻¹F̃/η², which is not an identity (the 1/η² goes with (I + F̃F̃ᵀ/η)⁻¹)."""
     F = np.asarray(F_tilde, dtype=float)
     n, K = F.shape
     A = F @ F.T
     A[np.diag_indices(n)] += eta
     c = sla.cho_factor(A, lower=True, check_finite=False)
-    return np.eye(K) / eta - F.T @ sla.cho_solve(c, F, check_finite=False) / eta**2
+    if as_printed_003:
+        return np.eye(K) / eta - F.T @ sla.cho_solve(c, F, check_finite=False) / eta**2
+    return (np.eye(K) - F.T @ sla.cho_solve(c, F, check_finite=False)) / eta
 
 
 def approx_residual_similarity(F_tilde: np.ndarray, eta: float, pairs: np.ndarray, B: np.ndarray,
