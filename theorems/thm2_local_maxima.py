@@ -1,0 +1,844 @@
+"""Theorem 2 (local maxima of E for group input, σ = x²), its proof identities (App. F.1, Eqns 13–21), the
+real-domain form (Eqn 24), the zero-meaned one-hot remark and the extension σ = ax + bx².
+
+Instances: every family of ``li2verify.landscape.stage2_groups`` (prime/composite cyclic, products of cyclic
+groups, dihedral, symmetric, alternating, quaternion, dicyclic, Z3xS3, Z7:Z3), hence every Frobenius–Schur
+type (real, complex, quaternionic) and degrees 1–3.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import sympy as sp
+
+from li2verify.activations import Activation, get_activation
+from li2verify.claims import check, claim
+from li2verify.energy import energy
+from li2verify.groups import cyclic, symmetric
+from li2verify.irreps import irrep_decomposition
+from li2verify import landscape as L
+from li2verify.profiles import active_profile
+from li2verify.task import group_task
+
+SQ = get_activation("square")
+PROFILE = active_profile().name
+GROUPS = L.stage2_groups(PROFILE)
+
+
+def _fam(fam, g, comp=None):
+    return f"{fam}:{g.name}" + (f"[{comp.kind} d={comp.degree}]" if comp is not None else "")
+
+
+def _S(u, v, act):
+    """S_ij = σ(u_i + v_j) (Thm 2 proof)."""
+    return act(u[:, None] + v[None, :])
+
+
+def _Shat_blocks(S, dec):
+    """Ŝ = Q*SQ and the sums Σ_r Ŝ_{k,r} of its diagonal blocks per irrep k (Eqns 17–19)."""
+    Sh = dec.Q.conj().T @ S @ dec.Q
+    sums = {}
+    for b in dec.blocks:
+        blk = Sh[b.slice, b.slice]
+        sums[b.k] = sums.get(b.k, 0) + blk
+    return Sh, sums
+
+
+@functools.lru_cache(maxsize=None)
+def _ascent(gname: str, n_starts: int, seed: int):
+    """Many-start ascent on one group (cached so the checks of this module share it)."""
+    g = dict((gg.name, gg) for _, gg in GROUPS)[gname]
+    rng = np.random.default_rng(seed)
+    res = L.ascend(g, SQ, L.random_starts(g.order, n_starts, rng), max_iter=6000, gtol=1e-8)
+    return res
+
+
+def _n_starts(prof, M):
+    return prof.pick(fast=12 if M >= 18 else 16, thorough=60, paper=120)
+
+
+# ==========================================================================================================
+# claims
+# ==========================================================================================================
+EQN13 = claim(
+    "thm2.proof.eqn13_15",
+    paper_ref="Thm 2 proof; App. F.1, Eqns 13-15",
+    printed=r"z_h := \mathbf{y}_h^\top \sigma(X \mathbf{w}) = \mathbf{1}_M^\top \sigma(X_h \mathbf{w}) = \text{tr}(R_h^\top S) "
+            r"= \langle R_h, S \rangle_F \quad (13),\qquad \mathcal{E}(\mathbf{w}) = \frac{1}{2} \sum_h (z_h - \bar{z})^2 "
+            r"\quad (14),\qquad \mathcal{E}(\mathbf{w}) = \frac{1}{2} \sum_h \langle \tilde{R}_h, S \rangle_F^2 \quad (15)",
+    assumptions=["all M^2 pairs", "X_h = [R_h^T, P], w = [u; Pv], S_ij = sigma(u_i + v_j)", "any sigma"],
+    title="Energy as a sum over targets of Frobenius products with R_h",
+)
+SCHUR1 = claim(
+    "thm2.proof.schur_case1",
+    paper_ref="Thm 2 proof; App. F.1, Case 1",
+    printed=r"\text{If } k \neq k' \text{ are inequivalent irreducible representations ... } "
+            r"\sum_h \text{vec}(C_k(h)) \text{vec}(C_{k'}^*(h)) = 0",
+    title="Schur orthogonality between inequivalent irreps",
+)
+SCHUR2 = claim(
+    "thm2.proof.schur_case2",
+    paper_ref="Thm 2 proof; App. F.1, Case 2",
+    printed=r"\sum_h \text{vec}(C_k(h)) \text{vec}(C_k^*(h)) = \frac{M}{d_k} \text{vec}(I_{d_k}) \text{vec}^*(I_{d_k})",
+    verified=r"\sum_h \text{vec}(C_k(h))\,\text{vec}(C_k(h))^* = \frac{M}{d_k} I_{d_k^2}, \text{ while the Kronecker form } "
+             r"\sum_h \bar C_k(h)\otimes C_k(h) = \frac{M}{d_k}\text{vec}(I_{d_k})\text{vec}^*(I_{d_k}) \text{ (Schur's average lemma)}",
+    title="Schur orthogonality within one irrep (the step that leads to Eqn 19)",
+    notes="The printed identity conflates the Kronecker sum Σ C̄⊗C (which is (M/d)vec(I)vec(I)*) with the outer "
+          "product Σ vec(C)vec(C)* (which is (M/d)I). They agree only for d_k = 1.",
+)
+EQN19 = claim(
+    "thm2.proof.eqn19",
+    paper_ref="Thm 2 proof; App. F.1, Eqns 16-19",
+    printed=r"\mathcal{E}(\mathbf{w}) = \frac{1}{2} \sum_h \langle \tilde{R}_h, S \rangle_F^2 = \frac{M}{2} \sum_{k \neq 0} "
+            r"\frac{1}{d_k} \left| \sum_r \text{tr}(\hat{S}_{k,r}) \right|^2 \quad (19)",
+    verified=r"\mathcal{E}(\mathbf{w}) = \frac{M}{2} \sum_{k \neq 0} \frac{1}{d_k} \Big\| \sum_r \hat{S}_{k,r} \Big\|_F^2, "
+             r"\quad \hat S = Q^* S Q",
+    depends_on=["thm2.proof.eqn13_15", "thm2.proof.schur_case1", "thm2.proof.schur_case2"],
+    title="Energy in the irrep basis",
+    notes="Printed defines Ŝ = QᵀSQ; the derivation (Eqn 17) needs Ŝ = Q*SQ. Even with Q*SQ the trace form is "
+          "wrong for d_k ≥ 2 (it follows from the wrong Case 2); the Frobenius-norm form holds for every group.",
+)
+QUAD_S = claim(
+    "thm2.proof.quadratic_s",
+    paper_ref="Thm 2 proof; App. F.1, 'Special case of quadratic activation'",
+    printed=r"S = (\mathbf{u} \circ \mathbf{u}) \mathbf{1}^\top + \mathbf{1}(\mathbf{v} \circ \mathbf{v}) + \mathbf{u}\mathbf{v}^\top "
+            r"\text{ and thus } \hat{S} = \hat{\mathbf{u}}\hat{\mathbf{v}}^*",
+    verified=r"S = (\mathbf{u} \circ \mathbf{u}) \mathbf{1}^\top + \mathbf{1}(\mathbf{v} \circ \mathbf{v})^\top + 2\mathbf{u}\mathbf{v}^\top,"
+             r"\quad \hat{S}_{k,r} = 2\hat{\mathbf{u}}_{k,r}\hat{\mathbf{v}}_{k,r}^* \ (k\neq 0)",
+    title="S for sigma = x^2",
+    notes="The cross term of (u_i+v_j)^2 is 2u_iv_j; dropping the 2 makes every energy constant of Thm 2 4x too small.",
+)
+EQN2021 = claim(
+    "thm2.proof.eqn20_21",
+    paper_ref="Thm 2 proof; App. F.1, Eqns 20-21",
+    printed=r"\mathcal{E} \leq \frac{M}{2} \sum_{k \neq 0} \frac{a_k b_k}{d_k} \leq \frac{M}{8} \sum_{k \neq 0} \frac{c_k^2}{d_k}, "
+            r"\quad \text{subject to } \sum_{k \neq 0} c_k = 1",
+    verified=r"\mathcal{E} \leq 2M \sum_{k \neq 0} \frac{a_k b_k}{d_k} \leq \frac{M}{2} \sum_{k \neq 0} \frac{c_k^2}{d_k}"
+             r"\ (a_k=\|\Pi_k u\|^2,\ b_k=\|\Pi_k v\|^2,\ c_k=a_k+b_k)",
+    depends_on=["thm2.proof.quadratic_s", "thm2.proof.eqn19"],
+    title="Cauchy-Schwarz bound on E",
+)
+ENERGY = claim(
+    "thm2.local_maxima.energy_value",
+    paper_ref="Thm 2; Sec 4.3 and App. F.1",
+    printed=r"\text{Either it is in a real irrep of dimension } d_k \text{ (with } \mathcal{E}^* = M/8d_k \text{ and } "
+            r"\mathbf{u} \in \mathcal{H}_k\text{), or in a pair of complex irrep of dimension } d_k \text{ (with } "
+            r"\mathcal{E}^* = M/16d_k \text{ and } \mathbf{u} \in \mathcal{H}_k \oplus \mathcal{H}_{\bar{k}}\text{)}",
+    verified=r"\mathcal{E}^* = \frac{M}{2d_k} \text{ (real irrep)},\quad \frac{M}{4d_k} \text{ (complex pair)},\quad "
+             r"\frac{M}{4d_k} \text{ (quaternionic irrep, not covered by the printed case split)}",
+    assumptions=["sigma = x^2", "||w|| = 1", "all M^2 pairs"],
+    depends_on=["thm2.proof.eqn20_21"],
+    title="Energy of the local maxima per Frobenius-Schur type",
+)
+FORM = claim(
+    "thm2.local_maxima.form",
+    paper_ref="Thm 2; Sec 4.3 and App. F.1",
+    printed=r"\mathcal{E} \text{ has multiple local maxima } \mathbf{w}^* = [\mathbf{u}; \pm P\mathbf{u}] ... "
+            r"\mathbf{u} \in \mathcal{H}_k \ (\text{real}),\ \mathbf{u} \in \mathcal{H}_k \oplus \mathcal{H}_{\bar{k}} \ (\text{complex})",
+    verified=r"\mathbf{w}=[\mathbf{u}; P\mathbf{v}] \text{ is a local maximum iff } \mathbf{u},\mathbf{v} \in \mathcal{H}^{\mathbb R}_k "
+             r"\text{ (one real isotypic subspace)}, \|\mathbf{u}\|^2=\|\mathbf{v}\|^2=\tfrac12 \text{ and } "
+             r"\hat{\mathbf{u}}(k)=\mathbf{a}\mathbf{x}^*, \hat{\mathbf{v}}(k)=\mathbf{b}\mathbf{x}^* "
+             r"\text{ (rank one over } \mathbb{R},\mathbb{C},\mathbb{H}\text{ for real, complex, quaternionic } k\text{; shared right factor)}; "
+             r"[\mathbf{u};\pm P\mathbf{u}] \text{ is the special case } \mathbf{b}=\pm\mathbf{a}",
+    assumptions=["sigma = x^2", "||w|| = 1", "all M^2 pairs",
+                 "Fourier coefficient x̂(k) = Σ_g x_g C_k(g); E = (2/M) Σ_k d_k ||û(k) v̂(k)*||_F^2"],
+    depends_on=["thm2.local_maxima.energy_value"],
+    title="Which points are the local maxima",
+)
+NO_OTHER = claim(
+    "thm2.local_maxima.no_other",
+    paper_ref="Thm 2; App. F.1, Eqns 21-23",
+    printed=r"\text{No other local maxima exist.}",
+    assumptions=["sigma = x^2", "read as: every local maximum lies in a single irrep subspace H_k (real/quaternionic) or "
+                 "H_k + H_kbar (complex pair); energy and form are checked in energy_value and form"],
+    depends_on=["thm2.local_maxima.form"],
+    title="No local maxima outside single-irrep subspaces (many-start ascent)",
+)
+DISCONNECTED = claim(
+    "thm2.local_maxima.disconnected",
+    paper_ref="Thm 2",
+    printed=r"\text{These local maxima are not connected.}",
+    assumptions=["read as: maxima in different irreps lie in different connected components of the set of maxima"],
+    title="Maxima of different irreps are disconnected",
+    notes="Within one irrep the maxima form a connected manifold when the irrep is complex or has d_k >= 2: "
+          "[u; Pu] and [u; -Pu] are joined by a path of maxima (detail 'sign_path'); only for 1-dim real irreps "
+          "are the maxima isolated points.",
+)
+AFFINE = claim(
+    "thm2.extension.affine_quadratic",
+    paper_ref="Sec 4.3, remark after Thm 2",
+    printed=r"\text{our proof can be extended to more general nonlinearity } \sigma(x) = ax + bx^2 \text{ with } b > 0 "
+            r"\text{ since linear part will be cancelled out due to zero-mean operators}",
+    title="sigma = ax + bx^2 has the landscape of x^2",
+)
+EQN24 = claim(
+    "thm2.real_domain.eqn24",
+    paper_ref="App. F.1, 'Optimizing in Real domain', Eqn 24",
+    printed=r"\mathcal{E}(\mathbf{w}) = \frac{M}{2} \sum_{k \neq 0, k \text{ real}} \frac{1}{d_k} \left| \sum_r \text{tr}(\hat{S}_{k,r}) "
+            r"\right|^2 + M \sum_{k \neq 0, k \text{ complex, take one}} \frac{1}{d_k} \left| \sum_r \text{tr}(\hat{S}_{k,r}) \right|^2",
+    verified=r"\mathcal{E}(\mathbf{w}) = \frac{M}{2} \sum_{k \neq 0,\ \nu_k=\pm1} \frac{1}{d_k} \Big\| \sum_r \hat{S}_{k,r}\Big\|_F^2 "
+             r"+ M \sum_{k \text{ complex, one per pair}} \frac{1}{d_k} \Big\| \sum_r \hat{S}_{k,r} \Big\|_F^2",
+    depends_on=["thm2.proof.eqn19"],
+    title="Real-domain form of the energy",
+    notes="Quaternionic irreps (FS = -1) are self-conjugate and belong to the first sum; the printed split names only "
+          "'real' and 'complex'. The trace form inherits the error of Eqn 19 for d_k >= 2.",
+)
+ZMEAN = claim(
+    "thm2.real_domain.zero_mean_onehot",
+    paper_ref="App. F.1, 'Zero-meaned one hot representation'",
+    printed=r"R_{h_1} \tilde{\mathbf{e}}_{h_2} = \tilde{\mathbf{e}}_{h_1 h_2},\ P \tilde{\mathbf{e}}_h = \tilde{\mathbf{e}}_{h^{-1}},\ "
+            r"\tilde{X}_h = P_1^\perp X_h = P_1^\perp [R_h^\top, P] = [R_h^\top, P][P_1^\perp; P_1^\perp]",
+    assumptions=["[P1⊥; P1⊥] read as the block-diagonal diag(P1⊥, P1⊥) (the stacked form is 2M×M and does not type-check)"],
+    title="Zero-meaned one-hot inputs = centered u and v",
+)
+
+
+# ==========================================================================================================
+# Eqns 13-15
+# ==========================================================================================================
+def _X_h(g, h):
+    return np.concatenate([g.regular_representation(h).T, g.inverse_operator], axis=1)
+
+
+@check(EQN13, "numeric")
+def test_eqn13_15_identities_on_every_group(evidence, li2_profile):
+    evidence.describe("z_h from the data (Yᵀσ(Xw) over all M² pairs) vs 1ᵀσ(X_h w) with X_h=[R_hᵀ,P] vs tr(R_hᵀS); "
+                      "E from Eqn 7 on the data vs ½Σ(z_h−z̄)² vs ½Σ⟨R_hP1⊥,S⟩²; σ ∈ {x², tanh, silu}")
+    evidence.tolerance(1e-12, "float64 rounding of sums of M² terms of size O(1), relative")
+    rng = np.random.default_rng(13)
+    for fam, g in GROUPS:
+        task = group_task(g)
+        M = g.order
+        P1 = np.eye(M) - 1.0 / M
+        for name in ("square", "tanh", "silu"):
+            act = get_activation(name)
+            for seed in range(li2_profile.pick(fast=1, thorough=3)):
+                w = rng.standard_normal(2 * M)
+                u, v = L.split_uv(w, g)
+                S = _S(u, v, act)
+                z_data = task.Y.T @ act(task.X @ w)
+                z_xh = np.array([np.sum(act(_X_h(g, h) @ w)) for h in range(M)])
+                z_tr = np.array([np.trace(g.regular_representation(h).T @ S) for h in range(M)])
+                evidence.close(z_xh, z_data, family=_fam(fam, g), seed=seed, what="1ᵀσ(X_h w) vs data z_h")
+                evidence.close(z_tr, z_data, family=_fam(fam, g), seed=seed, what="tr(R_hᵀS) vs data z_h")
+                E7 = energy(w, task.X, task.Y_tilde, act)
+                E14 = 0.5 * np.sum((z_data - z_data.mean()) ** 2)
+                E15 = 0.5 * sum(np.sum((g.regular_representation(h) @ P1) * S) ** 2 for h in range(M))
+                evidence.close(E14, E7, family=_fam(fam, g), seed=seed, what="Eqn 14 vs Eqn 7")
+                evidence.close(E15, E7, family=_fam(fam, g), seed=seed, what="Eqn 15 vs Eqn 7")
+
+
+@check(EQN13, "symbolic")
+def test_eqn15_exact_polynomial_identity(evidence):
+    evidence.describe("sympy: E = ½‖Ỹᵀσ(Xw)‖² built from the data matrix of all pairs, with symbolic u, v and σ=x², "
+                      "minus ½Σ_h⟨R_hP1⊥, S⟩², expanded exactly (rational arithmetic), on Z3, Z4 and S3")
+    evidence.tolerance(0.0, "exact polynomial identity: the expanded difference must be the zero polynomial")
+    for g in (cyclic(3), cyclic(4), symmetric(3)):
+        M = g.order
+        u = sp.symbols(f"u0:{M}")
+        v = sp.symbols(f"v0:{M}")
+        w2 = [v[g.inverse[j]] for j in range(M)]  # w = [u; P v]
+        # data: pairs (h1, h2), target h1 h2
+        z = [0] * M
+        for h1 in range(M):
+            for h2 in range(M):
+                z[g.table[h1, h2]] += (u[h1] + w2[h2]) ** 2
+        zbar = sum(z) / M
+        E_data = sp.Rational(1, 2) * sum((zh - zbar) ** 2 for zh in z)
+        S = sp.Matrix(M, M, lambda i, j: (u[i] + v[j]) ** 2)
+        P1 = sp.eye(M) - sp.ones(M, M) / M
+        E15 = 0
+        for h in range(M):
+            R = sp.Matrix(g.regular_representation(h).astype(int))
+            E15 += sum((R * P1).multiply_elementwise(S)) ** 2
+        diff = sp.expand(E_data - sp.Rational(1, 2) * E15)
+        evidence.error(0.0 if diff == 0 else 1.0, family=g.name, what="expanded Eqn 7 − Eqn 15")
+
+
+# ==========================================================================================================
+# Schur orthogonality (Cases 1 and 2)
+# ==========================================================================================================
+def _vec(A):
+    return A.reshape(A.shape[0], -1, order="F") if A.ndim == 3 else A.reshape(-1, order="F")
+
+
+@check(SCHUR1, "numeric")
+def test_schur_case1_inequivalent_irreps(evidence):
+    evidence.describe("Σ_h vec(C_k(h)) vec(C_k'(h))* and Σ_h conj(C_k'(h))⊗C_k(h) for every pair of inequivalent "
+                      "irreps k≠k' of the engine's unitary irreps, against 0")
+    evidence.tolerance(1e-10, "float64 rounding of M-term sums of unit-modulus products, relative to M")
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        M = g.order
+        for a in dec.irreps:
+            for b in dec.irreps:
+                if a.k == b.k:
+                    continue
+                va = np.stack([_vec(x) for x in a.matrices])
+                vb = np.stack([_vec(x) for x in b.matrices])
+                outer = va.T @ vb.conj()  # Σ_h vec(C_k) vec(C_k')*
+                kron = sum(np.kron(b.matrices[h].conj(), a.matrices[h]) for h in range(M))
+                evidence.error(np.abs(outer).max() / M, family=_fam(fam, g), what=f"outer sum k={a.k},k'={b.k}")
+                evidence.error(np.abs(kron).max() / M, family=_fam(fam, g), what=f"Kronecker sum k={a.k},k'={b.k}")
+
+
+@check(SCHUR2, "numeric")
+def test_schur_case2_printed_outer_product(evidence):
+    evidence.describe("Σ_h vec(C_k(h)) vec(C_k(h))* (both readings of 'vec(C_k^*(h))': vec(C)* and vec(C*)ᵀ) against the "
+                      "printed (M/d_k) vec(I) vec(I)* for every irrep of every group")
+    evidence.tolerance(1e-9, "float64 rounding of M-term sums, relative to M/d_k")
+    n_bad = 0
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        M = g.order
+        for ir in dec.irreps:
+            d = ir.degree
+            V = np.stack([_vec(x) for x in ir.matrices])
+            outer = V.T @ V.conj()
+            outer2 = V.T @ np.stack([_vec(x.conj().T) for x in ir.matrices])
+            target = (M / d) * np.outer(_vec(np.eye(d)), _vec(np.eye(d)))
+            err = min(np.abs(outer - target).max(), np.abs(outer2 - target).max()) / (M / d)
+            if err > 1e-9:
+                n_bad += 1
+                if n_bad <= 6:
+                    evidence.counterexample(
+                        "Σ_h vec(C_k)vec(C_k)* ≠ (M/d_k)vec(I)vec(I)* (printed Case 2)", group=g.name, k=ir.k,
+                        degree=d, fs=ir.fs, max_abs_difference_relative=err,
+                        actual_is=f"(M/d_k)·I_{d * d} (max dev {np.abs(outer - (M / d) * np.eye(d * d)).max():.1e})")
+            else:
+                evidence.error(err, family=_fam(fam, g), what=f"Case 2 at d={d}")
+    evidence.detail("irreps_where_printed_case2_fails", n_bad)
+
+
+@check(SCHUR2, "numeric", target="corrected")
+def test_schur_case2_corrected(evidence):
+    evidence.describe("Σ_h vec(C_k)vec(C_k)* vs (M/d_k)I and Σ_h conj(C_k)⊗C_k vs (M/d_k)vec(I)vec(I)* for every irrep")
+    evidence.tolerance(1e-9, "float64 rounding of M-term sums, relative to M/d_k")
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        M = g.order
+        for ir in dec.irreps:
+            d = ir.degree
+            V = np.stack([_vec(x) for x in ir.matrices])
+            evidence.close(V.T @ V.conj(), (M / d) * np.eye(d * d), family=_fam(fam, g), what="outer form")
+            kron = sum(np.kron(ir.matrices[h].conj(), ir.matrices[h]) for h in range(M))
+            evidence.close(kron, (M / d) * np.outer(_vec(np.eye(d)), _vec(np.eye(d))), family=_fam(fam, g),
+                           what="Kronecker form")
+
+
+# ==========================================================================================================
+# Eqn 19 and Eqn 24
+# ==========================================================================================================
+def _eqn19_sides(g, dec, w, act):
+    task = group_task(g)
+    u, v = L.split_uv(w, g)
+    S = _S(u, v, act)
+    _, sums = _Shat_blocks(S, dec)
+    M = g.order
+    E = energy(w, task.X, task.Y_tilde, act)
+    tr_form = 0.5 * M * sum(abs(np.trace(sums[ir.k])) ** 2 / ir.degree for ir in dec.irreps[1:])
+    fro_form = 0.5 * M * sum(np.linalg.norm(sums[ir.k]) ** 2 / ir.degree for ir in dec.irreps[1:])
+    # the printed Ŝ = QᵀSQ
+    ShT = dec.Q.T @ S @ dec.Q
+    trT = 0.5 * M * sum(abs(sum(np.trace(ShT[b.slice, b.slice]) for b in dec.blocks if b.k == ir.k)) ** 2 / ir.degree
+                        for ir in dec.irreps[1:])
+    return E, tr_form, fro_form, trT, sums
+
+
+@check(EQN19, "numeric")
+def test_eqn19_printed_trace_form(evidence, li2_profile):
+    evidence.describe("E(w) from Eqn 7 on the data vs the printed (M/2)Σ_{k≠0}(1/d_k)|Σ_r tr Ŝ_{k,r}|², Ŝ = Q*SQ, "
+                      "random w, σ ∈ {x², tanh}, every group")
+    evidence.tolerance(1e-9, "float64 rounding of Q*SQ (M³ terms) and M²-term sums, relative")
+    rng = np.random.default_rng(19)
+    worst = {}
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for name in ("square", "tanh"):
+            act = get_activation(name)
+            for seed in range(li2_profile.pick(fast=2, thorough=5)):
+                w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
+                E, tr_form, _, trT, _ = _eqn19_sides(g, dec, w, act)
+                rel = abs(tr_form - E) / abs(E)
+                if rel > 1e-9:
+                    worst[g.name] = max(worst.get(g.name, 0.0), rel)
+                else:
+                    evidence.error(rel, family=_fam(fam, g), seed=seed, what="Eqn 19 (trace form)")
+                evidence.detail(f"QT_form_rel_error[{g.name},{name}]", abs(trT - E) / abs(E)) if seed == 0 else None
+    for gname, rel in worst.items():
+        evidence.counterexample("Eqn 19 (trace form) ≠ E(w)", group=gname, worst_relative_error=rel,
+                                note="fails exactly on groups with an irrep of degree ≥ 2")
+
+
+@check(EQN19, "numeric", target="corrected")
+def test_eqn19_frobenius_form(evidence, li2_profile):
+    evidence.describe("E(w) from Eqn 7 vs (M/2)Σ_{k≠0}(1/d_k)‖Σ_r Ŝ_{k,r}‖_F², Ŝ = Q*SQ, random w, σ ∈ {x², tanh, silu}")
+    evidence.tolerance(1e-9, "float64 rounding of Q*SQ and M²-term sums, relative")
+    rng = np.random.default_rng(191)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for name in ("square", "tanh", "silu"):
+            act = get_activation(name)
+            for seed in range(li2_profile.pick(fast=2, thorough=5)):
+                w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
+                E, _, fro, _, _ = _eqn19_sides(g, dec, w, act)
+                evidence.close(fro, E, family=_fam(fam, g), seed=seed, what="Frobenius form of Eqn 19")
+
+
+def _eqn24_forms(g, dec, sums):
+    M = g.order
+    tr_real = fro_self = 0.0
+    tr_cplx = fro_cplx = 0.0
+    for ir in dec.irreps[1:]:
+        T = sums[ir.k]
+        if ir.fs == 1:
+            tr_real += abs(np.trace(T)) ** 2 / ir.degree
+        if ir.fs != 0:
+            fro_self += np.linalg.norm(T) ** 2 / ir.degree
+        elif ir.k < ir.conjugate:
+            tr_cplx += abs(np.trace(T)) ** 2 / ir.degree
+            fro_cplx += np.linalg.norm(T) ** 2 / ir.degree
+    return 0.5 * M * tr_real + M * tr_cplx, 0.5 * M * fro_self + M * fro_cplx
+
+
+@check(EQN24, "numeric")
+def test_eqn24_printed(evidence, li2_profile):
+    evidence.describe("E(w) (Eqn 7) vs the printed real-domain split (M/2)Σ_real(1/d)|Σtr Ŝ|² + MΣ_complex,one(1/d)|Σtr Ŝ|²; "
+                      "quaternionic irreps appear in neither printed sum")
+    evidence.tolerance(1e-9, "float64 rounding, relative")
+    rng = np.random.default_rng(24)
+    bad = {}
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for seed in range(li2_profile.pick(fast=2, thorough=5)):
+            w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
+            E, _, _, _, sums = _eqn19_sides(g, dec, w, SQ)
+            printed, _ = _eqn24_forms(g, dec, sums)
+            rel = abs(printed - E) / E
+            if rel > 1e-9:
+                bad[g.name] = (max(bad.get(g.name, (0, ""))[0], rel),
+                               sorted({(ir.degree, ir.kind) for ir in dec.irreps[1:] if ir.degree > 1 or ir.fs == -1}))
+            else:
+                evidence.error(rel, family=_fam(fam, g), seed=seed, what="Eqn 24 printed")
+    for gname, (rel, kinds) in bad.items():
+        evidence.counterexample("Eqn 24 ≠ E(w)", group=gname, worst_relative_error=rel, irreps_of_concern=str(kinds))
+
+
+@check(EQN24, "numeric", target="corrected")
+def test_eqn24_corrected(evidence, li2_profile):
+    evidence.describe("E(w) vs (M/2)Σ_{ν=±1}(1/d)‖ΣŜ‖_F² + MΣ_{complex,one}(1/d)‖ΣŜ‖_F², and ‖Σ_rŜ_{k̄,r}‖_F = ‖Σ_rŜ_{k,r}‖_F "
+                      "for real w")
+    evidence.tolerance(1e-9, "float64 rounding, relative")
+    rng = np.random.default_rng(241)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for seed in range(li2_profile.pick(fast=2, thorough=5)):
+            w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
+            E, _, _, _, sums = _eqn19_sides(g, dec, w, SQ)
+            _, corrected = _eqn24_forms(g, dec, sums)
+            evidence.close(corrected, E, family=_fam(fam, g), seed=seed, what="Eqn 24 corrected")
+            for ir in dec.irreps[1:]:
+                if ir.fs == 0:
+                    evidence.close(np.linalg.norm(sums[ir.conjugate]), np.linalg.norm(sums[ir.k]),
+                                   family=_fam(fam, g), seed=seed, what="conjugate pair norms")
+
+
+# ==========================================================================================================
+# quadratic activation: S and the bound (Eqns 20-21)
+# ==========================================================================================================
+@check(QUAD_S, "symbolic")
+def test_quadratic_S_expansion(evidence):
+    evidence.describe("sympy: expand σ(u_i+v_j) = (u_i+v_j)² minus the printed S_ij = u_i² + v_j² + u_iv_j")
+    evidence.tolerance(0.0, "exact polynomial identity")
+    ui, vj = sp.symbols("u_i v_j", real=True)
+    diff = sp.expand((ui + vj) ** 2 - (ui ** 2 + vj ** 2 + ui * vj))
+    if diff != 0:
+        evidence.counterexample("(u_i+v_j)² − (u_i² + v_j² + u_i v_j) ≠ 0", remainder=str(diff),
+                                effect="every energy constant derived from S is 4x too small")
+    else:
+        evidence.error(0.0, what="printed S")
+
+
+@check(QUAD_S, "symbolic", target="corrected")
+def test_quadratic_S_corrected(evidence):
+    evidence.describe("sympy: (u_i+v_j)² − (u_i² + v_j² + 2u_iv_j) expands to 0")
+    evidence.tolerance(0.0, "exact polynomial identity")
+    ui, vj = sp.symbols("u_i v_j", real=True)
+    diff = sp.expand((ui + vj) ** 2 - (ui ** 2 + vj ** 2 + 2 * ui * vj))
+    evidence.error(0.0 if diff == 0 else 1.0, what="corrected S")
+
+
+@check(QUAD_S, "numeric", target="corrected")
+def test_quadratic_Shat_blocks(evidence):
+    evidence.describe("nontrivial diagonal blocks of Ŝ = Q*SQ vs 2 û_{k,r} v̂_{k,r}* (û = Q*u), σ = x², every group")
+    evidence.tolerance(1e-10, "float64 rounding of Q*SQ, relative to max|Ŝ|")
+    rng = np.random.default_rng(2)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        w = rng.standard_normal(2 * g.order)
+        u, v = L.split_uv(w, g)
+        Sh, _ = _Shat_blocks(_S(u, v, SQ), dec)
+        uh, vh = dec.Q.conj().T @ u, dec.Q.conj().T @ v
+        got = np.concatenate([Sh[b.slice, b.slice].ravel() for b in dec.blocks if b.k != 0])
+        want = np.concatenate([2 * np.outer(uh[b.slice], vh[b.slice].conj()).ravel() for b in dec.blocks if b.k != 0])
+        evidence.close(got, want, family=_fam(fam, g), what="Ŝ_{k,r} = 2ûv̂*")
+
+
+def _abc(g, dec, w):
+    u, v = L.split_uv(w, g)
+    a, b = {}, {}
+    for ir in dec.irreps[1:]:
+        Pk = dec.projector(ir.k)
+        a[ir.k] = float(np.real(np.vdot(Pk @ u, Pk @ u)))
+        b[ir.k] = float(np.real(np.vdot(Pk @ v, Pk @ v)))
+    return a, b
+
+
+@check(EQN2021, "numeric")
+def test_eqn20_21_printed_bound_at_maximizers(evidence):
+    evidence.describe("E at the constructed maximizers (rank-one u, v = u, ‖w‖=1) vs the printed bound "
+                      "(M/8)Σ_k c_k²/d_k and the middle term (M/2)Σ a_kb_k/d_k")
+    evidence.tolerance(1e-10, "float64 rounding, relative")
+    rng = np.random.default_rng(20)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for comp in L.real_components(dec):
+            w = L.claimed_maximizer(g, dec, comp.k, rng)
+            E = L.group_energy(w, g, SQ)
+            a, b = _abc(g, dec, w)
+            mid = 0.5 * g.order * sum(a[k] * b[k] / dec.irreps[k].degree for k in a)
+            top = g.order / 8 * sum((a[k] + b[k]) ** 2 / dec.irreps[k].degree for k in a)
+            if E > mid * (1 + 1e-10) or E > top * (1 + 1e-10):
+                evidence.counterexample("E exceeds the printed bound of Eqns 20-21", group=g.name,
+                                        component=comp.label, E=E, printed_middle=mid, printed_bound=top,
+                                        ratio=E / top)
+            else:
+                evidence.error(0.0, family=_fam(fam, g, comp), what="printed bound")
+
+
+@check(EQN2021, "numeric", target="corrected")
+def test_eqn20_21_corrected_bound(evidence, li2_profile):
+    evidence.describe("E(w) ≤ 2MΣa_kb_k/d_k ≤ (M/2)Σc_k²/d_k for random w on the sphere, with equality at the "
+                      "constructed maximizers (rank-one u, v=±u)")
+    evidence.tolerance(1e-10, "float64 rounding, relative")
+    rng = np.random.default_rng(21)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        M = g.order
+        for seed in range(li2_profile.pick(fast=3, thorough=10)):
+            w = L.sphere_project(rng.standard_normal((2 * M, 1)))[:, 0]
+            E = L.group_energy(w, g, SQ)
+            a, b = _abc(g, dec, w)
+            mid = 2 * M * sum(a[k] * b[k] / dec.irreps[k].degree for k in a)
+            top = M / 2 * sum((a[k] + b[k]) ** 2 / dec.irreps[k].degree for k in a)
+            evidence.error(max(0.0, E - mid) / mid, family=_fam(fam, g), seed=seed, what="E ≤ 2MΣab/d")
+            evidence.error(max(0.0, mid - top) / top, family=_fam(fam, g), seed=seed, what="2MΣab/d ≤ (M/2)Σc²/d")
+        for comp in L.real_components(dec):
+            w = L.claimed_maximizer(g, dec, comp.k, rng)
+            E = L.group_energy(w, g, SQ)
+            a, b = _abc(g, dec, w)
+            mid = 2 * M * sum(a[k] * b[k] / dec.irreps[k].degree for k in a)
+            if comp.fs != -1:  # quaternionic: Cauchy-Schwarz is not tight (rank two over C), see energy_value
+                evidence.close(E, mid, family=_fam(fam, g, comp), what="equality at maximizer")
+            else:
+                evidence.close(E, mid / 2, family=_fam(fam, g, comp), what="quaternionic maximizer at half the bound")
+
+
+# ==========================================================================================================
+# the local maxima: energy, form, no other, disconnected
+# ==========================================================================================================
+def _check_is_local_max(evidence, g, w, fam, what):
+    E, G = L.group_energy_and_gradient(w, g, SQ)
+    rg = np.linalg.norm(G - w * (w @ G))
+    eig = L.riemannian_hessian_spectrum(w, g, SQ)
+    evidence.error(rg / E, family=fam, what=f"{what}: Riemannian gradient / E")
+    evidence.error(max(0.0, eig.max()) / E, family=fam, what=f"{what}: max Hessian eigenvalue / E")
+    return E, eig
+
+
+@check(ENERGY, "numeric")
+def test_printed_energy_constants(evidence):
+    evidence.describe("E at the constructed maximizers [u; Pu] (u = Re(α*C_k(g)β)/norm, ‖u‖²=½) of every real isotypic "
+                      "component of every group vs the printed E* = M/(8d_k) (real), M/(16d_k) (complex pair); "
+                      "quaternionic irreps have no printed value")
+    evidence.tolerance(1e-10, "float64 rounding of the energy, relative")
+    rng = np.random.default_rng(8)
+    ratios = {}
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for comp in L.real_components(dec):
+            w = L.claimed_maximizer(g, dec, comp.k, rng)
+            E = L.group_energy(w, g, SQ)
+            pr = L.printed_max_energy(g.order, comp.degree, comp.fs)
+            key = comp.kind
+            if pr is None:
+                if "quaternionic" not in ratios:
+                    evidence.counterexample("quaternionic irrep: not covered by the printed case split",
+                                            group=g.name, component=comp.label, E=E,
+                                            E_over_M_over_4d=E / (g.order / (4 * comp.degree)))
+                ratios.setdefault("quaternionic", E / (g.order / (4 * comp.degree)))
+                continue
+            if abs(E - pr) > 1e-10 * E:
+                if key not in ratios:
+                    evidence.counterexample(f"E* ≠ printed value ({comp.kind} irrep)", group=g.name, component=comp.label,
+                                            M=g.order, E_computed=E, E_printed=pr, ratio=E / pr)
+                ratios[key] = E / pr
+            else:
+                evidence.error(0.0, family=_fam(fam, g, comp), what="printed E*")
+    evidence.detail("computed_over_printed", ratios)
+
+
+@check(ENERGY, "numeric", target="corrected")
+def test_corrected_energy_constants(evidence, li2_profile):
+    evidence.describe("(1) constructed maximizers of every component: E = M/(2d) (real) or M/(4d) (complex pair, "
+                      "quaternionic), Riemannian gradient 0, Riemannian Hessian ≤ 0; (2) every converged many-start "
+                      "ascent point: E equals the corrected E* of the component it lies in")
+    evidence.tolerance(1e-6, "ascent stops at Riemannian gradient ≤ 1e-8·E, energies converge quadratically "
+                             "(error ~ gradient²/curvature); constructed points are exact to 1e-13")
+    rng = np.random.default_rng(9)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        for comp in comps:
+            for sign in (1, -1):
+                w = L.claimed_maximizer(g, dec, comp.k, rng, sign=sign)
+                E, _ = _check_is_local_max(evidence, g, w, _fam(fam, g, comp), "constructed maximizer")
+                evidence.close(E, L.corrected_max_energy(g.order, comp.degree, comp.fs), family=_fam(fam, g, comp),
+                               what="E* corrected")
+        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        for j in range(res.W.shape[1]):
+            pc = L.classify(res.W[:, j], g, dec, comps)
+            if pc.single:
+                comp = next(c for c in comps if c.k == pc.support[0])
+                evidence.close(pc.energy, L.corrected_max_energy(g.order, comp.degree, comp.fs),
+                               family=_fam(fam, g, comp), seed=j, what="ascent energy vs corrected E*")
+
+
+@check(FORM, "numeric")
+def test_maxima_outside_printed_form(evidence, li2_profile):
+    evidence.describe("(a) points [u; Pv] with v ≠ ±u (v = Re(γ*C_k(g)β), same right factor β; and v = R_g u) in "
+                      "complex or d_k ≥ 2 components: are they local maxima (E = E*, zero gradient, Hessian ≤ 0)? "
+                      "(b) [u; Pu] with a generic u ∈ H_k (d_k ≥ 2): is it a critical point with the E* of its "
+                      "component? (c) how many converged ascent points have the [u; ±Pu] form")
+    evidence.tolerance(1e-9, "float64 rounding of gradient and Hessian at exactly constructed points, relative to E")
+    rng = np.random.default_rng(10)
+    n_other = n_generic = 0
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        for comp in comps:
+            if comp.degree == 1 and comp.fs == 1:
+                continue
+            w = L.claimed_maximizer(g, dec, comp.k, rng, v_factor="other")
+            E, eig = _check_is_local_max(evidence, g, w, _fam(fam, g, comp), "[u; Pv], v ≠ ±u")
+            u, v = L.split_uv(w, g)
+            if n_other < 4:
+                evidence.counterexample("local maximum not of the form [u; ±Pu]", group=g.name, component=comp.label,
+                                        E=E, min_dist_v_to_pm_u=min(np.linalg.norm(v - u), np.linalg.norm(v + u)),
+                                        max_hessian_eig=eig.max())
+            n_other += 1
+            # a translate: [u; P R_g u] for a generator-like g with R_g u ≠ ±u
+            wu = L.claimed_maximizer(g, dec, comp.k, rng)
+            u, _ = L.split_uv(wu, g)
+            for h in range(1, g.order):
+                vt = g.regular_representation(h) @ u
+                if min(np.linalg.norm(vt - u), np.linalg.norm(vt + u)) > 1e-3:
+                    wt = L.join_uv(u, vt, g)
+                    _check_is_local_max(evidence, g, wt, _fam(fam, g, comp), "[u; P R_h u]")
+                    break
+            if comp.degree >= 2:
+                B = comp.basis
+                u = B @ rng.standard_normal(B.shape[1])
+                u /= np.linalg.norm(u) * np.sqrt(2)
+                wg = L.join_uv(u, u, g)
+                Eg, Gg = L.group_energy_and_gradient(wg, g, SQ)
+                Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
+                rgn = np.linalg.norm(Gg - wg * (wg @ Gg))
+                if Eg < Es * (1 - 1e-6):
+                    if n_generic < 4:
+                        evidence.counterexample("[u; Pu] with generic u ∈ H_k is not a local maximum", group=g.name,
+                                                component=comp.label, E=Eg, E_star=Es, riemannian_grad=rgn)
+                    n_generic += 1
+                else:  # H_k^R ≅ ℍ (quaternionic, d = 2): every nonzero u has rank one over ℍ
+                    evidence.error(rgn / Eg, family=_fam(fam, g, comp), what="generic u in a rank-one-only component")
+    n_form = n_total = 0
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        for j in range(res.W.shape[1]):
+            pc = L.classify(res.W[:, j], g, dec, comps, form_tol=1e-4)
+            n_total += 1
+            n_form += pc.sign != 0
+    evidence.detail("maxima_off_form_constructed", n_other)
+    evidence.detail("generic_u_in_Hk_not_maximal", n_generic)
+    evidence.detail("ascent_points_of_form_[u;±Pu]", f"{n_form} of {n_total}")
+
+
+@check(FORM, "numeric", target="corrected")
+def test_corrected_characterization(evidence, li2_profile):
+    evidence.describe("every converged ascent point: single real isotypic component, ‖u‖²=‖v‖²=½, alignment "
+                      "‖û v̂*‖/(‖û‖‖v̂‖) = 1 (real, complex) or 1/√2 (quaternionic: rank one over ℍ); and the converse "
+                      "on sampled points: generic (u, v=u) in H_k with alignment < bound has E < E*")
+    evidence.tolerance(1e-5, "ascent stops at Riemannian gradient 1e-8·E; masses and alignment converge linearly")
+    rng = np.random.default_rng(11)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        for j in range(res.W.shape[1]):
+            pc = L.classify(res.W[:, j], g, dec, comps)
+            evidence.holds(pc.single, "converged point lies in one component", family=_fam(fam, g), seed=j)
+            comp = next(c for c in comps if c.k == pc.support[0])
+            evidence.close(pc.mass_u[comp.k], 0.5, rel=False, family=_fam(fam, g, comp), seed=j, what="‖u‖²")
+            evidence.close(pc.mass_v[comp.k], 0.5, rel=False, family=_fam(fam, g, comp), seed=j, what="‖v‖²")
+            target = 1 / np.sqrt(2) if comp.fs == -1 else 1.0
+            evidence.close(pc.alignment, target, rel=False, family=_fam(fam, g, comp), seed=j, what="alignment")
+        for comp in comps:
+            if comp.degree < 2 or (comp.fs == -1 and comp.degree == 2):  # H_k^R ≅ ℍ: every u is rank one over ℍ
+                continue
+            B = comp.basis
+            u = B @ rng.standard_normal(B.shape[1])
+            u /= np.linalg.norm(u) * np.sqrt(2)
+            pc = L.classify(L.join_uv(u, u, g), g, dec, comps)
+            bound = 1 / np.sqrt(2) if comp.fs == -1 else 1.0
+            Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
+            evidence.holds(pc.alignment < bound - 1e-3 and pc.energy < Es * (1 - 1e-3),
+                           "misaligned point in H_k has E < E*", family=_fam(fam, g, comp))
+
+
+@check(NO_OTHER, "numeric")
+def test_no_local_maxima_outside_single_irreps(evidence, li2_profile):
+    evidence.describe("many-start Riemannian gradient ascent of E (σ=x²) on ‖w‖=1 from Gaussian starts, every group; "
+                      "each converged point with Hessian ≤ 0 must lie in one real isotypic subspace (u and v mass in "
+                      "a single H_k or H_k⊕H_k̄); a converged point with mass in two components is a counterexample")
+    evidence.tolerance(1e-6, "mass outside the supporting component, relative to ‖w‖²=1, after convergence to "
+                             "Riemannian gradient ≤ 1e-8·E (mass ~ gradient²)")
+    counts = {}
+    saddles = 0
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        for j in range(res.W.shape[1]):
+            w = res.W[:, j]
+            pc = L.classify(w, g, dec, comps, mass_tol=1e-4)
+            eig = L.riemannian_hessian_spectrum(w, g, SQ)
+            if eig.max() > 1e-6 * pc.energy:
+                saddles += 1
+                continue
+            if not pc.single:
+                evidence.counterexample("local maximum spread over several irreps", group=g.name, seed=j,
+                                        support=pc.support, E=pc.energy)
+                continue
+            k = pc.support[0]
+            off = sum(pc.mass_u[c.k] + pc.mass_v[c.k] for c in comps if c.k != k) + abs(pc.trivial_mass)
+            evidence.error(off, family=_fam(fam, g, next(c for c in comps if c.k == k)), seed=j,
+                           what="mass outside the single component")
+            key = f"{g.name}:{next(c for c in comps if c.k == k).label}"
+            counts[key] = counts.get(key, 0) + 1
+    evidence.detail("basin_counts", counts)
+    evidence.detail("saddles_or_unconverged", saddles)
+
+
+@check(DISCONNECTED, "numeric")
+def test_maxima_of_different_irreps_are_separated(evidence, li2_profile):
+    evidence.describe("pairwise distance between converged maxima of different components (≥ √2: supports are "
+                      "orthogonal unit vectors, so the sets of maxima of different irreps are disjoint compact sets); "
+                      "and within a component, whether [u;Pu] and [u;−Pu] are joined by a path of maxima "
+                      "v(θ) = cos θ·u + sin θ·u' (E constant along it)")
+    evidence.tolerance(1e-6, "distance and energy along the path, float64 after ascent to gradient 1e-8·E")
+    rng = np.random.default_rng(12)
+    joined = {}
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        labels = [L.classify(res.W[:, j], g, dec, comps).support[0] for j in range(res.W.shape[1])]
+        for i in range(len(labels)):
+            for j in range(i + 1, len(labels)):
+                if labels[i] != labels[j]:
+                    dist = np.linalg.norm(res.W[:, i] - res.W[:, j])
+                    evidence.error(max(0.0, np.sqrt(2) - dist), family=_fam(fam, g), what="distance between irreps")
+        for comp in comps:
+            w = L.claimed_maximizer(g, dec, comp.k, rng)
+            u, _ = L.split_uv(w, g)
+            w2 = L.claimed_maximizer(g, dec, comp.k, rng, v_factor="other")
+            # v' in the maximizer set orthogonal to u with the same right factor: use Gram-Schmidt on the 'other' v
+            u0, v0 = L.split_uv(w2, g)
+            vp = v0 - (v0 @ u0) / (u0 @ u0) * u0
+            if np.linalg.norm(vp) < 1e-8 or comp.degree == 1 and comp.fs == 1:
+                joined[comp.kind + f" d={comp.degree}"] = False
+                continue
+            vp *= np.linalg.norm(u0) / np.linalg.norm(vp)
+            Es = [L.group_energy(L.join_uv(u0, np.cos(t) * u0 + np.sin(t) * vp, g), g, SQ)
+                  for t in np.linspace(0, np.pi, 13)]
+            evidence.close(np.array(Es), np.full(13, Es[0]), family=_fam(fam, g, comp), what="E along the sign path")
+            joined[comp.kind + f" d={comp.degree}"] = True
+    evidence.detail("sign_path_[u;Pu]_to_[u;-Pu]_through_maxima", joined)
+
+
+@check(AFFINE, "numeric")
+def test_affine_quadratic_energy_is_b2_times_square(evidence, li2_profile):
+    evidence.describe("E with σ = ax + bx² vs b²·E with σ = x² at random w (every group), and the many-start ascent "
+                      "with σ = ax+bx² reaching b²·E* of its component")
+    evidence.tolerance(1e-9, "float64 rounding, relative")
+    rng = np.random.default_rng(14)
+    for fam, g in GROUPS:
+        for seed in range(li2_profile.pick(fast=2, thorough=5)):
+            a, b = rng.normal(), abs(rng.normal()) + 0.1
+            act = Activation("affq", lambda x, a=a, b=b: a * x + b * x * x, lambda x, a=a, b=b: a + 2 * b * x,
+                             None, None)
+            w = rng.standard_normal(2 * g.order)
+            evidence.close(L.group_energy(w, g, act), b * b * L.group_energy(w, g, SQ), family=_fam(fam, g),
+                           seed=seed, what="E_{ax+bx²} = b² E_{x²}")
+    g = cyclic(7)
+    a, b = 0.7, 1.3
+    act = Activation("affq", lambda x: a * x + b * x * x, lambda x: a + 2 * b * x, None, None)
+    res = L.ascend(g, act, L.random_starts(7, 8, rng), max_iter=4000, gtol=1e-9)
+    evidence.close(res.energy, np.full(8, b * b * 7 / 4), family="Z7", what="ascent E* for ax+bx²")
+
+
+@check(AFFINE, "symbolic")
+def test_affine_quadratic_symbolic(evidence):
+    evidence.describe("sympy on Z3 and S3 with symbolic a, b, u, v: E_{ax+bx²} − b²E_{x²} expands to 0")
+    evidence.tolerance(0.0, "exact polynomial identity")
+    a, b = sp.symbols("a b")
+    for g in (cyclic(3), symmetric(3)):
+        M = g.order
+        w = sp.symbols(f"w0:{2 * M}")
+        def E(f):
+            z = [0] * M
+            for h1 in range(M):
+                for h2 in range(M):
+                    z[g.table[h1, h2]] += f(w[h1] + w[M + h2])
+            zb = sum(z) / M
+            return sp.Rational(1, 2) * sum((x - zb) ** 2 for x in z)
+        diff = sp.expand(E(lambda x: a * x + b * x ** 2) - b ** 2 * E(lambda x: x ** 2))
+        evidence.error(0.0 if diff == 0 else 1.0, family=g.name, what="E_{ax+bx²} − b²E_{x²}")
+
+
+@check(ZMEAN, "numeric")
+def test_zero_mean_onehot(evidence):
+    evidence.describe("R_{h1}ẽ_{h2} = ẽ_{h1h2}, Pẽ_h = ẽ_{h⁻¹}, P1⊥X_h = X_h·diag(P1⊥,P1⊥), and the energy with "
+                      "zero-meaned one-hot inputs equals E at the centered w = [P1⊥u; P1⊥w2]")
+    evidence.tolerance(1e-12, "float64 rounding, relative")
+    rng = np.random.default_rng(15)
+    for fam, g in GROUPS:
+        M = g.order
+        P1 = np.eye(M) - 1.0 / M
+        Et = P1  # columns ẽ_h
+        for h1 in range(M):
+            R = g.regular_representation(h1)
+            evidence.close(R @ Et, Et[:, g.table[h1]], family=_fam(fam, g), what="R ẽ")
+            Xh = _X_h(g, h1)
+            evidence.close(P1 @ Xh, Xh @ np.kron(np.eye(2), P1), family=_fam(fam, g), what="P1⊥X_h")
+        evidence.close(g.inverse_operator @ Et, Et[:, g.inverse], family=_fam(fam, g), what="P ẽ")
+        task = group_task(g)
+        Xt = task.X @ np.kron(np.eye(2), P1)  # rows [ẽ_{h1}, ẽ_{h2}]
+        w = rng.standard_normal(2 * M)
+        wc = np.kron(np.eye(2), P1) @ w
+        evidence.close(energy(w, Xt, task.Y_tilde, SQ), energy(wc, task.X, task.Y_tilde, SQ), family=_fam(fam, g),
+                       what="E with zero-mean one-hot = E(centered w)")
