@@ -51,12 +51,12 @@ def _ascent(gname: str, n_starts: int, seed: int):
     """Many-start ascent on one group (cached so the checks of this module share it)."""
     g = dict((gg.name, gg) for _, gg in GROUPS)[gname]
     rng = np.random.default_rng(seed)
-    res = L.ascend(g, SQ, L.random_starts(g.order, n_starts, rng), max_iter=6000, gtol=1e-8)
+    res = L.ascend(g, SQ, L.random_starts(g.order, n_starts, rng), max_iter=4000, gtol=1e-7)
     return res
 
 
 def _n_starts(prof, M):
-    return prof.pick(fast=12 if M >= 18 else 16, thorough=60, paper=120)
+    return prof.pick(fast=24 if M >= 18 else 40, thorough=150, paper=300)
 
 
 # ==========================================================================================================
@@ -595,7 +595,7 @@ def test_corrected_energy_constants(evidence, li2_profile):
     evidence.describe("(1) constructed maximizers of every component: E = M/(2d) (real) or M/(4d) (complex pair, "
                       "quaternionic), Riemannian gradient 0, Riemannian Hessian ≤ 0; (2) every converged many-start "
                       "ascent point: E equals the corrected E* of the component it lies in")
-    evidence.tolerance(1e-6, "ascent stops at Riemannian gradient ≤ 1e-8·E, energies converge quadratically "
+    evidence.tolerance(1e-6, "ascent stops at Riemannian gradient ≤ 1e-7·E, energies converge quadratically "
                              "(error ~ gradient²/curvature); constructed points are exact to 1e-13")
     rng = np.random.default_rng(9)
     for fam, g in GROUPS:
@@ -682,7 +682,7 @@ def test_corrected_characterization(evidence, li2_profile):
     evidence.describe("every converged ascent point: single real isotypic component, ‖u‖²=‖v‖²=½, alignment "
                       "‖û v̂*‖/(‖û‖‖v̂‖) = 1 (real, complex) or 1/√2 (quaternionic: rank one over ℍ); and the converse "
                       "on sampled points: generic (u, v=u) in H_k with alignment < bound has E < E*")
-    evidence.tolerance(1e-5, "ascent stops at Riemannian gradient 1e-8·E; masses and alignment converge linearly")
+    evidence.tolerance(1e-5, "ascent stops at Riemannian gradient 1e-7·E; masses and alignment converge linearly")
     rng = np.random.default_rng(11)
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
@@ -715,7 +715,7 @@ def test_no_local_maxima_outside_single_irreps(evidence, li2_profile):
                       "each converged point with Hessian ≤ 0 must lie in one real isotypic subspace (u and v mass in "
                       "a single H_k or H_k⊕H_k̄); a converged point with mass in two components is a counterexample")
     evidence.tolerance(1e-6, "mass outside the supporting component, relative to ‖w‖²=1, after convergence to "
-                             "Riemannian gradient ≤ 1e-8·E (mass ~ gradient²)")
+                             "Riemannian gradient ≤ 1e-7·E (mass ~ gradient²)")
     counts = {}
     saddles = 0
     for fam, g in GROUPS:
@@ -749,7 +749,7 @@ def test_maxima_of_different_irreps_are_separated(evidence, li2_profile):
                       "orthogonal unit vectors, so the sets of maxima of different irreps are disjoint compact sets); "
                       "and within a component, whether [u;Pu] and [u;−Pu] are joined by a path of maxima "
                       "v(θ) = cos θ·u + sin θ·u' (E constant along it)")
-    evidence.tolerance(1e-6, "distance and energy along the path, float64 after ascent to gradient 1e-8·E")
+    evidence.tolerance(1e-6, "distance and energy along the path, float64 after ascent to gradient 1e-7·E")
     rng = np.random.default_rng(12)
     joined = {}
     for fam, g in GROUPS:
@@ -802,11 +802,11 @@ def test_affine_quadratic_energy_is_b2_times_square(evidence, li2_profile):
 
 
 @check(AFFINE, "symbolic")
-def test_affine_quadratic_symbolic(evidence):
-    evidence.describe("sympy on Z3 and S3 with symbolic a, b, u, v: E_{ax+bx²} − b²E_{x²} expands to 0")
+def test_affine_quadratic_symbolic(evidence, li2_profile):
+    evidence.describe("sympy on Z3, Z4 (and S3 in thorough) with symbolic a, b, w: E_{ax+bx²} − b²E_{x²} expands to 0")
     evidence.tolerance(0.0, "exact polynomial identity")
     a, b = sp.symbols("a b")
-    for g in (cyclic(3), symmetric(3)):
+    for g in li2_profile.pick(fast=(cyclic(3), cyclic(4)), thorough=(cyclic(3), cyclic(4), symmetric(3))):
         M = g.order
         w = sp.symbols(f"w0:{2 * M}")
         def E(f):
