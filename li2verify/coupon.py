@@ -253,56 +253,70 @@ def muon_direction_alpha(alpha: np.ndarray, mu: np.ndarray, S: np.ndarray) -> np
     return (gpar + gperp * (1.0 + tau) / tau_safe) / np.hypot(1.0 + tau, s)
 
 
+def eqn10_batch_winners(alpha0: np.ndarray, mu: np.ndarray, S: np.ndarray | None = None, *, muon: bool = False,
+                        h: float = 0.02, max_steps: int = 20000, converge: float = 0.999) -> tuple[np.ndarray, int]:
+    """Integrate Eqn 10 for a batch of nodes (rows of α(0), all inside the unit ball) and return the mode each
+    converges to (α_l² ≥ ``converge``) and the number that had not converged after ``max_steps`` (assigned to
+    their argmax α_l²).
+
+    The direction is d = μ∘α² (plain gradient) or, with ``muon=True``, the Muon direction of [Q_S, g]
+    (:func:`muon_direction_alpha`, S = rows of collected modes); inside the ball α̇ = d, on the sphere its
+    tangential part.  Time is reparametrized so that each Euler step changes every log α_l by at most h (a
+    positive time change leaves the orbits unchanged).
+    """
+    mu = np.asarray(mu, dtype=float)
+    al = np.array(alpha0, dtype=float, copy=True)
+    n, L = al.shape
+    if S is None:
+        S = np.zeros((n, L), dtype=bool)
+    active = np.ones(n, dtype=bool)
+    winner = np.full(n, -1)
+    for _ in range(max_steps):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        A = al[idx]
+        d = muon_direction_alpha(A, mu, S[idx]) if muon else mu * A**2
+        nrm2 = np.sum(A * A, axis=1, keepdims=True)
+        on = nrm2 >= 1.0 - 1e-12
+        radial = np.sum(d * A, axis=1, keepdims=True)
+        d = np.where(on & (radial > 0), d - radial * A / nrm2, d)
+        rate = np.max(np.abs(d) / np.maximum(np.abs(A), 1e-300), axis=1, keepdims=True)
+        A = A + h * d / np.maximum(rate, 1e-300)
+        nA = np.linalg.norm(A, axis=1, keepdims=True)
+        A = np.where(nA > 1.0, A / nA, A)
+        al[idx] = A
+        done = np.max(A * A, axis=1) >= converge
+        winner[idx[done]] = np.argmax(A[done] ** 2, axis=1)
+        active[idx[done]] = False
+    rest = np.flatnonzero(winner < 0)
+    winner[rest] = np.argmax(al[rest] ** 2, axis=1)
+    return winner, len(rest)
+
+
 def simulate_dynamic_muon(mu: np.ndarray, a: float, trials: int, rng: np.random.Generator, *,
                           init_radius: float = 0.5, h: float = 0.02, max_steps: int = 20000,
                           converge: float = 0.999, muon: bool = True) -> tuple[np.ndarray, dict]:
-    """Sequential learning on the model of Eqn 10 with the dynamics actually integrated.
+    """Sequential learning on the model of Eqn 10 with the dynamics actually integrated
+    (:func:`eqn10_batch_winners`): node j starts at α(0) = r·x/‖x‖, x_l ~ Fréchet(a) i.i.d. (argmax μ_l α_l(0)
+    is scale-free), and is driven by the plain gradient (``muon=False``: independent feature learning) or by
+    the Muon direction of [Q_S, g] with S the modes collected by nodes 1..j−1 (``muon=True``).
 
-    Node j starts at α(0) = r·x/‖x‖, x_l ~ Fréchet(a) i.i.d. (argmax μ_l α_l(0) is scale-free), and follows
-    α̇ = d(α) inside the unit ball and its tangential part on the sphere, with d = μ∘α² (plain gradient,
-    ``muon=False``) or d = the Muon direction of [Q_S, g] (:func:`muon_direction_alpha`, ``muon=True``); it is
-    assigned to the mode l with α_l² ≥ ``converge``.  Time is reparametrized so that each Euler step changes
-    every log α_l by at most h (orbits are unchanged by a positive time change).
-
-    Returns (#nodes per trial, stats) — stats counts nodes that did not converge within ``max_steps``
-    (assigned to their argmax α_l², reported).
+    Returns (#nodes per trial until all L modes are collected, stats).
     """
     mu = np.asarray(mu, dtype=float)
     L = len(mu)
     S = np.zeros((trials, L), dtype=bool)
     nodes = np.zeros(trials, dtype=np.int64)
-    unconverged = 0
-    leader_kept = 0
-    total_nodes = 0
+    unconverged = leader_kept = total_nodes = 0
     todo = np.arange(trials)
     while len(todo):
         x = frechet_sample(a, (len(todo), L), rng)
         al = init_radius * x / np.linalg.norm(x, axis=1, keepdims=True)
         l0 = np.argmax((np.where(S[todo], mu / 2, mu) if muon else mu) * al, axis=1)
-        Sj = S[todo]
-        active = np.ones(len(todo), dtype=bool)
-        winner = np.full(len(todo), -1)
-        for _ in range(max_steps):
-            idx = np.flatnonzero(active)
-            if not len(idx):
-                break
-            A = al[idx]
-            d = muon_direction_alpha(A, mu, Sj[idx]) if muon else mu * A**2
-            nrm2 = np.sum(A * A, axis=1, keepdims=True)
-            on = nrm2 >= 1.0 - 1e-12
-            radial = np.sum(d * A, axis=1, keepdims=True)
-            d = np.where(on & (radial > 0), d - radial * A / nrm2, d)
-            rate = np.max(np.abs(d) / np.maximum(np.abs(A), 1e-300), axis=1, keepdims=True)
-            A = A + h * d / np.maximum(rate, 1e-300)
-            nA = np.linalg.norm(A, axis=1, keepdims=True)
-            A = np.where(nA > 1.0, A / nA, A)
-            al[idx] = A
-            done = np.max(A * A, axis=1) >= converge
-            winner[idx[done]] = np.argmax(A[done] ** 2, axis=1)
-            active[idx[done]] = False
-        rest = np.flatnonzero(winner < 0)
-        unconverged += len(rest)
-        winner[rest] = np.argmax(al[rest] ** 2, axis=1)
+        winner, unc = eqn10_batch_winners(al, mu, S[todo], muon=muon, h=h, max_steps=max_steps,
+                                          converge=converge)
+        unconverged += unc
         leader_kept += int(np.sum(winner == l0))
         total_nodes += len(todo)
         S[todo, winner] = True
