@@ -53,7 +53,7 @@ class FiniteGroup:
             bad = np.argwhere(~np.isfinite(t) | (np.mod(np.where(np.isfinite(t), t, 0), 1) != 0))
             if len(bad):
                 i, j = (int(x) for x in bad[0])
-                raise GroupTableError(f"Cayley table entries must be integers: table[{i}, {j}] = {t[i, j]!r}")
+                raise GroupTableError(f"Cayley table entries must be integers: table[{i}, {j}] = {t[i, j].item()!r}")
             t = t.astype(np.int64)
         M = t.shape[0]
         if t.min() < 0 or t.max() >= M:
