@@ -259,3 +259,14 @@ def integrate_flow(F_tilde: np.ndarray, Y_tilde: np.ndarray, V0: np.ndarray, ts,
 def decay_rate(ts, values) -> RateFit:
     """Fitted exponential decay rate of ``values`` (e.g. ‖G(t) − G*‖_F) over ``ts`` (Props 3–4)."""
     return fit_rate(ts, values)
+
+
+def random_feature_instance(X: np.ndarray, Y: np.ndarray, K: int, act, rng: np.random.Generator,
+                            w_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A Stage-I instance: W ~ N(0, w_scale²) (d×K), F = σ(XW), and (F̃, Ỹ, F) with F̃ = P1⊥F, Ỹ = P1⊥Y
+    (Sec 3: "both W and V are initialized with independent zero-mean random variables")."""
+    from li2verify.task import center
+
+    W = w_scale * rng.normal(size=(X.shape[1], K))
+    F = act(X @ W)
+    return center(F), center(Y), F
