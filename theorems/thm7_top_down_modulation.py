@@ -1,0 +1,408 @@
+"""Theorem 7 (Sec 5.2; App. G.2, Eqn 34): top-down modulation.
+
+With a subset S of irreps learned by the hidden layer (σ = x²), the residual of the ridge top layer is carried
+by the missing irreps, the backpropagated gradient is modulated accordingly, and the modified energy E_S has
+local maxima only on the missing irreps.
+
+Claims:
+- ``thm7.proof.central_idempotent`` — Eqn 34 and Π_kR_{h'}Π_k = Π_kR_{h'} = R_{h'}Π_k.
+- ``thm7.proof.diag_character`` — diag(R_hᵀΠ_kR_{h'}) = (d_k/M) conj χ_k(hh'⁻¹) 1_M = (d_k/M) χ_k(h'⁻¹h) 1_M.
+- ``thm7.modulation.residual`` — Ŷ − Ỹ = Φ_SΦ_S* ⊗ 1_M.
+- ``thm7.modulation.gradient`` — G_F ∝ (Φ_S ⊗ 1_M)(Φ_S ⊗ 1_M)*F.
+- ``thm7.modulation.energy_form`` — E_S = ½‖Φ_S*z‖² = (M/2)Σ_{k≠0,k∉S}(1/d_k)|Σ_r tr Ŝ_{k,r}|².
+- ``thm7.modulation.maxima_on_missing`` — E_S only has local maxima on the missing irreps k ∉ S.
+
+Ŷ_S is computed from an actual σ = x² hidden layer whose nodes lie in the isotypic subspaces of S (least-squares
+top layer, η = 0), never from the formulas under test.  S is closed under conjugation (real networks).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from li2verify.activations import get_activation
+from li2verify.claims import check, claim
+from li2verify.groups import cyclic, dicyclic, dihedral, direct_product, product_of_cyclic, quaternion, symmetric
+from li2verify.irreps import irrep_decomposition
+from li2verify.modulation import (
+    ascend_modulated,
+    block_rows,
+    centered_targets,
+    component_masses,
+    conjugation_closure,
+    diag_block,
+    learned_prediction,
+    missing_irreps,
+    modulated_energy_and_gradient,
+    phi_S,
+    printed_energy_S,
+    residual_kernel,
+    targets,
+    trace_form_energy_S,
+)
+
+CENTRAL = claim(
+    "thm7.proof.central_idempotent",
+    title="Eqn 34: Π_k by characters; central idempotent",
+    paper_ref="Thm 7 proof, Eqn 34; App. G.2",
+    printed=r"Since $\Pi_k$ is central and idempotent, it commutes with $R_{h'}$ and $\Pi_k^2 = \Pi_k$, hence $\Pi_k "
+            r"R_{h'} \Pi_k = \Pi_k R_{h'} = R_{h'} \Pi_k$. ... $\Pi_k = \frac{d_k}{M} \sum_{g \in H} \overline{"
+            r"\chi_k(g)} R_g = \frac{d_k}{M} \sum_{g \in H} \chi_k(g^{-1}) R_g$ (34)",
+    assumptions=["unitary irreps C_k; Π_k the projector onto the isotypic subspace H_k"],
+)
+
+DIAG = claim(
+    "thm7.proof.diag_character",
+    title="diag(R_hᵀΠ_kR_h') in terms of χ_k",
+    paper_ref="Thm 7 proof, App. G.2",
+    printed=r"$\text{diag}(R_h^\top (\Pi_k R_{h'})) = \frac{d_k}{M} \overline{\chi_k(hh'^{-1})} \mathbf{1}_M = "
+            r"\frac{d_k}{M} \chi_k(h'^{-1}h) \mathbf{1}_M$, where we used $\overline{\chi_k(a)} = \chi_k(a^{-1})$",
+    verified=r"$\text{diag}(R_h^\top \Pi_k R_{h'}) = \frac{d_k}{M} \overline{\chi_k(hh'^{-1})} \mathbf{1}_M = "
+             r"\frac{d_k}{M} \chi_k(h'h^{-1}) \mathbf{1}_M$ (= $\frac{d_k}{M}\chi_k(h'^{-1}h)\mathbf{1}_M$ only when "
+             r"$\chi_k$ is real)",
+    assumptions=["R_h e_g = e_{hg}; Π_k from Eqn 34"],
+    depends_on=["thm7.proof.central_idempotent"],
+)
+
+RESIDUAL = claim(
+    "thm7.modulation.residual",
+    title="Ŷ − Ỹ = Φ_SΦ_S* ⊗ 1_M",
+    paper_ref="Thm 7 proof, App. G.2",
+    printed=r"$[\hat{Y} - \tilde{Y}]_{(\text{rows for block } h), h'} = \frac{1}{M} \sum_{k \neq 0, k \notin "
+            r"\mathcal{S}} d_k \chi_k(h) \overline{\chi_k(h')} \mathbf{1}_M$. which means that $\hat{Y} - \tilde{Y} "
+            r"= \Phi_{\mathcal{S}} \Phi_{\mathcal{S}}^* \otimes \mathbf{1}_M$, where $\Phi_{\mathcal{S}} := \left[ "
+            r"\sqrt{\frac{d_k}{M}} \chi_k(\cdot) \right]_{k \neq 0, k \notin \mathcal{S}} \in \mathbb{C}^{M \times "
+            r"(\kappa(H) - |\mathcal{S}| - 1)}$",
+    verified=r"$\tilde{Y} - \hat{Y} = \Big(\sum_{k \neq 0, k \notin \mathcal{S}} \Pi_k\Big) \otimes \mathbf{1}_M$, "
+             r"$[\Pi_k]_{h,h'} = \frac{d_k}{M}\overline{\chi_k(hh'^{-1})}$; this equals $+\Phi_{\mathcal{S}}"
+             r"\Phi_{\mathcal{S}}^* \otimes \mathbf{1}_M$ iff every missing irrep has $d_k = 1$ (e.g. Abelian $H$); "
+             r"$\Phi_{\mathcal{S}}$ has $\kappa(H) - |\mathcal{S}|$ columns",
+    assumptions=["σ = x², all M² pairs, ordering by target", "S closed under conjugation (real weights), "
+                 "trivial irrep not in S", "features of S span End(H_k) (Thm 3 (2), real version w = [u; Pv])",
+                 "top layer least squares, η = 0 (Thm 3 (3))"],
+    depends_on=["thm7.proof.diag_character"],
+    notes="Ŷ is the orthogonal projection of Ỹ onto the learned features, so ⟨Ỹ − Ŷ, Ỹ⟩ = ‖Ỹ − Ŷ‖² ≥ 0: the "
+          "residual Ŷ − Ỹ is negative semidefinite in this sense, and the printed +Φ_SΦ_S* has the wrong sign even "
+          "for Abelian groups. For d_k > 1, χ_k(h)conj χ_k(h') ≠ d_k·conj χ_k(hh'⁻¹)/... — characters are not "
+          "multiplicative, so the step from 'Σ_{k∈S} (d_k/M)χ_k(h'⁻¹h)' to 'χ_k(h)conj χ_k(h')' fails.",
+)
+
+GRADIENT = claim(
+    "thm7.modulation.gradient",
+    title="G_F ∝ (Φ_S ⊗ 1_M)(Φ_S ⊗ 1_M)*F",
+    paper_ref="Thm 7 statement; proof in App. G.2",
+    printed=r"if the hidden layer learns only a subset $\mathcal{S}$ of irreps, then the backpropagated gradient "
+            r"$G_F \propto (\Phi_{\mathcal{S}} \otimes \mathbf{1}_M)(\Phi_{\mathcal{S}} \otimes \mathbf{1}_M)^* F$",
+    verified=r"$G_F \propto (\tilde{Y} - \hat{Y})\tilde{Y}^\top F = (\Psi_{\mathcal{S}} \otimes \mathbf{1}_M)"
+             r"(\Psi_{\mathcal{S}} \otimes \mathbf{1}_M)^* F$ with $\Psi_{\mathcal{S}}$ an orthonormal basis of "
+             r"$\bigoplus_{k \neq 0, k \notin \mathcal{S}} \mathcal{H}_k$ ($\Psi_{\mathcal{S}}\Psi_{\mathcal{S}}^* = "
+             r"\sum_{k\notin\mathcal{S}}\Pi_k$); $\Psi_{\mathcal{S}}$ may be replaced by $\Phi_{\mathcal{S}}$ iff every "
+             r"missing irrep is 1-dimensional",
+    assumptions=["G_F taken as (Ỹ − Ŷ_S)ỸᵀF: the Stage II form G_F ∝ ỸỸᵀF (Eqn 5) with the target replaced by "
+                 "the residual of the partially learned network (the proof's 'G_F ∝ (Ŷ − Ỹ)ỸᵀF' with its sign "
+                 "flip undone; the two sign flips of the proof cancel)", "∝ with a positive constant"],
+    depends_on=["thm7.modulation.residual"],
+)
+
+ENERGY = claim(
+    "thm7.modulation.energy_form",
+    title="E_S = ½‖Φ_S*z‖² = (M/2)Σ(1/d_k)|Σ_r tr Ŝ_{k,r}|²",
+    paper_ref="Thm 7 proof, App. G.2",
+    printed=r"$\mathcal{E}_S = \frac{1}{2} \|(\Phi_S \otimes \mathbf{1}_M)^* F\|_2^2 = \frac{1}{2} \|\Phi_S^* \mathbf{z}"
+            r"\|_2^2$ ... $\mathcal{E}_S = \frac{1}{2} \sum_{k \neq 0, k \notin \mathcal{S}} \frac{M}{d_k} |\langle "
+            r"\Pi_k, S \rangle|^2 = \frac{M}{2} \sum_{k \neq 0, k \notin \mathcal{S}} \frac{1}{d_k} \left| \sum_r "
+            r"\text{tr}(\hat{S}_{k,r}) \right|^2$",
+    verified=r"The energy whose gradient ascent is the modulated dynamics $\dot{\mathbf{w}} = X^\top D\,\mathbf{g}$, "
+             r"$\mathbf{g} = (\tilde Y - \hat Y)\tilde Y^\top\sigma(X\mathbf{w})$, is $\mathcal{E}_S = \frac{1}{2} "
+             r"\sum_{k \neq 0, k\notin\mathcal{S}} \mathbf{z}^\top \Pi_k \mathbf{z} = \frac12\|\Psi_{\mathcal{S}}^*"
+             r"\mathbf{z}\|^2$; it equals the printed $\frac12\|\Phi_S^*\mathbf{z}\|^2$ iff every missing irrep is "
+             r"1-dimensional (for $d_k > 1$, $\frac{M}{d_k}|\langle\Pi_k,S\rangle|^2 = d_k|\langle \chi_k/\sqrt{M},"
+             r"\mathbf{z}\rangle|^2$ sees only the class-function part of $\mathbf{z}$, weighted by $d_k$)",
+    assumptions=["σ = x²; z_h = Σ_{h1h2=h} σ(w1[h1] + w2[h2]) = ⟨R_h, S⟩ (Eqn 13), w = [u; Pv]",
+                 "S closed under conjugation"],
+    depends_on=["thm7.modulation.gradient"],
+)
+
+MAXIMA = claim(
+    "thm7.modulation.maxima_on_missing",
+    title="E_S has local maxima only on the missing irreps",
+    paper_ref="Thm 7 statement; proof in App. G.2",
+    printed=r"which yields a modified $\mathcal{E}_{\mathcal{S}}$ that only has local maxima on the missing irreps "
+            r"$k \notin \mathcal{S}$.",
+    assumptions=["σ = x², ‖w‖ = 1, all M² pairs; E_S = ½ zᵀ(Σ_{k∉S}Π_k)z (the energy of the modulated gradient, "
+                 "see thm7.modulation.energy_form); S closed under conjugation",
+                 "converged points of many-start projected ascent are taken as the local maxima found"],
+    depends_on=["thm7.modulation.energy_form"],
+)
+
+
+def _groups(profile):
+    fast = [("Z7", cyclic(7)), ("Z2xZ3", product_of_cyclic("2x3")), ("D4", dihedral(4)), ("S3", symmetric(3)),
+            ("Q8", quaternion(8)), ("Dic3", dicyclic(3))]
+    if profile.name == "fast":
+        return fast
+    return fast + [("Z9", cyclic(9)), ("Z2xZ2xZ3", product_of_cyclic("2x2x3")), ("D5", dihedral(5)),
+                   ("Z3xS3", direct_product(cyclic(3), symmetric(3))), ("S4", symmetric(4))]
+
+
+def _components(dec):
+    return sorted({min(ir.k, ir.conjugate) for ir in dec.irreps[1:]})
+
+
+def _random_S(dec, rng):
+    comps = _components(dec)
+    m = int(rng.integers(1, len(comps))) if len(comps) > 1 else 1
+    return conjugation_closure(dec, rng.choice(comps, m, replace=False))
+
+
+def _abelian_missing(dec, S):
+    return all(dec.irreps[k].degree == 1 for k in missing_irreps(dec, S))
+
+
+@check(CENTRAL, "numeric")
+def test_eqn34_projector_is_central_idempotent(evidence, li2_profile):
+    evidence.describe("Π_k from characters (Eqn 34) vs Q_kQ_k* from the unitary irrep matrices' Q columns (Peter–Weyl "
+                      "basis of the irreps engine); Π_k² = Π_k; Π_kR_h = R_hΠ_k; Π_kR_hΠ_k = Π_kR_h; "
+                      "(d_k/M)Σ conj χ_k(g)R_g = (d_k/M)Σ χ_k(g⁻¹)R_g; Σ_k Π_k = I")
+    evidence.tolerance(1e-10, "float64 rounding of M-term sums of unit-modulus characters (M ≤ 24)")
+    for fam, G in _groups(li2_profile):
+        dec = irrep_decomposition(G)
+        M = G.order
+        Rs = [G.regular_representation(h) for h in range(M)]
+        tot = np.zeros((M, M), dtype=complex)
+        for ir in dec.irreps:
+            P = sum(np.conj(ir.character[g]) * Rs[g] for g in range(M)) * ir.degree / M
+            P2 = sum(ir.character[G.inverse[g]] * Rs[g] for g in range(M)) * ir.degree / M
+            Qk = dec.isotypic_basis(ir.k)
+            evidence.close(P, Qk @ Qk.conj().T, family=fam, what=f"Eqn 34 vs Q_kQ_k*, k={ir.k}")
+            evidence.close(P2, P, family=fam, what="conj χ(g) = χ(g⁻¹)")
+            evidence.close(P @ P, P, family=fam, what="Π² = Π")
+            for h in range(0, M, max(1, M // 4)):
+                evidence.close(P @ Rs[h], Rs[h] @ P, family=fam, what="central")
+                evidence.close(P @ Rs[h] @ P, P @ Rs[h], family=fam, what="ΠRΠ = ΠR")
+            tot += P
+        evidence.close(tot, np.eye(M), family=fam, what="Σ Π_k = I")
+
+
+@check(DIAG, "numeric")
+def test_diag_formula_as_printed(evidence, li2_profile):
+    evidence.describe("diag(R_hᵀΠ_kR_{h'}) (matrix products) vs (d_k/M)conj χ_k(hh'⁻¹)1 (first form) and vs "
+                      "(d_k/M)χ_k(h'⁻¹h)1 (second printed form), all h, h', k; the second form's failures on complex "
+                      "characters are recorded as counterexamples")
+    evidence.tolerance(1e-12, "float64 rounding of permutation products and an M-term character sum")
+    for fam, G in _groups(li2_profile):
+        dec = irrep_decomposition(G)
+        M = G.order
+        worst = 0.0
+        for ir in dec.irreps[1:]:
+            P = dec.projector(ir.k)
+            for h in range(M):
+                for hp in range(M):
+                    d = diag_block(G, P, h, hp)
+                    first = ir.degree / M * np.conj(ir.character[G.table[h, G.inverse[hp]]]) * np.ones(M)
+                    second = ir.degree / M * ir.character[G.table[G.inverse[hp], h]] * np.ones(M)
+                    evidence.close(d, first, rel=False, family=fam, what="diag vs (d/M)conj χ(hh'⁻¹)")
+                    worst = max(worst, float(np.abs(d - second).max()))
+        evidence.instance(fam)
+        if worst > 1e-9 and len(evidence.counterexamples) < 3:
+            evidence.counterexample("diag(R_hᵀΠ_kR_h') ≠ (d_k/M)χ_k(h'⁻¹h)1 (complex characters)", group=fam,
+                                    max_abs_error=worst)
+
+
+@check(DIAG, "numeric", target="corrected")
+def test_diag_formula_corrected(evidence, li2_profile):
+    evidence.describe("diag(R_hᵀΠ_kR_{h'}) vs (d_k/M)χ_k(h'h⁻¹)1 for all h, h', k")
+    evidence.tolerance(1e-12, "float64 rounding of permutation products and an M-term character sum")
+    for fam, G in _groups(li2_profile):
+        dec = irrep_decomposition(G)
+        M = G.order
+        for ir in dec.irreps[1:]:
+            P = dec.projector(ir.k)
+            for h in range(M):
+                for hp in range(M):
+                    expect = ir.degree / M * ir.character[G.table[hp, G.inverse[h]]] * np.ones(M)
+                    evidence.close(diag_block(G, P, h, hp), expect, rel=False, family=fam, what="diag formula")
+
+
+def _residual_instances(profile):
+    for fam, G in _groups(profile):
+        dec = irrep_decomposition(G)
+        for seed in range(profile.pick(fast=2, thorough=5)):
+            rng = np.random.default_rng(seed)
+            S = _random_S(dec, rng)
+            net = learned_prediction(G, dec, S, rng)
+            yield fam, G, dec, S, seed, net, rng
+
+
+@check(RESIDUAL, "numeric")
+def test_residual_as_printed(evidence, li2_profile):
+    evidence.describe("Ŷ_S from a trained-in-closed-form σ = x² layer (nodes in the isotypic subspaces of S, least "
+                      "squares V) vs the printed Ŷ − Ỹ = Φ_SΦ_S* ⊗ 1_M; also the column count of Φ_S vs the "
+                      "printed κ(H) − |S| − 1")
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        Yt = centered_targets(G)
+        P = phi_S(dec, S)
+        printed = block_rows(np.real(P @ P.conj().T), G)
+        err = float(np.abs((net.Y_hat - Yt) - printed).max())
+        evidence.instance(fam, seed)
+        kappa = len(dec.irreps) - 1
+        if err > 1e-8 and len(evidence.counterexamples) < 4:
+            evidence.counterexample("Ŷ − Ỹ ≠ Φ_SΦ_S* ⊗ 1_M", group=fam, S=sorted(S), seed=seed, max_abs_error=err,
+                                    sign_flipped_error=float(np.abs((Yt - net.Y_hat) - printed).max()),
+                                    degrees_missing=[dec.irreps[k].degree for k in missing_irreps(dec, S)])
+        if P.shape[1] != kappa - len(S) - 1 and not any("columns" in c["what"] for c in evidence.counterexamples):
+            evidence.counterexample("Φ_S has κ(H) − |S| columns, not κ(H) − |S| − 1", group=fam, kappa=kappa,
+                                    S_size=len(S), columns=P.shape[1])
+
+
+@check(RESIDUAL, "numeric", target="corrected")
+def test_residual_is_sum_of_missing_projectors(evidence, li2_profile):
+    evidence.describe("Ỹ − Ŷ_S (least squares on learned features) vs (Σ_{k≠0,k∉S}Π_k) ⊗ 1_M, and vs +Φ_SΦ_S* ⊗ 1_M "
+                      "when every missing irrep is 1-dimensional")
+    evidence.tolerance(1e-9, "least squares on n = M² rows with cond(F̃) ≲ 1e4 (features spanning End(H_k)); "
+                             "float64")
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        Yt = centered_targets(G)
+        K = residual_kernel(dec, S)
+        evidence.close(Yt - net.Y_hat, block_rows(np.real(K), G), rel=False, family=fam, seed=seed,
+                       what="Ỹ − Ŷ vs K_S ⊗ 1")
+        evidence.holds(np.abs(K.imag).max() < 1e-12, "K_S real for conjugation-closed S", family=fam, seed=seed)
+        if _abelian_missing(dec, S):
+            P = phi_S(dec, S)
+            evidence.close(Yt - net.Y_hat, block_rows(np.real(P @ P.conj().T), G), rel=False, family=fam,
+                           seed=seed, what="Ỹ − Ŷ vs Φ_SΦ_S* ⊗ 1 (1-dim missing irreps)")
+
+
+@check(GRADIENT, "numeric")
+def test_gradient_as_printed(evidence, li2_profile):
+    evidence.describe("G_F = (Ỹ − Ŷ_S)ỸᵀF for random new-node features F = σ(XW) vs (Φ_S⊗1)(Φ_S⊗1)*F: cosine "
+                      "similarity of the flattened matrices (1 iff proportional with a positive constant); "
+                      "counterexample when it differs from 1")
+    worst = 1.0
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        M = G.order
+        W = rng.standard_normal((2 * M, 4))
+        F = (W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1) ** 2
+        Yt = centered_targets(G)
+        lhs = (Yt - net.Y_hat) @ (Yt.T @ F)
+        P = phi_S(dec, S)
+        t = targets(G)
+        rhs = np.real(P @ P.conj().T)[np.ix_(t, t)] @ F
+        cos = float(np.sum(lhs * rhs) / (np.linalg.norm(lhs) * np.linalg.norm(rhs)))
+        worst = min(worst, cos)
+        evidence.instance(fam, seed)
+        if cos < 1 - 1e-9 and len(evidence.counterexamples) < 3:
+            evidence.counterexample("G_F not ∝ (Φ_S⊗1)(Φ_S⊗1)*F", group=fam, S=sorted(S), seed=seed, cosine=cos)
+    evidence.detail("worst_cosine", worst)
+
+
+@check(GRADIENT, "numeric", target="corrected")
+def test_gradient_with_isotypic_basis(evidence, li2_profile):
+    evidence.describe("G_F = (Ỹ − Ŷ_S)ỸᵀF vs (Ψ_S⊗1)(Ψ_S⊗1)*F with Ψ_S the irreps engine's isotypic bases of the "
+                      "missing irreps (independent of Ŷ_S)")
+    evidence.tolerance(1e-9, "least-squares residual (cond ≲ 1e4) times n = M² sums, relative to the max entry")
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        M = G.order
+        W = rng.standard_normal((2 * M, 4))
+        F = (W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1) ** 2
+        Yt = centered_targets(G)
+        lhs = (Yt - net.Y_hat) @ (Yt.T @ F)
+        Psi = np.concatenate([dec.isotypic_basis(k) for k in missing_irreps(dec, S)], axis=1)
+        t = targets(G)
+        rhs = np.real(Psi @ Psi.conj().T)[np.ix_(t, t)] @ F
+        evidence.close(lhs, rhs, family=fam, seed=seed, what="G_F vs (Ψ⊗1)(Ψ⊗1)*F")
+
+
+@check(ENERGY, "numeric")
+def test_energy_form_as_printed(evidence, li2_profile):
+    evidence.describe("At random w: ½‖Φ_S*z‖² vs its printed trace form ½Σ(M/d_k)|⟨Π_k,S⟩|² (must agree: same "
+                      "expression) and vs ½zᵀK_Sz, the energy whose gradient is the modulated G_F (finite-difference "
+                      "check of ∇(½zᵀK_Sz) = XᵀD(K_S⊗11ᵀ)σ(Xw)); counterexample when printed ≠ modulated energy")
+    evidence.tolerance(1e-6, "internal identities: float64 (1e-10); finite-difference gradient of a quartic with "
+                             "h = 1e-5: O(h²) ≲ 1e-6 relative")
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        M = G.order
+        w = rng.standard_normal(2 * M) / np.sqrt(2 * M)
+        Ep = float(printed_energy_S(w, G, dec, S)[0])
+        Et = trace_form_energy_S(w, G, dec, S)
+        evidence.close(Ep, Et, family=fam, seed=seed, what="½‖Φ*z‖² vs trace form")
+        K = np.real(residual_kernel(dec, S))
+        Em, g = modulated_energy_and_gradient(w, G, K)
+        e = rng.standard_normal(2 * M)
+        h = 1e-5
+        fd = (modulated_energy_and_gradient(w + h * e, G, K)[0] - modulated_energy_and_gradient(w - h * e, G, K)[0]) / (2 * h)
+        evidence.close(fd, g @ e, family=fam, seed=seed, what="∇E_S finite difference")
+        act = get_activation("square")
+        z = np.zeros(M)
+        np.add.at(z, targets(G), act(w[:M, None] + w[None, M:]).ravel())
+        sc = 0.5 * float(z @ z)  # rounding scale of zᵀKz (the trivial component cancels)
+        if abs(Ep - Em) > 1e-9 * sc and len(evidence.counterexamples) < 3:
+            evidence.counterexample("printed E_S (characters) ≠ ½zᵀK_Sz", group=fam, S=sorted(S), seed=seed,
+                                    printed=Ep, modulated=Em, relative_to_half_z2=abs(Ep - Em) / sc)
+
+
+@check(ENERGY, "numeric", target="corrected")
+def test_energy_form_corrected(evidence, li2_profile):
+    evidence.describe("½zᵀK_Sz vs ½‖Ψ_S*z‖² (isotypic bases) at random w, and vs ½‖Φ_S*z‖² when every missing irrep "
+                      "is 1-dimensional; the ratio printed/modulated is recorded (it can be on either side of 1 "
+                      "when some d_k > 1: ‖Φ_k‖² = d_k)")
+    ratios = []
+    evidence.tolerance(1e-10, "float64 rounding of M-term sums, measured relative to ½‖z‖² (the trivial "
+                              "component of z, often dominant, cancels in zᵀKz)")
+    act = get_activation("square")
+    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+        M = G.order
+        w = rng.standard_normal(2 * M) / np.sqrt(2 * M)
+        K = np.real(residual_kernel(dec, S))
+        Em, _ = modulated_energy_and_gradient(w, G, K)
+        T = np.zeros((M * M, M))
+        T[np.arange(M * M), targets(G)] = 1.0
+        z = T.T @ act(w[:M, None] + w[None, M:]).ravel()
+        Psi = np.concatenate([dec.isotypic_basis(k) for k in missing_irreps(dec, S)], axis=1)
+        sc = 0.5 * float(z @ z)
+        evidence.close(Em / sc, 0.5 * float(np.sum(np.abs(Psi.conj().T @ z) ** 2)) / sc, rel=False, family=fam,
+                       seed=seed, what="½zᵀKz vs ½‖Ψ*z‖² (relative to ½‖z‖²)")
+        Ep = float(printed_energy_S(w, G, dec, S)[0])
+        ratios.append(Ep / Em)
+        if _abelian_missing(dec, S):
+            evidence.close(Ep / sc, Em / sc, rel=False, family=fam, seed=seed,
+                           what="equal when missing irreps are 1-dim (relative to ½‖z‖²)")
+    evidence.detail("printed_over_modulated_range", [min(ratios), max(ratios)])
+
+
+@check(MAXIMA, "numeric")
+def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
+    evidence.describe("Many-start projected gradient ascent of E_S = ½zᵀ(Σ_{k∉S}Π_k)z on ‖w‖ = 1 (σ = x², all M² "
+                      "pairs) for random conjugation-closed S; every converged point "
+                      "(Riemannian gradient ≤ 1e-6·max(1,E)) is classified by the masses ‖B_kᵀu‖² + ‖B_kᵀv‖² of its real isotypic components: the mass on "
+                      "components of S must vanish and the point must lie in one missing component")
+    evidence.tolerance(1e-6, "mass on the learned components at a converged point: ascent stops at Riemannian "
+                             "gradient ≤ 1e-6·max(1,E); masses are quadratic in the distance to the maximum, ≲ 1e-6 leaves margin")
+    starts = li2_profile.pick(fast=12, thorough=60)
+    summary = []
+    for fam, G in _groups(li2_profile):
+        dec = irrep_decomposition(G)
+        M = G.order
+        for seed in range(li2_profile.pick(fast=1, thorough=3)):
+            rng = np.random.default_rng(500 + seed)
+            S = _random_S(dec, rng)
+            K = np.real(residual_kernel(dec, S))
+            res = ascend_modulated(G, K, rng.standard_normal((2 * M, starts)), max_iter=
+                                   li2_profile.pick(fast=6000, thorough=30000), gtol=1e-7)
+            Scomps = {min(k, dec.irreps[k].conjugate) for k in S}
+            reached, unconv = set(), 0
+            for b in range(starts):
+                if not res.converged[b]:
+                    unconv += 1
+                    continue
+                m = component_masses(res.W[:, b], G, dec)
+                on_S = sum(m[c] for c in Scomps)
+                evidence.error(on_S, family=fam, seed=seed, what="mass on learned irreps at a converged point")
+                missing_mass = {c: v for c, v in m.items() if c not in Scomps}
+                top = max(missing_mass, key=missing_mass.get)
+                evidence.holds(sum(missing_mass.values()) - missing_mass[top] < 1e-6,
+                               "converged point lies in a single missing component", family=fam, seed=seed)
+                reached.add(top)
+            summary.append({"group": fam, "S": sorted(S), "missing_components": sorted(set(_components(dec)) - Scomps),
+                            "reached": sorted(reached), "unconverged_starts": unconv, "starts": starts})
+    evidence.detail("runs", summary)
