@@ -270,3 +270,45 @@ def random_feature_instance(X: np.ndarray, Y: np.ndarray, K: int, act, rng: np.r
     W = w_scale * rng.normal(size=(X.shape[1], K))
     F = act(X @ W)
     return center(F), center(Y), F
+
+
+def modal_gradient_eta0(F_tilde: np.ndarray, Y_tilde: np.ndarray, V0: np.ndarray, t: float):
+    """G_F̃(t) for η = 0 under (A1)–(A2) in the SVD basis F̃ = UΣWᵀ (the refined analysis after Prop 3):
+
+        G(t) = U[Σe^{−Σ²t}C1 + Σe^{−Σ²t}C2e^{−Σ²t}]Wᵀ,  C1 = −PV*ᵀW,  C2 = −PPᵀ,  P = Wᵀ(V0 − V*),
+
+    so entry (i, i') of UᵀGW is a combination of e^{−σ_i²t} and e^{−(σ_i²+σ_i'²)t}.  Returns
+    (G, sigma, C1, C2).  Derived from E(t) = −F̃ΔV(t) (E* = 0 by (A2)) and ΔV(t) = We^{−Σ²t}WᵀΔV(0)."""
+    U, sig, Wt = np.linalg.svd(F_tilde, full_matrices=False)
+    W = Wt.T
+    V_star = np.linalg.lstsq(F_tilde, Y_tilde, rcond=None)[0]
+    P = W.T @ (V0 - V_star)
+    C1 = -P @ V_star.T @ W
+    C2 = -P @ P.T
+    d = np.exp(-sig**2 * t)
+    core = (sig * d)[:, None] * C1 + (sig * d)[:, None] * C2 * d[None, :]
+    return U @ core @ W.T, sig, C1, C2
+
+
+def sym_matrix(name: str, rows: int, cols: int):
+    """A sympy Matrix of real symbols name{i}{j} (for small explicit symbolic derivations)."""
+    import sympy as sp
+
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}{i}{j}", real=True))
+
+
+def sym_taylor(F, Y, V0, eta, order: int, beta=1):
+    """Symbolic Taylor coefficients (sympy) of V, E, G for dV/dt = −AV + B, A = β²FᵀF + ηI, B = βFᵀY:
+    V_1 = −AV_0 + B, V_{k+1} = −AV_k/(k+1) (k ≥ 1); E_0 = Y − βFV_0, E_k = −βFV_k; G_k = Σ_{i+j=k}E_iV_jᵀ.
+    Returns (Vs, Es, Gs, A, B) (Eqns 53–55, 64–68)."""
+    import sympy as sp
+
+    K = F.shape[1]
+    A = beta**2 * F.T * F + eta * sp.eye(K)
+    B = beta * F.T * Y
+    Vs = [V0, -A * V0 + B]
+    for k in range(1, order):
+        Vs.append(-A * Vs[k] / (k + 1))
+    Es = [Y - beta * F * Vs[0]] + [-beta * F * v for v in Vs[1:]]
+    Gs = [sum((Es[i] * Vs[k - i].T for i in range(k + 1)), sp.zeros(Y.shape[0], K)) for k in range(order + 1)]
+    return Vs, Es, Gs, A, B

@@ -27,7 +27,7 @@ from li2verify.asymptotics import fit_order, geometric
 from li2verify.claims import check, claim
 from li2verify.groups import cyclic, dihedral, product_of_cyclic
 from li2verify.lazy import (LazyFlow, R1, decay_rate, eqn4, fixed_point_gradient, frob, integrate_flow,
-                            p_eta_direct, p_eta_woodbury, random_feature_instance, signal_term)
+                            p_eta_direct, p_eta_woodbury, random_feature_instance, signal_term, sym_matrix, sym_taylor)
 from li2verify.li2 import backprop_gradient, ridge_top_layer
 from li2verify.profiles import active_profile
 from li2verify.task import center, group_task
@@ -157,21 +157,8 @@ def _group_instance(family: str, seed: int, K: int | None = None, act: str = "sq
     return Ft, Yt, F, task.Y, Z
 
 
-def _sym_matrix(name: str, r: int, c: int) -> sp.Matrix:
-    return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}{i}{j}", real=True))
-
-
-def _sym_taylor(F, Y, V0, eta, order):
-    """Taylor coefficients of V, E, G of dV/dt = −AV + B from the ODE recursion V_{k+1} = −AV_k/(k+1)."""
-    K = F.shape[1]
-    A = F.T * F + eta * sp.eye(K)
-    B = F.T * Y
-    Vs = [V0, -A * V0 + B]
-    for k in range(1, order):
-        Vs.append(-A * Vs[k] / (k + 1))
-    Es = [Y - F * Vs[0]] + [-F * v for v in Vs[1:]]
-    Gs = [sum((Es[i] * Vs[k - i].T for i in range(k + 1)), sp.zeros(*Y.shape[:1], K)) for k in range(order + 1)]
-    return Vs, Es, Gs, A, B
+_sym_matrix = sym_matrix
+_sym_taylor = sym_taylor
 
 
 # ---------------------------------------------------------------------------------------------------------
