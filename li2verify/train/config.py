@@ -23,6 +23,9 @@ INPUT_MODES = ("gather", "dense")
 MUON_ORTH = ("newton_schulz", "polar")
 
 
+SEED_ALIAS = 100000  # seed values s and s + k·SEED_ALIAS share split and init (matched controls in one program)
+
+
 class ConfigError(ValueError):
     """A training configuration that cannot run (says which field and why)."""
 
@@ -64,6 +67,8 @@ class TrainConfig:
     probes: list[str] = field(default_factory=lambda: ["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"])
     eigengap_window: int = 20         # rolling window of ΔW for the σ2/σ3 detector (paper 003, Eqn 5)
     checkpoint_every: int = 50
+    threads: int | None = None        # torch CPU threads during the run; None = auto (1 for small problems:
+    #                                   on a shared 2-core machine OpenMP spin-waits make 2 threads ~20× slower)
 
     def validate(self) -> "TrainConfig":
         def bad(f, msg):
@@ -103,7 +108,17 @@ class TrainConfig:
             bad("train_frac", f"must lie in (0, 1], got {self.train_frac}")
         if self.n is None and self.train_frac is None and self.critical_ratio is None:
             bad("n", "give one of n, train_frac, critical_ratio")
+        if self.threads is not None and self.threads < 1:
+            bad("threads", f"must be ≥ 1, got {self.threads}")
         return self
+
+    def cpu_threads(self, M: int, n: int) -> int:
+        """Threads for this run: ``threads`` if set, else 1 when one step is small (S·n·K·M < 2e8 flops)."""
+        if self.threads is not None:
+            return self.threads
+        import torch
+
+        return 1 if self.S * n * self.hidden * M < 2e8 else torch.get_num_threads()
 
     @property
     def S(self) -> int:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import torch
 
 from li2verify.activations import get_activation
-from li2verify.train.config import TrainConfig
+from li2verify.train.config import SEED_ALIAS, TrainConfig
 
 
 @dataclass
@@ -53,7 +53,7 @@ def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tenso
     cplx = cfg.complex_weights
     per_seed: list[dict[str, torch.Tensor]] = []
     for s in cfg.seeds:
-        g = torch.Generator().manual_seed(int(s))
+        g = torch.Generator().manual_seed(int(s) % SEED_ALIAS)
         tail = (2,) if cplx else ()
         c = 1 / math.sqrt(2) if cplx else 1.0  # complex: same total variance split over re/im
         p = {"W": _uniform(g, (2 * M, K) + tail, c / math.sqrt(M), dt)}

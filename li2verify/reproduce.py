@@ -1,0 +1,334 @@
+"""Presets that reproduce the paper's training figures (Figs 3, 9–17) and the repulsion study of paper 003.
+
+Each preset trains at ``scale="cpu"`` (a small instance where the phenomenon appears within minutes on
+2 cores; the sizes are recorded in the numbers) or ``scale="paper"`` (the published sizes; meant for a GPU),
+and returns ``{"numbers": {...}, "figure": matplotlib.Figure}``; :func:`run_preset` writes
+``<out>/<preset>.png``, ``.svg`` and ``.json``.  All seeds of a preset (and conditions that share shapes, e.g.
+η > 0 and η = 0) are batched into one tensor program (:mod:`li2verify.train.batched`).
+
+The functions ``fig3``, ``fig9`` … are also what the empirical theorem modules call, so the report's claims
+and the figures come from the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from li2verify.train import TrainConfig
+from li2verify.train.batched import train_conditions
+
+log = logging.getLogger(__name__)
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def first_epoch(series: np.ndarray, epochs: np.ndarray, thr: float) -> float:
+    """First epoch where ``series`` ≥ thr (NaN if never)."""
+    idx = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
+    return float(epochs[idx[0]]) if idx.size else float("nan")
+
+
+def grok_stats(res, thr_test: float = 0.9, thr_train: float = 0.99) -> dict[str, list[float]]:
+    """Per seed: epoch train acc ≥ thr_train (memorized), epoch test acc ≥ thr_test (grokked), final test acc."""
+    e = res.epochs
+    S = res.metrics["test_acc"].shape[1]
+    mem = [first_epoch(res.metrics["train_acc"][:, s], e, thr_train) for s in range(S)]
+    grk = [first_epoch(res.metrics["test_acc"][:, s], e, thr_test) for s in range(S)]
+    tail = max(1, len(e) // 20)
+    fin = [float(np.nanmean(res.metrics["test_acc"][-tail:, s])) for s in range(S)]
+    return {"memorize_epoch": mem, "grok_epoch": grk, "final_test_acc": fin,
+            "final_test_loss": [float(x) for x in res.metrics["test_loss"][-1]]}
+
+
+def _plot_curves(ax, res, key, label, color, log=False):
+    e = res.epochs
+    v = res.metrics[key]
+    ok = np.isfinite(v[:, 0])
+    med = np.nanmedian(v[ok], axis=1)
+    ax.plot(e[ok], med, color=color, label=label)
+    if v.shape[1] > 1:
+        ax.fill_between(e[ok], np.nanpercentile(v[ok], 25, 1), np.nanpercentile(v[ok], 75, 1), color=color,
+                        alpha=0.2, lw=0)
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(key, fontsize=9)
+
+
+def _fig(nrows, ncols, w=3.2, h=2.4):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows), squeeze=False)
+    return fig, axes
+
+
+def _seeds(n: int | None, default: int) -> list[int]:
+    return list(range(n if n is not None else default))
+
+
+# ------------------------------------------------------------------------------------------------ presets
+FIG3_SIZES = {
+    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, probe_every=10),
+    "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=15, probe_every=5),
+}
+
+
+def fig3(scale="cpu", seeds=None, device="cpu", progress=False, out=None, probes_extra=()):
+    """Fig 3: grokking with η > 0, none with η = 0; ‖G_F‖; F̃ᵀF̃ / P1⊥FFᵀ near-diagonal; ΔV then ΔW."""
+    s = dict(FIG3_SIZES[scale])
+    S = _seeds(seeds, s.pop("seeds"))
+    eta = s.pop("wd")
+    n = s.pop("n", None)
+    fr = s.pop("train_frac", None)
+    base = TrainConfig(**s, n=n, train_frac=fr if n is None else None, device=device,
+                       probes=["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos", *probes_extra])
+    conds = {"eta>0": base.replace(wd=eta), "eta=0": base.replace(wd=0.0)}
+    runs = train_conditions(conds, S, progress=progress, out=out)
+    nums = {"scale": scale, "config": {k: v for k, v in base.to_dict().items() if k not in ("seeds",)},
+            "eta": eta, "seeds": S, "conditions": {}}
+    for c, r in runs.items():
+        e = r.epochs
+        gf = r.metrics["gf_norm"]
+        ok = np.isfinite(gf[:, 0])
+        tail = ok & (e >= e[-1] * 0.8)
+        d = grok_stats(r)
+        d.update({
+            "gf_init": gf[0].tolist(),
+            "gf_peak": np.nanmax(gf, 0).tolist(),
+            "gf_peak_epoch": [float(e[ok][np.nanargmax(gf[ok, j])]) for j in range(len(S))],
+            "gf_late": np.nanmedian(gf[tail], 0).tolist(),
+            "ftf_offdiag_max": np.nanmax(r.metrics["ftf_offdiag"], 0).tolist(),
+            "rho_tian_max": np.nanmax(r.metrics["rho_tian"], 0).tolist(),
+            "ffT_dist_max": np.nanmax(r.metrics["ffT_dist"], 0).tolist(),
+            "dV_peak_epoch": [float(e[1:][np.nanargmax(r.metrics["dV_cos"][1:, j])]) for j in range(len(S))],
+            "dW_peak_epoch": [float(e[1:][np.nanargmax(r.metrics["dW_cos"][1:, j])]) for j in range(len(S))],
+            "dV_peak": np.nanmax(r.metrics["dV_cos"][1:], 0).tolist(),
+            "dW_peak": np.nanmax(r.metrics["dW_cos"][1:], 0).tolist(),
+        })
+        nums["conditions"][c] = d
+    fig, ax = _fig(2, 4)
+    for i, (c, r) in enumerate(runs.items()):
+        col = "C0" if c == "eta>0" else "C3"
+        for j, (k, lg) in enumerate((("train_acc", False), ("test_acc", False), ("gf_norm", True),
+                                     ("ftf_offdiag", False), ("rho_tian", False), ("ffT_dist", False),
+                                     ("dV_cos", True), ("dW_cos", True))):
+            _plot_curves(ax[j // 4, j % 4], r, k, c, col, lg)
+    ax[0, 0].legend(fontsize=8)
+    fig.suptitle(f"Fig 3 ({scale} scale: Z{base.group}, K={base.hidden}, η={eta:g} vs 0, {len(S)} seeds)")
+    fig.tight_layout()
+    return {"numbers": nums, "figure": fig, "runs": runs}
+
+
+def _cmp_preset(name, conds_fn, sizes, title, metric_keys=("train_acc", "test_acc", "test_loss")):
+    def run(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
+        s = dict(sizes[scale])
+        S = _seeds(seeds, s.pop("seeds"))
+        conds = conds_fn(s, device)
+        runs = train_conditions(conds, S, progress=progress, out=out)
+        nums = {"scale": scale, "seeds": S, "sizes": s, "conditions": {}}
+        for c, r in runs.items():
+            d = grok_stats(r)
+            if "fourier_conc" in r.metrics:
+                d["fourier_conc_final"] = r.metrics["fourier_conc"][-1].tolist()
+                d["fourier_conc_init"] = r.metrics["fourier_conc"][0].tolist()
+            nums["conditions"][c] = d
+        keys = list(metric_keys) + (["fourier_conc"] if any("fourier_conc" in r.metrics for r in runs.values())
+                                    else [])
+        fig, ax = _fig(1, len(keys))
+        for i, (c, r) in enumerate(runs.items()):
+            for j, k in enumerate(keys):
+                if k in r.metrics:
+                    _plot_curves(ax[0, j], r, k, c, f"C{i}", k == "test_loss")
+        ax[0, 0].legend(fontsize=7)
+        fig.suptitle(f"{title} ({scale} scale, {len(S)} seeds)")
+        fig.tight_layout()
+        return {"numbers": nums, "figure": fig, "runs": runs}
+
+    run.__name__ = name
+    return run
+
+
+def _base(s, device, **kw):
+    s = dict(s)
+    for k in ("Ks", "Ms", "depths", "frac"):
+        s.pop(k, None)
+    s.update(kw)
+    return TrainConfig(device=device, probes=[], **s)
+
+
+FIG9_SIZES = {"cpu": dict(group="23", hidden=24, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=300, seeds=3,
+                          probe_every=50),
+              "paper": dict(group="71", hidden=128, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=2000, seeds=5,
+                            probe_every=50)}
+fig9 = _cmp_preset("fig9", lambda s, d: {
+    "adam": _base(s, d, optimizer="adam"),
+    "muon(NS)": _base(s, d, optimizer="muon", muon_orth="newton_schulz", muon_lr=2e-2),
+    "muon(polar)": _base(s, d, optimizer="muon", muon_orth="polar", muon_lr=2e-2)},
+    FIG9_SIZES, "Fig 9: Adam vs Muon at small K")
+
+FIG10_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.5, lr=2e-3, wd=5e-4, epochs=500, seeds=3,
+                           activation="relu", probe_every=25),
+               "paper": dict(group="71", hidden=2048, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=3000, seeds=5,
+                             activation="relu", probe_every=50)}
+fig10 = _cmp_preset("fig10", lambda s, d: {
+    f"{L + 1}-layer": _base(s, d, layers=L, probes=["fourier"]) for L in (1, 2, 3)},
+    FIG10_SIZES, "Fig 10: 2/3/4-layer ReLU nets; Fourier concentration of the lowest layer")
+
+FIG12_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=300, seeds=3,
+                           probe_every=50),
+               "paper": dict(group="89", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=2000, seeds=5,
+                             probe_every=50)}
+fig11 = _cmp_preset("fig11", lambda s, d: {"real": _base(s, d)}, FIG12_SIZES, "Fig 11: real weights (baseline)")
+fig12 = _cmp_preset("fig12", lambda s, d: {"real": _base(s, d), "complex": _base(s, d, complex_weights=True)},
+                    FIG12_SIZES, "Fig 12: complex vs real weights")
+fig13 = _cmp_preset("fig13", lambda s, d: {"real (trained V)": _base(s, d),
+                                           "ridge V": _base(s, d, ridge_top=True)},
+                    FIG12_SIZES, "Fig 13: ridge top layer vs trained V")
+
+
+def _zero_init_sizes(M_cpu, M_paper):
+    return {"cpu": dict(group=str(M_cpu), hidden=256, train_frac=0.35, lr=5e-3, wd=5e-5, epochs=400, seeds=3,
+                        probe_every=50),
+            "paper": dict(group=str(M_paper), hidden=1024, train_frac=0.3, lr=5e-3, wd=5e-5, epochs=2000,
+                          seeds=5, probe_every=50)}
+
+
+def _zero_init(s, d):
+    return {"top_init=1": _base(s, d, top_init=1.0), "top_init=0 (zero-init)": _base(s, d, top_init=0.0)}
+
+
+fig15 = _cmp_preset("fig15", _zero_init, _zero_init_sizes(23, 41), "Fig 15: zero-init vs regular init")
+fig16 = _cmp_preset("fig16", _zero_init, _zero_init_sizes(29, 89), "Fig 16: zero-init vs regular init")
+fig17 = _cmp_preset("fig17", _zero_init, _zero_init_sizes(31, 127), "Fig 17: zero-init vs regular init")
+
+REPULSION_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=3,
+                               probe_every=25),
+                   "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=5,
+                                 probe_every=25)}
+
+
+def repulsion(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
+    """Paper 003: Thm 6 sign-match over training (approximate vs exact projector), the rolling σ2/σ3
+    eigengap of ΔW and its slope detector, for σ = x² (η > 0 and η = 0) and σ = ReLU."""
+    from li2verify.train.probes import eigengap_fire
+
+    s = dict(REPULSION_SIZES[scale])
+    S = _seeds(seeds, s.pop("seeds"))
+    eta = s.pop("wd")
+    n = s.pop("n", None)
+    fr = s.pop("train_frac", None)
+    base = TrainConfig(**s, n=n, train_frac=fr if n is None else None, device=device,
+                       probes=["signmatch", "eigengap", "rho_tian"], eigengap_window=20)
+    conds = {"x2 eta>0": base.replace(wd=eta), "x2 eta=0": base.replace(wd=0.0),
+             "relu eta>0": base.replace(wd=eta, activation="relu", epochs=2 * base.epochs)}
+    runs = train_conditions(conds, S, progress=progress, out=out)
+    E = base.epochs
+    lag, t_min = max(5, round(25 * E / 400)), max(20, round(100 * E / 400))
+    nums = {"scale": scale, "seeds": S, "eta": eta, "detector": {"window": 20, "lag": lag, "threshold": 0.04,
+                                                                 "t_min": t_min}, "conditions": {}}
+    for c, r in runs.items():
+        d = grok_stats(r)
+        d["fire_epoch"] = [eigengap_fire(r.metrics["gap23"][:, j], r.epochs, lag, 0.04, t_min)
+                           for j in range(len(S))]
+        sm, se = r.metrics["signmatch"], r.metrics["signmatch_exact"]
+        ok = np.isfinite(sm[:, 0])
+        d["signmatch_epochs"] = r.epochs[ok].tolist()
+        d["signmatch_approx"] = sm[ok].tolist()
+        d["signmatch_exact"] = se[ok].tolist()
+        late = r.epochs >= r.epochs[-1] * 0.5
+        d["gap23_late_median"] = np.nanmedian(r.metrics["gap23"][late], 0).tolist()
+        d["rho_tian_max"] = np.nanmax(r.metrics["rho_tian"], 0).tolist()
+        nums["conditions"][c] = d
+    fig, ax = _fig(1, 4)
+    for i, (c, r) in enumerate(runs.items()):
+        for j, (k, lg) in enumerate((("test_acc", False), ("signmatch", False), ("signmatch_exact", False),
+                                     ("gap23", True))):
+            _plot_curves(ax[0, j], r, k, c, f"C{i}", lg)
+    ax[0, 0].legend(fontsize=7)
+    fig.suptitle(f"Thm 6 sign-match and ΔW eigengap ({scale} scale, {len(S)} seeds)")
+    fig.tight_layout()
+    return {"numbers": nums, "figure": fig, "runs": runs}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    summary: str
+    cost: str
+    fn: Callable
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("fig3", "grokking with η>0 vs none with η=0; ‖G_F‖, F̃ᵀF̃ off-diagonal ratio, ρ_tian, ΔV/ΔW "
+                   "(cpu: Z23, K=256, p=0.4, lr 5e-3, η=2e-3, 400 ep, 5+5 seeds; paper: Z71, K=2048, n=2016, "
+                   "η=2e-4, 15+15 seeds)", "cpu ≈ 0.5 min; paper ≈ 1.6 TFLOP (GPU minutes, CPU ≈ 1 h)", fig3),
+    Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=24; paper: Z71, K=128)",
+           "cpu ≈ 0.5 min; paper: GPU minutes", fig9),
+    Preset("fig10", "2/3/4-layer ReLU nets: grokking time and Fourier concentration of the lowest layer "
+                    "(cpu: Z23, K=256; paper: Z71, K=2048)", "cpu ≈ 2 min; paper: GPU ~10 min", fig10),
+    Preset("fig11", "real-weight baseline of Figs 12-13 (cpu: Z23, K=256, 80% train, lr 5e-3, η=5e-5)",
+           "cpu < 0.5 min; paper (M=89): GPU minutes", fig11),
+    Preset("fig12", "complex vs real weights (same setting as fig11)", "cpu ≈ 1 min; paper: GPU minutes", fig12),
+    Preset("fig13", "ridge-regression top layer every step vs trained V (same setting as fig11)",
+           "cpu ≈ 1 min; paper: GPU minutes", fig13),
+    Preset("fig15", "zero-init (V(0)=0) vs regular init (cpu: Z23, K=256, p=0.35; paper: M=41, K=1024)",
+           "cpu ≈ 0.5 min; paper: GPU minutes", fig15),
+    Preset("fig16", "zero-init vs regular init (cpu: Z29; paper: M=89, K=1024)", "cpu ≈ 0.5 min", fig16),
+    Preset("fig17", "zero-init vs regular init (cpu: Z31; paper: M=127, K=1024, η=5e-5, lr 5e-3)",
+           "cpu ≈ 1 min", fig17),
+    Preset("repulsion", "paper 003: Thm 6 sign-match (approx. vs exact projector), ΔW σ2/σ3 eigengap detector, "
+                        "x² vs ReLU, η>0 vs η=0", "cpu ≈ 2 min; paper: GPU ~10 min", repulsion),
+]}
+
+
+def _jsonable(o):
+    if isinstance(o, dict):
+        return {str(k): _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    if isinstance(o, (np.floating, float)):
+        return None if not np.isfinite(o) else float(o)
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, np.ndarray):
+        return _jsonable(o.tolist())
+    return o
+
+
+def run_preset(name: str, scale: str = "cpu", out: str | Path = "figures", seeds: int | None = None,
+               device: str = "cpu", progress: bool = False) -> dict:
+    """Run a preset and write ``out/name.png``, ``out/name.svg``, ``out/name.json`` (atomically)."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    res = PRESETS[name].fn(scale=scale, seeds=seeds, device=device, progress=progress, out=out / f"{name}_runs")
+    files = []
+    for ext in ("png", "svg"):
+        p = out / f"{name}.{ext}"
+        tmp = out / f".{name}.tmp.{ext}"
+        res["figure"].savefig(tmp, dpi=120)
+        os.replace(tmp, p)
+        files.append(p)
+    p = out / f"{name}.json"
+    tmp = out / f".{name}.json.tmp"
+    tmp.write_text(json.dumps(_jsonable(res["numbers"]), indent=2))
+    os.replace(tmp, p)
+    files.append(p)
+    lines = []
+    for c, d in res["numbers"].get("conditions", {}).items():
+        g = [x for x in d["grok_epoch"] if np.isfinite(x)]
+        lines.append(f"{c}: grokked (test acc ≥ 0.9) in {len(g)}/{len(d['grok_epoch'])} seeds"
+                     + (f", median epoch {np.median(g):.0f}" if g else "")
+                     + f"; final test acc {np.mean(d['final_test_acc']):.3f}")
+    res["files"] = files
+    res["summary_lines"] = lines
+    return res

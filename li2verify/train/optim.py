@@ -1,0 +1,128 @@
+"""Batched optimizers over parameter dicts with a leading seed axis (per-seed weight decay η allowed).
+
+All updates are elementwise per seed except Muon's orthogonalization, which is applied to each seed's
+matrix separately (batched matmuls / batched SVD), so seed s of a batched run follows the same update rule
+as a one-seed run.
+
+- ``sgd``:   heavy-ball momentum μ, L2 weight decay (``torch.optim.SGD(momentum=μ, weight_decay=η)``).
+- ``adam``:  L2 weight decay added to the gradient (``torch.optim.Adam(weight_decay=η)``, the paper's code).
+- ``adamw``: decoupled weight decay θ ← θ(1 − lr·η) (``torch.optim.AdamW``).
+- ``muon``:  the paper code's ``MuonEnhanced`` on the chosen matrices: momentum β2 = 0.95, Nesterov blend
+  β1 = 0.95, decoupled decay θ ← θ(1 − lr·η), update = orth(G)·max(1, rows/cols)^{1/2} with rows×cols the
+  torch-layout (out × in) shape.  ``orth`` is either the 5-step Newton–Schulz iteration with the code's
+  coefficients (approximate polar factor, singular values pushed into ≈[0.7, 1.2]) or the **exact polar
+  factor** U Vᵀ from a float64 SVD (``muon_orth="polar"``; Thm 8 / Lemma 2's G' = U_G V_Gᵀ).  The first layer
+  W is orthogonalized per input block (W[:M] and W[M:], the code's ``layera``/``layerb``).  Parameters not
+  handled by Muon use Adam with L2 decay.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from li2verify.train.config import TrainConfig
+
+NS_COEFFS = ((4.01, -9.22, 5.80), (3.49, -6.38, 3.23), (3.34, -6.21, 3.20), (3.64, -7.48, 4.43),
+             (3.46, -5.35, 2.85))
+
+
+def newton_schulz(G: torch.Tensor) -> torch.Tensor:
+    """Approximate polar factor of each matrix in the batch G (…, r, c): the code's 5-step iteration."""
+    X = G
+    tr = G.shape[-2] > G.shape[-1]
+    if tr:
+        X = X.transpose(-2, -1)
+    X = X / (X.norm(dim=(-2, -1), keepdim=True) + 1e-7)
+    for a, b, c in NS_COEFFS:
+        A = X @ X.transpose(-2, -1)
+        B = b * A + c * A @ A
+        X = a * X + B @ X
+    return X.transpose(-2, -1) if tr else X
+
+
+def polar(G: torch.Tensor) -> torch.Tensor:
+    """Exact polar factor U Vᵀ of each matrix (thin SVD in float64)."""
+    U, _, Vh = torch.linalg.svd(G.double(), full_matrices=False)
+    return (U @ Vh).to(G.dtype)
+
+
+class BatchedOptimizer:
+    """One optimizer over a parameter dict; ``step(params, grads)`` updates in place."""
+
+    def __init__(self, cfg: TrainConfig, params: dict[str, torch.Tensor], M: int):
+        self.cfg, self.M = cfg, M
+        dev = next(iter(params.values())).device
+        self.wd = torch.tensor(cfg.wd_values(), dtype=torch.float64, device=dev)
+        self.t = 0
+        self.state: dict[str, dict[str, torch.Tensor]] = {}
+        muon_names = set()
+        if cfg.optimizer == "muon":
+            muon_names = {"W"} if cfg.muon_params == "W" else set(params)
+            if cfg.complex_weights:
+                raise ValueError("Muon with complex weights is not implemented")
+        self.kind = {k: ("muon" if k in muon_names else ("adam" if cfg.optimizer == "muon" else cfg.optimizer))
+                     for k in params}
+        for k, p in params.items():
+            if self.kind[k] in ("adam", "adamw"):
+                self.state[k] = {"m": torch.zeros_like(p), "v": torch.zeros_like(p)}
+            else:
+                self.state[k] = {"m": torch.zeros_like(p)}
+
+    def _bc(self, p: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return x.to(p.dtype).reshape((-1,) + (1,) * (p.dim() - 1))
+
+    @torch.no_grad()
+    def step(self, params: dict[str, torch.Tensor], grads: dict[str, torch.Tensor]) -> None:
+        cfg = self.cfg
+        self.t += 1
+        t = self.t
+        for k, p in params.items():
+            g = grads[k]
+            wd = self._bc(p, self.wd)
+            st = self.state[k]
+            kind = self.kind[k]
+            if kind == "sgd":
+                g = g + wd * p
+                st["m"].mul_(cfg.momentum).add_(g)
+                p.sub_(cfg.lr * st["m"])
+            elif kind in ("adam", "adamw"):
+                b1, b2, eps = 0.9, 0.999, 1e-8
+                if kind == "adam":
+                    g = g + wd * p
+                else:
+                    p.mul_(1 - cfg.lr * wd)
+                st["m"].mul_(b1).add_(g, alpha=1 - b1)
+                st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
+                denom = (st["v"] / (1 - b2 ** t)).sqrt_().add_(eps)
+                p.addcdiv_(st["m"], denom, value=-cfg.lr / (1 - b1 ** t))
+            else:  # muon
+                lr = cfg.muon_lr if cfg.muon_lr is not None else cfg.lr
+                beta1 = beta2 = 0.95
+                p.mul_(1 - lr * wd)
+                st["m"].lerp_(g, 1 - beta2)
+                u = g.lerp(st["m"], 1 - beta1)
+                p.sub_(lr * self._orth(k, u))
+
+    def _orth(self, name: str, U: torch.Tensor) -> torch.Tensor:
+        f = polar if self.cfg.muon_orth == "polar" else newton_schulz
+        M = self.M
+        # torch layout is (out, in) = our transpose; orth(Aᵀ) = orth(A)ᵀ, so orthogonalize our layout directly.
+        if name == "W":
+            blocks = [U[:, :M], U[:, M:]]
+            out = torch.cat([f(b) for b in blocks], dim=1)
+            rows, cols = U.shape[2], M  # torch layout of layera: (K, M)
+        else:
+            out = f(U)
+            rows, cols = U.shape[2], U.shape[1]
+        return out * math.sqrt(max(1.0, rows / cols))
+
+    def state_dict(self) -> dict:
+        return {"t": self.t, "state": {k: {kk: v.clone() for kk, v in s.items()} for k, s in self.state.items()}}
+
+    def load_state_dict(self, d: dict) -> None:
+        self.t = int(d["t"])
+        for k, s in d["state"].items():
+            for kk, v in s.items():
+                self.state[k][kk].copy_(v)

@@ -1,0 +1,253 @@
+"""The Li2 probes logged during training, with their cost per evaluation (n samples, K nodes, M classes,
+S seeds; all in float64 from the current float32 weights, so numbers are comparable across runs).
+
+==================  ==========================================================  =====================
+name                what                                                        cost per evaluation
+==================  ==========================================================  =====================
+``gf_norm``         ‖G_F‖_F, G_F = P1⊥(Y − βFV)(βV)ᵀ (Eqn 2; App. H.3 with β)    O(S n K M)
+``ftf_offdiag``     mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)| (paper code;        O(S n K²)
+                    Fig 3 "F̃ᵀF̃ diagonal up to 8%")
+``rho_tian``        ρ = ‖P1⊥FFᵀ − (aI + b11ᵀ)‖_F / ‖FFᵀ‖_F, a + b = mean diag,  O(S n² K)
+                    b = mean off-diag of P1⊥FFᵀ (paper 003, Eqn 7); also
+                    ``ffT_dist``: the code's ``fit_diag_11`` on FFᵀ (relative)
+``delta_cos``       cosine distance 1 − cos(θ_t, θ_{t−1}) of W and of V        O(S M K) every epoch
+                    (Fig 3's ΔW, ΔV)
+``eigengap``        σ1..σ5 of the rolling-window Gram ΔᵀΔ, Δ = [ΔW_{t−w+1} …   O(S w M K) every epoch
+                    ΔW_t] (paper 003, Eqn 5), and σ2/σ3
+``energy``          mean and max over nodes of E(w_j) = ½‖Ỹᵀσ(Xw_j)‖² (Eqn 7)   O(S n K M)
+``fourier``         per node, the largest fraction of ‖w_j‖² (trivial part        O(S M² K) (or FFT)
+                    removed, both input blocks) in one real isotypic subspace
+                    (nearest irrep); logged: mean over nodes (concentration)
+                    and the number of distinct nearest irreps
+``signmatch``       Thm 6 sign rule: top-200 pairs with the approximate P_η      O(S (n K² + K³))
+                    (paper 003) and all pairs with the exact P_{η,−jl}
+                    (li2verify.repulsion, another helper's module)
+==================  ==========================================================  =====================
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections import deque
+
+import numpy as np
+import torch
+
+from li2verify.groups import FiniteGroup
+
+log = logging.getLogger(__name__)
+
+PROBE_COSTS = {
+    "gf_norm": "O(S·n·K·M)",
+    "ftf_offdiag": "O(S·n·K²)",
+    "rho_tian": "O(S·n²·K)",
+    "delta_cos": "O(S·M·K) per epoch",
+    "eigengap": "O(S·w·M·K) per epoch",
+    "energy": "O(S·n·K·M)",
+    "fourier": "O(S·M²·K)",
+    "signmatch": "O(S·(n·K² + K³))",
+}
+EVERY_EPOCH = ("delta_cos", "eigengap")
+
+
+def _center(A: torch.Tensor) -> torch.Tensor:
+    return A - A.mean(dim=-2, keepdim=True)
+
+
+def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """‖G_F‖_F per seed, G_F = P1⊥(Y − βFV)(βV)ᴴ (Eqn 2).  F (S,n,K), V (S,K,M), Y one-hot (S,n,M)."""
+    out = beta * (F @ V)
+    if out.is_complex():
+        out = out.real
+    R = _center(Y - out)
+    G = R.to(V.dtype) @ (beta * V).conj().transpose(1, 2)
+    return torch.linalg.vector_norm(G, dim=(1, 2)).real
+
+
+def ftf_offdiag(F: torch.Tensor) -> torch.Tensor:
+    """mean|off-diagonal| / mean|diagonal| of F̃ᴴF̃ (per seed)."""
+    Ft = _center(F)
+    G = (Ft.conj().transpose(1, 2) @ Ft).abs()
+    K = G.shape[-1]
+    d = torch.diagonal(G, dim1=1, dim2=2)
+    off = (G.sum((1, 2)) - d.sum(1)) / (K * (K - 1))
+    return off / d.mean(1)
+
+
+def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
+    """ρ_tian (paper 003 Eqn 7) and the code's distance of FFᵀ from aI + b11ᵀ (both relative)."""
+    G = (F @ F.conj().transpose(1, 2)).real  # (S, n, n)
+    n = G.shape[-1]
+    out = {}
+    for name, A in (("rho_tian", _center(G)), ("ffT_dist", G)):
+        d = torch.diagonal(A, dim1=1, dim2=2).mean(1)
+        b = (A.sum((1, 2)) - torch.diagonal(A, dim1=1, dim2=2).sum(1)) / (n * (n - 1))
+        a = d - b
+        est = a[:, None, None] * torch.eye(n, dtype=A.dtype, device=A.device) + b[:, None, None]
+        out[name] = torch.linalg.vector_norm(A - est, dim=(1, 2)) / torch.linalg.vector_norm(G, dim=(1, 2))
+    return out
+
+
+def cosine_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """1 − cos(a, b) per seed over all other axes (complex: real inner product of the re/im storage)."""
+    a = a.reshape(a.shape[0], -1).double()
+    b = b.reshape(b.shape[0], -1).double()
+    den = torch.linalg.vector_norm(a, dim=1) * torch.linalg.vector_norm(b, dim=1)
+    num = (a * b).sum(1)
+    return torch.where(den > 0, 1 - num / den.clamp_min(1e-300), torch.zeros_like(num))
+
+
+class EigengapTracker:
+    """Rolling-window Gram of ΔW (paper 003 Eqn 5): σ_k = k-th eigenvalue of ΔᵀΔ, Δ ∈ R^{P×w} per seed."""
+
+    def __init__(self, window: int = 20):
+        self.window = window
+        self.deltas: deque[torch.Tensor] = deque(maxlen=window)
+
+    def push(self, delta: torch.Tensor) -> dict[str, torch.Tensor] | None:
+        self.deltas.append(delta.reshape(delta.shape[0], -1).double().clone())
+        if len(self.deltas) < self.window:
+            return None
+        D = torch.stack(list(self.deltas), dim=2)  # (S, P, w)
+        ev = torch.linalg.eigvalsh(D.transpose(1, 2) @ D).flip(-1)  # descending
+        out = {f"sigma{k + 1}": ev[:, k] for k in range(min(5, ev.shape[1]))}
+        out["gap23"] = ev[:, 1] / ev[:, 2].clamp_min(1e-300)
+        return out
+
+    def state_dict(self):
+        return {"window": self.window, "deltas": [d.clone() for d in self.deltas]}
+
+    def load_state_dict(self, d):
+        self.deltas = deque((x.clone() for x in d["deltas"]), maxlen=self.window)
+
+
+def eigengap_fire(gap23: np.ndarray, epochs: np.ndarray, lag: int = 25, threshold: float = 0.04,
+                  t_min: int = 100) -> float:
+    """Paper 003 Eqn 6: s(t) = [log(σ2/σ3)(t) − log(σ2/σ3)(t − lag)]/lag; fire = min{t ≥ t_min : s(t) > thr}.
+
+    ``gap23`` is one seed's series over ``epochs`` (NaN before the window fills); returns the fire epoch or NaN.
+    The lag, threshold and t_min scale with the run (the paper uses 25, 0.04, 100 at M = 71)."""
+    lookup = {int(e): g for e, g in zip(epochs, gap23)}
+    for e in sorted(lookup):
+        if e < t_min or (e - lag) not in lookup:
+            continue
+        g1, g0 = lookup[e], lookup[e - lag]
+        if np.isfinite(g1) and np.isfinite(g0) and g0 > 0 and g1 > 0:
+            if (np.log(g1) - np.log(g0)) / lag > threshold:
+                return float(e)
+    return float("nan")
+
+
+def node_energy(F: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """E(w_j) = ½‖Ỹᵀσ(Xw_j)‖² for every node: (S, K) (Eqn 7)."""
+    Z = _center(Y).to(F.dtype).transpose(1, 2) @ F  # (S, M, K)
+    return 0.5 * (Z.abs() ** 2).sum(1)
+
+
+# ---------------------------------------------------------------- Fourier / isotypic concentration
+def isotypic_bases(group: FiniteGroup) -> list[np.ndarray]:
+    """Real orthonormal bases (M × r_k) of the non-trivial real isotypic subspaces of R^M (left-regular).
+
+    Uses :mod:`li2verify.irreps` (``real_subspace``) when it exists; otherwise, for cyclic groups and
+    products of cyclic groups (elements in lexicographic order, last factor fastest, as
+    :func:`li2verify.groups.direct_product` builds them), the real Fourier basis: one subspace per pair of
+    conjugate characters {χ, χ̄}."""
+    if importlib.util.find_spec("li2verify.irreps") is not None:
+        try:
+            from li2verify import irreps as _ir
+
+            dec = _ir.irrep_decomposition(group)
+            seen, bases = set(), []
+            for k, irr in enumerate(dec.irreps):
+                if k == 0 or k in seen:
+                    continue
+                seen.add(k)
+                seen.add(getattr(irr, "conjugate", k))
+                bases.append(np.asarray(dec.real_subspace(k), dtype=float))
+            return bases
+        except Exception as e:  # noqa: BLE001 - fall back for Abelian groups
+            log.warning("li2verify.irreps failed (%s); using the explicit Fourier basis", e)
+    return _abelian_fourier_bases(group)
+
+
+def _abelian_fourier_bases(group: FiniteGroup) -> list[np.ndarray]:
+    name = group.name or ""
+    parts = [p for p in name.replace("Z", "").split("x") if p]
+    try:
+        orders = [int(p) for p in parts]
+    except ValueError:
+        orders = []
+    if not orders or int(np.prod(orders)) != group.order:
+        raise ValueError(f"no irrep engine for {group!r}: li2verify.irreps is missing and the group is not "
+                         "a named product of cyclic groups")
+    M = group.order
+    grids = np.meshgrid(*[np.arange(o) for o in orders], indexing="ij")
+    coords = np.stack([g.reshape(-1) for g in grids], 1)  # element index → coordinates (lex order)
+    freqs = np.stack([g.reshape(-1) for g in np.meshgrid(*[np.arange(o) for o in orders], indexing="ij")], 1)
+    done, bases = set(), []
+    for f in freqs:
+        key = tuple(f)
+        conj = tuple((-f) % np.array(orders))
+        if key in done or not any(key):
+            continue
+        done.add(key)
+        done.add(conj)
+        phase = 2 * np.pi * (coords * (f / np.array(orders))).sum(1)
+        if key == conj:
+            B = np.cos(phase)[:, None]
+        else:
+            B = np.stack([np.cos(phase), np.sin(phase)], 1)
+        B, _ = np.linalg.qr(B)
+        bases.append(B)
+    assert sum(b.shape[1] for b in bases) == M - 1
+    return bases
+
+
+def fourier_concentration(W: torch.Tensor, bases: list[np.ndarray], M: int) -> dict[str, np.ndarray]:
+    """Per seed: mean over nodes of max_k ‖Π_k w_j‖²/‖P1⊥ w_j‖² (both input blocks) and the count of
+    distinct nearest isotypic components.  W real (S, 2M, K) (complex: re and im parts stacked as nodes)."""
+    W = W.double()
+    if W.dim() == 4:  # complex storage (S, 2M, K, 2)
+        W = torch.cat([W[..., 0], W[..., 1]], dim=2)
+    S = W.shape[0]
+    Wa, Wb = W[:, :M], W[:, M:]
+    Wa = Wa - Wa.mean(1, keepdim=True)
+    Wb = Wb - Wb.mean(1, keepdim=True)
+    tot = (Wa ** 2).sum(1) + (Wb ** 2).sum(1)  # (S, K)
+    fr = []
+    for B in bases:
+        Bt = torch.as_tensor(B, dtype=torch.float64, device=W.device)
+        pa = Bt.T @ Wa  # (S, r, K)
+        pb = Bt.T @ Wb
+        fr.append(((pa ** 2).sum(1) + (pb ** 2).sum(1)) / tot.clamp_min(1e-300))
+    fr = torch.stack(fr, 1)  # (S, nk, K)
+    best, arg = fr.max(1)
+    conc = best.mean(1).cpu().numpy()
+    distinct = np.array([len(np.unique(arg[s].cpu().numpy())) for s in range(S)], dtype=float)
+    return {"fourier_conc": conc, "fourier_distinct": distinct}
+
+
+# ---------------------------------------------------------------- Thm 6 sign-match
+def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarray]:
+    """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.repulsion` (the other
+    helper's engine; imported lazily so the training engine works without it):
+
+    - ``signmatch``: paper 003's measurement — top-``top`` most cosine-similar pairs, approximate projector
+      P_{η,−jl} ≈ P_η formed literally (``repulsion.top200_sign_match``);
+    - ``signmatch_exact``: all K(K−1)/2 pairs with the exact projector P_{η,−jl}
+      (``repulsion.all_pairs_sign_match``; pairs whose b_jl has no float64-certified sign are excluded).
+    Cost O(n K² + K³) per seed.  NaN when li2verify.repulsion is absent."""
+    if importlib.util.find_spec("li2verify.repulsion") is None:
+        n = F.shape[0]
+        return {"signmatch": np.full(n, np.nan), "signmatch_exact": np.full(n, np.nan)}
+    from li2verify import repulsion as rep
+
+    res = {"signmatch": [], "signmatch_exact": []}
+    for s in range(F.shape[0]):
+        Ft = _center(F[s].double()).cpu().numpy()
+        approx, _ = rep.top200_sign_match(Ft, eta, k=top)
+        exact, _ = rep.all_pairs_sign_match(Ft, eta)
+        res["signmatch"].append(approx.rate)
+        res["signmatch_exact"].append(exact.rate)
+    return {k: np.array(v) for k, v in res.items()}
