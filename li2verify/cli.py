@@ -157,3 +157,5 @@ def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
 # -- commands from li2verify.commands (one line each) ------------------------------------------------------
 # li2verify.commands: add_command lines below
 main.add_command(importlib.import_module("li2verify.commands.groups").groups)
+main.add_command(importlib.import_module("li2verify.commands.train").train_cmd)
+main.add_command(importlib.import_module("li2verify.commands.train").reproduce_cmd)
