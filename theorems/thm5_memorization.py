@@ -1,0 +1,402 @@
+"""Theorem 5 with Lemmas 5–6 (memorization; App. F.4): the single-target objective F(s) = Σ_g p_g σ(s_g),
+φ = σ'/x, focused vs spreading maximizers, KKT characterization, local optima, and the map back to w.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from li2verify.claims import check, claim
+from li2verify import groups as G
+from li2verify import memorization as MZ
+
+PHI = claim(
+    "lemma6.phi.monotonicity",
+    paper_ref="Lemma 6; App. F.4 'Some discussions'",
+    printed=r"\sigma(x) = x^q\ (q \geq 2) \text{ have } \phi(x) = q x^{q-2} \text{ nondecreasing; ReLU on } [0, \infty): \phi(x) = 1/x "
+            r"\text{ strictly decreasing; SiLU: } \phi(x) = \frac{\text{sigmoid}(x)}{x} + \text{sigmoid}(x)(1 - \text{sigmoid}(x)); "
+            r"\text{ SiLU/Swish/Tanh/Sigmoid: } \phi \text{ strictly decreasing with } \phi(0^+) = \infty",
+    title="Monotonicity of phi = sigma'/x and phi(0+)",
+)
+KKT = claim(
+    "lemma5.kkt.characterization",
+    paper_ref="Lemma 5; App. F.4, Eqns 32-33",
+    printed=r"p_g \phi(s_g^*) = 2\lambda, \text{ if } s_g^* > 0 \ (32). \text{ Moreover, the budget is tight: } \sum_g (s_g^*)^2 = 2 "
+            r"\text{ (hence } \lambda > 0). \text{ If } \phi \text{ is strictly monotone ... } s_g^* = \phi^{-1}(2\lambda/p_g) \ (33)",
+    assumptions=["sigma'(x) > 0 for x > 0", "s* = a global maximizer of F found numerically"],
+    title="KKT characterization of the maximizer of F",
+)
+FOCUSED = claim(
+    "lemma6.focused",
+    paper_ref="Lemma 6(A); App. F.4",
+    printed=r"\text{If } \phi \text{ is nondecreasing on } (0, \sqrt{2}]\text{, then the unique maximizer is the memorization (peaked) solution } "
+            r"s_{g^*}^* = \sqrt{2},\ s_{g \neq g^*}^* = 0",
+    assumptions=["unique argmax of p"],
+    title="Focused memorization for nondecreasing phi",
+)
+SPREAD = claim(
+    "lemma6.spreading",
+    paper_ref="Lemma 6(B); App. F.4",
+    printed=r"\text{If } \phi \text{ is strictly decreasing on } (0, \infty)\text{, then the unique maximizer spreads ... } "
+            r"s_g^* = \phi^{-1}(2\lambda/p_g) \text{ (for all } g \text{ with } 2\lambda/p_g < \phi(0^+)), s_g^* = 0 \text{ for any } g "
+            r"\text{ with } 2\lambda/p_g \geq \phi(0^+) ... \text{ if } \phi(0^+) = \infty ... p_i > p_j \implies s_i^* > s_j^* > 0",
+    title="Spreading memorization for strictly decreasing phi",
+)
+REDUCTION = claim(
+    "thm5.reduction.energy_to_f",
+    paper_ref="App. F.4, Setting",
+    printed=r"\text{Maximizing the energy } \mathcal{E} \text{ is equivalent (up to a fixed positive factor) to maximizing } F",
+    verified=r"\text{With the uncentered single-target column, } \mathcal{E}_h(\mathbf{w}) = \tfrac12 F(\mathbf{s}(\mathbf{w}))^2,\ "
+             r"s_g = u_g + v_{g^{-1}h},\ \{\mathbf{s}(\mathbf{w}): \|\mathbf{w}\|=1\} = \{\sum_g s_g^2 \le 2\}, \text{ and } "
+             r"\mathbf{w} = \tfrac12\sum_g s_g[\mathbf{e}_g, \mathbf{e}_{g^{-1}h}] \text{ is the unique unit } \mathbf{w} \text{ with } \mathbf{s}(\mathbf{w}) = \mathbf{s} "
+             r"\text{ when } \sum_g s_g^2 = 2",
+    notes="Eqn 7 with Ỹ = P1⊥Y is identically zero on single-target data (Y has one nonzero, constant column), so "
+          "'the global optimum of E' is vacuous as printed; the reduction holds for E_h = ½(Σ_g p_g σ(s_g))².",
+    title="The single-target energy reduces to F",
+)
+THM5 = claim(
+    "thm5.memorization.global_optimum",
+    paper_ref="Thm 5; Sec 4.5 and App. F.4",
+    printed=r"\text{the global optimal of } \mathcal{E} \text{ is a memorization solution, either (1) a focused memorization } "
+            r"\mathbf{w} = \frac{1}{\sqrt{2}}(\mathbf{e}_{g^*}, \mathbf{e}_{g^{-1}h}) \text{ for } g^* = \arg \max p_g \text{ if } \phi "
+            r"\text{ is nondecreasing, or (2) a spreading memorization with } \mathbf{w} = \frac{1}{2} \sum_g s_g [\mathbf{e}_g, "
+            r"\mathbf{e}_{g^{-1}h}]\text{, if } \phi \text{ is strictly decreasing. Here } s_g = \phi^{-1}(2\lambda/p_g) \text{ and } "
+            r"\lambda \text{ is determined by } \sum_g s_g^2 = 2",
+    assumptions=["E = single-target energy E_h(w) = ½(Σ_g p_g σ(s_g))² (see thm5.reduction.energy_to_f)",
+                 "optimum up to the sign w -> -w for odd sigma (tanh, x^3)"],
+    depends_on=["thm5.reduction.energy_to_f", "lemma6.focused", "lemma6.spreading"],
+    title="Memorization is the global optimum of the single-target energy",
+)
+NO_OTHER = claim(
+    "thm5.memorization.no_other_local_optima",
+    paper_ref="Thm 5; Sec 4.5",
+    printed=r"\text{No other local optima exist.}",
+    verified=r"\text{On } \{s \ge 0, \sum_g s_g^2 = 2\}: F \text{ has a unique local maximum when } \phi \text{ is constant or strictly "
+             r"decreasing; when } \phi \text{ is strictly increasing (} x^q, q > 2\text{) every vertex } \sqrt2\,\mathbf{e}_g \text{ is a strict "
+             r"local maximum (} M \text{ local maxima, the global one at } g^*)\text{; in } \mathbf{w} \text{ (} \mathcal{E}_h = \tfrac12F^2\text{), "
+             r"SiLU (which takes negative values) has a second strict local maximum with all } s_g < 0 \text{ (} F < 0\text{)}",
+    assumptions=["local optima = local maxima of F on {s >= 0, sum s^2 = 2}"],
+    title="Uniqueness of the local optimum",
+)
+
+ACTS_FOCUSED = ("square", "cube", "quartic")
+ACTS_SPREAD = ("relu", "silu", "tanh", "sigmoid", "log_gap")
+
+
+def _random_p(rng, M):
+    p = rng.dirichlet(np.ones(M))
+    return p
+
+
+# ==========================================================================================================
+# φ
+# ==========================================================================================================
+@check(PHI, "symbolic")
+def test_phi_monotonicity_and_limit(evidence):
+    evidence.describe("sympy with x > 0: φ = σ'/x, the sign of φ' decided by sympy (x², x³, x⁴, ReLU, tanh, sigmoid) "
+                      "or by an exact factorization whose factors have decided signs (SiLU: φ' = s(x−1−eˣ)/((1+eˣ)x²) − "
+                      "tanh(x/2)/(4cosh²(x/2)), with x−1−eˣ < 0 from its value −2 at 0 and derivative −y < 0 under "
+                      "x = log(1+y)); φ(0⁺) by sympy limits; the printed SiLU formula for φ")
+    evidence.tolerance(0.0, "exact symbolic decisions")
+    x = sp.symbols("x", positive=True)
+    s = 1 / (1 + sp.exp(-x))
+    cases = {  # name: (σ on x > 0, claimed monotonicity, claimed φ(0⁺) or None when not printed)
+        "x^2": (x ** 2, "nondecreasing", None), "x^3": (x ** 3, "nondecreasing", None),
+        "x^4": (x ** 4, "nondecreasing", None), "relu": (x, "strictly decreasing", None),
+        "silu": (x * s, "strictly decreasing", sp.oo), "tanh": (sp.tanh(x), "strictly decreasing", sp.oo),
+        "sigmoid": (s, "strictly decreasing", sp.oo),
+    }
+    limits = {}
+    for name, (f, mono, lim0) in cases.items():
+        phi = sp.simplify(sp.diff(f, x) / x)
+        dphi = sp.simplify(sp.diff(phi, x))
+        if name == "silu":
+            A = s * (x - 1 - sp.exp(x)) / ((1 + sp.exp(x)) * x ** 2)
+            B = -sp.tanh(x / 2) / (4 * sp.cosh(x / 2) ** 2)
+            ident = sp.simplify((dphi - (A + B)).rewrite(sp.exp)) == 0
+            y = sp.symbols("y", positive=True)
+            q = x - 1 - sp.exp(x)
+            q_neg = q.subs(x, 0) == -2 and sp.simplify(sp.diff(q, x).subs(x, sp.log(1 + y))).is_negative
+            decided_negative = ident and q_neg and s.is_positive and ((1 + sp.exp(x)) * x ** 2).is_positive and B.is_negative
+            printed_phi = sp.simplify((phi - (s / x + s * (1 - s))).rewrite(sp.exp)) == 0
+            evidence.holds(printed_phi, "printed SiLU φ = sigmoid/x + sigmoid(1−sigmoid)", family="silu")
+            ok = bool(decided_negative)
+        elif mono == "nondecreasing":
+            ok = dphi.is_nonnegative is True
+        else:
+            ok = dphi.is_negative is True
+        evidence.holds(ok, f"φ {mono} on (0, ∞)", family=name)
+        lim = sp.limit(phi, x, 0, "+")
+        limits[name] = str(lim)
+        if lim0 is not None:
+            evidence.holds(lim == lim0, f"φ(0⁺) = {lim0}", family=name)
+    evidence.detail("phi_at_0plus", limits)
+
+
+# ==========================================================================================================
+# Lemma 5, Lemma 6
+# ==========================================================================================================
+@check(KKT, "numeric")
+def test_kkt_at_numerical_optimum(evidence, li2_profile):
+    evidence.describe("global maximizer of F found by exponentiated-gradient ascent in t = s² (concave for decreasing "
+                      "φ) or by many-start projected ascent + SLSQP (nondecreasing φ), random p; then p_gφ(s_g) equal on "
+                      "the active set (Eqn 32), Σs² = 2, λ > 0, and s_g = φ⁻¹(2λ/p_g) (Eqn 33, strictly monotone φ)")
+    evidence.tolerance(1e-8, "optimizer precision: mirror ascent converges to ~1e-15 in s; SLSQP to ~1e-9; multipliers "
+                             "relative to their mean")
+    rng = np.random.default_rng(5)
+    for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12, 24)):
+        for seed in range(li2_profile.pick(fast=1, thorough=6)):
+            p = _random_p(rng, M)
+            for name in ACTS_SPREAD + ACTS_FOCUSED:
+                act = MZ.memorization_activation(name)
+                if name in ACTS_SPREAD:
+                    s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=10000))
+                else:
+                    S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=8)
+                    s = S[:, 0]
+                active = s > 1e-6
+                mult = MZ.kkt_multipliers(s, p, act, 1e-6)
+                lam = float(mult.mean()) / 2
+                evidence.error(np.ptp(mult) / mult.mean(), family=name, seed=seed, what="p φ(s) constant on active set")
+                evidence.close(s @ s, 2.0, family=name, seed=seed, what="budget tight")
+                evidence.holds(lam > 0, "λ > 0", family=name, seed=seed)
+                if name in ACTS_SPREAD:
+                    inv = np.array([MZ.phi_inverse(act, 2 * lam / pg) for pg in p[active]])
+                    evidence.close(inv, s[active], family=name, seed=seed, what="Eqn 33")
+
+
+@check(FOCUSED, "numeric")
+def test_focused_solution_is_the_unique_maximizer(evidence, li2_profile):
+    evidence.describe("σ ∈ {x², x³, x⁴} (φ nondecreasing), random p: the best of the distinct local maxima found by "
+                      "many-start projected ascent + SLSQP equals √2e_{g*}; every other candidate has strictly smaller F; "
+                      "F(√2 e_g*) ≥ F at 2000 random feasible s")
+    evidence.tolerance(1e-7, "SLSQP/projected-ascent precision in s")
+    rng = np.random.default_rng(6)
+    for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12, 24)):
+        for seed in range(li2_profile.pick(fast=2, thorough=6)):
+            p = _random_p(rng, M)
+            for name in ACTS_FOCUSED:
+                act = MZ.memorization_activation(name)
+                S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=8)
+                ref = MZ.focused_solution(p)
+                evidence.close(S[:, 0], ref, rel=False, family=name, seed=seed, what="best local max vs √2e_g*")
+                if len(Fv) > 1:
+                    evidence.holds(Fv[1] < Fv[0] - 1e-9, "unique maximizer (gap to next)", family=name, seed=seed)
+                R = np.abs(rng.standard_normal((M, 2000)))
+                R = np.sqrt(2) * R / np.linalg.norm(R, axis=0)
+                evidence.holds(np.all(MZ.F_objective(R, p, act) <= MZ.F_objective(ref, p, act) + 1e-12),
+                               "F(focused) ≥ F(random feasible)", family=name, seed=seed)
+
+
+@check(SPREAD, "numeric")
+def test_spreading_solution_formula(evidence, li2_profile):
+    evidence.describe("strictly decreasing φ (ReLU, SiLU, tanh, sigmoid; x − log(1+x) with φ(0⁺) = 1 for thresholding): "
+                      "the closed form s_g = φ⁻¹(2λ/p_g) (0 where 2λ/p_g ≥ φ(0⁺)), λ by the budget, vs the maximizer found "
+                      "by mirror ascent in t = s² (independent); ordering p_i > p_j ⇒ s_i > s_j > 0 when φ(0⁺) = ∞; "
+                      "ReLU gives s ∝ p")
+    evidence.tolerance(1e-9, "mirror ascent and brentq both converge to ~1e-15; relative")
+    rng = np.random.default_rng(7)
+    thresholded = 0
+    for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12, 24)):
+        for seed in range(li2_profile.pick(fast=2, thorough=6)):
+            p = _random_p(rng, M)
+            for name in ACTS_SPREAD:
+                act = MZ.memorization_activation(name)
+                ref, lam = MZ.spreading_solution(p, act)
+                s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=10000))
+                evidence.close(s, ref, rel=False, family=name, seed=seed, what="closed form vs optimizer")
+                if name == "log_gap":
+                    zero = 2 * lam / p >= 1.0  # φ(0⁺) = 1
+                    thresholded += int(zero.sum())
+                    evidence.holds(np.all(ref[zero] == 0) and np.all(ref[~zero] > 0), "thresholding", family=name, seed=seed)
+                    evidence.error(float(np.abs(s[zero]).max()) if zero.any() else 0.0, family=name, seed=seed,
+                                   what="optimizer zero below threshold")
+                else:
+                    o = np.argsort(p)
+                    evidence.holds(np.all(np.diff(ref[o]) > 0) and ref.min() > 0, "strict ordering, all positive",
+                                   family=name, seed=seed)
+                if name == "relu":
+                    evidence.close(ref, np.sqrt(2) * p / np.linalg.norm(p), family=name, seed=seed, what="s ∝ p")
+    evidence.detail("thresholded_coordinates_seen", thresholded)
+
+
+# ==========================================================================================================
+# the reduction and Thm 5 in w
+# ==========================================================================================================
+@check(REDUCTION, "numeric")
+def test_literal_energy_vanishes_on_single_target_data(evidence):
+    evidence.describe("Eqn 7 with Ỹ = P1⊥Y (weighted centering with p) on the samples (g, g⁻¹h) at random w, vs "
+                      "½F(s(w))²")
+    evidence.tolerance(1e-12, "float64 rounding")
+    rng = np.random.default_rng(8)
+    for g in (G.cyclic(5), G.symmetric(3)):
+        data = MZ.SingleTarget(g, 1)
+        p = _random_p(rng, g.order)
+        w = rng.standard_normal(2 * g.order)
+        w /= np.linalg.norm(w)
+        act = MZ.memorization_activation("relu")
+        lit = MZ.literal_centered_energy(w, data, p, act)
+        Eh, _ = MZ.single_target_energy(w, data, p, act)
+        evidence.counterexample("Eqn 7 (centered Ỹ) is identically 0 on single-target data, so it is not a positive "
+                                "multiple of F (or F²)", group=g.name, E_eqn7=lit, half_F_squared=Eh)
+
+
+@check(REDUCTION, "numeric", target="corrected")
+def test_single_target_energy_is_half_F_squared(evidence):
+    evidence.describe("E_h(w) = ½(Σ_g p_g σ(x_gᵀw))² from the data matrix vs ½F(s(w))² with s_g = u_g + v_{g⁻¹h}; "
+                      "Σ s(w)² ≤ 2 for unit w; w_of_s(s) has unit norm and s(w_of_s(s)) = s when Σs² = 2; and no other "
+                      "unit w maps to s (min of ‖w‖ over {w: s(w)=s} is attained only at w_of_s)")
+    evidence.tolerance(1e-12, "float64 rounding")
+    rng = np.random.default_rng(9)
+    for g in (G.cyclic(5), G.symmetric(3), G.quaternion(8)):
+        for h in range(g.order):
+            data = MZ.SingleTarget(g, h)
+            p = _random_p(rng, g.order)
+            act = MZ.memorization_activation("silu")
+            w = rng.standard_normal(2 * g.order)
+            w /= np.linalg.norm(w)
+            Fdata = p @ act(data.X @ w)
+            Eh, _ = MZ.single_target_energy(w, data, p, act)
+            evidence.close(Eh, 0.5 * Fdata ** 2, family=g.name, what="E_h = ½F²")
+            s = data.s_of_w(w)
+            evidence.holds(s @ s <= 2 + 1e-12, "Σs² ≤ 2", family=g.name)
+            s2 = np.abs(rng.standard_normal(g.order))
+            s2 *= np.sqrt(2) / np.linalg.norm(s2)
+            w2 = data.w_of_s(s2)
+            evidence.close(np.linalg.norm(w2), 1.0, family=g.name, what="‖w_of_s‖")
+            evidence.close(data.s_of_w(w2), s2, family=g.name, what="s(w_of_s(s))")
+            # the minimum-norm w with s(w) = s is the least-squares solution X⁺s: compare with w_of_s
+            wmin = np.linalg.lstsq(data.X, s2, rcond=None)[0]
+            evidence.close(wmin, w2, family=g.name, what="w_of_s is the min-norm preimage")
+
+
+@check(THM5, "numeric")
+def test_global_optimum_in_w(evidence, li2_profile):
+    evidence.describe("many-start Riemannian ascent of E_h(w) = ½F(s(w))² directly in w (‖w‖=1) on Z5, S3, Q8; the "
+                      "best point vs the focused w = (e_g*, e_{g*⁻¹h})/√2 (x², x³, x⁴) or the spreading "
+                      "w = ½Σ s_g[e_g, e_{g⁻¹h}], s_g = φ⁻¹(2λ/p_g) (ReLU, SiLU, tanh, sigmoid), up to sign for odd σ")
+    evidence.tolerance(1e-6, "ascent stops at Riemannian gradient 1e-10·E; w converges linearly (distance ~1e-8)")
+    rng = np.random.default_rng(10)
+    groups = li2_profile.pick(fast=(G.cyclic(5), G.symmetric(3)), thorough=(G.cyclic(5), G.symmetric(3), G.quaternion(8),
+                                                                            G.cyclic(12)))
+    for g in groups:
+        for seed in range(li2_profile.pick(fast=1, thorough=3)):
+            h = int(rng.integers(g.order))
+            data = MZ.SingleTarget(g, h)
+            p = _random_p(rng, g.order)
+            for name in ACTS_FOCUSED + ("relu", "silu", "tanh", "sigmoid"):
+                act = MZ.memorization_activation(name)
+                W, E, gn = MZ.ascend_w(data, p, act, rng.standard_normal((2 * g.order, li2_profile.pick(fast=12, thorough=40))))
+                j = int(np.argmax(E))
+                s_ref = MZ.focused_solution(p) if name in ACTS_FOCUSED else MZ.spreading_solution(p, act)[0]
+                w_ref = data.w_of_s(s_ref)
+                evidence.close(E[j], 0.5 * MZ.F_objective(s_ref, p, act) ** 2, family=f"{g.name}:{name}", seed=seed,
+                               what="max E_h vs ½F(s*)²")
+                dist = min(np.linalg.norm(W[:, j] - w_ref), np.linalg.norm(W[:, j] + w_ref))
+                evidence.error(dist, family=f"{g.name}:{name}", seed=seed, what="argmax w vs printed w")
+
+
+@check(NO_OTHER, "numeric")
+def test_local_optima_of_F(evidence, li2_profile):
+    evidence.describe("distinct local maxima of F on {s ≥ 0, Σs² = 2} from many-start projected ascent + SLSQP (incl. "
+                      "starts near every vertex); for σ = x³, x⁴ every vertex √2e_g is checked to be a strict local "
+                      "maximum (F decreases along 200 random feasible directions at step 1e-3)")
+    evidence.tolerance(1e-9, "F values of distinct maxima are compared with a 1e-9 gap")
+    rng = np.random.default_rng(11)
+    n_multi = 0
+    for M in li2_profile.pick(fast=(4, 6), thorough=(4, 6, 10)):
+        p = _random_p(rng, M)
+        for name in ACTS_FOCUSED + ACTS_SPREAD:
+            act = MZ.memorization_activation(name)
+            S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=12)
+            if len(Fv) > 1:
+                strict = 0
+                for g0 in range(M):
+                    v = MZ.focused_solution(np.eye(M)[g0])
+                    D = np.abs(rng.standard_normal((M, 200))) * (np.arange(M)[:, None] != g0)
+                    D[g0] = -1.0
+                    T = v[:, None] + 1e-3 * D / np.linalg.norm(D, axis=0)
+                    T = np.sqrt(2) * np.maximum(T, 0) / np.linalg.norm(np.maximum(T, 0), axis=0)
+                    strict += bool(np.all(MZ.F_objective(T, p, act) < MZ.F_objective(v, p, act)))
+                if n_multi < 4:
+                    evidence.counterexample("several local maxima of F", activation=name, M=M, p=p, n_local_maxima=len(Fv),
+                                            F_values=Fv, vertices_that_are_strict_local_maxima=strict)
+                n_multi += 1
+            else:
+                evidence.holds(True, "unique local maximum", family=f"{name}:M={M}")
+
+
+@check(NO_OTHER, "numeric", target="corrected")
+def test_local_optima_by_phi_type(evidence, li2_profile):
+    evidence.describe("number of distinct local maxima of F: 1 for x² (φ constant) and for strictly decreasing φ; "
+                      "M (every vertex) for x³, x⁴ (φ strictly increasing)")
+    evidence.tolerance(0.0, "integer counts")
+    rng = np.random.default_rng(12)
+    for M in li2_profile.pick(fast=(4, 6), thorough=(4, 6, 10)):
+        p = _random_p(rng, M)
+        for name in ACTS_FOCUSED + ACTS_SPREAD:
+            act = MZ.memorization_activation(name)
+            S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=12)
+            want = M if name in ("cube", "quartic") else 1
+            evidence.error(abs(len(Fv) - want), family=f"{name}:M={M}", what=f"number of local maxima ({len(Fv)})")
+
+
+def _w_space_strict_maxima(data, p, act, rng, n_starts):
+    """Distinct energy levels of strict local maxima of E_h reached by ascent in w (perturbation-tested)."""
+    M2 = 2 * data.group.order
+    W, E, gn = MZ.ascend_w(data, p, act, rng.standard_normal((M2, n_starts)))
+    levels = []
+    for v in np.unique(np.round(E, 7)):
+        j = int(np.where(np.round(E, 7) == v)[0][0])
+        w = W[:, j]
+        D = rng.standard_normal((M2, 300))
+        D -= np.outer(w, w @ D)
+        D /= np.linalg.norm(D, axis=0)
+        Wp = w[:, None] + 1e-3 * D
+        Wp /= np.linalg.norm(Wp, axis=0)
+        Ep, _ = MZ.single_target_energy(Wp, data, p, act)
+        if E[j] > 1e-12 and np.all(Ep < E[j]):
+            levels.append((float(E[j]), float(p @ act(data.s_of_w(w))), data.s_of_w(w)))
+    return levels
+
+
+@check(NO_OTHER, "numeric")
+def test_local_optima_in_w_silu(evidence, li2_profile):
+    evidence.describe("many-start ascent of E_h = ½F(s(w))² in w on Z5 and S3; strict local maxima (E decreases along "
+                      "300 random tangent directions at step 1e-3) at distinct energy levels, for SiLU, tanh, sigmoid, "
+                      "ReLU, x²")
+    evidence.tolerance(1e-7, "energy levels are distinguished at 1e-7")
+    rng = np.random.default_rng(13)
+    for g in (G.cyclic(5), G.symmetric(3)):
+        data = MZ.SingleTarget(g, 1)
+        p = _random_p(rng, g.order)
+        for name in ("silu", "tanh", "sigmoid", "relu", "square"):
+            levels = _w_space_strict_maxima(data, p, MZ.memorization_activation(name), rng,
+                                            li2_profile.pick(fast=30, thorough=100))
+            if len(levels) > 1:
+                lo = min(levels)
+                evidence.counterexample("second strict local maximum of E_h in w (not a memorization solution)",
+                                        group=g.name, activation=name, E_levels=[x[0] for x in levels],
+                                        F_at_extra=lo[1], s_at_extra=lo[2])
+            else:
+                evidence.holds(len(levels) == 1, "single strict local maximum level", family=f"{g.name}:{name}")
+
+
+@check(NO_OTHER, "numeric", target="corrected")
+def test_local_optima_in_w_by_sign_of_sigma(evidence, li2_profile):
+    evidence.describe("E_h in w: SiLU has exactly two strict local-maximum levels, the lower one with all s_g < 0 and "
+                      "F < 0; tanh, sigmoid, ReLU, x² have one level")
+    evidence.tolerance(0.0, "integer counts and signs")
+    rng = np.random.default_rng(14)
+    for g in (G.cyclic(5), G.symmetric(3)):
+        data = MZ.SingleTarget(g, 1)
+        p = _random_p(rng, g.order)
+        for name in ("silu", "tanh", "sigmoid", "relu", "square"):
+            levels = _w_space_strict_maxima(data, p, MZ.memorization_activation(name), rng,
+                                            li2_profile.pick(fast=30, thorough=100))
+            want = 2 if name == "silu" else 1
+            evidence.error(abs(len(levels) - want), family=f"{g.name}:{name}", what="number of levels")
+            if name == "silu" and len(levels) == 2:
+                lo = min(levels)
+                evidence.holds(lo[1] < 0 and np.all(lo[2] < 0), "extra maximum has F < 0, s < 0", family=g.name)
