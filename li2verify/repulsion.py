@@ -67,12 +67,32 @@ def ridge_inverse_chol(F_tilde: np.ndarray, eta: float) -> np.ndarray:
     return 0.5 * (B + B.T)
 
 
-def gram_condition(F_tilde: np.ndarray, eta: float) -> float:
-    """cond₂(F̃ᵀF̃ + ηI) = (σ_max² + η)/(σ_min² + η), σ over min(n, K) singular values (σ_min = 0 if K > n)."""
-    s = np.linalg.svd(F_tilde, compute_uv=False)
-    n, K = F_tilde.shape
-    smin2 = 0.0 if K > len(s) else float(s[-1] ** 2)
-    return float((s[0] ** 2 + eta) / (smin2 + eta))
+def gram_condition(F_tilde: np.ndarray, eta: float, B: np.ndarray | None = None, iters: int = 60) -> float:
+    """cond₂(G), G = F̃ᵀF̃ + ηI: (σ_max² + η)/(σ_min² + η).
+
+    Without B: exact, from the singular values of F̃ (σ_min = 0 when K > n).  With B = G⁻¹ given: an estimate
+    λ_max(G)·λ_max(B) by ``iters`` power iterations each (O(K²) per iteration instead of an SVD; used as the
+    scale of rounding-error bounds, where a factor ≲ 2 is immaterial)."""
+    F = np.asarray(F_tilde, dtype=float)
+    if B is None:
+        s = np.linalg.svd(F, compute_uv=False)
+        smin2 = 0.0 if F.shape[1] > len(s) else float(s[-1] ** 2)
+        return float((s[0] ** 2 + eta) / (smin2 + eta))
+    rng = np.random.default_rng(0)
+
+    def power(apply, dim):
+        x = rng.standard_normal(dim)
+        lam = 0.0
+        for _ in range(iters):
+            y = apply(x)
+            lam = float(np.linalg.norm(y))
+            x = y / lam
+        return lam
+
+    K = F.shape[1]
+    lg = power(lambda x: F.T @ (F @ x) + eta * x, K)
+    lb = power(lambda x: B @ x, K)
+    return float(lg * lb)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -222,7 +242,7 @@ def all_pairs_sign_match(F_tilde: np.ndarray, eta: float, B: np.ndarray | None =
     if B is None:
         B = ridge_inverse_chol(F, eta)
     if cond is None:
-        cond = gram_condition(F, eta)
+        cond = gram_condition(F, eta, B=B)
     sch = all_pairs_schur(B)
     iu = np.triu_indices(B.shape[0], 1)
     thr = sign_undecidable_threshold(B, cond, F.shape[0])

@@ -278,7 +278,7 @@ def test_sign_rule_on_trained_group_networks_all_pairs_vs_top200(evidence, li2_p
     for label, F, eta, seed in _net_instances(li2_profile):
         t0 = time.perf_counter()
         B = ridge_inverse_chol(F, eta)
-        cond = gram_condition(F, eta)
+        cond = gram_condition(F, eta, B=B)  # power-iteration estimate: the scale of the rounding bounds
         sm, sch = all_pairs_sign_match(F, eta, B, cond)
         t_all = time.perf_counter() - t0
         rng = np.random.default_rng(seed)
