@@ -139,7 +139,8 @@ def test_corrected_series_and_intermediate_steps(evidence):
     evidence.holds(sp.simplify(e1 - sp.exp(_rho * _t * _u + _rho**2 * _u**2 / 2)) == 0,
                    "E[e^{(t+ρu)X − t²/2}] = exp(ρtu + ρ²u²/2)", family="symbolic")
     r = sp.Symbol("r", positive=True)  # r = √(1−ρ²)
-    e2 = sp.simplify(sp.integrate(  # sympy returns (erf(z) + erfc(z) + 1)/2·exp(...): rewrite erfc = 1 − erfsp.exp(_u * r * _x - _u**2 / 2) * _DENS, (_x, -sp.oo, sp.oo), conds="none"))
+    # sympy returns (erf(z) + erfc(z) + 1)/2·exp(...): rewrite erfc = 1 − erf before simplifying
+    e2 = sp.simplify(sp.integrate(sp.exp(_u * r * _x - _u**2 / 2) * _DENS, (_x, -sp.oo, sp.oo), conds="none"))
     evidence.holds(sp.simplify((e2 / sp.exp(_u**2 * r**2 / 2 - _u**2 / 2)).rewrite(sp.erf)) == 1,
                    "E[e^{u√(1−ρ²)Y − u²/2}] = exp(u²(1−ρ²)/2 − u²/2)", family="symbolic")
 
