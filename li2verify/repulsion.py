@@ -339,6 +339,18 @@ def group_net_features(X: np.ndarray, Y: np.ndarray, K: int, *, activation: str 
     opt = torch.optim.Adam([W, V], lr=lr, weight_decay=eta)
     out: dict[int, np.ndarray] = {}
     want = sorted(set(int(e) for e in epochs))
+    old_threads = torch.get_num_threads()
+    if X.shape[0] * K * (d + M) < 2e8:  # small problems: threading costs more than it gains (and on a shared
+        torch.set_num_threads(1)  # machine oversubscription makes it ~10× slower)
+    try:
+        out = _train_loop(act, Xt, Yt, W, V, opt, want, X)
+    finally:
+        torch.set_num_threads(old_threads)
+    return out
+
+
+def _train_loop(act, Xt, Yt, W, V, opt, want, X) -> dict[int, np.ndarray]:
+    out: dict[int, np.ndarray] = {}
     for ep in range(1, want[-1] + 1):
         opt.zero_grad(set_to_none=True)
         R = Yt - act.torch_fn(Xt @ W) @ V

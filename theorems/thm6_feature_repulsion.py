@@ -250,7 +250,7 @@ def test_sign_rule_explicit_projector_and_all_pairs(evidence, li2_profile):
 
 def _net_instances(profile):
     """(label, F̃, η) from trained σ=x² nets on Z_M (paper 003's setup, scaled down in the fast profile)."""
-    M, K, epochs = profile.pick(fast=(23, 256, (50, 300)), thorough=(71, 2048, (50, 100, 175, 300)))
+    M, K, epochs = profile.pick(fast=(23, 256, (50, 200)), thorough=(71, 2048, (50, 100, 175, 300)))
     eta = 2e-4
     out = []
     for seed in range(profile.pick(fast=1, thorough=2)):

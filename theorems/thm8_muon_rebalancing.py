@@ -153,7 +153,7 @@ def test_lemma8_leader_wins_interior_and_sphere(evidence, li2_profile):
         for regime, radius in [("interior start", 0.3), ("sphere start", 1.0)]:
             al0 = radius * x / np.linalg.norm(x)
             lstar = int(np.argmax(mu * al0))
-            out = integrate_eqn10(al0, mu)
+            out = integrate_eqn10(al0, mu, t_sphere=2e3)
             A = out["alpha"]
             lead = np.argmax(mu * A, axis=1)
             evidence.holds(bool(np.all(lead == lstar)), "leader l* kept at all times", family=regime, seed=seed)
@@ -165,7 +165,7 @@ def test_lemma8_leader_wins_interior_and_sphere(evidence, li2_profile):
                            "r_l*/r_j nondecreasing (while all α_j > 1e-8)", family=regime, seed=seed)
             evidence.error(1.0 - A[-1, lstar] ** 2, family=regime, seed=seed, what="1 − α_l*(∞)²")
             zeta, _ = np.linalg.qr(rng.standard_normal((L, L)))
-            outw = integrate_eqn10(al0, mu, coords="w", zeta=zeta)
+            outw = integrate_eqn10(al0, mu, coords="w", zeta=zeta, t_sphere=2e3)
             evidence.error(float(np.max(np.abs(outw["alpha"][-1] - A[-1]))), family=regime, seed=seed,
                            what="w-coordinates vs ζ-coordinates endpoint")
 
