@@ -27,6 +27,7 @@ __all__ = [
     "phi", "phi_all", "gauss_hermite", "hermite_coefficients", "hermite_coefficients_closed_form",
     "relu_arccos_kernel", "square_kernel", "dual_kernel_series", "dual_kernel_quadrature",
     "dual_kernel", "Lemma1Constants", "lemma1_constants", "kernel_matrix", "input_correlations",
+    "centered_kernel", "OneHotPairKernel", "one_hot_pair_kernel", "gaussian_expectation",
 ]
 
 SQRT2PI = math.sqrt(2 * math.pi)
@@ -214,3 +215,44 @@ def kernel_matrix(X: np.ndarray, act: Activation | str, L: int = 60) -> np.ndarr
     np.fill_diagonal(K, float(dual_kernel(act, 1.0, float(s[0]), L)) if _act(act).name in ("square", "relu", "linear")
                      else lemma1_constants(act, float(s[0])).a)
     return K
+
+
+def centered_kernel(X: np.ndarray, act: Activation | str, L: int = 60) -> np.ndarray:
+    """S = P1⊥𝒦P1⊥: the K → ∞ limit of F̃F̃ᵀ/K for W ~ N(0, I) (proof of Lemma 1)."""
+    K = kernel_matrix(X, act, L)
+    K = K - K.mean(axis=0, keepdims=True)
+    return K - K.mean(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class OneHotPairKernel:
+    """The kernel of Lemma 1 on group-arithmetic inputs x = [e_{h1}, e_{h2}] (all M² pairs).
+
+    ‖x‖² = 2 (s = √2); raw inner products x_iᵀx_j ∈ {0, 1} (correlations 0 and ½), so with the best ρ the
+    deviation is ε = ½ (raw; ¼ in correlation units) for every M.  𝒦 = (a − b0)I + b0·11ᵀ + (b1 − b0)A_rook
+    (A_rook: pairs sharing h1 or h2), so P1⊥𝒦P1⊥ has two eigenvalues on 1⊥:
+    c_main = a − b0 + (M − 2)(b1 − b0) (multiplicity 2(M − 1), functions of h1 or of h2 only) and
+    c_int = a − 2b1 + b0 (multiplicity (M − 1)², the interaction space, which contains Ỹ)."""
+
+    M: int
+    a: float
+    b0: float
+    b1: float
+    rho_raw: float = 0.5
+    eps_raw: float = 0.5
+
+    @property
+    def c_main(self) -> float:
+        return self.a - self.b0 + (self.M - 2) * (self.b1 - self.b0)
+
+    @property
+    def c_int(self) -> float:
+        return self.a - 2 * self.b1 + self.b0
+
+
+def one_hot_pair_kernel(act: Activation | str, M: int) -> OneHotPairKernel:
+    """Closed-form spectrum of the Lemma-1 kernel on one-hot pair inputs (see :class:`OneHotPairKernel`)."""
+    s = math.sqrt(2.0)
+    A = _act(act)
+    a = float(dual_kernel(A, 1.0, s)) if A.name in ("square", "relu", "linear") else lemma1_constants(A, s).a
+    return OneHotPairKernel(M, a, float(dual_kernel(A, 0.0, s)), float(dual_kernel(A, 0.5, s)))

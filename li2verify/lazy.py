@@ -312,3 +312,16 @@ def sym_taylor(F, Y, V0, eta, order: int, beta=1):
     Es = [Y - beta * F * Vs[0]] + [-beta * F * v for v in Vs[1:]]
     Gs = [sum((Es[i] * Vs[k - i].T for i in range(k + 1)), sp.zeros(Y.shape[0], K)) for k in range(order + 1)]
     return Vs, Es, Gs, A, B
+
+
+def fixed_point_operator(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.ndarray:
+    """T = η(F̃F̃ᵀ+ηI)⁻¹ỸỸᵀ(F̃F̃ᵀ+ηI)⁻¹ (n×n), so that Eqn 4 reads G_F(+∞) = T F̃ by the push-through identity
+    F̃(F̃ᵀF̃+ηI)⁻¹ = (F̃F̃ᵀ+ηI)⁻¹F̃ (costs O(n²K) instead of O(K³); η > 0)."""
+    n = F_tilde.shape[0]
+    R = np.linalg.solve(F_tilde @ F_tilde.T + eta * np.eye(n), Y_tilde)
+    return eta * R @ R.T
+
+
+def fixed_point_gradient_pushthrough(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.ndarray:
+    """Eqn 4 as η(F̃F̃ᵀ+ηI)⁻¹ỸỸᵀ(F̃F̃ᵀ+ηI)⁻¹F̃ (push-through form, for K ≫ n)."""
+    return fixed_point_operator(F_tilde, Y_tilde, eta) @ F_tilde
