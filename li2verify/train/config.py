@@ -64,6 +64,7 @@ class TrainConfig:
     device: str = "cpu"
     dtype: str = "float32"
     probe_every: int = 10             # expensive probes every k epochs (plus epoch 0 and the last)
+    eval_every: int = 1               # test loss/accuracy every k epochs (plus the last); NaN in between
     probes: list[str] = field(default_factory=lambda: ["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"])
     eigengap_window: int = 20         # rolling window of ΔW for the σ2/σ3 detector (paper 003, Eqn 5)
     checkpoint_every: int = 50
@@ -102,7 +103,7 @@ class TrainConfig:
             bad("ridge_top", "ridge top layer with complex weights is not implemented")
         if self.dtype not in ("float32", "float64"):
             bad("dtype", "must be float32 or float64")
-        if self.probe_every < 1 or self.checkpoint_every < 1:
+        if self.probe_every < 1 or self.checkpoint_every < 1 or self.eval_every < 1:
             bad("probe_every", "probe_every and checkpoint_every must be ≥ 1")
         if self.train_frac is not None and not 0 < self.train_frac <= 1:
             bad("train_frac", f"must lie in (0, 1], got {self.train_frac}")

@@ -175,6 +175,19 @@ def _expensive_probes(cfg: TrainConfig, task: _Task, params, bases) -> dict[str,
     return res
 
 
+def _test_metrics(cfg, task, params, r):
+    """Test loss/accuracy of the current weights (ridge V: the one solved on the training F)."""
+    pe = {k: v.detach() for k, v in params.items()}
+    Ft = hidden(pe, task.test, cfg, task.M)
+    if cfg.ridge_top:
+        _, V = output(pe, hidden(pe, task.train, cfg, task.M), cfg, task.train.y, task.M)
+        o = torch.bmm(Ft, V) * cfg.beta
+    else:
+        o, _ = output(pe, Ft, cfg)
+    r["test_loss"] = loss_per_seed(o, task.test.y, cfg).double().cpu().numpy()
+    r["test_acc"] = accuracy(o, task.test.y).cpu().numpy()
+
+
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     with open(path, newline="") as f:
         rows = list(csv.reader(f))
@@ -308,6 +321,11 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
             r: dict[str, np.ndarray] = {}
             if e % cfg.probe_every == 0 or e == E:
                 r.update(_expensive_probes(cfg, task, params, bases))
+            if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
+                with torch.no_grad():
+                    _test_metrics(cfg, task, params, r)
+            else:
+                r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
             F, out, V, loss = train_step(cfg, task, params, opt, do_step=False) if e == E else \
                 (None, None, None, None)
             if e < E:
@@ -315,16 +333,6 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
                 F, out, V, loss = train_step(cfg, task, params, opt, do_step=True)
             r["train_loss"] = loss.double().cpu().numpy()
             r["train_acc"] = accuracy(out, task.train.y).cpu().numpy()
-            with torch.no_grad():
-                pe = {k: v.detach() for k, v in (cur or params).items()}
-                Ft = hidden(pe, task.test, cfg, task.M)
-                if cfg.ridge_top:  # ridge V is a function of the *training* F
-                    Vr = V
-                    o = torch.bmm(Ft, Vr) * cfg.beta
-                else:
-                    o, _ = output(pe, Ft, cfg)
-                r["test_loss"] = loss_per_seed(o, task.test.y, cfg).double().cpu().numpy()
-                r["test_acc"] = accuracy(o, task.test.y).cpu().numpy()
             if cur is not None:
                 if prev is not None:
                     if "delta_cos" in cfg.probes:
