@@ -95,6 +95,21 @@ PROJ = claim(
 )
 
 
+REMARK = claim(
+    "thm6.remark.similar_features_repel",
+    title="Remark: similar features get b_jl < 0",
+    paper_ref="Thm 6, Remark (Sec 5.1)",
+    printed=r"\textbf{Remark.} Intuitively, if $\tilde{\mathbf{f}}_j$ and $\tilde{\mathbf{f}}_l$ are similar, then "
+            r"$b_{jl}$ will be negative and the resulting $j$ and $l$ columns of $\tilde{F}B$ will be pushed away from "
+            r"each other and vice versa.",
+    verified=r"$b_{jl} < 0$ iff the ridge residuals of $\tilde{\mathbf{f}}_j$ and $\tilde{\mathbf{f}}_l$ against the "
+             r"other features are positively correlated ($\tilde{\mathbf{f}}_j^\top P_{\eta,-jl}\tilde{\mathbf{f}}_l "
+             r"> 0$, Thm 6); raw similarity (cosine) does not determine the sign",
+    assumptions=["'similar' read as large cosine similarity f̃_jᵀf̃_l/(‖f̃_j‖‖f̃_l‖)"],
+    depends_on=["thm6.repulsion.sign_rule"],
+)
+
+
 # -----------------------------------------------------------------------------------------------------------
 # instance families
 # -----------------------------------------------------------------------------------------------------------
@@ -302,6 +317,7 @@ def test_sign_rule_on_trained_group_networks_all_pairs_vs_top200(evidence, li2_p
                      "exact_all_pairs_rate": sm.rate, "undecided": sm.undecided,
                      "top200_approx_literal_rate": lit.rate, "top200_approx_resolvent_rate": res.rate,
                      "top200_literal_with_003_printed_woodbury_rate": lit003.rate,
+                     "top200_fraction_b_negative": float(np.mean(B[pairs[:, 0], pairs[:, 1]] < 0)),
                      "seconds_all_pairs": round(t_all, 3)})
     evidence.detail("side_by_side", rows)
     evidence.detail("paper_003_reported_top200", "approximate projector P_η, top-200 pairs: 0.865 [epoch 50] → 0.985 [epoch 300], σ=x², M=71, K=2048")
@@ -350,3 +366,48 @@ def test_pair_projector_is_a_resolvent_with_spectrum_in_0_1(evidence, li2_profil
                            what="spectrum η/(σ²+η)")
             evidence.holds(bool(np.all(expect > 0) and np.all(expect <= 1)), "spectrum in (0, 1]", family=fam,
                            seed=seed)
+
+
+# -----------------------------------------------------------------------------------------------------------
+# the remark
+# -----------------------------------------------------------------------------------------------------------
+@check(REMARK, "numeric")
+def test_similar_features_can_attract(evidence, li2_profile):
+    evidence.describe("Explicit instance F̃ = [f₁, f₂, f₁ + f₂, noise] with cos(f₁, f₂) ≈ 0.98: removing the other "
+                      "columns leaves residuals ∝ ±(f₁ − f₂), so b_12 > 0 although f₁, f₂ are highly similar; plus "
+                      "the fraction of the top-200 cosine-similar pairs with b_jl < 0 on random features")
+    fracs = []
+    for seed in range(li2_profile.pick(fast=3, thorough=10)):
+        rng = np.random.default_rng(600 + seed)
+        n = 40
+        base = rng.standard_normal(n)
+        f1 = base + 0.1 * rng.standard_normal(n)
+        f2 = base + 0.1 * rng.standard_normal(n)
+        F = center(np.column_stack([f1, f2, f1 + f2, rng.standard_normal((n, 5))]))
+        eta = 1e-3
+        B = ridge_inverse_chol(F, eta)
+        cos = float(F[:, 0] @ F[:, 1] / np.linalg.norm(F[:, 0]) / np.linalg.norm(F[:, 1]))
+        evidence.instance("f1,f2,f1+f2", seed)
+        if B[0, 1] > 0 and cos > 0.9 and len(evidence.counterexamples) < 2:
+            evidence.counterexample("highly similar features with b_12 > 0 (attraction)", seed=seed, cosine=cos,
+                                    b_12=B[0, 1], residual_similarity=residual_similarity_explicit(F, eta, 0, 1))
+        Fr = center(rng.standard_normal((30, 60)))
+        Br = ridge_inverse_chol(Fr, 1e-2)
+        pairs = top_similar_pairs(Fr, 200)
+        fracs.append(float(np.mean(Br[pairs[:, 0], pairs[:, 1]] < 0)))
+    evidence.detail("fraction_top200_cosine_pairs_with_negative_b (random 30x60 features)", fracs)
+
+
+@check(REMARK, "numeric", target="corrected")
+def test_residual_similarity_decides_the_sign(evidence, li2_profile):
+    evidence.describe("On the same instances: sign(b_12) = −sign(f̃₁ᵀP_{η,−12}f̃₂) with the explicit projector")
+    for seed in range(li2_profile.pick(fast=3, thorough=10)):
+        rng = np.random.default_rng(600 + seed)
+        n = 40
+        base = rng.standard_normal(n)
+        f1 = base + 0.1 * rng.standard_normal(n)
+        f2 = base + 0.1 * rng.standard_normal(n)
+        F = center(np.column_stack([f1, f2, f1 + f2, rng.standard_normal((n, 5))]))
+        B = ridge_inverse_chol(F, 1e-3)
+        evidence.holds(np.sign(B[0, 1]) == -np.sign(residual_similarity_explicit(F, 1e-3, 0, 1)),
+                       "sign(b_12) = −sign(residual similarity)", family="f1,f2,f1+f2", seed=seed)
