@@ -7,7 +7,8 @@ of the paper's own group collection file (App. J.2): ``order``, ``smallgroup_id`
 cross-checking :mod:`li2verify.irreps`: ``class_of``, ``class_sizes``, ``conductor``, ``characters`` (rows in
 GAP's ``Irr`` order — which differs between GAP versions, so match characters by value), ``fs_indicators``.
 
-A malformed or truncated record raises :class:`CatalogError` naming the file, the line and the field.
+A malformed or truncated record raises :class:`CatalogError` naming the file, the line and the field, e.g.
+``groups.jsonl.gz, line 12: field 'table': row 3 has 7 entries, expected 8``.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GAP_SCRIPT = Path(__file__).resolve().parent.parent / "groups" / "export_smallgroups.g"
 NAMES_FILE = Path(__file__).resolve().parent.parent / "groups" / "names.tsv"
 
-#: the shipped catalog files, in load order (a group appearing twice keeps its first record)
+#: the shipped catalog files (name, smallest order, largest order), in load order; a group appearing twice
+#: keeps its first record.  Only the files covering the requested orders are read.
 CATALOG_FILES = (
-    "smallgroups_nonabelian_le64.jsonl.gz",
-    "smallgroups_nonabelian_maxdeg2_65_128.jsonl.gz",
-    "smallgroups_nonabelian_128.jsonl.gz",
+    ("smallgroups_nonabelian_le64.jsonl.gz", 1, 64),
+    ("smallgroups_nonabelian_maxdeg2_65_128.jsonl.gz", 65, 128),
 )
 
 PAPER_FIELDS = ("order", "smallgroup_id", "name", "table", "index_base", "irrep_degrees", "num_irreps")
@@ -99,6 +100,8 @@ class CatalogRecord:
 # -- parsing -------------------------------------------------------------------------------------------------
 def _cyc_value(v, N: int, where: str) -> complex:
     """A GAP cyclotomic from the export: an integer, or a list of [e, num, den] terms Σ num/den·E(N)^e."""
+    if type(v) is int:
+        return complex(v)
     if isinstance(v, bool):
         raise CatalogError(f"{where}: expected an integer or a list of [e, num, den] terms, got {v!r}")
     if isinstance(v, int):
@@ -125,7 +128,7 @@ def _int_list(obj, where: str, length: int | None = None) -> list[int]:
 
 def parse_record(obj, source: str = "<record>", line: int = 0, validate_table: bool = True) -> CatalogRecord:
     """A :class:`CatalogRecord` from one decoded JSON object; errors name ``source:line`` and the field."""
-    at = f"{source}:{line}" if line else source
+    at = f"{source}, line {line}" if line else source
 
     def where(fieldname: str) -> str:
         return f"{at}: field '{fieldname}'"
@@ -146,16 +149,25 @@ def parse_record(obj, source: str = "<record>", line: int = 0, validate_table: b
     if not isinstance(obj["name"], str):
         raise CatalogError(f"{where('name')}: expected a string")
     rows = obj["table"]
-    if not isinstance(rows, list) or len(rows) != order:
-        n = len(rows) if isinstance(rows, list) else type(rows).__name__
-        raise CatalogError(f"{where('table')}: expected {order} rows, got {n}")
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != order:
-            n = len(row) if isinstance(row, list) else type(row).__name__
-            raise CatalogError(f"{where('table')}: row {i} has {n} entries, expected {order}")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in row):
-            raise CatalogError(f"{where('table')}: row {i} has a non-integer entry")
-    table = np.array(rows, dtype=np.int64) - base
+    table = None
+    if isinstance(rows, list) and len(rows) == order:
+        try:
+            arr = np.array(rows)
+        except (ValueError, TypeError):
+            arr = None
+        if arr is not None and arr.shape == (order, order) and arr.dtype.kind in "iu":
+            table = arr.astype(np.int64) - base
+    if table is None:  # slow path: say exactly what is wrong
+        if not isinstance(rows, list) or len(rows) != order:
+            n = len(rows) if isinstance(rows, list) else type(rows).__name__
+            raise CatalogError(f"{where('table')}: expected {order} rows, got {n}")
+        for i, row in enumerate(rows):
+            if not isinstance(row, list) or len(row) != order:
+                n = len(row) if isinstance(row, list) else type(row).__name__
+                raise CatalogError(f"{where('table')}: row {i} has {n} entries, expected {order}")
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in row):
+                raise CatalogError(f"{where('table')}: row {i} has a non-integer entry")
+        table = np.array(rows, dtype=np.int64) - base
     degrees = _int_list(obj["irrep_degrees"], where("irrep_degrees"))
     if len(degrees) != obj["num_irreps"]:
         raise CatalogError(f"{where('num_irreps')}: {obj['num_irreps']} but irrep_degrees has {len(degrees)} entries")
@@ -230,13 +242,13 @@ def read_catalog(path, validate_table: bool = True) -> Iterator[CatalogRecord]:
                 try:
                     obj = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    raise CatalogError(f"{source}:{lineno}: not valid JSON (truncated record?): {exc.msg} "
+                    raise CatalogError(f"{source}, line {lineno}: not valid JSON (truncated record?): {exc.msg} "
                                        f"at column {exc.colno}") from None
                 yield parse_record(obj, source=source, line=lineno, validate_table=validate_table)
     except (EOFError, gzip.BadGzipFile, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
-        raise CatalogError(f"{source}:{lineno + 1}: compressed stream is truncated or corrupt ({exc})") from None
+        raise CatalogError(f"{source}, line {lineno + 1}: compressed stream is truncated or corrupt ({exc})") from None
 
 
 def write_catalog(records: Iterable[CatalogRecord | dict], path) -> int:
@@ -257,26 +269,37 @@ def write_catalog(records: Iterable[CatalogRecord | dict], path) -> int:
 
 
 # -- the shipped catalog ---------------------------------------------------------------------------------------
-def shipped_files() -> list[Path]:
-    """The shipped catalog files that exist in this installation."""
-    return [DATA_DIR / f for f in CATALOG_FILES if (DATA_DIR / f).exists()]
+def shipped_files(min_order: int = 1, max_order: int | None = None) -> list[Path]:
+    """The shipped catalog files present in this installation that cover orders min_order..max_order."""
+    hi = float("inf") if max_order is None else max_order
+    return [DATA_DIR / f for f, lo_f, hi_f in CATALOG_FILES
+            if (DATA_DIR / f).exists() and lo_f <= hi and hi_f >= min_order]
 
 
-@lru_cache(maxsize=1)
-def load_catalog() -> tuple[CatalogRecord, ...]:
-    """All shipped records, sorted by (order, id); Cayley tables are validated once on load."""
+@lru_cache(maxsize=None)
+def _load_file(path: Path) -> tuple[CatalogRecord, ...]:
+    # tables are validated when a record's group() is built (FiniteGroup validates every table)
+    return tuple(read_catalog(path, validate_table=False))
+
+
+def load_catalog(min_order: int = 1, max_order: int | None = None) -> tuple[CatalogRecord, ...]:
+    """Shipped records with min_order <= order <= max_order, sorted by (order, id).  Each file is parsed once
+    per process; Cayley tables are validated when :meth:`CatalogRecord.group` builds the group."""
     seen: dict[tuple[int, int], CatalogRecord] = {}
-    for path in shipped_files():
-        for rec in read_catalog(path):
-            seen.setdefault(rec.key, rec)
+    for path in shipped_files(min_order, max_order):
+        for rec in _load_file(path):
+            if rec.order >= min_order and (max_order is None or rec.order <= max_order):
+                seen.setdefault(rec.key, rec)
     return tuple(sorted(seen.values(), key=lambda r: r.key))
 
 
 def catalog_records(max_order: int | None = None, min_order: int = 1, max_degree: int | None = None,
                     order: int | None = None) -> list[CatalogRecord]:
     """Browse the shipped catalog with simple filters."""
+    if order is not None:
+        min_order, max_order = max(min_order, order), order if max_order is None else min(max_order, order)
     out = []
-    for r in load_catalog():
+    for r in load_catalog(min_order, max_order):
         if order is not None and r.order != order:
             continue
         if r.order < min_order or (max_order is not None and r.order > max_order):
@@ -288,7 +311,7 @@ def catalog_records(max_order: int | None = None, min_order: int = 1, max_degree
 
 
 def get_record(order: int, smallgroup_id: int) -> CatalogRecord:
-    for r in load_catalog():
+    for r in load_catalog(order, order):
         if r.key == (order, smallgroup_id):
             return r
     raise KeyError(f"SmallGroup({order},{smallgroup_id}) is not in the shipped catalog "
@@ -312,7 +335,7 @@ def fig5_nonabelian_groups() -> list[CatalogRecord]:
     """Non-Abelian groups with max_k d_k = 2 and order <= 127, one per order (the smallest SmallGroup id):
     the paper's Fig 5 (bottom right) / Fig 8 (right) selection rule of App. J.2."""
     best: dict[int, CatalogRecord] = {}
-    for r in load_catalog():
+    for r in load_catalog(1, 127):
         if r.order <= 127 and r.max_degree == 2 and r.order not in best:
             best[r.order] = r
     return [best[o] for o in sorted(best)]
