@@ -152,3 +152,56 @@ def loss_per_seed(out: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> torch
 
 def accuracy(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (out.argmax(-1) == y).to(torch.float64).mean(-1)
+
+
+FAST_ACTIVATIONS = ("square", "relu", "linear")
+
+
+def fast_path_ok(cfg: TrainConfig) -> bool:
+    """Whether :func:`manual_grads` covers this config (the paper's 2-layer real net, gather input, MSE)."""
+    return (cfg.layers == 1 and not cfg.complex_weights and not cfg.ridge_top and cfg.loss in ("mse", "mse_sum")
+            and cfg.input_mode == "gather" and cfg.activation in FAST_ACTIVATIONS)
+
+
+def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int):
+    """Forward and closed-form backward of Eqn 1 with fused elementwise passes (no autograd graph).
+
+    J = c‖P1⊥(Y − βFV)‖², c = 1/n (``mse``) or ½ (``mse_sum``).  With R = P1⊥(βFV − Y):
+    ∂J/∂V = 2cβ FᵀR,  ∂J/∂F = 2cβ RVᵀ (= −2cβ G_F, Eqn 2),  ∂J/∂H = ∂J/∂F ⊙ σ'(H),
+    ∂J/∂W = scatter-add of ∂J/∂H rows at h1 and M + h2 (the transpose of the gather).
+    Returns (F, out, per-seed loss, grads)."""
+    W, V = params["W"].detach(), params["V"].detach()
+    S, twoM, K = W.shape
+    off = (torch.arange(S, device=W.device) * twoM).unsqueeze(1)
+    ia = (batch.a + off).reshape(-1)
+    ib = (batch.b + M + off).reshape(-1)
+    Wf = W.reshape(S * twoM, K)
+    H = Wf.index_select(0, ia)
+    H.add_(Wf.index_select(0, ib))
+    H = H.reshape(S, -1, K)
+    n = H.shape[1]
+    if cfg.activation == "square":
+        F = H * H
+    elif cfg.activation == "relu":
+        F = torch.relu(H)
+    else:
+        F = H
+    out = torch.bmm(F, V)
+    if cfg.beta != 1.0:
+        out.mul_(cfg.beta)
+    R = center(out - one_hot(batch.y, M, out.dtype))
+    sq = R.pow(2).sum(dim=(1, 2))
+    c = 1.0 / n if cfg.loss == "mse" else 0.5
+    loss = sq * c
+    R.mul_(2 * c * cfg.beta)
+    gV = torch.bmm(F.transpose(1, 2), R)
+    dH = torch.bmm(R, V.transpose(1, 2))
+    if cfg.activation == "square":
+        dH.mul_(H).mul_(2.0)
+    elif cfg.activation == "relu":
+        dH.mul_(H > 0)
+    dH = dH.reshape(S * n, K)
+    gW = torch.zeros_like(Wf)
+    gW.index_add_(0, ia, dH)
+    gW.index_add_(0, ib, dH)
+    return F, out, loss, {"W": gW.reshape(S, twoM, K), "V": gV}

@@ -35,7 +35,8 @@ import torch
 from li2verify.train import probes as P
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig
 from li2verify.train.data import make_split, resolve_group, train_size
-from li2verify.train.models import Batch, accuracy, hidden, init_params, loss_per_seed, one_hot, output
+from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
+                                    one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,10 @@ def build(cfg: TrainConfig):
 
 def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_step: bool = True):
     """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights."""
+    if do_step and fast_path_ok(cfg):
+        F, out, loss, grads = manual_grads(params, task.train, cfg, task.M)
+        opt.step(params, grads)
+        return F, out, params["V"].detach(), loss
     F = hidden(params, task.train, cfg, task.M)
     out, V = output(params, F, cfg, task.train.y, task.M)
     loss = loss_per_seed(out, task.train.y, cfg)
