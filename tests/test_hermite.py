@@ -55,3 +55,15 @@ def test_kernel_matrix_requires_equal_norms():
     K = kernel_matrix(X, "square")
     assert np.allclose(K, [[3, 1 + 2 * 0.36], [1 + 2 * 0.36, 3]])
     assert abs(dual_kernel("silu", 1.0) - lemma1_constants("silu").a) < 1e-7
+
+
+def test_one_hot_pair_kernel_spectrum():
+    from li2verify.groups import cyclic
+    from li2verify.hermite import centered_kernel, one_hot_pair_kernel
+    from li2verify.task import group_task
+
+    t = group_task(cyclic(4))
+    k = one_hot_pair_kernel("square", 4)
+    assert (k.a, k.b0, k.b1) == pytest.approx((12.0, 4.0, 6.0))
+    ev = np.sort(np.linalg.eigvalsh(centered_kernel(t.X, "square")))
+    assert np.allclose(ev, np.sort(np.r_[0, [k.c_main] * 6, [k.c_int] * 9]), atol=1e-10)

@@ -57,3 +57,22 @@ def test_woodbury_and_errors():
         p_eta_woodbury(F, 0.0)
     with pytest.raises(ValueError, match="V0"):
         LazyFlow(F, np.zeros((9, 3)), np.zeros((2, 3)))
+
+
+def test_pushthrough_and_modal_and_symbolic_taylor():
+    import sympy as sp
+
+    from li2verify.lazy import (fixed_point_gradient_pushthrough, modal_gradient_eta0, sym_matrix, sym_taylor)
+
+    F, Y, V0 = _inst(6, n=8, K=12)
+    assert np.allclose(fixed_point_gradient_pushthrough(F, Y, 0.3), eqn4(F, Y, 0.3), atol=1e-12)
+    F, _, V0 = _inst(7, n=10, K=4)
+    Y = F @ np.random.default_rng(0).normal(size=(4, 3))
+    G = modal_gradient_eta0(F, Y, V0, 0.7)[0]
+    assert np.allclose(G, LazyFlow(F, Y, V0, 0.0).G(0.7), atol=1e-10)
+    Fs, Ys, Vs = sym_matrix("f", 2, 1), sym_matrix("y", 2, 1), sym_matrix("v", 1, 1)
+    _, _, Gs, _, _ = sym_taylor(Fs, Ys, Vs, 0, 1)
+    num = {**{s: 1.0 for s in Fs}, **{s: 2.0 for s in Ys}, **{s: 0.5 for s in Vs}}
+    fl = LazyFlow(np.ones((2, 1)), 2 * np.ones((2, 1)), 0.5 * np.ones((1, 1)))
+    assert np.allclose(np.array(Gs[1].subs(num), dtype=float), fl.taylor_G(1)[1])
+    assert sp.Matrix(Gs[0]).shape == (2, 1)

@@ -193,6 +193,19 @@ def test_trajectory_rise_and_decay(evidence, li2_profile):
         evidence.holds(mx[0] > 10 * max(g0[0], ginf), f"rise: max {mx[0]:.3g} ≫ G(0) {g0[0]:.3g}, G(∞) {ginf:.3g}",
                        family=fam)
         evidence.detail(f"{fam}: max_t‖G‖, ‖G(∞)‖, η", [mx[0], ginf, eta])
+        if fam == "Z5":
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            fig, ax = plt.subplots(figsize=(5, 3.5))
+            tt = geometric(1e-6, 1e7, 80)
+            for a in (1e-6, 1e-4, 1e-2):
+                ax.loglog(tt, [frob(LazyFlow(Ft, Yt, a * Z, eta).G(t)) for t in tt], label=f"α = {a:g}")
+            ax.axhline(ginf, ls=":", c="k", label="‖G(∞)‖ (Eqn 4)")
+            ax.set_xlabel("t"), ax.set_ylabel("‖G_F(t)‖_F"), ax.legend(fontsize=7)
+            evidence.plot(fig, f"‖G_F(t)‖ on Z5, K = n − 1, η = {eta:.2g}: rise from O(α), plateau, decay to O(η)")
 
 
 @check(WIDTH, "numeric")

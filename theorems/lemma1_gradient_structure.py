@@ -410,6 +410,18 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
                 gs.append(_coefficient(fixed_point_gradient_pushthrough(Ft, Yt, eta), signal_term(Ft, Yt)))
             gam.append(np.mean(gs))
         f = fit_order(Ks, gam)
+        if act == "relu":
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            fig, ax = plt.subplots(figsize=(5, 3.5))
+            ax.loglog(Ks, gam, "o-", label="measured γ(K) (Eqn 4)")
+            ax.loglog(Ks, eta / ((Ks * c + eta) * (n * c + eta)), "--", label="printed η/((Kc+η)(nc+η))")
+            ax.loglog(Ks, eta / (Ks * c + eta) ** 2, ":", label="corrected η/(Kc+η)²")
+            ax.set_xlabel("K"), ax.set_ylabel("coefficient of ỸỸᵀF̃"), ax.legend(fontsize=7)
+            evidence.plot(fig, "Lemma 1, Eqn 5: coefficient of ỸỸᵀF̃ in G_F(+∞) vs width K (ReLU, n = 16, η = 0.1)")
         K = 3200
         Ft = _features(np.eye(n), K, act, rng)
         g = _coefficient(fixed_point_gradient_pushthrough(Ft, Yt, eta), signal_term(Ft, Yt))

@@ -228,6 +228,42 @@ def test_eqn69_corrected_numeric(evidence, li2_profile):
     f = fit_order(betas, [frob(fixed_point_gradient(Ft, Yt, 0.05, b)) for b in betas])
     evidence.holds(f.agrees(-3.0) and f.excludes(-2.0), f"‖G*_β‖ order in β {f}: −3, not −2", family="Z5 K=100")
     evidence.detail("large_beta_order", f.summary(-3.0))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bb = geometric(0.1, 100.0, 40)
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    g1 = frob(fixed_point_gradient(Ft, Yt, 0.05, 1.0))
+    ax.loglog(bb, [frob(fixed_point_gradient(Ft, Yt, 0.05, b)) for b in bb], "-", label="‖G*_β‖ (minimizer of J_β)")
+    ax.loglog(bb, g1 / bb**2, "--", label="Eqn 69: ‖G*‖/β²")
+    ax.loglog(bb, [frob(fixed_point_gradient_beta(Ft, Yt, 0.05, b)) for b in bb], ":", label="β⁻¹G*(η/β²)")
+    ax.set_xlabel("β"), ax.set_ylabel("‖G*_β‖_F"), ax.legend(fontsize=7)
+    evidence.plot(fig, "Output scaling: fixed point of G_F̃,β vs β (Z5, K = 100, η = 0.05)")
     big_eta = [frob(fixed_point_gradient(Ft, Yt, 1e4, b)) / frob(fixed_point_gradient(Ft, Yt, 1e4, 1.0))
                for b in (1.0, 2.0, 4.0)]
     evidence.detail("eta=1e4: ‖G*_β‖/‖G*‖ for β=1,2,4 (grows ≈ β when η ≫ β²σ²)", big_eta)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@check(EQN69, "property", target="corrected")
+@given(seed=st.integers(0, 10**6), n=st.integers(3, 20), K=st.integers(1, 30), log_beta=st.floats(-1, 1.5),
+       log_eta=st.floats(-2, 1))
+def test_eqn69_corrected_property(evidence, seed, n, K, log_beta, log_eta):
+    evidence.describe("Hypothesis over sizes, β ∈ [0.1, 30], η ∈ [1e-2, 10]: E*V*ᵀ of J_β (V* = (β²F̃ᵀF̃+ηI)⁻¹βF̃ᵀỸ) "
+                      "vs β⁻¹·Eqn 4 at η/β²")
+    evidence.tolerance(1e-9, "relative to ‖Ỹ‖‖V*‖, the size of the terms that cancel in E*V*ᵀ = (Ỹ − βF̃V*)V*ᵀ; "
+                             "float64 solves with cond(β²F̃ᵀF̃+ηI) ≲ 1e7 over the sampled range")
+    rng = np.random.default_rng(seed)
+    from li2verify.task import center as _c
+
+    Ft, Yt = _c(rng.normal(size=(n, K))), _c(rng.normal(size=(n, 3)))
+    beta, eta = 10.0**log_beta, 10.0**log_eta
+    A = beta**2 * Ft.T @ Ft + eta * np.eye(K)
+    Vs = np.linalg.solve(A, beta * Ft.T @ Yt)
+    diff = frob(fixed_point_gradient(Ft, Yt, eta, beta) - fixed_point_gradient_beta(Ft, Yt, eta, beta))
+    evidence.error(diff / (frob(Yt) * frob(Vs)), family=f"n={n},K={K}", seed=seed, what="G*_β vs β⁻¹G*(η/β²)")

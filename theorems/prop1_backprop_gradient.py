@@ -455,3 +455,14 @@ def test_woodbury_numeric(evidence, li2_profile):
                 eta = 10.0 ** (-2 + seed % 4)
                 evidence.close(p_eta_direct(Ft, eta), p_eta_woodbury(Ft, eta), rel=False, family=fam, seed=seed,
                                what=f"K={K}, η={eta}")
+
+
+@check(WOODBURY, "property")
+@given(seed=st.integers(0, 10**6), n=st.integers(2, 30), K=st.integers(1, 30), log_eta=st.floats(-2, 2))
+def test_woodbury_property(evidence, seed, n, K, log_eta):
+    evidence.describe("Hypothesis over n, K (K < n and K > n), η ∈ [1e-2, 1e2]: both forms of P_η (Eqn 60) on "
+                      "random centered Gaussian F̃")
+    evidence.tolerance(1e-9, "absolute on entries of P_η (‖P_η‖₂ ≤ 1); cond(F̃F̃ᵀ+ηI) ≤ (‖F̃‖²+η)/η ≲ 1e5")
+    Ft = center(np.random.default_rng(seed).normal(size=(n, K)))
+    eta = 10.0**log_eta
+    evidence.close(p_eta_direct(Ft, eta), p_eta_woodbury(Ft, eta), rel=False, family=f"n={n},K={K}", seed=seed)
