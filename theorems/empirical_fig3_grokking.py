@@ -35,7 +35,7 @@ GROK = claim(
         "Decision rule (fixed before the run): a seed *groks* when train acc ≥ 0.99 is reached at t_mem and test "
         "acc ≥ 0.9 is reached at t_grok ≥ t_mem + 50 (delayed generalization) within the horizon; a seed "
         "*does not grok* when test acc < 0.5 at the horizon. Verified iff ≥ 80% of η>0 seeds grok and ≥ 80% "
-        "of η=0 seeds do not; otherwise a counterexample is recorded",
+        "of η=0 seeds do not; a counterexample if at most half the seeds show it, inconclusive in between",
     ],
     notes="The CPU scale uses a larger η and lr than the paper (smaller K and n make the paper's η=2e-4 grok "
           "only after thousands of epochs). At paper scale on CPU (1 seed, 300 epochs, 57 s) test acc crossed "

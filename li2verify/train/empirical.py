@@ -11,19 +11,26 @@ log = logging.getLogger(__name__)
 
 
 def k_of_n(evidence, flags: Sequence[bool], k_min: int, what: str, *, family: str, seeds: Sequence[int],
-           on_fail: str = "counterexample", **data: Any) -> bool:
-    """Record one instance per seed and the k-of-N count; when fewer than ``k_min`` seeds show the phenomenon,
-    record a counterexample (``on_fail="counterexample"``: the run contradicts the statement) or an
-    inconclusive reason (``on_fail="inconclusive"``: the run cannot decide).  Returns whether the rule holds."""
+           on_fail: str = "counterexample", k_refute: int | None = None, **data: Any) -> bool:
+    """Three-way k-of-N rule.  Records one instance per seed and the count k of seeds showing the phenomenon:
+
+    - k ≥ ``k_min``: the statement holds on this run (returns True);
+    - k ≤ ``k_refute`` (default ⌊N/2⌋: the phenomenon is absent in at least half the seeds): a counterexample
+      (``on_fail="counterexample"``) — or an inconclusive reason when ``on_fail="inconclusive"``;
+    - in between: inconclusive (too few seeds to decide)."""
     flags = [bool(f) for f in flags]
     k, N = sum(flags), len(flags)
+    if k_refute is None:
+        k_refute = N // 2
     for s in seeds:
         evidence.instance(family, int(s))
     evidence.detail(f"{what} [k of N]", f"{k}/{N} (rule: ≥ {k_min})")
     if k >= k_min:
         return True
     msg = f"{what}: {k}/{N} seeds on {family} (decision rule needs ≥ {k_min})"
-    if on_fail == "counterexample":
+    if k > k_refute:
+        evidence.inconclusive(msg + f"; more than {k_refute} seeds show it, so the run does not contradict it")
+    elif on_fail == "counterexample":
         evidence.counterexample(msg, family=family, **data)
     else:
         evidence.inconclusive(msg)
