@@ -442,7 +442,7 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
 @check(EQN5, "numeric", target="corrected")
 def test_eqn5_corrected(evidence, li2_profile):
     evidence.describe("(i) ε = 0: relative error ‖G_F(+∞) − η/(Kc+η)²ỸỸᵀF̃‖/‖η/(Kc+η)²ỸỸᵀF̃‖ vs K: fitted order "
-                      "≤ −1/2 and value < 0.15 at K = 6400; (ii) two-cluster inputs (ε > 0): exact K = ∞ limit "
+                      "≤ −1/2 and value < 0.15 at K = 6400; vs n at K = 3200: order +1/2 (error ∝ √(n/K)); (ii) two-cluster inputs (ε > 0): exact K = ∞ limit "
                       "S⁺ỸỸᵀS⁺ vs ỸỸᵀ/c² within ((1−δ)⁻² − 1)‖ỸỸᵀ‖/c², δ = (n−1)c_Lε/c")
     evidence.tolerance(0.0, "inequalities and fitted orders asserted directly")
     rng = np.random.default_rng(61)
@@ -463,6 +463,28 @@ def test_eqn5_corrected(evidence, li2_profile):
         evidence.holds(f.slope <= -0.5 + f.band(3, 0.15) and errs[-1] < 0.15, f"rel. error {errs[-1]:.3f} at "
                        f"K=6400, order {f}", family=act)
         evidence.detail(f"{act}: rel error vs K", {"K": Ks, "error": errs, "fit": f.summary(-0.5)})
+        if act == "relu":
+            ns = np.array([8, 16, 32, 64, 128])
+            errs_n, abs_K = [], []
+            for m in ns:
+                Ym = center(np.eye(M)[np.arange(m) % M])
+                e = []
+                for _ in range(3):
+                    Ft = _features(np.eye(m), 3200, act, rng)
+                    form = eta / (3200 * c + eta) ** 2 * signal_term(Ft, Ym)
+                    e.append(frob(fixed_point_gradient_pushthrough(Ft, Ym, eta) - form) / frob(form))
+                errs_n.append(np.mean(e))
+            fn = fit_order(ns, errs_n)
+            evidence.holds(fn.agrees(0.5, atol=0.2), f"rel. error grows with n: {fn} ~ n^(1/2)", family=act)
+            evidence.detail("relu: rel error vs n at K=3200 (√(n/K) law)", {"n": ns, "error": errs_n,
+                                                                            "fit": fn.summary(0.5)})
+            for K in Ks:
+                Ft = _features(np.eye(n), int(K), act, rng)
+                form = eta / (K * c + eta) ** 2 * signal_term(Ft, Yt)
+                abs_K.append(frob(fixed_point_gradient_pushthrough(Ft, Yt, eta) - form))
+            fa = fit_order(Ks, abs_K)
+            evidence.detail("relu, ε = 0: absolute error of Eqn 5 form vs K (printed O(K⁻¹ε) = 0 at ε = 0)",
+                            {"K": Ks, "abs_error": abs_K, "fit": fa.summary(-2.0)})
         for seed in range(li2_profile.pick(fast=2, thorough=8)):
             m, rho, eps = 12, float(rng.uniform(0, 0.3)), float(rng.uniform(0.001, 0.01))
             X = _two_cluster_inputs(m, rho, eps)
