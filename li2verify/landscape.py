@@ -300,6 +300,22 @@ def frobenius21() -> FiniteGroup:
     return from_permutations(perms, name="Z7:Z3")
 
 
+def special_linear_2(p: int) -> FiniteGroup:
+    """SL(2, p) for a small prime p (order p(p²−1)): SL(2,3) (order 24) has complex and quaternionic irreps of
+    degree 2; SL(2,5) (order 120, the binary icosahedral group) has quaternionic irreps of degrees 2, 4, 6 and
+    no nontrivial irrep of degree 1."""
+    import itertools
+
+    els = [m for m in itertools.product(range(p), repeat=4) if (m[0] * m[3] - m[1] * m[2]) % p == 1]
+    els.sort(key=lambda m: m != (1, 0, 0, 1))
+    A = np.array(els).reshape(-1, 2, 2)
+    prod = np.einsum("aij,bjk->abik", A, A) % p
+    codes = prod.reshape(len(els), len(els), 4) @ (p ** np.arange(4))
+    lookup = {int(c): i for i, c in enumerate(A.reshape(-1, 4) @ (p ** np.arange(4)))}
+    table = np.vectorize(lookup.__getitem__)(codes)
+    return FiniteGroup(table, name=f"SL(2,{p})")
+
+
 def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
     """(family, group) pairs covering every family of the issue and every Frobenius–Schur type:
     prime and composite cyclic, products of cyclic groups (the paper's 4x7 / 2x2x9 in thorough, scaled-down
@@ -327,6 +343,7 @@ def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
         ("product", G.product_of_cyclic("2x2x2")),
         ("dihedral", G.dihedral(6)), ("symmetric", G.symmetric(4)),
         ("quaternion", G.quaternion(16)), ("dicyclic", G.dicyclic(5)),
+        ("special-linear", special_linear_2(3)),
     ]
     try:  # GAP catalog groups when the catalog module is available
         for spec in ("SmallGroup(24,3)", "SmallGroup(16,3)", "SmallGroup(27,3)"):

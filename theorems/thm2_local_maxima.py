@@ -842,3 +842,172 @@ def test_zero_mean_onehot(evidence):
         wc = np.kron(np.eye(2), P1) @ w
         evidence.close(energy(w, Xt, task.Y_tilde, SQ), energy(wc, task.X, task.Y_tilde, SQ), family=_fam(fam, g),
                        what="E with zero-mean one-hot = E(centered w)")
+
+
+# ==========================================================================================================
+# exact checks on S3 (explicit real irreps with entries in Q(√2, √3))
+# ==========================================================================================================
+def _exact_s3():
+    """S3 of ``symmetric(3)`` with exact irreps (trivial, sign, standard = Bᵀ P_p B on the sum-zero plane) and the
+    exact orthogonal Q with columns (k, a, r) = √(d/M)·C_k(g)_{ar} (so QᵀR_hQ = ⊕_k ⊕_r C_k(h))."""
+    import itertools
+
+    g = symmetric(3)
+    perms = list(itertools.permutations(range(3)))
+    pm = [sp.Matrix(3, 3, lambda a, b, p=p: 1 if p[b] == a else 0) for p in perms]
+    B = sp.Matrix([[1 / sp.sqrt(2), 1 / sp.sqrt(6)], [-1 / sp.sqrt(2), 1 / sp.sqrt(6)], [0, -2 / sp.sqrt(6)]])
+    irs = [(1, [sp.Matrix([[1]]) for _ in perms]), (1, [sp.Matrix([[P.det()]]) for P in pm]),
+           (2, [sp.simplify(B.T * P * B) for P in pm])]
+    cols, blocks = [], []
+    for k, (d, C) in enumerate(irs):
+        for r in range(d):
+            start = len(cols)
+            for a in range(d):
+                cols.append([sp.sqrt(sp.Rational(d, 6)) * C[x][a, r] for x in range(6)])
+            blocks.append((k, start, start + d))
+    return g, irs, sp.Matrix(cols).T, blocks
+
+
+def _svec(C):
+    d = C.shape[0]
+    return sp.Matrix([C[i, j] for j in range(d) for i in range(d)])
+
+
+@check(SCHUR2, "symbolic")
+def test_schur_case2_exact_s3(evidence):
+    evidence.describe("exact (entries in Q(√2,√3)): Σ_h vec(C(h))vec(C(h))ᵀ for the three real irreps of S3 vs the printed "
+                      "(M/d)vec(I)vec(I)ᵀ")
+    evidence.tolerance(0.0, "exact arithmetic")
+    g, irs, Q, blocks = _exact_s3()
+    for k, (d, C) in enumerate(irs):
+        lhs = sp.simplify(sum((_svec(C[h]) * _svec(C[h]).T for h in range(6)), sp.zeros(d * d, d * d)))
+        printed = sp.Rational(6, d) * _svec(sp.eye(d)) * _svec(sp.eye(d)).T
+        diff = sp.simplify(lhs - printed)
+        if diff != sp.zeros(d * d, d * d):
+            evidence.counterexample("exact Σ_h vec(C)vec(C)ᵀ ≠ (M/d)vec(I)vec(I)ᵀ", group="S3", degree=d,
+                                    lhs=str(lhs.tolist()), printed=str(printed.tolist()))
+        else:
+            evidence.error(0.0, family=f"S3[d={d}]", what="printed Case 2 (exact)")
+
+
+@check(SCHUR2, "symbolic", target="corrected")
+def test_schur_case2_exact_s3_corrected(evidence):
+    evidence.describe("exact: Σ_h vec(C)vec(C)ᵀ = (M/d)I and Σ_h C̄⊗C = (M/d)vec(I)vec(I)ᵀ for the irreps of S3")
+    evidence.tolerance(0.0, "exact arithmetic")
+    g, irs, Q, blocks = _exact_s3()
+    for k, (d, C) in enumerate(irs):
+        lhs = sp.simplify(sum((_svec(C[h]) * _svec(C[h]).T for h in range(6)), sp.zeros(d * d, d * d)))
+        kron = sp.simplify(sum((sp.kronecker_product(C[h], C[h]) for h in range(6)), sp.zeros(d * d, d * d)))
+        ok = lhs == sp.Rational(6, d) * sp.eye(d * d) and kron == sp.Rational(6, d) * _svec(sp.eye(d)) * _svec(sp.eye(d)).T
+        evidence.error(0.0 if ok else 1.0, family=f"S3[d={d}]", what="corrected Case 2 (exact)")
+
+
+def _exact_energy_forms(g, irs, Q, blocks, u, v, f):
+    M = 6
+    w2 = [v[int(g.inverse[j])] for j in range(M)]
+    z = [0] * M
+    for h1 in range(M):
+        for h2 in range(M):
+            z[int(g.table[h1, h2])] += f(u[h1] + w2[h2])
+    zb = sum(z) / M
+    E = sp.Rational(1, 2) * sum((x - zb) ** 2 for x in z)
+    S = sp.Matrix(M, M, lambda i, j: f(u[i] + v[j]))
+    Sh = Q.T * S * Q
+    tr_form = fro_form = 0
+    for k, (d, _) in enumerate(irs):
+        if k == 0:
+            continue
+        T = sum((Sh[s:e, s:e] for kk, s, e in blocks if kk == k), sp.zeros(d, d))
+        tr_form += sp.Rational(M, 2) / d * T.trace() ** 2
+        fro_form += sp.Rational(M, 2) / d * sum(x ** 2 for x in T)
+    return sp.nsimplify(sp.simplify(E)), sp.simplify(tr_form), sp.simplify(fro_form)
+
+
+@check(EQN19, "symbolic")
+def test_eqn19_exact_s3(evidence):
+    evidence.describe("exact on S3 with random rational u, v and σ ∈ {x², x³}: E (Eqn 7 from the data) vs the printed "
+                      "trace form of Eqn 19 with the exact Q")
+    evidence.tolerance(0.0, "exact arithmetic")
+    g, irs, Q, blocks = _exact_s3()
+    rng = np.random.default_rng(190)
+    for seed, f in enumerate((lambda x: x ** 2, lambda x: x ** 3)):
+        u = [sp.Rational(int(a), 7) for a in rng.integers(-9, 10, 6)]
+        v = [sp.Rational(int(a), 5) for a in rng.integers(-9, 10, 6)]
+        E, tr_form, _ = _exact_energy_forms(g, irs, Q, blocks, u, v, f)
+        if sp.simplify(E - tr_form) != 0:
+            evidence.counterexample("exact E ≠ printed Eqn 19", group="S3", sigma=["x^2", "x^3"][seed], u=str(u),
+                                    v=str(v), E=str(E), eqn19_printed=str(tr_form))
+        else:
+            evidence.error(0.0, family="S3", seed=seed, what="Eqn 19 printed (exact)")
+
+
+@check(EQN19, "symbolic", target="corrected")
+def test_eqn19_exact_s3_corrected(evidence):
+    evidence.describe("exact on S3, random rational u, v, σ ∈ {x², x³}: E = (M/2)Σ_{k≠0}(1/d_k)‖Σ_rŜ_{k,r}‖_F²")
+    evidence.tolerance(0.0, "exact arithmetic")
+    g, irs, Q, blocks = _exact_s3()
+    rng = np.random.default_rng(192)
+    for seed, f in enumerate((lambda x: x ** 2, lambda x: x ** 3)):
+        u = [sp.Rational(int(a), 7) for a in rng.integers(-9, 10, 6)]
+        v = [sp.Rational(int(a), 5) for a in rng.integers(-9, 10, 6)]
+        E, _, fro = _exact_energy_forms(g, irs, Q, blocks, u, v, f)
+        evidence.error(0.0 if sp.simplify(E - fro) == 0 else 1.0, family="S3", seed=seed, what="Frobenius form (exact)")
+
+
+# ==========================================================================================================
+# the global maximum
+# ==========================================================================================================
+GLOBAL = claim(
+    "thm2.proof.global_maximum",
+    paper_ref="Thm 2 proof; App. F.1, after Eqn 21",
+    printed=r"\text{which has one global maxima (i.e., } c_{k_0} = 1 \text{ for } k_0 = \arg \min_k d_k\text{) and multiple local maxima}",
+    verified=r"\text{the global maximum of } \mathcal{E} \text{ on } \|\mathbf{w}\|=1 \text{ is } \max_k \mathcal{E}^*_k, "
+             r"\mathcal{E}^*_k = M/(2d_k) \ (\nu_k = 1),\ M/(4d_k)\ (\nu_k \in \{0,-1\}): \text{ attained at } "
+             r"k_0 = \arg\min_k d_k(2 - [\nu_k = 1]) \text{, not always at } \arg\min_k d_k \text{ (e.g. SL(2,5))}",
+    depends_on=["thm2.local_maxima.energy_value"],
+    title="Where the global maximum of E is",
+)
+
+
+@check(GLOBAL, "numeric")
+def test_global_maximum_location(evidence, li2_profile):
+    evidence.describe("for every group family and SL(2,5) (order 120; nontrivial irreps of degrees 2–6, the 2-dim ones "
+                      "quaternionic): the energies of the constructed maximizers of every component; is the largest "
+                      "attained at a component of minimal degree? (+ the best many-start ascent energy on the "
+                      "fast-profile groups)")
+    evidence.tolerance(1e-9, "float64 energies, relative")
+    rng = np.random.default_rng(60)
+    for fam, g in GROUPS + [("special-linear", L.special_linear_2(5))]:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        Es = {c.k: L.group_energy(L.claimed_maximizer(g, dec, c.k, rng), g, SQ) for c in comps}
+        best = max(Es.values())
+        dmin = min(c.degree for c in comps)
+        at_min = max(Es[c.k] for c in comps if c.degree == dmin)
+        if at_min < best * (1 - 1e-9):
+            kbest = max(comps, key=lambda c: Es[c.k])
+            evidence.counterexample("global maximum not at argmin_k d_k", group=g.name, M=g.order,
+                                    best_component=kbest.label, E_best=best,
+                                    E_at_min_degree=at_min, min_degree_kinds=sorted({c.kind for c in comps if c.degree == dmin}))
+        else:
+            evidence.error(0.0, family=_fam(fam, g), what="global max at minimal degree")
+
+
+@check(GLOBAL, "numeric", target="corrected")
+def test_global_maximum_corrected(evidence, li2_profile):
+    evidence.describe("max over components of E at the constructed maximizers equals max_k E*_k (corrected constants) and "
+                      "the best energy reached by many-start ascent (fast groups; SL(2,5) in thorough)")
+    evidence.tolerance(1e-6, "ascent energies converge to ~1e-12; 1e-6 leaves margin, relative")
+    rng = np.random.default_rng(61)
+    extra = li2_profile.pick(fast=[], thorough=[("special-linear", L.special_linear_2(5))])
+    for fam, g in GROUPS + extra:
+        dec = irrep_decomposition(g)
+        comps = L.real_components(dec)
+        Estar = max(L.corrected_max_energy(g.order, c.degree, c.fs) for c in comps)
+        Ebest = max(L.group_energy(L.claimed_maximizer(g, dec, c.k, rng), g, SQ) for c in comps)
+        evidence.close(Ebest, Estar, family=_fam(fam, g), what="max constructed vs max E*")
+        if g.order <= 36:
+            res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        else:
+            res = L.ascend(g, SQ, L.random_starts(g.order, 24, rng), max_iter=3000, gtol=1e-7)
+        evidence.close(res.energy.max(), Estar, family=_fam(fam, g), what="best ascent energy vs max E*")
