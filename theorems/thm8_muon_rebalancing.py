@@ -255,6 +255,23 @@ def test_eqn36_remainder_order(evidence, li2_profile):
                                     v_par_norm=s, v_perp_norms=taus, remainders=r, fitted_slope=slope,
                                     slope_se=se, claimed_slope=2.0)
     evidence.detail("fitted_slope_in_v_perp (claimed ≥ 2)", slopes)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    Q, u, cdir = _lemma9_frame(rng)
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
+    for s in [0.2, 0.05, 0.01]:
+        r = [np.linalg.norm(polar_factor(np.column_stack([Q, s * cdir + t * u]))[:, -1]
+                            - lemma9_vector_formula(Q, s * cdir + t * u)) for t in taus]
+        ax.loglog(taus, r, "o-", label=f"‖v∥‖ = {s}")
+    ax.loglog(taus, taus**2, "k--", label="‖v⊥‖² (printed order)")
+    ax.set_xlabel("‖v⊥‖")
+    ax.set_ylabel("‖v̂ − Eqn 36‖")
+    ax.legend(fontsize=7)
+    evidence.plot(fig, "Eqn 36 remainder vs ‖v⊥‖: flat at ≈ ‖v∥‖²/2, not O(‖v⊥‖²)")
 
 
 @check(L9_VEC, "numeric", target="corrected")
@@ -603,6 +620,22 @@ def test_muon_guided_expected_nodes_as_printed(evidence, li2_profile):
                                         profile=fam, a=a, mu=mu, Ta_printed=printed, Ta_dynamic=dmean,
                                         Ta_dynamic_se=dse, trials=Nd)
     evidence.detail("Ta_table", rows)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    x = np.arange(len(rows))
+    ax.bar(x - 0.3, [r["T0"] for r in rows], 0.2, label="T0 (independent)")
+    ax.bar(x - 0.1, [r["Ta_printed"] for r in rows], 0.2, label="printed T_a")
+    ax.bar(x + 0.1, [r["Ta_idealized_sim"] for r in rows], 0.2, label="idealized model (sim)")
+    ax.bar(x + 0.3, [r["Ta_dynamic_muon"] for r in rows], 0.2, label="Muon dynamics (sim)")
+    ax.set_xticks(x, [f"{r['profile'][3:]}\na={r['a']}" for r in rows], fontsize=5)
+    ax.set_yscale("log")
+    ax.set_ylabel("expected #nodes")
+    ax.legend(fontsize=6)
+    evidence.plot(fig, "Thm 8: T0, printed T_a, the proof's idealized model (= printed) and integrated Muon dynamics (< printed)")
 
 
 @check(THM8_MUON, "numeric", target="corrected")
