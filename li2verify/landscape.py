@@ -351,3 +351,44 @@ def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
     except Exception as exc:  # noqa: BLE001 - the catalog is optional here
         log.info("GAP catalog groups unavailable: %s", exc)
     return fast + more
+
+
+def maximizer_from_params(group: FiniteGroup, irrep, alpha: np.ndarray, beta: np.ndarray,
+                          gamma: np.ndarray) -> np.ndarray:
+    """w = [u; P v] with u = Re(α*C_k(g)β), v = Re(γ*C_k(g)β), each scaled to norm 1/√2: the parametrized family
+    of maximizers in irrep k (shared right factor β)."""
+    u = matrix_coefficient_vector(irrep, alpha, beta)
+    v = matrix_coefficient_vector(irrep, gamma, beta)
+    return join_uv(u / np.linalg.norm(u) / np.sqrt(2), v / np.linalg.norm(v) / np.sqrt(2), group)
+
+
+def maximizer_manifold_tangent(group: FiniteGroup, irrep, alpha, beta, gamma, h: float = 1e-6) -> np.ndarray:
+    """Central-difference derivatives of :func:`maximizer_from_params` with respect to every real parameter of
+    (α, β, γ) (real and imaginary parts when the irrep is not real): columns spanning the tangent space of the
+    maximizer manifold at that point."""
+    params = [np.array(alpha, dtype=complex), np.array(beta, dtype=complex), np.array(gamma, dtype=complex)]
+    parts = (1.0,) if irrep.fs == 1 else (1.0, 1j)
+    cols = []
+    for i in range(3):
+        for j in range(len(params[i])):
+            for ph in parts:
+                plus = [p.copy() for p in params]
+                minus = [p.copy() for p in params]
+                plus[i][j] += h * ph
+                minus[i][j] -= h * ph
+                cols.append((maximizer_from_params(group, irrep, *plus) - maximizer_from_params(group, irrep, *minus))
+                            / (2 * h))
+    return np.stack(cols, axis=1)
+
+
+def riemannian_hessian_kernel(w: np.ndarray, group: FiniteGroup, act: Activation, rtol: float = 1e-7) -> np.ndarray:
+    """Ambient orthonormal basis of the kernel (|λ| ≤ rtol·E) of the Riemannian Hessian at w."""
+    from li2verify.energy import riemannian_hessian, tangent_basis
+    from li2verify.task import group_task
+
+    task = group_task(group)
+    w = w / np.linalg.norm(w)
+    H = riemannian_hessian(w, task.X, task.Y_tilde, act)
+    lam, V = np.linalg.eigh(0.5 * (H + H.T))
+    E = group_energy(w, group, act)
+    return tangent_basis(w) @ V[:, np.abs(lam) <= rtol * E]

@@ -202,7 +202,7 @@ def literal_centered_energy(w: np.ndarray, data: SingleTarget, p: np.ndarray, ac
     return 0.5 * float(z @ z)
 
 
-def ascend_w(data: SingleTarget, p: np.ndarray, act: Activation, W0: np.ndarray, *, max_iter: int = 20000,
+def ascend_w(data: SingleTarget, p: np.ndarray, act: Activation, W0: np.ndarray, *, max_iter: int = 5000,
              gtol: float = 1e-10):
     """Riemannian gradient ascent of E_h on ‖w‖ = 1 from every column of W0.  Returns (W, E, grad norms)."""
     W = W0 / np.linalg.norm(W0, axis=0, keepdims=True)

@@ -141,3 +141,37 @@ def test_complex_irrep_iff_exponent_above_two(evidence):
             orders.append(n)
         evidence.holds(bool(np.any(dec.fs_indicators == 0)) == (max(orders) > 2), "complex irrep iff exponent > 2",
                        family=g.name)
+
+
+@check(FLAT, "numeric", target="corrected")
+def test_degenerate_directions_are_the_maximizer_manifold(evidence):
+    evidence.describe("at a constructed maximizer w(α, β, γ) = [Re(α*Cβ); P Re(γ*Cβ)] (normalized) of every component with "
+                      "a nonzero kernel: the Hessian kernel vs the span of ∂w/∂(α, β, γ) (central differences, h = 1e-6): "
+                      "equal dimensions and largest principal-angle sine between the two subspaces; E is constant along "
+                      "the family (E(w(α+δ, β+δ', γ+δ'')) = E*)")
+    evidence.tolerance(1e-6, "central differences with h = 1e-6 are accurate to ~1e-9; sines of principal angles and "
+                             "relative energy differences below 1e-6")
+    rng = np.random.default_rng(3)
+    for fam, g in GROUPS:
+        dec = irrep_decomposition(g)
+        for comp in L.real_components(dec):
+            if comp.degree == 1 and comp.fs == 1:
+                continue
+            ir = dec.irreps[comp.k]
+            cplx = ir.fs != 1
+            def r():
+                return rng.standard_normal(ir.degree) + (1j * rng.standard_normal(ir.degree) if cplx else 0)
+            a, b, c = r(), r(), r()
+            w = L.maximizer_from_params(g, ir, a, b, c)
+            K = L.riemannian_hessian_kernel(w, g, SQ, 1e-7)
+            Tm = L.maximizer_manifold_tangent(g, ir, a, b, c)
+            U, s, _ = np.linalg.svd(Tm, full_matrices=False)
+            Tb = U[:, s > 1e-6 * s.max()]
+            evidence.error(abs(Tb.shape[1] - K.shape[1]), family=_fam(fam, g, comp),
+                           what=f"manifold dim {Tb.shape[1]} vs kernel dim {K.shape[1]}")
+            sines = np.linalg.svd(Tb - K @ (K.T @ Tb), compute_uv=False)
+            evidence.error(float(sines.max()), family=_fam(fam, g, comp), what="principal-angle sine")
+            Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
+            for _ in range(3):
+                w2 = L.maximizer_from_params(g, ir, a + 0.3 * r(), b + 0.3 * r(), c + 0.3 * r())
+                evidence.close(L.group_energy(w2, g, SQ), Es, family=_fam(fam, g, comp), what="E constant on family")

@@ -67,6 +67,8 @@ THM5 = claim(
                  "optimum up to the sign w -> -w for odd sigma (tanh, x^3)"],
     depends_on=["thm5.reduction.energy_to_f", "lemma6.focused", "lemma6.spreading"],
     title="Memorization is the global optimum of the single-target energy",
+    notes="The printed proof ('follows directly from Thm. 6') and the F.4 discussion ('Thm. 6(A)/(B)') cite Thm 6 "
+          "(feature repulsion); the argument is Lemma 6.",
 )
 NO_OTHER = claim(
     "thm5.memorization.no_other_local_optima",
@@ -82,6 +84,8 @@ NO_OTHER = claim(
 
 ACTS_FOCUSED = ("square", "cube", "quartic")
 ACTS_SPREAD = ("relu", "silu", "tanh", "sigmoid", "log_gap")
+PHI_AT_0 = {"square": 2.0, "cube": 0.0, "quartic": 0.0, "relu": np.inf, "silu": np.inf, "tanh": np.inf,
+            "sigmoid": np.inf, "log_gap": 1.0}  # φ(0⁺), derived symbolically in test_phi_monotonicity_and_limit
 
 
 def _random_p(rng, M):
@@ -141,7 +145,8 @@ def test_phi_monotonicity_and_limit(evidence):
 def test_kkt_at_numerical_optimum(evidence, li2_profile):
     evidence.describe("global maximizer of F found by exponentiated-gradient ascent in t = s² (concave for decreasing "
                       "φ) or by many-start projected ascent + SLSQP (nondecreasing φ), random p; then p_gφ(s_g) equal on "
-                      "the active set (Eqn 32), Σs² = 2, λ > 0, and s_g = φ⁻¹(2λ/p_g) (Eqn 33, strictly monotone φ)")
+                      "the active set (Eqn 32), p_gφ(0⁺) ≤ 2λ on inactive ones, Σs² = 2, λ > 0, and s_g = φ⁻¹(2λ/p_g) (Eqn 33, "
+                      "strictly monotone φ)")
     evidence.tolerance(1e-8, "optimizer precision: mirror ascent converges to ~1e-15 in s; SLSQP to ~1e-9; multipliers "
                              "relative to their mean")
     rng = np.random.default_rng(5)
@@ -151,7 +156,7 @@ def test_kkt_at_numerical_optimum(evidence, li2_profile):
             for name in ACTS_SPREAD + ACTS_FOCUSED:
                 act = MZ.memorization_activation(name)
                 if name in ACTS_SPREAD:
-                    s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=10000))
+                    s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=5000))
                 else:
                     S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=8)
                     s = S[:, 0]
@@ -161,6 +166,9 @@ def test_kkt_at_numerical_optimum(evidence, li2_profile):
                 evidence.error(np.ptp(mult) / mult.mean(), family=name, seed=seed, what="p φ(s) constant on active set")
                 evidence.close(s @ s, 2.0, family=name, seed=seed, what="budget tight")
                 evidence.holds(lam > 0, "λ > 0", family=name, seed=seed)
+                phi0 = PHI_AT_0[name]
+                evidence.holds(bool(np.all(p[~active] * phi0 <= 2 * lam * (1 + 1e-9))) if (~active).any() else True,
+                               "inactive coordinates: p_g φ(0⁺) ≤ 2λ", family=name, seed=seed)
                 if name in ACTS_SPREAD:
                     inv = np.array([MZ.phi_inverse(act, 2 * lam / pg) for pg in p[active]])
                     evidence.close(inv, s[active], family=name, seed=seed, what="Eqn 33")
@@ -204,7 +212,7 @@ def test_spreading_solution_formula(evidence, li2_profile):
             for name in ACTS_SPREAD:
                 act = MZ.memorization_activation(name)
                 ref, lam = MZ.spreading_solution(p, act)
-                s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=10000))
+                s = MZ.mirror_ascent_t(p, act, iters=li2_profile.pick(fast=3000, thorough=5000))
                 evidence.close(s, ref, rel=False, family=name, seed=seed, what="closed form vs optimizer")
                 if name == "log_gap":
                     zero = 2 * lam / p >= 1.0  # φ(0⁺) = 1
