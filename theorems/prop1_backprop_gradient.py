@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -466,3 +467,37 @@ def test_woodbury_property(evidence, seed, n, K, log_eta):
     Ft = center(np.random.default_rng(seed).normal(size=(n, K)))
     eta = 10.0**log_eta
     evidence.close(p_eta_direct(Ft, eta), p_eta_woodbury(Ft, eta), rel=False, family=f"n={n},K={K}", seed=seed)
+
+
+@check(EQN4, "empirical")
+def test_eqn4_torch_training_of_top_layer(evidence, li2_profile):
+    evidence.describe("torch: top layer V of ŷ = σ(XW)V trained with F fixed (Stage I) by full-batch SGD with "
+                      "momentum 0.9 and weight_decay = η on V (loss ½‖P1⊥(Y − FV)‖²) from V ~ N(0, α²); after "
+                      "training, G_F = −∂L/∂F by autograd vs Eqn 4")
+    evidence.tolerance(1e-6, "relative; SGD run until ‖∇_V‖ < 1e-10 (or 20000 steps) in float64")
+    for fam in ("Z5", "D3"):
+        for seed in range(li2_profile.pick(fast=1, thorough=4)):
+            task = group_task(FAMILIES[fam]())
+            rng = np.random.default_rng(900 + seed)
+            K, eta = 10, 0.5
+            W = 0.5 * rng.normal(size=(task.X.shape[1], K))
+            F = torch.tensor((task.X @ W) ** 2, requires_grad=True)
+            Y = torch.tensor(task.Y)
+            V = torch.tensor(1e-2 * rng.normal(size=(K, task.M)), requires_grad=True)
+            Ft = center(F.detach().numpy())
+            lr = 1.0 / (np.linalg.norm(Ft, 2) ** 2 + eta)
+            opt = torch.optim.SGD([V], lr=lr, momentum=0.9, weight_decay=eta)
+            for step in range(20000):
+                opt.zero_grad()
+                R = (Y - F @ V) - (Y - F @ V).mean(0)
+                L = 0.5 * (R**2).sum()
+                L.backward()
+                if float(torch.linalg.norm(V.grad + eta * V.detach())) < 1e-10:
+                    break
+                opt.step()
+            F.grad = None
+            R = (Y - F @ V) - (Y - F @ V).mean(0)
+            (0.5 * (R**2).sum()).backward()
+            evidence.close(-F.grad.numpy(), eqn4(Ft, task.Y_tilde, eta), family=fam, seed=seed,
+                           what=f"autograd G_F after {step} SGD steps vs Eqn 4")
+            evidence.detail(f"{fam}: steps", step)
