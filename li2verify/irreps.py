@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import logging
 import weakref
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
+from li2verify.blas import limit_blas_threads
 from li2verify.groups import FiniteGroup
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,11 @@ def irrep_decomposition(group: FiniteGroup) -> "IrrepDecomposition":
         dec = IrrepDecomposition(group)
         _CACHE[group] = dec
     return dec
+
+
+def _blas_limit(M: int):
+    """One BLAS thread for small groups (many small matrices: threads only add synchronization cost)."""
+    return limit_blas_threads(1) if M <= 400 else nullcontext()
 
 
 # -- character table (Burnside–Dixon) --------------------------------------------------------------------
@@ -196,7 +203,8 @@ class IrrepDecomposition:
         last = None
         for attempt in range(_MAX_TRIES):
             try:
-                self._build(seed + 7919 * attempt)
+                with _blas_limit(M):
+                    self._build(seed + 7919 * attempt)
                 break
             except IrrepError as exc:  # an unlucky random draw: near-degenerate eigenvalues
                 last = exc
@@ -266,10 +274,11 @@ class IrrepDecomposition:
         # real characters expected on each real eigenspace
         real_char = np.where(fs[:, None] == 1, 1.0, 2.0) * table.real  # χ, χ+χ̄ or 2χ
         spaces: dict[int, list[np.ndarray]] = {}
+        W = (V[t[reps]] * V[None]).sum(axis=1)  # W[c, a] = Σ_g V[g_c g, a] V[g, a] = (Vᵀ R_{g_c} V)_{aa}
         for part in parts:
             U = V[:, part]
             m = U.shape[1]
-            ch = np.einsum("cga,ga->c", U[t[reps]], U)  # tr(Uᵀ R_{g_c} U) = Σ_g U[g_c g]·U[g]
+            ch = W[:, part].sum(axis=1)  # tr(Uᵀ R_{g_c} U)
             d_match = np.abs(real_char - ch[None, :]).max(axis=1)
             k = int(np.argmin(d_match))
             if d_match[k] > _MATCH_TOL or m != (degrees[k] if fs[k] == 1 else 2 * degrees[k]):
@@ -288,6 +297,11 @@ class IrrepDecomposition:
         mats: list[np.ndarray | None] = [None] * nirr
         for k in range(nirr):
             if mats[k] is not None:
+                continue
+            if degrees[k] == 1:  # a 1-dimensional irrep is its character
+                mats[k] = table[k][class_of].astype(complex)[:, None, None]
+                if fs[k] == 0:
+                    mats[int(conjugate[k])] = table[int(conjugate[k])][class_of].astype(complex)[:, None, None]
                 continue
             U = spaces[k][0]
             D = np.einsum("hga,gb->hab", U[t], U)  # D(h) = Uᵀ R_h U, D[h, a, b] = Σ_g U[h g, a] U[g, b]
@@ -470,12 +484,17 @@ def consistency_errors(dec: IrrepDecomposition, all_elements: bool = False) -> d
     ``real_subspace`` ‖Π B − B‖ and ‖BᵀB − I‖ for the real isotypic bases.
     Integer facts are returned as 0/1 mismatch flags: ``sum_d2`` (Σd² ≠ M), ``n_irreps`` (≠ #classes),
     ``fs`` (indicator ≠ (1/M)Σχ(g²) rounded, or conjugate inconsistent)."""
+    with _blas_limit(dec.M):
+        return _consistency_errors(dec, all_elements)
+
+
+def _consistency_errors(dec: IrrepDecomposition, all_elements: bool) -> dict[str, float]:
     g, M = dec.group, dec.M
     t, inv = g.table, g.inverse
     ar = np.arange(M)
     # identities multiplicative in h are checked for h in a generating set (which implies all h) unless
     # all_elements; unitarity, traces, Schur orthogonality, Q*Q = I, Σ Π_k = I always use every element
-    hs = ar if all_elements else np.asarray(g.generators)
+    hs = ar if all_elements or len(g.generators) == 0 else np.asarray(g.generators)
     err: dict[str, float] = {}
 
     def up(key, val):
