@@ -481,6 +481,15 @@ def test_eqn39_bound_and_equality_case(evidence, li2_profile):
                 evidence.holds(T0 > printed * (1 + 1e-9), "strict inequality for non-uniform p", family=fam,
                                seed=seed)
     evidence.detail("min_relative_gap_nonuniform", min(gaps))
+    examples = []
+    for p in [np.array([0.5, 0.3, 0.2]), np.array([0.9, 0.05, 0.05]), np.full(4, 0.25)]:
+        L = len(p)
+        HL = float(np.sum(1.0 / np.arange(1, L + 1)))
+        examples.append({"p": p.tolist(), "T0": coupon_T0_inclusion_exclusion(p),
+                         "lemma10_printed max(min_l 1/p_l, L H_L)": lemma10_bound_printed(p),
+                         "thm8_printed max(1/min_l p_l, H_L)": thm8_bound_printed(p),
+                         "sharp max(1/min_l p_l, L H_L)": max(1.0 / p.min(), L * HL)})
+    evidence.detail("lemma10_vs_thm8_bounds", examples)
 
 
 # ===========================================================================================================
