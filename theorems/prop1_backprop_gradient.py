@@ -48,7 +48,8 @@ GF0 = claim(
              r"$\|G_F(0)\|_F = O(\alpha\sqrt{KM})$ (linear in $\alpha$ as $\alpha\to 0$)",
     assumptions=["V(0) entries iid N(0, α²)", "F̃, Ỹ fixed (constants depend on ‖Ỹ‖₂, ‖F̃‖₂)"],
     notes="ε is not defined anywhere in Prop 1; the only ε of Sec 3 is Lemma 1's bound on |x_iᵀx_i' − ρ|. "
-          "The proof (App. H, (A3)) gives ‖V(0)‖_F = O(α√(KM)), so ε is a typo for α.",
+          "The proof (App. H, (A3)) gives ‖V(0)‖_F = O(α√(KM)), so ε is a typo for α. The hidden constant is "
+          "‖Ỹ‖₂ = √(n/M) for balanced one-hot labels, i.e. √M on all M² pairs: there ‖G_F(0)‖ ≈ α√K·M.",
 )
 
 UNCENTERED = claim(
@@ -182,7 +183,7 @@ def test_gf0_printed_epsilon_is_not_lemma1_epsilon(evidence, li2_profile):
 @check(GF0, "numeric", target="corrected")
 def test_gf0_norm_linear_in_alpha(evidence, li2_profile):
     evidence.describe("G_F(0) from the flow vs the bound ‖Ỹ‖₂‖V0‖_F + ‖F̃‖₂‖V0‖²_F; log–log slope of ‖G_F(0)‖ "
-                      "in α (claimed 1); ratio ‖G_F(0)‖/(α√(KM)) on group data for several K")
+                      "in α (claimed 1); orders in K (1/2) and, on all-pairs cyclic data, in M (1: ‖Ỹ‖₂ = √M there)")
     evidence.tolerance(0.0, "the bound is an inequality; slope agreement is asserted separately (3σ + 0.1)")
     for fam in ("Z5", "Z2xZ3", "D3"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
@@ -202,7 +203,27 @@ def test_gf0_norm_linear_in_alpha(evidence, li2_profile):
         Ft, Yt, _, _, Z = _group_instance("Z5", 7, K=K)
         ratios[K] = frob(LazyFlow(Ft, Yt, 1e-3 * Z).G(0.0)) / (1e-3 * np.sqrt(K * Z.shape[1]))
     evidence.detail("norm_G0_over_alpha_sqrtKM_Z5", ratios)
-    evidence.detail("note", "the constant is ≈ ‖Ỹ‖_F/√M = √(n/M)(1−1/M)^{1/2} for one-hot labels")
+    rng = np.random.default_rng(123)
+    Ks = np.array([4, 16, 64, 256])
+    gK = []
+    task = group_task(cyclic(5))
+    for K in Ks:
+        Ft, Yt, _ = random_feature_instance(task.X, task.Y, int(K), get_activation("square"), rng, 0.5)
+        gK.append(np.mean([frob(LazyFlow(Ft, Yt, 1e-4 * rng.normal(size=(K, 5))).G(0.0)) for _ in range(4)]))
+    fK = fit_order(Ks, gK)
+    evidence.holds(fK.agrees(0.5), f"order in K {fK} ~ 1/2", family="Z5")
+    Ms = np.array([3, 5, 7, 11, 13])
+    gM = []
+    for M in Ms:
+        task = group_task(cyclic(int(M)))
+        Ft, Yt, _ = random_feature_instance(task.X, task.Y, 8, get_activation("square"), rng, 0.5)
+        gM.append(np.mean([frob(LazyFlow(Ft, Yt, 1e-4 * rng.normal(size=(8, M))).G(0.0)) for _ in range(4)]))
+    fM = fit_order(Ms, gM)
+    evidence.holds(fM.agrees(1.0, atol=0.15), f"order in M (all M² pairs) {fM} ~ 1", family="cyclic")
+    evidence.detail("order_in_K", fK.summary(0.5))
+    evidence.detail("order_in_M_all_pairs", fM.summary(1.0))
+    evidence.detail("note", "‖G_F(0)‖ ≈ α√K‖Ỹ‖_F = α√(Kn(1−1/M)); the bound's constant ‖Ỹ‖₂ = √(n/M) is √M on "
+                            "all-pairs group data, so ‖G_F(0)‖ grows like α√K·M there, not α√(KM)")
 
 
 @check(UNCENTERED, "property")
