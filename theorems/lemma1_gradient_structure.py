@@ -71,7 +71,8 @@ CONSTANTS = claim(
     "lemma1.constants.c1_c2",
     title="c1, c2 > 0 from the nonlinearity: c = a − b for x², ReLU, SiLU, tanh",
     paper_ref="Lemma 1 (Eqn 5) and its proof",
-    printed=r"where $c_1, c_2 > 0$ are constants related to nonlinearity",
+    printed=r"where $c_1, c_2 > 0$ are constants related to nonlinearity. ... Note that the input features and/or "
+            r"weights can be scaled and what changes is $c_1$ and $c_2$.",
     assumptions=["c1 = a − b from F̃F̃ᵀ ≈ K(a−b)P1⊥ (proof); c2 is never defined — E[F̃ᵀF̃] = (n−1)(a−b)I "
                  "suggests c2 = a − b"],
     depends_on=["lemma1.kernel.parseval"],
@@ -563,3 +564,23 @@ def test_group_inputs_corrected(evidence, li2_profile):
         k = one_hot_pair_kernel("relu", 7)
         sub[frac] = frob(S @ t.Y_tilde - k.c_int * t.Y_tilde) / frob(k.c_int * t.Y_tilde)
     evidence.detail("random subsets Z7: ‖SỸ − c_int Ỹ‖/‖c_int Ỹ‖ by fraction of pairs", sub)
+
+
+@check(CONSTANTS, "numeric")
+def test_constants_under_weight_scaling(evidence, li2_profile):
+    evidence.describe("W ~ N(0, w²) on inputs of norm s: Monte Carlo F̃F̃ᵀ/K (K = 4·10⁴, ε = 0 inputs s·e_i, n = 8) vs "
+                      "c(s·w)·P1⊥ from the Hermite constants at norm s·w; x² and ReLU also vs the homogeneity "
+                      "c(λs) = λ⁴c(s), λ²c(s)")
+    evidence.tolerance(0.05, "relative operator-norm deviation; Monte Carlo fluctuation ≈ 2√(n/K) ≈ 0.03")
+    rng = np.random.default_rng(81)
+    n = 8
+    for act in ACTS:
+        for w, s in ((0.5, 1.0), (2.0, 0.7)):
+            X = s * np.eye(n)
+            F = center(get_activation(act)(X @ (w * rng.normal(size=(n, 40_000)))))
+            c = lemma1_constants(act, s * w, 0.0).c
+            dev = np.linalg.norm(F @ F.T / F.shape[1] - c * centering_matrix(n), 2) / c
+            evidence.error(dev, family=act, what=f"w={w}, s={s}")
+    for act, p in (("square", 4), ("relu", 2)):
+        evidence.error(abs(lemma1_constants(act, 1.7, 0.3).c / lemma1_constants(act, 1.0, 0.3).c - 1.7**p) / 1.7**p,
+                       family=act, what="homogeneity")
