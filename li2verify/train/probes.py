@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections import deque
 
 import numpy as np
 import torch
@@ -99,27 +98,45 @@ def cosine_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 class EigengapTracker:
-    """Rolling-window Gram of ΔW (paper 003 Eqn 5): σ_k = k-th eigenvalue of ΔᵀΔ, Δ ∈ R^{P×w} per seed."""
+    """Rolling-window Gram of ΔW (paper 003 Eqn 5): σ_k = k-th eigenvalue of ΔᵀΔ, Δ ∈ R^{P×w} per seed.
+
+    The deltas live in a ring buffer (S, w, P) and the w×w Gram is updated incrementally: one new row of inner
+    products per epoch, O(S·w·P), instead of re-forming ΔᵀΔ."""
 
     def __init__(self, window: int = 20):
         self.window = window
-        self.deltas: deque[torch.Tensor] = deque(maxlen=window)
+        self.buf: torch.Tensor | None = None
+        self.G: torch.Tensor | None = None
+        self.count = 0
 
     def push(self, delta: torch.Tensor) -> dict[str, torch.Tensor] | None:
-        self.deltas.append(delta.reshape(delta.shape[0], -1).double().clone())
-        if len(self.deltas) < self.window:
+        d = delta.reshape(delta.shape[0], -1).double()
+        if self.buf is None:
+            S, P = d.shape
+            self.buf = torch.zeros(S, self.window, P, dtype=torch.float64, device=d.device)
+            self.G = torch.zeros(S, self.window, self.window, dtype=torch.float64, device=d.device)
+        i = self.count % self.window
+        self.buf[:, i] = d
+        g = torch.bmm(self.buf, d.unsqueeze(-1)).squeeze(-1)  # (S, w)
+        self.G[:, i, :] = g
+        self.G[:, :, i] = g
+        self.count += 1
+        if self.count < self.window:
             return None
-        D = torch.stack(list(self.deltas), dim=2)  # (S, P, w)
-        ev = torch.linalg.eigvalsh(D.transpose(1, 2) @ D).flip(-1)  # descending
+        ev = torch.linalg.eigvalsh(self.G).flip(-1)  # descending
         out = {f"sigma{k + 1}": ev[:, k] for k in range(min(5, ev.shape[1]))}
         out["gap23"] = ev[:, 1] / ev[:, 2].clamp_min(1e-300)
         return out
 
     def state_dict(self):
-        return {"window": self.window, "deltas": [d.clone() for d in self.deltas]}
+        return {"window": self.window, "count": self.count,
+                "buf": None if self.buf is None else self.buf.clone(),
+                "G": None if self.G is None else self.G.clone()}
 
     def load_state_dict(self, d):
-        self.deltas = deque((x.clone() for x in d["deltas"]), maxlen=self.window)
+        self.count = int(d["count"])
+        self.buf = None if d["buf"] is None else d["buf"].clone()
+        self.G = None if d["G"] is None else d["G"].clone()
 
 
 def eigengap_fire(gap23: np.ndarray, epochs: np.ndarray, lag: int = 25, threshold: float = 0.04,
@@ -233,8 +250,8 @@ def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarr
     """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.repulsion` (the other
     helper's engine; imported lazily so the training engine works without it):
 
-    - ``signmatch``: paper 003's measurement — top-``top`` most cosine-similar pairs, approximate projector
-      P_{η,−jl} ≈ P_η formed literally (``repulsion.top200_sign_match``);
+    - ``signmatch``: paper 003's measurement — top-``top`` most cosine-similar pairs, B by Woodbury (003 Eqn 4),
+      approximate projector P_{η,−jl} ≈ P_η = I − F̃BF̃ᵀ formed literally (``repulsion.top200_sign_match``);
     - ``signmatch_exact``: all K(K−1)/2 pairs with the exact projector P_{η,−jl}
       (``repulsion.all_pairs_sign_match``; pairs whose b_jl has no float64-certified sign are excluded).
     Cost O(n K² + K³) per seed.  NaN when li2verify.repulsion is absent."""
@@ -245,9 +262,24 @@ def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarr
 
     res = {"signmatch": [], "signmatch_exact": []}
     for s in range(F.shape[0]):
-        Ft = _center(F[s].double()).cpu().numpy()
-        approx, _ = rep.top200_sign_match(Ft, eta, k=top)
-        exact, _ = rep.all_pairs_sign_match(Ft, eta)
+        Ft_t = _center(F[s].double())
+        # B = (F̃ᵀF̃ + ηI)⁻¹ and cond₂ computed in torch (its thread setting), then handed to the repulsion module
+        # (its scipy/OpenBLAS routines would otherwise run with all BLAS threads on a shared machine).
+        K = Ft_t.shape[1]
+        G = Ft_t.T @ Ft_t + eta * torch.eye(K, dtype=torch.float64, device=Ft_t.device)
+        B_t = torch.cholesky_inverse(torch.linalg.cholesky(G))
+        B = (0.5 * (B_t + B_t.T)).cpu().numpy()
+        sv = torch.linalg.svdvals(Ft_t)
+        smin2 = 0.0 if K > sv.numel() else float(sv[-1] ** 2)
+        cond = float((sv[0] ** 2 + eta) / (smin2 + eta))
+        Ft = Ft_t.cpu().numpy()
+        # 003's route for its approximate measurement: B by Woodbury through the n×n inverse (003 Eqn 4)
+        n = Ft_t.shape[0]
+        A = Ft_t @ Ft_t.T + eta * torch.eye(n, dtype=torch.float64, device=Ft_t.device)
+        Bw = (torch.eye(K, dtype=torch.float64, device=Ft_t.device) / eta
+              - Ft_t.T @ torch.cholesky_solve(Ft_t, torch.linalg.cholesky(A)) / eta ** 2).cpu().numpy()
+        approx, _ = rep.top200_sign_match(Ft, eta, k=top, B=Bw)
+        exact, _ = rep.all_pairs_sign_match(Ft, eta, B=B, cond=cond)
         res["signmatch"].append(approx.rate)
         res["signmatch_exact"].append(exact.rate)
     return {k: np.array(v) for k, v in res.items()}

@@ -1,0 +1,228 @@
+"""Claims of the independent empirical study ``papers/003_…`` ("Feature Repulsion and Spectral Lock-in"), and
+the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, checked by training real networks.
+
+- ``study003.signmatch.over_training`` — Thm 6's sign rule on trained nets over training, with paper 003's
+  approximate projector (top-200 most similar pairs, P_{η,−jl} ≈ P_η formed literally) and with the exact
+  projector over all pairs (li2verify.repulsion, written by the Thm 6 helper).
+- ``study003.eigengap.x2_not_relu`` — the rolling σ2/σ3 slope detector of ΔW fires for σ = x² with η > 0, not
+  for η = 0 and not for ReLU.
+- ``study003.grok_time.inverse_eta`` — grokking time ∝ 1/η (sweep η, fit the exponent).
+- ``fig3.gf_norm.settles_prop_eta`` — late ‖G_F‖ ∝ η (Sec 3.1: ‘converge exponentially to O(η)’).
+
+CPU scale: Z_23, K=256, p=0.4, σ=x² (and ReLU), Adam lr 5e-3 (paper 003: M=71, K=2048, lr 1e-3).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from li2verify.claims import check, claim
+from li2verify.train import TrainConfig
+from li2verify.train.batched import train_conditions
+from li2verify.train.empirical import k_of_n, loglog_slope
+from li2verify.train.probes import eigengap_fire
+
+SEEDS = {"fast": [10, 11, 12], "thorough": [10, 11, 12, 13, 14], "paper": list(range(10, 25))}
+
+SIGN = claim(
+    "study003.signmatch.over_training",
+    title="Thm 6 sign rule on trained nets: 003's approximate top-200 measurement vs the exact projector",
+    paper_ref="paper 003 (arXiv 2605.08119), abstract and Sec 3, Table 1; Tian Thm 6",
+    printed=r"The predicted sign rule holds robustly on the top-200 most-similar feature pairs across activations "
+            r"(empirical sign-match rising from 0.865 to 0.985 on $\sigma = x^2$ across 5 seeds, and saturating "
+            r"at 1.000 on $\sigma = \operatorname{ReLU}$).",
+    depends_on=["thm6.repulsion.sign_rule"],
+    assumptions=[
+        "CPU scale: Z_23, K=256, p=0.4, Adam lr 5e-3, η=2e-3; σ=x² 400 epochs and σ=ReLU 800 epochs; checkpoints "
+        "every 100 epochs; seeds 10-12 (thorough 10-14)",
+        "Approximate measurement (003): top-200 pairs by cosine of F̃ columns, sgn(b_jl) vs −sgn(f̃_jᵀP_ηf̃_l) with "
+        "P_η = I − F̃BF̃ᵀ formed literally in float64 (repulsion.top200_sign_match); exact: all K(K−1)/2 pairs with "
+        "P_{η,−jl} (repulsion.all_pairs_sign_match, float64-certified pairs only)",
+        "Decision rule: per seed and activation, the approximate sign-match at the final checkpoint ≥ 0.95 "
+        "(‘holds robustly’, 003's saturation level) — three-way k-of-N rule over seeds; the exact sign-match must "
+        "be 1 at every checkpoint (Thm 6 is an identity), recorded with evidence.holds",
+    ],
+)
+
+GAP = claim(
+    "study003.eigengap.x2_not_relu",
+    title="σ2/σ3 eigengap detector of ΔW fires for x² with weight decay, not for η = 0 nor for ReLU (paper 003)",
+    paper_ref="paper 003, abstract; Sec 4 (Eqns 5–6), Sec 4.6",
+    printed=r"With $\sigma = x^2$, a simple slope detector on the rolling eigengap $\sigma_2 / \sigma_3$ of "
+            r"$\Delta W$ fires in 15/15 grokking seeds at epoch 174 (IQR [173,174]) and in 0/15 non-grokking "
+            r"controls [...]. In contrast, with $\sigma = \operatorname{ReLU}$, the detector never fires and the "
+            r"spectrum remains effectively rank-1.",
+    assumptions=[
+        "Same CPU-scale runs as study003.signmatch.over_training plus the matched η = 0 control for x²; ΔW Gram of "
+        "the last W = 20 updates every epoch (003 Eqn 5), detector s(t) = [log(σ2/σ3)(t) − log(σ2/σ3)(t−25)]/25, "
+        "fire = min{t ≥ 100 : s(t) > 0.04} (003 Eqn 6, its printed constants)",
+        "Decision rule: fires in ≥ 80% of x² η>0 seeds; does not fire in ≥ 80% of x² η=0 seeds; does not fire in "
+        "≥ 80% of ReLU seeds (three-way k-of-N rule for each part)",
+    ],
+)
+
+ETA = claim(
+    "study003.grok_time.inverse_eta",
+    title="Grokking time scales as 1/η (Tian Sec 5 remark; paper 003 Sec 5.2)",
+    paper_ref="Tian, remark after Thm 5 (‘Weight decay η’); paper 003 Sec 5",
+    printed=r"[Tian:] it is clear that the weight decay $\eta$ becomes the \textit{learning rate} of feature "
+            r"learning process. [...] This is also consistent with $t \sim 1/\eta$ laws to start grokking. "
+            r"[003:] Tian (2025) predicts grokking timescale scales as $1/\eta$.",
+    verified=r"Grokking time decreases with $\eta$ as a power law $t_{\text{grok}} \propto \eta^{-p}$ with "
+             r"$0 < p < 1$ on the CPU-scale instance (Z_23, K=256, p=0.4, Adam lr 5e-3): slower than $1/\eta$.",
+    assumptions=[
+        "η ∈ {5e-4, 1e-3, 2e-3, 4e-3} (a factor 8), Z_23, K=256, p=0.4, σ=x², Adam lr 5e-3, 800 epochs, seeds 10-12 "
+        "(thorough 10-14); t_grok = first epoch with test acc ≥ 0.5",
+        "Decision rule: least-squares slope of log t_grok on log η over all (η, seed) points, ±2 standard errors; "
+        "holds if the interval contains −1; counterexample if it excludes −1; inconclusive if any run does not grok "
+        "within the horizon. Corrected statement checked: the interval lies inside (−1, 0)",
+    ],
+)
+
+GFETA = claim(
+    "fig3.gf_norm.settles_prop_eta",
+    title="Late ‖G_F‖ is proportional to η (Sec 3.1; Lemma 1, Eqn 5)",
+    paper_ref="Sec 3.1 (‘G_F at initial phase’); Lemma 1, Eqn 5",
+    printed=r"$\|G_F\|$ will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to "
+            r"$O(\eta)$. [Lemma 1:] When $\eta$ is small, we have $G_F \propto \eta\tilde{Y}\tilde{Y}^\top\tilde{F}$.",
+    depends_on=["fig3.gf_norm.rise_then_settle"],
+    assumptions=[
+        "Same η sweep as study003.grok_time.inverse_eta; ‖G_F‖ (Eqn 2, float64) every 20 epochs; ‘late’ = the "
+        "value at the horizon (epoch 800)",
+        "Decision rule: log–log slope of late ‖G_F‖ on η with ±2 SE: holds if it contains 1; counterexample if it "
+        "excludes 1 (the fitted order is recorded either way)",
+    ],
+    notes="Lemma 1's proportionality is for the Stage-I fixed point with F frozen; at the horizon the network has "
+          "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning.",
+)
+
+
+def _seeds(profile):
+    return SEEDS[profile.name]
+
+
+@lru_cache(maxsize=None)
+def _rep_runs(seeds: tuple):
+    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, probe_every=100,
+                    probes=["signmatch", "eigengap"], eigengap_window=20, threads=1, eval_every=5)
+    return train_conditions({"x2 eta>0": b, "x2 eta=0": b.replace(wd=0.0),
+                             "relu eta>0": b.replace(activation="relu", epochs=800)}, list(seeds))
+
+
+ETAS = (5e-4, 1e-3, 2e-3, 4e-3)
+
+
+@lru_cache(maxsize=None)
+def _eta_runs(seeds: tuple):
+    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=800, probe_every=20,
+                    probes=["gf_norm"], threads=1, eval_every=2)
+    return train_conditions({f"eta={e:g}": b.replace(wd=e) for e in ETAS}, list(seeds))
+
+
+@check(SIGN, "empirical")
+def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
+    evidence.describe("At checkpoints every 100 epochs: 003's approximate top-200 sign-match and the exact "
+                      "all-pairs sign-match (li2verify.repulsion) on F̃ of the trained net")
+    S = _seeds(li2_profile)
+    runs = _rep_runs(tuple(S))
+    for c in ("x2 eta>0", "relu eta>0"):
+        r = runs[c]
+        ok = np.isfinite(r.metrics["signmatch"][:, 0])
+        ap, ex = r.metrics["signmatch"][ok], r.metrics["signmatch_exact"][ok]
+        evidence.detail(f"{c}: checkpoints", r.epochs[ok].tolist())
+        evidence.detail(f"{c}: approximate top-200 sign-match (rows: checkpoints)", ap.tolist())
+        evidence.detail(f"{c}: exact all-pairs sign-match", ex.tolist())
+        for j, s in enumerate(S):
+            for i in range(ex.shape[0]):
+                evidence.holds(ex[i, j] == 1.0, f"exact sign-match = 1 ({c}, epoch {r.epochs[ok][i]})",
+                               family=f"Z23 {c}", seed=s)
+        k_of_n(evidence, ap[-1] >= 0.95, int(np.ceil(0.8 * len(S))),
+               f"{c}: approximate top-200 sign-match at the last checkpoint ≥ 0.95", family=f"Z23 {c}", seeds=S,
+               final=ap[-1].tolist(), first=ap[0].tolist())
+
+
+@check(GAP, "empirical")
+def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
+    evidence.describe("Rolling-window (W=20) Gram of ΔW every epoch; 003's slope detector on log σ2/σ3")
+    S = _seeds(li2_profile)
+    runs = _rep_runs(tuple(S))
+    k_min = int(np.ceil(0.8 * len(S)))
+    fires = {}
+    for c, r in runs.items():
+        f = np.array([eigengap_fire(r.metrics["gap23"][:, j], r.epochs, 25, 0.04, 100) for j in range(len(S))])
+        fires[c] = f
+        late = r.epochs >= r.epochs[-1] * 0.5
+        evidence.detail(f"{c}: fire epoch per seed (NaN = never)", f.tolist())
+        evidence.detail(f"{c}: median σ2/σ3 over the second half", np.nanmedian(r.metrics["gap23"][late], 0).tolist())
+        evidence.detail(f"{c}: final test acc", r.metrics["test_acc"][-1].tolist())
+    k_of_n(evidence, np.isfinite(fires["x2 eta>0"]), k_min, "x² η>0: detector fires", family="Z23 x2", seeds=S)
+    k_of_n(evidence, ~np.isfinite(fires["x2 eta=0"]), k_min, "x² η=0: detector silent", family="Z23 x2", seeds=S)
+    k_of_n(evidence, ~np.isfinite(fires["relu eta>0"]), k_min, "ReLU η>0: detector silent", family="Z23 relu",
+           seeds=S)
+
+
+def _eta_data(profile):
+    S = _seeds(profile)
+    runs = _eta_runs(tuple(S))
+    x, t, g = [], [], []
+    never = 0
+    for e in ETAS:
+        r = runs[f"eta={e:g}"]
+        for j in range(len(S)):
+            v = np.nan_to_num(r.metrics["test_acc"][:, j], nan=-1)
+            idx = np.flatnonzero(v >= 0.5)
+            if idx.size:
+                x.append(e)
+                t.append(float(r.epochs[idx[0]]))
+            else:
+                never += 1
+            g.append((e, float(r.metrics["gf_norm"][-1, j])))
+    return S, np.array(x), np.array(t), never, g
+
+
+@check(ETA, "empirical")
+def test_grokking_time_versus_eta(evidence, li2_profile):
+    evidence.describe("Sweep η over a factor 8 on matched seeds (all η in one batched program); fit log t_grok "
+                      "against log η")
+    S, x, t, never, _ = _eta_data(li2_profile)
+    evidence.detail("(η, t_grok) points", list(zip(x.tolist(), t.tolist())))
+    for e in ETAS:
+        evidence.instance(f"Z23 η={e:g}")
+    if never:
+        evidence.inconclusive(f"{never} runs did not reach test acc 0.5 within 800 epochs")
+        return
+    slope, se = loglog_slope(x, t)
+    evidence.detail("fitted exponent (claimed −1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
+    if abs(slope + 1) > 2 * se:
+        evidence.counterexample("t_grok ∝ η^slope with slope ≠ −1", slope=slope, two_se=2 * se,
+                                points=list(zip(x.tolist(), t.tolist())))
+
+
+@check(ETA, "empirical", target="corrected")
+def test_grokking_time_power_law_slower_than_inverse_eta(evidence, li2_profile):
+    evidence.describe("Same sweep: the fitted exponent's ±2 SE interval lies inside (−1, 0)")
+    S, x, t, never, _ = _eta_data(li2_profile)
+    if never:
+        evidence.inconclusive(f"{never} runs did not grok within the horizon")
+        return
+    slope, se = loglog_slope(x, t)
+    evidence.detail("fitted exponent", f"{slope:.3f} ± {2 * se:.3f}")
+    evidence.holds(-1 < slope - 2 * se and slope + 2 * se < 0, f"−1 < {slope:.3f} ± {2 * se:.3f} < 0",
+                   family="Z23 η sweep")
+
+
+@check(GFETA, "empirical")
+def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
+    evidence.describe("Same η sweep: ‖G_F‖ at the horizon against η on a log–log scale (claimed slope 1)")
+    S, _, _, _, g = _eta_data(li2_profile)
+    ex = np.array([a for a, _ in g])
+    gv = np.array([b for _, b in g])
+    for e in ETAS:
+        evidence.instance(f"Z23 η={e:g}")
+    slope, se = loglog_slope(ex, gv)
+    evidence.detail("(η, late ‖G_F‖) points", g)
+    evidence.detail("fitted order in η (claimed 1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
+    if abs(slope - 1) > 2 * se:
+        evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", slope=slope, two_se=2 * se)
