@@ -25,9 +25,8 @@ from li2verify.claims import check, claim
 from li2verify.groups import cyclic, dihedral, product_of_cyclic
 from li2verify.hermite import (centered_kernel, dual_kernel, dual_kernel_quadrature, dual_kernel_series,
                                gaussian_expectation, hermite_coefficients, hermite_coefficients_closed_form,
-                               kernel_matrix, lemma1_constants, one_hot_pair_kernel, relu_arccos_kernel,
-                               square_kernel)
-from li2verify.lazy import fixed_point_gradient_pushthrough, fixed_point_operator, frob, signal_term
+                               kernel_matrix, lemma1_constants, one_hot_pair_kernel, relu_arccos_kernel)
+from li2verify.lazy import fixed_point_gradient_pushthrough, frob, signal_term
 from li2verify.task import center, centering_matrix, group_task, random_pairs
 
 ACTS = ("square", "relu", "silu", "tanh")

@@ -30,7 +30,6 @@ from li2verify.groups import cyclic, dihedral, product_of_cyclic
 from li2verify.lazy import (LazyFlow, R1, decay_rate, eqn4, fixed_point_gradient, frob, integrate_flow,
                             p_eta_direct, p_eta_woodbury, random_feature_instance, signal_term, sym_matrix, sym_taylor)
 from li2verify.li2 import backprop_gradient, ridge_top_layer
-from li2verify.profiles import active_profile
 from li2verify.task import center, group_task
 
 EPS = np.finfo(float).eps
