@@ -241,9 +241,27 @@ def simulate_idealized_muon(mu: np.ndarray, a: float, trials: int, rng: np.rando
     return nodes
 
 
-def muon_direction_alpha(alpha: np.ndarray, mu: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Last column of polar([Q_S, g]) in ζ coordinates, Q_S = [e_s]_{s∈S}, g = μ∘α² (Lemma 9, exact closed
-    form (v∥ + v⊥(1+τ)/τ)/√((1+τ)² + s²)); rows are independent trials (batched)."""
+def muon_direction_alpha(alpha: np.ndarray, mu: np.ndarray, S: np.ndarray, method: str = "polar") -> np.ndarray:
+    """Last column of Muon([Q_S, g]) in ζ coordinates, Q_S = [e_s]_{s∈S}, g = μ∘α²; rows are independent trials
+    (batched).  ``method="polar"``: the exact polar factor, closed form (v∥ + v⊥(1+τ)/τ)/√((1+τ)² + s²)
+    (Lemma 9); ``method="ns"``: Muon's 5-step Newton–Schulz iteration (li2verify.muon.MUON_NS_COEFFS) applied to
+    the L×(L+1) matrix [diag(1_S), g] (zero columns do not change the result)."""
+    if method == "ns":
+        from li2verify.muon import MUON_NS_COEFFS, MUON_NS_STEPS
+
+        a, b, c = MUON_NS_COEFFS
+        g = mu * alpha**2
+        n, L = g.shape
+        A = np.zeros((n, L, L + 1))
+        A[:, np.arange(L), np.arange(L)] = S.astype(float)
+        A[:, :, L] = g
+        X = A / (np.linalg.norm(A, axis=(1, 2), keepdims=True) + 1e-7)
+        for _ in range(MUON_NS_STEPS):  # rows (L) ≤ cols (L+1): no transpose, as in the reference code
+            AA = X @ np.swapaxes(X, 1, 2)
+            X = a * X + (b * AA + c * AA @ AA) @ X
+        return X[:, :, L]
+    if method != "polar":
+        raise ValueError(f"unknown Muon method {method!r}; choose 'polar' or 'ns'")
     g = mu * alpha**2
     gpar = np.where(S, g, 0.0)
     gperp = g - gpar
@@ -254,7 +272,8 @@ def muon_direction_alpha(alpha: np.ndarray, mu: np.ndarray, S: np.ndarray) -> np
 
 
 def eqn10_batch_winners(alpha0: np.ndarray, mu: np.ndarray, S: np.ndarray | None = None, *, muon: bool = False,
-                        h: float = 0.02, max_steps: int = 20000, converge: float = 0.999) -> tuple[np.ndarray, int]:
+                        h: float = 0.02, max_steps: int = 20000, converge: float = 0.999,
+                        method: str = "polar") -> tuple[np.ndarray, int]:
     """Integrate Eqn 10 for a batch of nodes (rows of α(0), all inside the unit ball) and return the mode each
     converges to (α_l² ≥ ``converge``) and the number that had not converged after ``max_steps`` (assigned to
     their argmax α_l²).
@@ -276,7 +295,7 @@ def eqn10_batch_winners(alpha0: np.ndarray, mu: np.ndarray, S: np.ndarray | None
         if not len(idx):
             break
         A = al[idx]
-        d = muon_direction_alpha(A, mu, S[idx]) if muon else mu * A**2
+        d = muon_direction_alpha(A, mu, S[idx], method) if muon else mu * A**2
         nrm2 = np.sum(A * A, axis=1, keepdims=True)
         on = nrm2 >= 1.0 - 1e-12
         radial = np.sum(d * A, axis=1, keepdims=True)
@@ -296,11 +315,13 @@ def eqn10_batch_winners(alpha0: np.ndarray, mu: np.ndarray, S: np.ndarray | None
 
 def simulate_dynamic_muon(mu: np.ndarray, a: float, trials: int, rng: np.random.Generator, *,
                           init_radius: float = 0.5, h: float = 0.02, max_steps: int = 20000,
-                          converge: float = 0.999, muon: bool = True) -> tuple[np.ndarray, dict]:
+                          converge: float = 0.999, muon: bool = True,
+                          method: str = "polar") -> tuple[np.ndarray, dict]:
     """Sequential learning on the model of Eqn 10 with the dynamics actually integrated
     (:func:`eqn10_batch_winners`): node j starts at α(0) = r·x/‖x‖, x_l ~ Fréchet(a) i.i.d. (argmax μ_l α_l(0)
     is scale-free), and is driven by the plain gradient (``muon=False``: independent feature learning) or by
-    the Muon direction of [Q_S, g] with S the modes collected by nodes 1..j−1 (``muon=True``).
+    the Muon direction of [Q_S, g] with S the modes collected by nodes 1..j−1 (``muon=True``; ``method`` "polar"
+    for the exact polar factor, "ns" for Newton–Schulz as implemented in practice).
 
     Returns (#nodes per trial until all L modes are collected, stats).
     """
@@ -315,7 +336,7 @@ def simulate_dynamic_muon(mu: np.ndarray, a: float, trials: int, rng: np.random.
         al = init_radius * x / np.linalg.norm(x, axis=1, keepdims=True)
         l0 = np.argmax((np.where(S[todo], mu / 2, mu) if muon else mu) * al, axis=1)
         winner, unc = eqn10_batch_winners(al, mu, S[todo], muon=muon, h=h, max_steps=max_steps,
-                                          converge=converge)
+                                          converge=converge, method=method)
         unconverged += unc
         leader_kept += int(np.sum(winner == l0))
         total_nodes += len(todo)
