@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from li2verify.claims import check, claim
 from li2verify.coupon import (
@@ -713,3 +715,24 @@ def test_large_a_limit_corrected(evidence, li2_profile):
             seq = [2.0 ** (-a) * coupon_T0_inclusion_exclusion(frechet_selection_probs(mu, a)) for a in (10, 30, 60)]
             evidence.holds(seq[0] > seq[1] > seq[2], f"2^-a T0 decreasing to 0 at ratio {ratio}: {seq}",
                            family=f"ratio={ratio}")
+
+
+@check(LEMMA10, "property")
+@settings(max_examples=60, deadline=None)
+@given(L=st.integers(1, 9), conc=st.floats(0.05, 20.0), seed=st.integers(0, 2**31 - 1))
+def test_eqn39_property(evidence, L, conc, seed):
+    evidence.describe("Hypothesis over L ∈ [1, 9] and Dirichlet(conc) probability vectors (from near-uniform to very "
+                      "skewed): T0 (inclusion–exclusion) ≥ the printed bound of Eqn 39, ≥ Thm 8's printed bound, and "
+                      "≥ the sharp max(1/min p, L H_L); T0 = L H_L only at uniform p")
+    p = np.random.default_rng(seed).dirichlet(np.full(L, conc))
+    p = np.clip(p, 1e-6, None)
+    p /= p.sum()
+    T0 = coupon_T0_inclusion_exclusion(p)
+    HL = float(np.sum(1.0 / np.arange(1, L + 1)))
+    fam = f"L={L}"
+    tol = 1e-9 * T0
+    evidence.holds(T0 + tol >= lemma10_bound_printed(p), "T0 ≥ Eqn 39 (printed)", family=fam, seed=seed)
+    evidence.holds(T0 + tol >= thm8_bound_printed(p), "T0 ≥ Thm 8 bound (printed)", family=fam, seed=seed)
+    evidence.holds(T0 + tol >= max(1.0 / p.min(), L * HL), "T0 ≥ sharp bound", family=fam, seed=seed)
+    if L > 1 and np.ptp(p) > 1e-3:
+        evidence.holds(T0 > L * HL * (1 + 1e-12), "strict for non-uniform p", family=fam, seed=seed)
