@@ -76,7 +76,8 @@ def _seeds(n: int | None, default: int) -> list[int]:
 
 # ------------------------------------------------------------------------------------------------ presets
 FIG3_SIZES = {
-    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, probe_every=10),
+    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, probe_every=10,
+                threads=1),
     "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=15, probe_every=5),
 }
 
@@ -161,11 +162,12 @@ def _base(s, device, **kw):
     for k in ("Ks", "Ms", "depths", "frac"):
         s.pop(k, None)
     s.update(kw)
-    return TrainConfig(device=device, probes=[], **s)
+    s.setdefault("probes", [])
+    return TrainConfig(device=device, **s)
 
 
-FIG9_SIZES = {"cpu": dict(group="23", hidden=24, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=300, seeds=3,
-                          probe_every=50),
+FIG9_SIZES = {"cpu": dict(group="23", hidden=16, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=400, seeds=3,
+                          probe_every=50, eval_every=10, threads=1),
               "paper": dict(group="71", hidden=128, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=2000, seeds=5,
                             probe_every=50)}
 fig9 = _cmp_preset("fig9", lambda s, d: {
@@ -174,8 +176,8 @@ fig9 = _cmp_preset("fig9", lambda s, d: {
     "muon(polar)": _base(s, d, optimizer="muon", muon_orth="polar", muon_lr=2e-2)},
     FIG9_SIZES, "Fig 9: Adam vs Muon at small K")
 
-FIG10_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.5, lr=2e-3, wd=5e-4, epochs=500, seeds=3,
-                           activation="relu", probe_every=25),
+FIG10_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.5, lr=5e-3, wd=2e-3, epochs=800, seeds=2,
+                           activation="relu", probe_every=100, eval_every=10, threads=1),
                "paper": dict(group="71", hidden=2048, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=3000, seeds=5,
                              activation="relu", probe_every=50)}
 fig10 = _cmp_preset("fig10", lambda s, d: {
@@ -183,7 +185,7 @@ fig10 = _cmp_preset("fig10", lambda s, d: {
     FIG10_SIZES, "Fig 10: 2/3/4-layer ReLU nets; Fourier concentration of the lowest layer")
 
 FIG12_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=300, seeds=3,
-                           probe_every=50),
+                           probe_every=50, eval_every=5, threads=1, ridge_reg=0.1),
                "paper": dict(group="89", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=2000, seeds=5,
                              probe_every=50)}
 fig11 = _cmp_preset("fig11", lambda s, d: {"real": _base(s, d)}, FIG12_SIZES, "Fig 11: real weights (baseline)")
@@ -195,8 +197,8 @@ fig13 = _cmp_preset("fig13", lambda s, d: {"real (trained V)": _base(s, d),
 
 
 def _zero_init_sizes(M_cpu, M_paper):
-    return {"cpu": dict(group=str(M_cpu), hidden=256, train_frac=0.35, lr=5e-3, wd=5e-5, epochs=400, seeds=3,
-                        probe_every=50),
+    return {"cpu": dict(group=str(M_cpu), hidden=256, train_frac=0.4, lr=5e-3, wd=1e-3, epochs=500, seeds=3,
+                        probe_every=50, eval_every=5, threads=1),
             "paper": dict(group=str(M_paper), hidden=1024, train_frac=0.3, lr=5e-3, wd=5e-5, epochs=2000,
                           seeds=5, probe_every=50)}
 
@@ -210,7 +212,7 @@ fig16 = _cmp_preset("fig16", _zero_init, _zero_init_sizes(29, 89), "Fig 16: zero
 fig17 = _cmp_preset("fig17", _zero_init, _zero_init_sizes(31, 127), "Fig 17: zero-init vs regular init")
 
 REPULSION_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=3,
-                               probe_every=25),
+                               probe_every=50, eval_every=5, threads=1),
                    "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=5,
                                  probe_every=25)}
 
@@ -230,8 +232,7 @@ def repulsion(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
     conds = {"x2 eta>0": base.replace(wd=eta), "x2 eta=0": base.replace(wd=0.0),
              "relu eta>0": base.replace(wd=eta, activation="relu", epochs=2 * base.epochs)}
     runs = train_conditions(conds, S, progress=progress, out=out)
-    E = base.epochs
-    lag, t_min = max(5, round(25 * E / 400)), max(20, round(100 * E / 400))
+    lag, t_min = 25, 100  # paper 003 Eqn 6, its printed constants
     nums = {"scale": scale, "seeds": S, "eta": eta, "detector": {"window": 20, "lag": lag, "threshold": 0.04,
                                                                  "t_min": t_min}, "conditions": {}}
     for c, r in runs.items():
@@ -270,16 +271,17 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("fig3", "grokking with η>0 vs none with η=0; ‖G_F‖, F̃ᵀF̃ off-diagonal ratio, ρ_tian, ΔV/ΔW "
                    "(cpu: Z23, K=256, p=0.4, lr 5e-3, η=2e-3, 400 ep, 5+5 seeds; paper: Z71, K=2048, n=2016, "
                    "η=2e-4, 15+15 seeds)", "cpu ≈ 0.5 min; paper ≈ 1.6 TFLOP (GPU minutes, CPU ≈ 1 h)", fig3),
-    Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=24; paper: Z71, K=128)",
+    Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=16; paper: Z71, K=128)",
            "cpu ≈ 0.5 min; paper: GPU minutes", fig9),
     Preset("fig10", "2/3/4-layer ReLU nets: grokking time and Fourier concentration of the lowest layer "
-                    "(cpu: Z23, K=256; paper: Z71, K=2048)", "cpu ≈ 2 min; paper: GPU ~10 min", fig10),
+                    "(cpu: Z23, K=256, lr 5e-3, η=2e-3, 800 ep; paper: Z71, K=2048)", "cpu ≈ 0.5-1 min; paper: GPU ~10 min",
+           fig10),
     Preset("fig11", "real-weight baseline of Figs 12-13 (cpu: Z23, K=256, 80% train, lr 5e-3, η=5e-5)",
            "cpu < 0.5 min; paper (M=89): GPU minutes", fig11),
     Preset("fig12", "complex vs real weights (same setting as fig11)", "cpu ≈ 1 min; paper: GPU minutes", fig12),
-    Preset("fig13", "ridge-regression top layer every step vs trained V (same setting as fig11)",
+    Preset("fig13", "ridge-regression top layer (λ=0.1) every step vs trained V (same setting as fig11)",
            "cpu ≈ 1 min; paper: GPU minutes", fig13),
-    Preset("fig15", "zero-init (V(0)=0) vs regular init (cpu: Z23, K=256, p=0.35; paper: M=41, K=1024)",
+    Preset("fig15", "zero-init (V(0)=0) vs regular init (cpu: Z23, K=256, p=0.4, η=1e-3; paper: M=41, K=1024)",
            "cpu ≈ 0.5 min; paper: GPU minutes", fig15),
     Preset("fig16", "zero-init vs regular init (cpu: Z29; paper: M=89, K=1024)", "cpu ≈ 0.5 min", fig16),
     Preset("fig17", "zero-init vs regular init (cpu: Z31; paper: M=127, K=1024, η=5e-5, lr 5e-3)",
