@@ -552,12 +552,12 @@ def _consistency_errors(dec: IrrepDecomposition, all_elements: bool) -> dict[str
     projs = [dec.projector(k) for k in range(len(dec.irreps))]
     rng = np.random.default_rng(0)
     probe = rng.standard_normal((M, 8)) + 1j * rng.standard_normal((M, 8))  # Freivalds probes: ΠΠv = Πv
-    hs_c = hs
+    xinv_y = t[inv[:, None], ar[None, :]]
     Ph = [P @ probe for P in projs]
     for k, P in enumerate(projs):
         total += P
         up("proj_idempotent", np.abs(P @ Ph[k] - Ph[k]).max() / np.sqrt(M))
-        up("proj_central", np.abs(P[t[hs_c][:, :, None], t[hs_c][:, None, :]] - P[None]).max())  # R_hΠR_h* = Π
+        up("proj_central", np.abs(P - P[g.identity][xinv_y]).max())  # R_hΠR_h* = Π ∀h ⇔ Π[x,y] = Π[e, x⁻¹y]
         B = dec.isotypic_basis(k)
         up("proj_vs_Q", np.abs(B @ (B.conj().T @ probe) - Ph[k]).max() / np.sqrt(M))
         if k + 1 < len(projs):
