@@ -39,6 +39,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--M", type=int, default=71)
     ap.add_argument("--K", type=int, default=2048)
     ap.add_argument("--epochs", type=int, default=300)
+    ap.add_argument("--activation", default="square", help="σ of the trained net (square, relu, ...)")
     ap.add_argument("--eta", type=float, default=2e-4)
     ap.add_argument("--pairs", type=int, default=4, help="pairs timed with the naive method")
     ap.add_argument("--seed", type=int, default=0)
@@ -52,11 +53,13 @@ def main(argv=None) -> dict:
     n = task.n
     t0 = time.perf_counter()
     if args.features == "trained":
-        F = group_net_features(task.X, task.Y, K, eta=eta, epochs=(args.epochs,), seed=args.seed)[args.epochs]
+        F = group_net_features(task.X, task.Y, K, activation=args.activation, eta=eta, epochs=(args.epochs,),
+                               seed=args.seed)[args.epochs]
     else:
         F = center(rng.standard_normal((n, K)))
     t_feat = time.perf_counter() - t0
-    print(f"instance: Z{M}, n = {n}, K = {K}, eta = {eta}, features = {args.features} ({t_feat:.1f} s)")
+    print(f"instance: Z{M}, n = {n}, K = {K}, eta = {eta}, features = {args.features}, σ = {args.activation} "
+          f"({t_feat:.1f} s)")
 
     t0 = time.perf_counter()
     B = ridge_inverse_chol(F, eta)
@@ -102,7 +105,7 @@ def main(argv=None) -> dict:
           f"fraction of those pairs with b_jl < 0: {frac_neg:.3f}")
 
     out = {
-        "instance": {"group": f"Z{M}", "n": n, "K": K, "eta": eta, "features": args.features,
+        "instance": {"group": f"Z{M}", "n": n, "K": K, "eta": eta, "features": args.features, "activation": args.activation,
                      "epochs": args.epochs if args.features == "trained" else None, "cond_G": cond},
         "all_pairs": {"pairs": npairs, "seconds_B": t_B, "seconds_cond": t_cond, "seconds_schur_and_sign": t_pairs,
                       "seconds_total": t_all, "sign_match_rate": sm.rate, "matches": sm.matches,
