@@ -56,6 +56,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; a report is meant to be read by others
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -63,6 +64,13 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _default_file_mode() -> int:
+    """0666 minus the process umask (what ``open(path, "w")`` would give)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def git_sha(cwd: str | os.PathLike | None = None) -> str:

@@ -49,6 +49,12 @@ def test_write_report_writes_three_files_and_lists_errata_first(tmp_path):
     assert "data:image/png;base64," in html  # the summary plot is embedded
     assert "http://" not in html and "https://" not in html  # self-contained: nothing to fetch
     assert not list((tmp_path / "out").glob(".*tmp"))
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(paths["html"].stat().st_mode) == 0o666 & ~mask  # readable like any written file
 
 
 def test_crash_while_rendering_leaves_no_partial_files(tmp_path, monkeypatch):
