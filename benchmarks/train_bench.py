@@ -45,6 +45,26 @@ def matmul_rate(device: str, size: int = 2048, reps: int = 5) -> float:
     return 2 * size ** 3 / best / 1e9
 
 
+def step_shape_matmul_rate(device: str, reps: int = 5) -> float:
+    """GFLOP/s of the three matmuls of one step at their real shapes (n×K·K×M, K×n·n×M, n×M·M×K), float32."""
+    F = torch.randn(N, K, device=device)
+    V = torch.randn(K, M, device=device)
+    R = torch.randn(N, M, device=device)
+
+    def step():
+        F @ V
+        F.T @ R
+        R @ V.T
+
+    step()
+    best = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        step()
+        best = min(best, time.perf_counter() - t)
+    return 3 * 2 * N * K * M / best / 1e9
+
+
 def step_flops(n: int, K: int, M: int, dense: bool) -> dict[str, float]:
     """FLOPs of one full-batch step for one seed (multiply-add = 2 FLOPs).
 
@@ -99,6 +119,7 @@ def main() -> None:
            "size": {"M": M, "K": K, "n": N, "activation": "square", "optimizer": "adam", "seeds": a.seeds,
                     "timed_epochs": a.epochs}}
     res["matmul_gflops"] = matmul_rate(a.device)
+    res["matmul_gflops_step_shapes"] = step_shape_matmul_rate(a.device)
     fl = {m: step_flops(N, K, M, m == "dense") for m in ("gather", "dense")}
     res["flops_per_seed_step"] = fl
     res["flopcounter_matmul_per_seed_step"] = {m: counted_matmul_flops(base.replace(input_mode=m))
@@ -123,6 +144,10 @@ def main() -> None:
         "no_probes_over_fig3_probes(batched gather)": g["batched_seed_epochs_per_s"]
         / rows["gather_fig3_probes"]["batched_seed_epochs_per_s"],
         "matmul_rate_over_achieved(batched gather)": res["matmul_gflops"] / g["batched_gflops_useful"],
+        "matmul_rate_over_achieved(one-at-a-time gather)": res["matmul_gflops"]
+        / (fl["gather"]["total"] * g["one_at_a_time_seed_epochs_per_s"] / 1e9),
+        "step_shape_matmul_rate_over_achieved(one-at-a-time gather)": res["matmul_gflops_step_shapes"]
+        / (fl["gather"]["total"] * g["one_at_a_time_seed_epochs_per_s"] / 1e9),
     }
     res["machine"]["loadavg_end"] = os.getloadavg()
     txt = json.dumps(res, indent=2)

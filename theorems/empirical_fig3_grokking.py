@@ -120,11 +120,16 @@ def _paper_runs(n_seeds: int, epochs: int):
     return train_conditions({"paper": cfg}, list(range(n_seeds)))["paper"]
 
 
-def _runs(profile):
+@lru_cache(maxsize=None)
+def _paper_fig3(device: str):
+    base = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, epochs=400, probe_every=5,
+                       probes=["gf_norm", "delta_cos"], seeds=[0], device=device)
+    return train_conditions({"eta>0": base.replace(wd=2e-4), "eta=0": base.replace(wd=0.0)}, list(range(15)))
+
+
+def _runs(profile, device="cpu"):
     if profile.name == "paper":
-        base = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, epochs=400, probe_every=5,
-                           probes=["gf_norm", "delta_cos"], seeds=[0], device=profile.name and "cpu")
-        return train_conditions({"eta>0": base.replace(wd=2e-4), "eta=0": base.replace(wd=0.0)}, list(range(15)))
+        return _paper_fig3(device)
     return _cpu_runs(profile.pick(fast=5, thorough=10))
 
 
@@ -134,10 +139,10 @@ def _first(series, epochs, thr):
 
 
 @check(GROK, "empirical")
-def test_grokking_with_weight_decay_not_without(evidence, li2_profile):
+def test_grokking_with_weight_decay_not_without(evidence, li2_profile, li2_device):
     evidence.describe("Train the 2-layer x² net with η > 0 and η = 0 on matched seeds (same split, same init); "
                       "count seeds that grok (delayed test-accuracy rise) and seeds that do not")
-    runs = _runs(li2_profile)
+    runs = _runs(li2_profile, li2_device)
     wd, nwd = runs["eta>0"], runs["eta=0"]
     S = wd.config.seeds
     e = wd.epochs
@@ -182,10 +187,10 @@ def _fig_acc(runs):
 
 
 @check(GF, "empirical")
-def test_gf_norm_rises_then_settles_and_weight_decay_keeps_it(evidence, li2_profile):
+def test_gf_norm_rises_then_settles_and_weight_decay_keeps_it(evidence, li2_profile, li2_device):
     evidence.describe("‖G_F‖ = ‖P1⊥(Y − FV)Vᵀ‖_F (Eqn 2, float64) along training: rise above its initial value, "
                       "settle below the peak; compare late values with and without weight decay")
-    runs = _runs(li2_profile)
+    runs = _runs(li2_profile, li2_device)
     S = runs["eta>0"].config.seeds
     k_min = int(np.ceil(0.8 * len(S)))
     late = {}
@@ -270,10 +275,10 @@ def _fig_gram(e, ftf, rho, ffd):
 
 
 @check(STAGES, "empirical")
-def test_v_updates_first_then_w(evidence, li2_profile):
+def test_v_updates_first_then_w(evidence, li2_profile, li2_device):
     evidence.describe("Cosine distances of consecutive V and W (every epoch) in the η > 0 runs: V's burst must "
                       "precede W's and be larger")
-    r = _runs(li2_profile)["eta>0"]
+    r = _runs(li2_profile, li2_device)["eta>0"]
     e = r.epochs[1:]
     dV, dW = r.metrics["dV_cos"][1:], r.metrics["dW_cos"][1:]
     S = r.config.seeds

@@ -42,6 +42,7 @@ from li2verify.train.optim import BatchedOptimizer
 log = logging.getLogger(__name__)
 
 BASE_COLUMNS = ["train_loss", "test_loss", "train_acc", "test_acc"]
+CPU_CHUNK_ELEMS = 1 << 22  # seeds per chunk on CPU: S_chunk·n·K ≤ 4M floats (16 MB float32), cache-friendly
 
 
 class TrainingDiverged(RuntimeError):
@@ -139,7 +140,22 @@ def build(cfg: TrainConfig):
 def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_step: bool = True):
     """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights."""
     if do_step and fast_path_ok(cfg):
-        F, out, loss, grads = manual_grads(params, task.train, cfg, task.M)
+        S, n = task.train.a.shape
+        per = max(1, CPU_CHUNK_ELEMS // (n * cfg.hidden)) if params["W"].device.type == "cpu" else S
+        if per >= S:
+            F, out, loss, grads = manual_grads(params, task.train, cfg, task.M)
+        else:
+            # CPU: the elementwise passes over S×n×K are memory-bound, so seeds are processed in cache-sized
+            # chunks (same per-seed arithmetic); the optimizer update stays one batched call.
+            parts = []
+            for i in range(0, S, per):
+                sl = slice(i, i + per)
+                b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
+                parts.append(manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M))
+            F = None
+            out = torch.cat([p[1] for p in parts])
+            loss = torch.cat([p[2] for p in parts])
+            grads = {k: torch.cat([p[3][k] for p in parts]) for k in parts[0][3]}
         opt.step(params, grads)
         return F, out, params["V"].detach(), loss
     F = hidden(params, task.train, cfg, task.M)
