@@ -161,6 +161,28 @@ def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
     k_of_n(evidence, ~np.isfinite(fires["x2 eta=0"]), k_min, "x² η=0: detector silent", family="Z23 x2", seeds=S)
     k_of_n(evidence, ~np.isfinite(fires["relu eta>0"]), k_min, "ReLU η>0: detector silent", family="Z23 relu",
            seeds=S)
+    evidence.plot(_curves(runs, ("test_acc", "gap23", "signmatch")), "median test acc, σ2/σ3 of the rolling ΔW "
+                  "Gram (W=20), approximate top-200 sign-match")
+
+
+def _curves(runs, keys):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 2.6))
+    for i, (c, r) in enumerate(runs.items()):
+        for a, k in zip(ax, keys):
+            v = r.metrics[k]
+            ok = np.isfinite(v).all(1)
+            a.plot(r.epochs[ok], np.median(v[ok], 1), color=f"C{i}", label=c, marker="." if ok.sum() < 30 else None)
+            a.set_title(k, fontsize=9)
+            if k == "gap23":
+                a.set_yscale("log")
+    ax[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
 
 
 def _eta_data(profile):
@@ -198,6 +220,21 @@ def test_grokking_time_versus_eta(evidence, li2_profile):
     if abs(slope + 1) > 2 * se:
         evidence.counterexample("t_grok ∝ η^slope with slope ≠ −1", slope=slope, two_se=2 * se,
                                 points=list(zip(x.tolist(), t.tolist())))
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3.6, 2.8))
+    ax.loglog(x, t, "o")
+    xx = np.array(ETAS)
+    ax.loglog(xx, np.exp(np.mean(np.log(t) - slope * np.log(x))) * xx ** slope, "-", label=f"fit η^{slope:.2f}")
+    ax.loglog(xx, np.exp(np.mean(np.log(t) + np.log(x))) / xx, "--", label="1/η")
+    ax.set_xlabel("η")
+    ax.set_ylabel("t_grok (test acc ≥ 0.5)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    evidence.plot(fig, "grokking epoch vs weight decay: fit vs the 1/η law")
 
 
 @check(ETA, "empirical", target="corrected")
