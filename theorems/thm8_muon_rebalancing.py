@@ -189,6 +189,11 @@ L9_VEC = claim(
              r"($= O(\|C\|^2)$ as in the proof), uniformly in $\|\mathbf{v}_\perp\| > 0$; it is not "
              r"$O(\|\mathbf{v}_\perp\|^2)$",
     assumptions=["Muon = exact polar factor (c = 2)", "v⊥ ≠ 0"],
+    notes="The leading term of (36) is right (it is the first-order part of the exact form). The printed remainder "
+          "order holds only along a fixed direction: for v = εv₀ with v₀⊥ ≠ 0 the remainder is ≈ ‖v∥‖²/2 = "
+          "O(‖v⊥‖²) with the direction-dependent constant ‖v₀∥‖²/(2‖v₀⊥‖²); it is not a uniform bound (v → 0 with "
+          "‖v⊥‖ = ‖v∥‖² gives remainder ≈ ‖v⊥‖/2). Likely ⊥ printed for ∥: the proof's remainder is O(‖C‖²). "
+          "Thm 8's Eqn 42 repeats O(‖g⊥‖²).",
 )
 
 L9_GEN = claim(
@@ -532,18 +537,34 @@ THM8_MUON = claim(
     assumptions=["Eqn 10 model; nodes learned sequentially; previous nodes converged and their (deduplicated) "
                  "gradients ζ_s kept in the Muon update (the proof's setting)"],
     depends_on=["thm8.independent.selection_and_bound", "lemma9.muon.projection_vector", "thm8.proof.suppression_half"],
+    notes="The printed '=' is exact in the proof's idealized model (collected modes' μ_l divided by exactly 2; exact "
+          "DP = formula to 1e-10), so the formula itself is not misderived; the proof only claims '≤' (suppression 'by "
+          "at least 1/2', Eqn 46), and the Muon dynamics integrated in the proof's setting give T_a = L (every node "
+          "reaches a new mode), strictly below the formula whenever T0 > L. The '=' is thus a statement about the "
+          "idealized model, not about the Muon optimizer named in the bullet.",
 )
 
 THM8_LARGE_A = claim(
     "thm8.muon.large_a",
-    title="Thm 8: for large a, T_a ∼ L",
+    title="Thm 8: for large a, T_a ∼ L (read through the printed formula for T_a)",
     paper_ref="Thm 8 (second bullet)",
     printed=r"For large $a$, $T_a \sim L$.",
     verified=r"$2^{-a}T_0 \to 0$ (so the bound $2^{-a}T_0 + (1-2^{-a})L \to L$) iff $\max_l \mu_l < 2\min_l \mu_l$; if "
              r"$\max_l \mu_l > 2 \min_l \mu_l$ then $2^{-a}T_0 \geq (\max_l\mu_l / 2\min_l\mu_l)^a \to \infty$ and the "
-             r"idealized $T_a$ (for which the formula is exact) diverges",
-    assumptions=["μ profile fixed as a grows; T_a as given by the Thm 8 formula / the idealized model"],
+             r"idealized $T_a$ (for which the formula is exact) diverges. For the integrated Muon dynamics of the "
+             r"proof's sequential setting, $T_a = L$ (every node reaches a new mode), also at large $a$ on profiles "
+             r"with $\max_l\mu_l > 2\min_l\mu_l$",
+    assumptions=["μ profile fixed as a grows; T_a as given by the Thm 8 formula / the idealized model (the reading "
+                 "under which the printed statement is tested)"],
     depends_on=["thm8.muon.expected_nodes"],
+    notes="Reading: the paper's bullet says 'T_a = 2^{−a}T0 + (1−2^{−a})L. For large a, T_a ∼ L', i.e. the limit is "
+          "taken through the formula, treating T0 as independent of a; but p_l = μ_l^a/Σμ^a makes T0 ≥ 1/min p grow "
+          "like (max μ/min μ)^a. What fails is that route (and T_a of the proof's idealized model, where the formula "
+          "is exact). The conclusion itself holds for the Muon dynamics actually integrated in the proof's setting "
+          "(previous nodes' gradients kept in the polar factor): every node converges to a new mode, so T_a = L at "
+          "every a checked, including μ = (1, .8, 1/3) at a = 40 where the formula gives T_a/L ≈ 3.7e6. Under that "
+          "reading (T_a = the Muon node count) the printed sentence would be verified; the erratum is about the "
+          "formula-based claim.",
 )
 
 MU_PROFILES = {
@@ -699,7 +720,9 @@ def test_large_a_limit(evidence, li2_profile):
 @check(THM8_LARGE_A, "numeric", target="corrected")
 def test_large_a_limit_corrected(evidence, li2_profile):
     evidence.describe("2^{−a}T0 (T0 exact) for a = 10..60: → 0 when max μ < 2 min μ (ratios 1.2, 1.9) and ≥ "
-                      "(max μ/2 min μ)^a when the ratio is 2.5 or 4")
+                      "(max μ/2 min μ)^a when the ratio is 2.5 or 4; and the Muon dynamics integrated (polar factor "
+                      "of [Q_S, g], Eqn 10) at a = 10, 40 on μ profiles with max μ/min μ = 3 and 4: every node reaches "
+                      "a new mode, T_a = L in every trial")
     for ratio in [1.2, 1.9, 2.5, 4.0]:
         mu = np.array([1.0, 0.9, 1.0 / ratio])
         L = len(mu)
@@ -715,6 +738,15 @@ def test_large_a_limit_corrected(evidence, li2_profile):
             seq = [2.0 ** (-a) * coupon_T0_inclusion_exclusion(frechet_selection_probs(mu, a)) for a in (10, 30, 60)]
             evidence.holds(seq[0] > seq[1] > seq[2], f"2^-a T0 decreasing to 0 at ratio {ratio}: {seq}",
                            family=f"ratio={ratio}")
+    # the conclusion for the Muon dynamics themselves (the verified text's last sentence)
+    Nd = li2_profile.pick(fast=20, thorough=200)
+    rng = np.random.default_rng(90)
+    for mu in [np.array([1.0, 0.8, 1 / 3]), np.array([1.0, 0.9, 0.25])]:
+        for a in [10.0, 40.0]:
+            nodes, st = simulate_dynamic_muon(mu, a, Nd, rng)
+            evidence.holds(bool(np.all(nodes == len(mu))) and st["unconverged_nodes"] == 0,
+                           f"integrated Muon dynamics: every node reaches a new mode (T_a = L = {len(mu)}; "
+                           f"mean {nodes.mean():.3f} over {Nd} trials)", family=f"mu={np.round(mu, 3).tolist()},a={a}")
 
 
 @check(LEMMA10, "property")
