@@ -78,16 +78,19 @@ R1_ORDER = claim(
 
 LEMMA11 = claim(
     "lemma11.lower_bound",
-    title="Lemma 11: ‖ỸỸᵀF̃‖_F ≥ σ_min(F̃)‖ỸỸᵀ‖_F",
-    paper_ref="Lemma 11; App. H.1.2",
+    title="Lemma 11: ‖ỸỸᵀF̃‖_F ≥ σ_min(F̃)‖ỸỸᵀ‖_F (under App. H's standing (A1)–(A2))",
+    paper_ref="Lemma 11; App. H.1.2 (App. H: 'We assume throughout that (A1) ... (A2)')",
     printed=r"Let $\tilde{F}$ have full column rank and $\tilde{Y}$ be nonzero. Then "
             r"$\|\tilde{Y}\tilde{Y}^\top\tilde{F}\|_F \geq \sigma_{\min}(\tilde{F})\|\tilde{Y}\tilde{Y}^\top\|_F > 0$",
-    verified=r"If $\mathrm{col}(\tilde Y) \subseteq \mathrm{col}(\tilde F)$ (A2) and $\tilde Y \ne 0$, then "
-             r"$\|\tilde{Y}\tilde{Y}^\top\tilde{F}\|_F \geq \sigma^{+}_{\min}(\tilde{F})\|\tilde{Y}\tilde{Y}^\top\|_F > 0$ "
-             r"($\sigma^+_{\min}$ = smallest nonzero singular value; $=\sigma_{\min}$ under (A1))",
+    assumptions=["(A1) F̃ full column rank (stated in the lemma)",
+                 "(A2) col(Ỹ) ⊆ col(F̃): App. H assumes (A1)–(A2) 'throughout', so it is in force for Lemma 11"],
     depends_on=[],
-    notes="The proof uses that F̃F̃ᵀ (n×n) has eigenvalues ≥ σ_min(F̃)²; with full column rank K < n it has n − K "
-          "zero eigenvalues. Counterexample: any Ỹ ⊥ col(F̃) gives ỸỸᵀF̃ = 0.",
+    notes="Audit (status changed erratum → verified): App. H opens with 'We assume throughout that (A1) ... and "
+          "(A2)', so the lemma is read under (A2); there it holds (rows of ỸỸᵀ lie in col(F̃), where "
+          "‖F̃ᵀx‖ ≥ σ_min‖x‖). The lemma's own hypothesis list repeats only (A1), and its proof step 'F̃F̃ᵀ has "
+          "eigenvalues bounded below by σ_min²' is wrong when K < n (F̃F̃ᵀ then has n − K zero eigenvalues): "
+          "without (A2) the bound fails (Ỹ ⊥ col(F̃) gives ỸỸᵀF̃ = 0; generic Ỹ can also violate it), recorded "
+          "as a detail by test_lemma11_needs_a2. Proof gap, not a false statement under the paper's hypotheses.",
 )
 
 H2_BOUNDS = claim(
@@ -219,9 +222,21 @@ def test_prop2_corrected_orders_and_limit(evidence, li2_profile):
                 V0 = a * Z
                 for j, t in enumerate(grid_t):
                     C[i, j] = frob(fl.G(t) - Yt @ V0.T + Ft @ V0 @ V0.T - t * S) / (t * a + t * t)
-            evidence.holds(C[:3, :3].max() <= C.max() * (1 + 1e-9) and np.isfinite(C).all(),
-                           f"Rc/(tα+t²) bounded: max {C.max():.3g}, small-corner max {C[:3, :3].max():.3g}",
+            # Boundedness as (α, t) → 0: the ratio on the grid's edge cells (min(α, t) ≤ 1e-4) may not exceed 20×
+            # its maximum on the core cells (α, t ≥ 1e-3). The printed remainder (without −F̃V0V0ᵀ) grows like α/t
+            # there (×10³ over this grid), so this test can fail; the earlier form compared the corner with the
+            # maximum of the whole grid, which cannot fail (audit fix).
+            edge = np.minimum.outer(grid_a, grid_t) <= 1e-4 * (1 + 1e-9)
+            core = np.minimum.outer(grid_a, grid_t) >= 1e-3 * (1 - 1e-9)
+            evidence.holds(np.isfinite(C).all() and C[edge].max() <= 20 * C[core].max(),
+                           f"Rc/(tα+t²) bounded: edge max {C[edge].max():.3g} ≤ 20 × core max {C[core].max():.3g}",
                            family=f"{fam},η={eta}", seed=seed)
+            Cp = np.zeros((6, 6))
+            for i, a in enumerate(grid_a):
+                fl = LazyFlow(Ft, Yt, a * Z, eta)
+                for j, t in enumerate(grid_t):
+                    Cp[i, j] = frob(fl.G(t) - Yt @ (a * Z).T - t * S) / (t * a + t * t)
+            evidence.detail(f"printed_remainder_edge_over_core_{fam}_eta{eta}", float(Cp[edge].max() / Cp[core].max()))
             fl0 = LazyFlow(Ft, Yt, 0 * Z, eta)
             f = fit_order(TS, [frob(fl0.G(t) / t - S) for t in TS])
             evidence.holds(f.agrees(1.0), f"zero-init (G/t − ỸỸᵀF̃) {f} ~ t", family=f"{fam},η={eta}", seed=seed)
@@ -297,9 +312,12 @@ def test_r1_ratio_linear_in_alpha(evidence, li2_profile):
 
 
 @check(LEMMA11, "numeric")
-def test_lemma11_counterexample(evidence):
-    evidence.describe("F̃ with full column rank K = 3 < n = 8 (centered), Ỹ centered and orthogonal to col(F̃): "
-                      "‖ỸỸᵀF̃‖ vs σ_min(F̃)‖ỸỸᵀ‖; plus random features on Z5 with K = 6 (Ỹ generic)")
+def test_lemma11_needs_a2(evidence):
+    evidence.describe("Scope of the standing hypothesis (A2): F̃ with full column rank K = 3 < n = 8 (centered) and "
+                      "Ỹ centered, orthogonal to col(F̃) (violates (A2)): ‖ỸỸᵀF̃‖ = 0 < σ_min(F̃)‖ỸỸᵀ‖, so (A2) "
+                      "cannot be dropped from Lemma 11 (the lemma is checked under (A1)–(A2) by "
+                      "test_lemma11_holds_under_a1_a2)")
+    evidence.tolerance(1e-12, "‖ỸỸᵀF̃‖ of an exactly orthogonal pair: float64 rounding of 8×8 products")
     rng = np.random.default_rng(5)
     Ft = center(rng.normal(size=(8, 3)))
     Q = np.linalg.qr(np.hstack([np.ones((8, 1)), Ft]))[0]
@@ -307,26 +325,26 @@ def test_lemma11_counterexample(evidence):
     Yt = Yt - Q @ (Q.T @ Yt)
     lhs = frob(Yt @ Yt.T @ Ft)
     rhs = np.linalg.svd(Ft, compute_uv=False).min() * frob(Yt @ Yt.T)
-    evidence.counterexample("Ỹ ⊥ col(F̃): ‖ỸỸᵀF̃‖ = 0 < σ_min(F̃)‖ỸỸᵀ‖", n=8, K=3, lhs=lhs, rhs=rhs)
+    evidence.error(lhs / rhs, family="n=8,K=3,(A2) violated", what="‖ỸỸᵀF̃‖/(σ_min‖ỸỸᵀ‖) = 0 without (A2)")
+    evidence.detail("without_A2_lhs_rhs", {"lhs": lhs, "rhs": rhs})
     Ft, Yt, _ = _group_instance("Z5", 3, K=6)
     lhs = frob(signal_term(Ft, Yt))
     rhs = np.linalg.svd(Ft, compute_uv=False).min() * frob(Yt @ Yt.T)
-    if lhs < rhs:
-        evidence.counterexample("random features on Z5, K = 6 < n = 25: bound fails", lhs=lhs, rhs=rhs)
-    evidence.detail("Z5_K6_lhs_over_rhs", lhs / rhs)
+    evidence.detail("Z5_K6_without_A2_lhs_over_rhs", lhs / rhs)
 
 
-@check(LEMMA11, "property", target="corrected")
-@given(seed=st.integers(0, 10**6), n=st.integers(3, 12), K=st.integers(1, 12), M=st.integers(1, 4))
-def test_lemma11_holds_under_a2(evidence, seed, n, K, M):
-    evidence.describe("Random F̃ (n×K, centered) and realizable Ỹ = F̃V (A2): ‖ỸỸᵀF̃‖ ≥ σ⁺_min(F̃)‖ỸỸᵀ‖ "
-                      "(σ⁺_min = smallest nonzero singular value; K > n allowed)")
+@check(LEMMA11, "property")
+@given(seed=st.integers(0, 10**6), n=st.integers(3, 12), K=st.integers(1, 11), M=st.integers(1, 4))
+def test_lemma11_holds_under_a1_a2(evidence, seed, n, K, M):
+    evidence.describe("Random centered F̃ (n×K, K ≤ n − 1 so (A1) holds a.s.) and realizable Ỹ = F̃V (A2): "
+                      "‖ỸỸᵀF̃‖_F ≥ σ_min(F̃)‖ỸỸᵀ‖_F")
+    K = min(K, n - 1)
     rng = np.random.default_rng(seed)
     Ft = center(rng.normal(size=(n, K)))
     Yt = Ft @ rng.normal(size=(K, M))
     s = np.linalg.svd(Ft, compute_uv=False)
-    smin = s[s > 1e-10 * s.max()].min()
-    lhs, rhs = frob(signal_term(Ft, Yt)), smin * frob(Yt @ Yt.T)
+    evidence.holds(s.min() > 1e-10 * s.max(), "(A1): F̃ has full column rank", family=f"n={n},K={K}", seed=seed)
+    lhs, rhs = frob(signal_term(Ft, Yt)), s.min() * frob(Yt @ Yt.T)
     evidence.holds(lhs >= rhs * (1 - 1e-10), f"{lhs:.6g} ≥ {rhs:.6g}", family=f"n={n},K={K}", seed=seed)
 
 
