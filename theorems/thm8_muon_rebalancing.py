@@ -520,8 +520,11 @@ THM8_SUPP = claim(
     printed=r"$\|\mathbf{g}_{j,\perp}\| \leq \|\mathbf{g}_j\| = \left\| \sum_l \lambda_l(\alpha_l) \alpha_l \zeta_l "
             r"\right\| = \left| \sum_l (\lambda_l(\alpha_l) \alpha_l)^2 \right| \leq \left| \sum_l \alpha_l^2 "
             r"\right| \leq 1$ (43) We have $\frac{\|\mathbf{g}_{j,\perp}\|}{1 + \|\mathbf{g}_{j,\perp}\|} \leq 1/2$.",
+    verified=r"$\|\mathbf{g}_{j,\perp}\| \leq \|\mathbf{g}_j\| = \left(\sum_l (\lambda_l(\alpha_l)\alpha_l)^2\right)^{1/2} "
+             r"\leq \sum_l \alpha_l^2 \leq 1$, hence $\frac{\|\mathbf{g}_{j,\perp}\|}{1 + \|\mathbf{g}_{j,\perp}\|} \leq 1/2$",
     assumptions=["‖w‖ ≤ 1, μ_l ≤ 1"],
-    notes="The middle equality of Eqn 43 lacks a square root (‖g‖ = (Σ(λ_lα_l)²)^{1/2}); the chain still bounds "
+    notes="Erratum for consistency with thm6.repulsion.column_expansion: a printed equality that is false is "
+          "recorded even when the conclusion survives. The middle equality of Eqn 43 lacks a square root (‖g‖ = (Σ(λ_lα_l)²)^{1/2}); the chain still bounds "
           "‖g‖ ≤ 1 since Σ μ_l²α_l⁴ ≤ (Σα_l²)² ≤ 1.",
 )
 
@@ -601,6 +604,19 @@ def test_independent_learning_selection_frequencies_and_bound(evidence, li2_prof
 
 
 @check(THM8_SUPP, "numeric")
+def test_eqn43_middle_equality_as_printed(evidence):
+    evidence.describe("The middle equality of Eqn 43, ‖Σ_l λ_lα_l ζ_l‖ = |Σ_l (λ_lα_l)²|, on an orthonormal basis ζ "
+                      "(so the left side is the Euclidean norm of the coefficient vector λ∘α = μ∘α²)")
+    mu = np.array([1.0, 0.8, 0.5])
+    al = np.array([0.6, 0.5, 0.4])
+    c = mu * al**2
+    lhs, rhs = float(np.linalg.norm(c)), float(np.sum(c**2))
+    assert abs(lhs - rhs) > 1e-3 * lhs  # far beyond rounding: the two sides differ by a square root
+    evidence.counterexample("‖g‖ = (Σ(λ_lα_l)²)^{1/2}, not Σ(λ_lα_l)²", mu=mu, alpha=al, lhs_norm=lhs,
+                            printed_rhs=rhs, sqrt_of_rhs=float(np.sqrt(rhs)))
+
+
+@check(THM8_SUPP, "numeric", target="corrected")
 def test_gradient_norm_at_most_one(evidence, li2_profile):
     evidence.describe("Random α in the unit ball (and on the sphere), μ ∈ (0, 1]: ‖g‖ = ‖μ∘α²‖ ≤ 1, hence for any "
                       "subset S the parallel/perpendicular gain ratio ‖g⊥‖/(1+‖g⊥‖) ≤ 1/2")
