@@ -37,7 +37,10 @@ WD = claim(
              r"\tilde Y^\top\tilde F(\tilde F^\top\tilde F)^{-1} \ne 0$ as $\eta \to 0$",
     depends_on=["prop1.fixed_point.eqn4", "lemma1.eqn5.gf_infinity"],
     notes="Under Prop 1's own hypothesis (F̃ full column rank, so K ≤ n − 1) random features satisfy (A2) only at "
-          "K = n − 1; for K < n − 1 the residual of the least-squares fit keeps G_F(+∞) = O(1) at η → 0.",
+          "K = n − 1; for K < n − 1 the residual of the least-squares fit keeps G_F(+∞) = O(1) at η → 0. "
+          "Audit scope note: the remark quotes Lemma 1 ('when η is small, G_F ∝ ηỸỸᵀF̃'), and in Lemma 1's "
+          "large-K regime and under App. H's standing (A2) it holds (linear in η); the erratum is narrowly the "
+          "missing hypothesis: 'according to Eqn 4' under Prop 1's hypotheses alone (K < n − 1) it fails.",
 )
 
 TRAJ = claim(
@@ -51,6 +54,9 @@ TRAJ = claim(
              r"$K \ge n - 1$); without (A2) the limit is "
              r"$O(1)$ as $\eta\to0$",
     depends_on=["appe.weight_decay.linear_in_eta", "prop1.gf0.norm"],
+    notes="Audit scope note: as for appe.weight_decay.linear_in_eta, the printed sentence holds under (A2) (App. H) "
+          "or in Lemma 1's K ≫ n regime; the erratum is the missing hypothesis, since Prop 1 assumes only full "
+          "column rank (K < n − 1 allowed), where ‖G_F(+∞)‖ = O(1) as η → 0.",
 )
 
 WIDTH = claim(

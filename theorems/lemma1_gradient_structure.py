@@ -111,7 +111,12 @@ FFT = claim(
     assumptions=["W iid N(0,1)", "equal input norms"],
     depends_on=["lemma1.kernel.offdiag_lipschitz"],
     notes="The entrywise O(ε) deviations of 𝒦 form a general matrix, not a multiple of 11ᵀ; after P1⊥ they "
-          "survive with operator norm up to (n−1)cε.",
+          "survive with operator norm up to (n−1)cε. Audit scope note: at fixed n (Lemma 1 never lets n grow) "
+          "the printed end result, read as F̃F̃ᵀ = K(a−b)P1⊥ + O(Kε) as K → ∞, HOLDS with constant (n−1)c "
+          "(the corrected check proves exactly this bound); the erratum is narrowly (i) the intermediate "
+          "'O(Kε)11ᵀ' shape of the error, and (ii) the hidden constant growing ∝ n, so the approximation is not "
+          "uniform in n (it matters for group data, n = M²). The printed check's counterexample is this "
+          "non-uniformity, not a failure at fixed n.",
 )
 
 EQN5 = claim(
@@ -147,6 +152,12 @@ GROUP = claim(
              r"\frac{\eta}{(Kc_{int}+\eta)^2}\tilde Y\tilde Y^\top\tilde F\,(1+o_K(1))$",
     assumptions=["all M² pairs for the exact eigenspace statement; random subsets recorded as a detail"],
     depends_on=["lemma1.fft.multiple_of_p1perp", "lemma1.eqn5.gf_infinity"],
+    notes="Audit scope note: the paper does not state that one-hot pair inputs satisfy (3) with small ε; with "
+          "ρ = ε = ½ (raw) they sit outside the small-ε regime where Lemma 1's O(ε) conclusion says anything, so "
+          "the two-level spectrum (c_main/c_int ≈ 15 for ReLU on Z5) is not a counterexample to Lemma 1 at "
+          "fixed n but shows its 'multiple of identity' picture does not apply to the paper's own task data. "
+          "The positive finding is that Eqn 5's form G_F(+∞) ∝ ηỸỸᵀF̃ still holds there, with c = c_int, "
+          "because Ỹ lies in one eigenspace of P1⊥𝒦P1⊥.",
 )
 
 FAM = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
