@@ -112,11 +112,11 @@ def _cpu_runs(n_seeds: int):
 
 
 @lru_cache(maxsize=None)
-def _paper_runs(n_seeds: int, epochs: int):
+def _paper_runs(n_seeds: int, epochs: int, device: str = "cpu"):
     every = 40 if epochs <= 200 else 25
     cfg = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, wd=2e-4, epochs=epochs,
                       probe_every=every, eval_every=every, probes=["ftf_offdiag", "rho_tian"],
-                      seeds=list(range(n_seeds)), threads=1)
+                      seeds=list(range(n_seeds)), threads=1, device=device)
     return train_conditions({"paper": cfg}, list(range(n_seeds)))["paper"]
 
 
@@ -214,12 +214,12 @@ def test_gf_norm_rises_then_settles_and_weight_decay_keeps_it(evidence, li2_prof
 
 
 @check(GRAM, "empirical")
-def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile):
+def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile, li2_device):
     evidence.describe("Train at the paper's scale (M=71, K=2048, n=2016, η=2e-4) and measure, every 25 epochs in "
                       "float64, the off-diagonal ratio of F̃ᵀF̃ and the distance of P1⊥FFᵀ (resp. FFᵀ) from the "
                       "nearest aI + b11ᵀ (ρ_tian; the code's fit_diag_11)")
     n_seeds, epochs = li2_profile.pick(fast=(1, 160), thorough=(3, 400), paper=(15, 400))
-    r = _paper_runs(n_seeds, epochs)
+    r = _paper_runs(n_seeds, epochs, li2_device)
     e = r.epochs
     ok = np.isfinite(r.metrics["ftf_offdiag"][:, 0])
     ftf, rho, ffd = (r.metrics[k][ok] for k in ("ftf_offdiag", "rho_tian", "ffT_dist"))
@@ -244,11 +244,11 @@ def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile):
 
 
 @check(GRAM, "empirical", target="corrected")
-def test_ftf_diagonal_and_p1ffT_departs(evidence, li2_profile):
+def test_ftf_diagonal_and_p1ffT_departs(evidence, li2_profile, li2_device):
     evidence.describe("Corrected statement on the same runs: F̃ᵀF̃ off-diagonal ratio ≤ 8% at every probed epoch, "
                       "and ρ_tian(P1⊥FFᵀ) at the horizon above its value at init")
     n_seeds, epochs = li2_profile.pick(fast=(1, 160), thorough=(3, 400), paper=(15, 400))
-    r = _paper_runs(n_seeds, epochs)
+    r = _paper_runs(n_seeds, epochs, li2_device)
     ok = np.isfinite(r.metrics["ftf_offdiag"][:, 0])
     ftf, rho = r.metrics["ftf_offdiag"][ok], r.metrics["rho_tian"][ok]
     S = r.config.seeds
