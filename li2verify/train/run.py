@@ -141,15 +141,14 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
     """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights."""
     if do_step and fast_path_ok(cfg):
         S, n = task.train.a.shape
-        per = max(1, CPU_CHUNK_ELEMS // (n * cfg.hidden)) if params["W"].device.type == "cpu" else S
-        if per >= S:
+        chunks = _seed_chunks(S, n, cfg.hidden, params["W"].device)
+        if len(chunks) == 1:
             F, out, loss, grads = manual_grads(params, task.train, cfg, task.M)
         else:
             # CPU: the elementwise passes over S×n×K are memory-bound, so seeds are processed in cache-sized
             # chunks (same per-seed arithmetic); the optimizer update stays one batched call.
             parts = []
-            for i in range(0, S, per):
-                sl = slice(i, i + per)
+            for sl in chunks:
                 b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
                 parts.append(manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M))
             F = None
@@ -196,17 +195,31 @@ def _expensive_probes(cfg: TrainConfig, task: _Task, params, bases) -> dict[str,
     return res
 
 
+def _seed_chunks(S: int, n: int, K: int, device) -> list[slice]:
+    """Seed slices whose S_chunk·n·K working set fits CPU_CHUNK_ELEMS (one slice on GPUs)."""
+    per = max(1, CPU_CHUNK_ELEMS // max(1, n * K)) if torch.device(device).type == "cpu" else S
+    return [slice(i, min(S, i + per)) for i in range(0, S, per)]
+
+
 def _test_metrics(cfg, task, params, r):
-    """Test loss/accuracy of the current weights (ridge V: the one solved on the training F)."""
+    """Test loss/accuracy of the current weights (ridge V: the one solved on the training F); seed-chunked on CPU."""
     pe = {k: v.detach() for k, v in params.items()}
-    Ft = hidden(pe, task.test, cfg, task.M)
-    if cfg.ridge_top:
-        _, V = output(pe, hidden(pe, task.train, cfg, task.M), cfg, task.train.y, task.M)
-        o = torch.bmm(Ft, V) * cfg.beta
-    else:
-        o, _ = output(pe, Ft, cfg)
-    r["test_loss"] = loss_per_seed(o, task.test.y, cfg).double().cpu().numpy()
-    r["test_acc"] = accuracy(o, task.test.y).cpu().numpy()
+    S, nt = task.test.a.shape
+    losses, accs = [], []
+    for sl in _seed_chunks(S, nt, cfg.hidden, pe["W"].device):
+        p = {k: v[sl] for k, v in pe.items()}
+        bt = Batch(task.test.a[sl], task.test.b[sl], task.test.y[sl])
+        Ft = hidden(p, bt, cfg, task.M)
+        if cfg.ridge_top:
+            btr = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
+            _, V = output(p, hidden(p, btr, cfg, task.M), cfg, btr.y, task.M)
+            o = torch.bmm(Ft, V) * cfg.beta
+        else:
+            o, _ = output(p, Ft, cfg)
+        losses.append(loss_per_seed(o, bt.y, cfg).double().cpu().numpy())
+        accs.append(accuracy(o, bt.y).cpu().numpy())
+    r["test_loss"] = np.concatenate(losses)
+    r["test_acc"] = np.concatenate(accs)
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
