@@ -103,18 +103,27 @@ class OrderFit:
         sub-leading terms put on a finite range (e.g. ``t² + t³`` over [1e-3, 1e-1])."""
         return k * self.stderr + atol
 
-    def agrees(self, order: float, k: float = 3.0, atol: float = 0.1) -> bool:
-        """True when the fitted slope lies within ``k·stderr + atol`` of ``order``."""
-        return abs(self.slope - order) <= self.band(k, atol)
+    def agrees(self, order: float, k: float = 3.0, atol: float = 0.1, resolution: float = 0.5) -> bool:
+        """True when the fit is decided (band ≤ ``resolution``) and the slope lies within ``k·stderr + atol`` of
+        ``order``.  A fit too noisy to separate orders ``resolution`` apart agrees with nothing (a loose fit
+        must not pass a check: slope 0.54 ± 0.12 does not "agree" with order 1)."""
+        return self.decided(k, atol, resolution) and abs(self.slope - order) <= self.band(k, atol)
 
-    def excludes(self, order: float, k: float = 3.0, atol: float = 0.1) -> bool:
-        """True when the fitted slope lies outside ``k·stderr + atol`` of ``order``."""
-        return not self.agrees(order, k, atol)
+    def excludes(self, order: float, k: float = 3.0, atol: float = 0.1, resolution: float = 0.5) -> bool:
+        """True when the fit is decided and the slope lies outside ``k·stderr + atol`` of ``order``."""
+        return self.decided(k, atol, resolution) and abs(self.slope - order) > self.band(k, atol)
+
+    def decided(self, k: float = 3.0, atol: float = 0.1, resolution: float = 0.5) -> bool:
+        """The statistical part of the band, ``k·stderr``, is at most ``resolution/2``: the fit's own noise
+        cannot make orders ``resolution`` apart both look right.  (``atol``, the check's stated allowance for
+        pre-asymptotic bias, is not noise and does not enter here; ``atol`` is kept in the signature so all
+        three predicates take the same arguments.)"""
+        return k * self.stderr <= resolution / 2
 
     def verdict(self, order: float, k: float = 3.0, atol: float = 0.1, resolution: float = 0.5) -> str:
         """``"consistent"`` / ``"inconsistent"`` with the claimed ``order``, or ``"undecided"`` when the band
-        is wider than ``resolution`` (then the fit cannot separate orders that differ by ``resolution``)."""
-        if self.band(k, atol) > resolution:
+        noise ``k·stderr`` exceeds ``resolution/2`` (then it cannot separate orders ``resolution`` apart)."""
+        if not self.decided(k, atol, resolution):
             return "undecided"
         return "consistent" if self.agrees(order, k, atol) else "inconsistent"
 

@@ -55,3 +55,11 @@ def test_too_few_points_and_degenerate_x():
         fit_line([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
     with pytest.raises(FitError):
         geometric(0.0, 1.0, 5)
+
+
+def test_a_loose_fit_neither_agrees_nor_excludes():
+    from li2verify.asymptotics import OrderFit
+
+    loose = OrderFit(slope=0.54, stderr=0.12, intercept=0.0, r2=0.9, n=6)
+    assert loose.verdict(1.0) == "undecided"
+    assert not loose.agrees(1.0) and not loose.excludes(1.0) and not loose.agrees(0.54)
