@@ -218,3 +218,36 @@ def test_live_gap_reexport_matches_shipped_data_and_engine(tmp_path):
         assert r.name == shipped.name
         assert sorted(r.irrep_degrees) == sorted(shipped.irrep_degrees)
         _check_group(r, all_elements=False)
+
+
+# -- CLI ------------------------------------------------------------------------------------------------------
+def test_cli_groups_list_and_show():
+    from click.testing import CliRunner
+
+    from li2verify.commands.groups import groups
+
+    runner = CliRunner()
+    res = runner.invoke(groups, ["list", "--max-order", "12"])
+    assert res.exit_code == 0, res.output
+    assert "Q8" in res.output and "A4" in res.output and "7 groups" in res.output
+    res = runner.invoke(groups, ["show", "8", "4"])
+    assert res.exit_code == 0, res.output
+    assert "Q8" in res.output and "FS indicators: +1, +1, +1, +1, -1" in res.output
+    assert "unmatched 0, FS mismatches 0" in res.output
+    res = runner.invoke(groups, ["list", "--fig5"])
+    assert res.exit_code == 0 and "61 groups" in res.output
+    res = runner.invoke(groups, ["show", "7", "1"])
+    assert res.exit_code != 0 and "not in the shipped catalog" in res.output
+
+
+@pytest.mark.skipif(catalog.gap_executable() is None, reason="GAP is not installed: CLI export not exercised")
+def test_cli_groups_export_with_gap(tmp_path):
+    from click.testing import CliRunner
+
+    from li2verify.commands.groups import groups
+
+    out = tmp_path / "x.jsonl.gz"
+    res = CliRunner().invoke(groups, ["export", "--max-order", "12", "--id", "12:3", "--id", "8:4", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "exported 2 groups" in res.output and "0 problems" in res.output
+    assert [r.key for r in read_catalog(out)] == [(12, 3), (8, 4)]
