@@ -159,6 +159,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs a CUDA device: run with --li2-device cuda on a GPU"))
 
 
+def _expected_path(state: RunState) -> Path | None:
+    if state.expected_path is not None:
+        return state.expected_path
+    return state.theorems_roots[0] / EXPECTED_FILE if state.theorems_roots else None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Validate the expected-status file before any check runs (a malformed file fails fast)."""
+    state = session.config.stash.get(_STATE, None)
+    path = _expected_path(state) if state is not None else None
+    if path is not None:
+        _read_expected_file(path)
+
+
 def pytest_deselected(items: list[pytest.Item]) -> None:
     for item in items:
         m = item.get_closest_marker("li2_check")
@@ -239,29 +253,65 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         state.evidence.append(ev)
 
 
-def _load_expected(path: Path) -> dict[str, str]:
+def _read_expected_file(path: Path) -> dict:
+    """The expected-status file: ``{"schema": 1, "claims": {id: status}, "profiles": {name: {id: status}}}``.
+
+    ``claims`` holds the statuses of the default (``fast``) profile; ``profiles`` holds, per other profile, only
+    the claims whose status differs there (more instances can decide what ``fast`` leaves inconclusive)."""
     import json
 
     if not path.exists():
-        return {}
+        return {"schema": 1, "claims": {}, "profiles": {}}
     try:
         data = json.loads(path.read_text())
-        exp = data["claims"]
-    except (ValueError, KeyError, TypeError) as e:
+        data["claims"] = dict(data["claims"])
+        data["profiles"] = {k: dict(v) for k, v in data.get("profiles", {}).items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise pytest.UsageError(f"{path}: not a valid expected-status file ({e}); expected "
-                                '{"schema": 1, "claims": {"claim.id": "status", ...}}') from None
-    bad = {k: v for k, v in exp.items() if v not in _claims.STATUSES}
-    if bad:
-        raise pytest.UsageError(f"{path}: unknown statuses {bad}; allowed: {', '.join(_claims.STATUSES)}")
-    return dict(exp)
+                                '{"schema": 1, "claims": {"claim.id": "status", ...}, "profiles": {...}}') from None
+    for section in [data["claims"], *data["profiles"].values()]:
+        bad = {k: v for k, v in section.items() if v not in _claims.STATUSES}
+        if bad:
+            raise pytest.UsageError(f"{path}: unknown statuses {bad}; allowed: {', '.join(_claims.STATUSES)}")
+    unknown = set(data["profiles"]) - set(PROFILES)
+    if unknown:
+        raise pytest.UsageError(f"{path}: unknown profiles {sorted(unknown)} in 'profiles'")
+    return data
 
 
-def _write_expected(path: Path, statuses: dict[str, str]) -> None:
+def _expected_for(data: dict, profile: str) -> dict[str, str]:
+    """Expected statuses under ``profile``: the base (fast) statuses with that profile's overrides."""
+    exp = dict(data["claims"])
+    if profile != "fast":
+        exp.update(data["profiles"].get(profile, {}))
+    return exp
+
+
+def _accept(data: dict, profile: str, statuses: dict[str, str]) -> dict:
+    """Record ``statuses`` as expected under ``profile`` (base section for fast, overrides otherwise)."""
+    if profile == "fast":
+        data["claims"].update(statuses)
+    else:
+        over = data["profiles"].setdefault(profile, {})
+        for cid, st in statuses.items():
+            if data["claims"].get(cid) == st:
+                over.pop(cid, None)
+            else:
+                over[cid] = st
+        if not over:
+            data["profiles"].pop(profile)
+    return data
+
+
+def _write_expected(path: Path, data: dict) -> None:
     import json
 
     from li2verify.report import atomic_write_text
 
-    atomic_write_text(path, json.dumps({"schema": 1, "claims": dict(sorted(statuses.items()))}, indent=1) + "\n")
+    out = {"schema": 1, "claims": dict(sorted(data["claims"].items()))}
+    if data.get("profiles"):
+        out["profiles"] = {k: dict(sorted(v.items())) for k, v in sorted(data["profiles"].items())}
+    atomic_write_text(path, json.dumps(out, indent=1) + "\n")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -276,17 +326,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.statuses[c.id] = _claims.claim_status(c, by_claim.get(c.id, []))
 
     # Status regression guard: claims whose checks all ran (none deselected) and at least one executed.
-    expected_path = state.expected_path or (state.theorems_roots[0] / EXPECTED_FILE if state.theorems_roots else None)
+    expected_path = _expected_path(state)
     guarded = {
         cid for cid, evs in by_claim.items()
         if cid not in state.deselected_claims and any(e.outcome not in ("skipped", "broken") for e in evs)
         and all(e.outcome != "broken" for e in evs)
     }
     if expected_path is not None and guarded:
-        expected = _load_expected(expected_path)
+        data = _read_expected_file(expected_path)
+        expected = _expected_for(data, state.profile.name)
         if state.accept_status:
-            expected.update({cid: state.statuses[cid] for cid in guarded})
-            _write_expected(expected_path, expected)
+            _write_expected(expected_path, _accept(data, state.profile.name, {cid: state.statuses[cid] for cid in guarded}))
         else:
             for cid in sorted(guarded):
                 got = state.statuses[cid]
@@ -294,7 +344,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 if want is None:
                     state.mismatches.append(f"{cid}: status {got!r} but the claim is not in {expected_path.name}")
                 elif want != got:
-                    state.mismatches.append(f"{cid}: status {got!r}, expected {want!r}")
+                    state.mismatches.append(f"{cid}: status {got!r}, expected {want!r}"
+                                            + ("" if state.profile.name == "fast" else f" (profile {state.profile.name})"))
         if state.mismatches and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

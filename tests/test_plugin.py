@@ -177,3 +177,34 @@ def test_gpu_checks_are_skipped_without_cuda(pytester):
     r.assert_outcomes(skipped=1)
     r.stdout.fnmatch_lines(["*needs a CUDA device*"])
     assert r.ret == 0
+
+
+def test_profile_overrides_in_the_expected_file(pytester):
+    d = _theorems(pytester, """
+        C = claim("demo.profiled", paper_ref="Thm 0", printed="more seeds decide it")
+
+        @check(C, "empirical")
+        def test_seeds(evidence, li2_profile):
+            evidence.instance("Z5")
+            if li2_profile.name == "fast":
+                evidence.inconclusive("2 of 3 seeds")
+    """, {"demo.profiled": "inconclusive"})
+    assert pytester.runpytest_subprocess("theorems").ret == 0
+    r = pytester.runpytest_subprocess("theorems", "--li2-profile", "thorough")
+    assert r.ret == pytest.ExitCode.TESTS_FAILED
+    r.stdout.fnmatch_lines(["*demo.profiled: status 'verified', expected 'inconclusive' (profile thorough)*"])
+    assert pytester.runpytest_subprocess("theorems", "--li2-profile", "thorough", "--li2-accept-status").ret == 0
+    data = json.loads((d / "expected_status.json").read_text())
+    assert data["claims"] == {"demo.profiled": "inconclusive"}  # the fast status is untouched
+    assert data["profiles"] == {"thorough": {"demo.profiled": "verified"}}
+    assert pytester.runpytest_subprocess("theorems", "--li2-profile", "thorough").ret == 0
+    assert pytester.runpytest_subprocess("theorems").ret == 0
+
+
+def test_malformed_expected_file_is_a_usage_error(pytester):
+    d = _theorems(pytester, OK)
+    (d / "expected_status.json").write_text('{"schema": 1, "claims": {"demo.ok": "proven"}}')
+    r = pytester.runpytest_subprocess("theorems")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown statuses {'demo.ok': 'proven'}" in r.stderr.str()
+    r.assert_outcomes()  # it fails before any check runs
