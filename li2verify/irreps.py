@@ -491,8 +491,9 @@ def consistency_errors(dec: IrrepDecomposition, all_elements: bool = False) -> d
 
     Computed directly from the group table, independently of how the decomposition was built:
     ``hom`` max ‖C_k(g)C_k(h) − C_k(gh)‖, ``unitary`` ‖C_k(g)C_k(g)* − I‖, ``trace`` |tr C_k(g) − χ_k(g)|,
-    ``schur`` max |Σ_g C_k(g)_{ab} conj C_k'(g)_{a'b'} − (M/d_k)δ| (Schur orthogonality of matrix coefficients),
-    ``char_orth`` row and column orthogonality of the character table, ``Q_unitary`` ‖Q*Q − I‖,
+    ``schur`` max |(d_k/M)Σ_g C_k(g)_{ab} conj C_k'(g)_{a'b'} − δ| (Schur orthogonality of matrix
+    coefficients, relative to M/d_k), ``char_orth`` row and column orthogonality of the character table
+    (relative), ``Q_unitary`` ‖Q*Q − I‖,
     ``Q_blocks`` max_h ‖R_h Q − Q (⊕C_k(h))‖ (with Q unitary this is R_h = Q(⊕C_k(h))Q*, Eqn 8),
     ``Q_ones`` ‖Q*1‖ outside the trivial block, ``real_*`` the same for the real forms and real_Q,
     ``proj_*`` Π_k (Eqn 34) idempotent, central, orthogonal to Π_{k+1}, summing to I, equal to Q_k Q_k*
@@ -557,11 +558,12 @@ def _consistency_errors(dec: IrrepDecomposition, all_elements: bool) -> dict[str
                 up("real_Q_ones", np.abs(q.sum(axis=0)).max() / np.sqrt(M))
     coef = np.concatenate([ir.matrices.reshape(M, -1) for ir in dec.irreps], axis=1)  # (M, Σd²)
     scale = np.concatenate([np.full(ir.degree**2, M / ir.degree) for ir in dec.irreps])
-    up("schur", np.abs(coef.conj().T @ coef - np.diag(scale)).max() if coef.shape[1] == M else np.inf)
+    coef = coef / np.sqrt(scale)[None, :]  # relative to M/d_k: √(d_k/M)·C_k(g)_ab should be orthonormal
+    up("schur", np.abs(coef.conj().T @ coef - np.eye(coef.shape[1])).max() if coef.shape[1] == M else np.inf)
     X = dec.character_table
     sizes = dec.class_sizes
-    up("char_orth", np.abs((X * sizes) @ X.conj().T - M * np.eye(len(X))).max())
-    up("char_orth", np.abs(X.conj().T @ X - np.diag(M / sizes)).max())
+    up("char_orth", np.abs((X * sizes) @ X.conj().T / M - np.eye(len(X))).max())  # relative to M
+    up("char_orth", np.abs((X.conj().T @ X) * (sizes / M)[:, None] - np.eye(len(X))).max())  # to M/|C_j|
     up("Q_unitary", np.abs(Q.conj().T @ Q - np.eye(M)).max())
     up("real_Q_orthogonal", np.abs(RQ.T @ RQ - np.eye(M)).max())
     total = np.zeros((M, M), dtype=complex)

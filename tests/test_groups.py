@@ -171,6 +171,35 @@ def test_associativity_check_is_vectorized_and_fast_for_hundreds():
     assert time.perf_counter() - t0 < 5.0
 
 
+def test_light_test_agrees_with_brute_force_on_random_loops():
+    """Random Latin squares with identity (loops) of order 6: the validator's verdict on associativity must
+    equal the brute-force check over all M³ triples."""
+    rng = np.random.default_rng(7)
+    base = cyclic(6).table
+    seen_assoc = seen_nonassoc = 0
+    for _ in range(200):
+        t = base.copy()
+        for _ in range(3):  # random intercalate switches away from the identity row/column
+            cands = [(a, c, b, d) for a in range(1, 6) for c in range(a + 1, 6) for b in range(1, 6)
+                     for d in range(b + 1, 6) if t[a, b] == t[c, d] and t[a, d] == t[c, b]]
+            if not cands:
+                break
+            a, c, b, d = cands[rng.integers(len(cands))]
+            x, y = t[a, b], t[a, d]
+            t[a, b], t[c, d], t[a, d], t[c, b] = y, y, x, x
+        brute = bool(np.array_equal(t[t], t[np.arange(6)[:, None, None], t[None, :, :]]))
+        try:  # identity 0 is kept, so the loop is a group iff it is associative
+            FiniteGroup(t)
+            verdict = True
+        except GroupTableError as exc:
+            verdict = False
+            _check_message(t, str(exc))
+        assert verdict == brute
+        seen_assoc += brute
+        seen_nonassoc += not brute
+    assert seen_nonassoc > 0
+
+
 # -- Hypothesis: random corruptions ------------------------------------------------------------------------
 def _check_message(t: np.ndarray, msg: str) -> None:
     """Re-check on table ``t`` whatever the GroupTableError message claims."""
@@ -271,8 +300,10 @@ def test_random_corruptions_are_rejected_with_a_true_message(case):
         if kind == "range":
             assert "out of range" in str(exc)
         return
-    # no error: only an intercalate switch can produce another group table (e.g. Z4 <-> Z2xZ2 squares)
+    # no error: only an intercalate switch can produce another group table (e.g. Z4 <-> Z2xZ2 squares),
+    # and then it must really be associative (brute force over all triples: checks Light's test)
     assert kind == "intercalate", f"{name}: corruption {kind} was accepted"
+    assert np.array_equal(t[t], t[np.arange(len(t))[:, None, None], t[None, :, :]])
 
 
 @settings(max_examples=active_profile().pick(fast=20, thorough=100), deadline=None)
