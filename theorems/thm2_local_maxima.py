@@ -598,6 +598,7 @@ def test_corrected_energy_constants(evidence, li2_profile):
     evidence.tolerance(1e-6, "ascent stops at Riemannian gradient ≤ 1e-7·E, energies converge quadratically "
                              "(error ~ gradient²/curvature); constructed points are exact to 1e-13")
     rng = np.random.default_rng(9)
+    points, names = [], []
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
@@ -614,6 +615,34 @@ def test_corrected_energy_constants(evidence, li2_profile):
                 comp = next(c for c in comps if c.k == pc.support[0])
                 evidence.close(pc.energy, L.corrected_max_energy(g.order, comp.degree, comp.fs),
                                family=_fam(fam, g, comp), seed=j, what="ascent energy vs corrected E*")
+                points.append((len(names), pc.energy * comp.degree / g.order, comp.fs))
+        names.append(g.name)
+    _energy_plot(evidence, points, names)
+
+
+def _energy_plot(evidence, points, names):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    colors = {1: "tab:blue", 0: "tab:orange", -1: "tab:green"}
+    labels = {1: "real irrep", 0: "complex pair", -1: "quaternionic"}
+    rng = np.random.default_rng(0)
+    for fs in (1, 0, -1):
+        pts = [(x + 0.25 * rng.uniform(-1, 1), y) for x, y, f in points if f == fs]
+        if pts:
+            ax.scatter(*zip(*pts), s=10, color=colors[fs], label=labels[fs])
+    for y, st, lab in ((1 / 2, "-", "corrected real 1/2"), (1 / 4, "-", "corrected complex/quat. 1/4"),
+                       (1 / 8, ":", "printed real 1/8"), (1 / 16, ":", "printed complex 1/16")):
+        ax.axhline(y, ls=st, color="gray", lw=0.8)
+        ax.text(len(names) - 0.5, y, lab, fontsize=7, va="bottom", ha="right")
+    ax.set_xticks(range(len(names)), names, rotation=60, fontsize=7)
+    ax.set_ylabel("E · d_k / M at converged maxima")
+    ax.legend(fontsize=7, loc="lower left")
+    evidence.plot(fig, "Energies of all converged ascent maxima, scaled by d_k/M, against the printed (dotted) and "
+                       "verified (solid) constants of Thm 2")
 
 
 @check(FORM, "numeric")
