@@ -327,7 +327,8 @@ def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
     """(family, group) pairs covering every family of the issue and every Frobenius–Schur type:
     prime and composite cyclic, products of cyclic groups (the paper's 4x7 / 2x2x9 in thorough, scaled-down
     2x6 / 2x2x3 in fast, and the elementary Abelian 2x2), dihedral, symmetric, alternating, quaternion and
-    dicyclic (quaternionic irreps), Z3xS3 (complex irreps of degree 2), Z7:Z3 (complex degree 3)."""
+    dicyclic (quaternionic irreps), Z3xS3 (complex irreps of degree 2), Z7:Z3 (complex degree 3), and groups of
+    the shipped GAP catalog (SmallGroup(16,3), (20,3) in fast; (24,3), (27,3), (21,1), (32,49) in thorough)."""
     from li2verify import groups as G
 
     fast = [
@@ -341,6 +342,11 @@ def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
         ("direct-product", G.direct_product(G.cyclic(3), G.symmetric(3))),
         ("frobenius", frobenius21()),
     ]
+    for spec in ("SmallGroup(16,3)", "SmallGroup(20,3)"):  # GAP catalog (shipped export), when available
+        try:
+            fast.append(("catalog", G.from_spec(spec)))
+        except Exception as exc:  # noqa: BLE001 - the catalog is optional here
+            log.info("GAP catalog group %s unavailable: %s", spec, exc)
     if profile == "fast":
         return fast
     more = [
@@ -353,7 +359,7 @@ def stage2_groups(profile: str = "fast") -> list[tuple[str, FiniteGroup]]:
         ("special-linear", special_linear_2(3)),
     ]
     try:  # GAP catalog groups when the catalog module is available
-        for spec in ("SmallGroup(24,3)", "SmallGroup(16,3)", "SmallGroup(27,3)"):
+        for spec in ("SmallGroup(24,3)", "SmallGroup(27,3)", "SmallGroup(21,1)", "SmallGroup(32,49)"):
             more.append(("catalog", G.from_spec(spec)))
     except Exception as exc:  # noqa: BLE001 - the catalog is optional here
         log.info("GAP catalog groups unavailable: %s", exc)
