@@ -94,7 +94,12 @@ class CatalogRecord:
         return self.characters[:, self.class_of]
 
     def to_json(self) -> dict:
-        return dict(self.raw) if self.raw else _record_to_raw(self)
+        """The record as a JSON object (the original field order; the table 0-based)."""
+        if not self.raw:
+            return _record_to_raw(self)
+        out = {k: (0 if k == "index_base" else v) for k, v in self.raw.items()}
+        out["table"] = self.table.tolist()
+        return out
 
 
 # -- parsing -------------------------------------------------------------------------------------------------
@@ -157,6 +162,8 @@ def parse_record(obj, source: str = "<record>", line: int = 0, validate_table: b
             arr = None
         if arr is not None and arr.shape == (order, order) and arr.dtype.kind in "iu":
             table = arr.astype(np.int64) - base
+    if table is not None:
+        table = table.astype(np.int32)  # compact in memory; FiniteGroup converts to int64
     if table is None:  # slow path: say exactly what is wrong
         if not isinstance(rows, list) or len(rows) != order:
             n = len(rows) if isinstance(rows, list) else type(rows).__name__
@@ -167,7 +174,7 @@ def parse_record(obj, source: str = "<record>", line: int = 0, validate_table: b
                 raise CatalogError(f"{where('table')}: row {i} has {n} entries, expected {order}")
             if not all(isinstance(x, int) and not isinstance(x, bool) for x in row):
                 raise CatalogError(f"{where('table')}: row {i} has a non-integer entry")
-        table = np.array(rows, dtype=np.int64) - base
+        table = (np.array(rows, dtype=np.int64) - base).astype(np.int32)
     degrees = _int_list(obj["irrep_degrees"], where("irrep_degrees"))
     if len(degrees) != obj["num_irreps"]:
         raise CatalogError(f"{where('num_irreps')}: {obj['num_irreps']} but irrep_degrees has {len(degrees)} entries")
@@ -175,7 +182,8 @@ def parse_record(obj, source: str = "<record>", line: int = 0, validate_table: b
         raise CatalogError(f"{where('irrep_degrees')}: Σ d² = {sum(d * d for d in degrees)} != order {order}")
     rec = CatalogRecord(order=order, smallgroup_id=obj["smallgroup_id"], name=obj["name"], table=table,
                         irrep_degrees=degrees, num_irreps=obj["num_irreps"], index_base=0,
-                        is_abelian=obj.get("is_abelian"), gap_version=obj.get("gap_version"), raw=obj)
+                        is_abelian=obj.get("is_abelian"), gap_version=obj.get("gap_version"),
+                        raw={k: v for k, v in obj.items() if k != "table"})  # the table lives in .table
     if validate_table:
         try:
             FiniteGroup(table, name=rec.label)
