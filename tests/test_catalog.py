@@ -125,7 +125,7 @@ def test_small_group_and_from_spec():
 
 # -- malformed records ------------------------------------------------------------------------------------
 def _valid_raw(order=8, sid=4) -> dict:
-    return json.loads(json.dumps(catalog.get_record(order, sid).raw))
+    return json.loads(json.dumps(catalog.get_record(order, sid).to_json()))
 
 
 def _write_lines(path, objs_or_lines):
