@@ -79,6 +79,13 @@ ETA = claim(
         "holds if the interval contains −1; counterexample if it excludes −1; inconclusive if any run does not grok "
         "within the horizon. Corrected statement checked: the interval lies inside (−1, 0)",
     ],
+    notes="Audit (17:45 UTC): Tian's ‘t ∼ 1/η’ is a heuristic from gradient flow (η is the learning rate of the "
+          "feature-learning energy ascent); the check trains with Adam, as the paper's and paper 003's experiments "
+          "do, and measures the test-acc-0.5 crossing. The measured t_grok includes an η-independent memorization "
+          "time (t_mem ≈ 10-20 epochs), which biases a pure power-law fit toward 0; the delay t_grok − t_mem is "
+          "recorded as a detail: −0.74 ± 0.09 (2 SE) in an audit run, also excluding −1. Paper 003's own two points "
+          "(η = 1e-4 → ≈ 200 epochs, 1e-5 → 1527) give an order of ≈ −0.88, also short of −1. The corrected statement "
+          "is specific to this CPU-scale instance and a factor-8 range of η with 3 seeds.",
 )
 
 GFETA = claim(
@@ -90,12 +97,23 @@ GFETA = claim(
     depends_on=["fig3.gf_norm.rise_then_settle"],
     assumptions=[
         "Same η sweep as study003.grok_time.inverse_eta; ‖G_F‖ (Eqn 2, float64) every 20 epochs; ‘late’ = the "
-        "value at the horizon (epoch 800)",
+        "value at the horizon (fast: epoch 800; thorough/paper: epoch 2500)",
         "Decision rule: log–log slope of late ‖G_F‖ on η with ±2 SE: holds if it contains 1; counterexample if it "
         "excludes 1 (the fitted order is recorded either way)",
+        "Settledness precondition (added by the audit, see notes): a run is settled when |‖G_F‖(T) − ‖G_F‖(0.75T)| "
+        "≤ 0.05·‖G_F‖(T); if any (η, seed) run is unsettled at the horizon the fit is not read (inconclusive)",
     ],
     notes="Lemma 1's proportionality is for the Stage-I fixed point with F frozen; at the horizon the network has "
-          "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning.",
+          "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning. "
+          "Audit (17:35 UTC): the first version read the slope at epoch 800 without the settledness precondition and "
+          "recorded a refutation (order 0.78 ± 0.09). The convergence the printed statement describes is slowest at "
+          "the smallest η, and at epoch 800 the η = 5e-4 runs were still falling (by 7-44% over the last quarter of "
+          "the horizon), which biases the order low. An audit run of the same sweep (seeds 10-12) to epoch 2500: "
+          "order 0.925 ± 0.017 (2 SE) at 1200 epochs, 0.916 ± 0.019 at 2500, every run settled (≤ 1.4%); "
+          "‖G_F‖/η ≈ 1080-1150 at η = 5e-4 and 920-970 at η = 4e-3. So the late ‖G_F‖ is O(η) over the range to "
+          "within a 20% drift, while an exact first-order proportionality is excluded at 2 SE; the thorough/paper "
+          "profiles (horizon 2500) are therefore expected to record that counterexample. The precondition and the "
+          "longer thorough horizon were added after seeing the epoch-800 outcome.",
 )
 
 
@@ -114,9 +132,13 @@ def _rep_runs(seeds: tuple):
 ETAS = (5e-4, 1e-3, 2e-3, 4e-3)
 
 
+def _eta_epochs(profile) -> int:
+    return profile.pick(fast=800, thorough=2500, paper=2500)
+
+
 @lru_cache(maxsize=None)
-def _eta_runs(seeds: tuple):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=800, probe_every=20,
+def _eta_runs(seeds: tuple, epochs: int = 800):
+    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=epochs, probe_every=20,
                     probes=["gf_norm"], threads=1, eval_every=2)
     return train_conditions({f"eta={e:g}": b.replace(wd=e) for e in ETAS}, list(seeds))
 
@@ -187,7 +209,7 @@ def _curves(runs, keys):
 
 def _eta_data(profile):
     S = _seeds(profile)
-    runs = _eta_runs(tuple(S))
+    runs = _eta_runs(tuple(S), _eta_epochs(profile))
     x, t, g = [], [], []
     never = 0
     for e in ETAS:
@@ -200,8 +222,28 @@ def _eta_data(profile):
                 t.append(float(r.epochs[idx[0]]))
             else:
                 never += 1
-            g.append((e, float(r.metrics["gf_norm"][-1, j])))
+            gf = r.metrics["gf_norm"][:, j]
+            ok = np.isfinite(gf)
+            ep, gv = r.epochs[ok], gf[ok]
+            g75 = gv[np.flatnonzero(ep <= 0.75 * ep[-1])[-1]]
+            g.append((e, float(gv[-1]), float(abs(gv[-1] - g75) / gv[-1])))
     return S, np.array(x), np.array(t), never, g
+
+
+def _delay_fit(profile):
+    """Log–log slope of t_grok − t_mem against η (t_mem = first epoch with train acc ≥ 0.99)."""
+    S = _seeds(profile)
+    runs = _eta_runs(tuple(S), _eta_epochs(profile))
+    x, d = [], []
+    for e in ETAS:
+        r = runs[f"eta={e:g}"]
+        for j in range(len(S)):
+            te = np.flatnonzero(np.nan_to_num(r.metrics["test_acc"][:, j], nan=-1) >= 0.5)
+            tm = np.flatnonzero(np.nan_to_num(r.metrics["train_acc"][:, j], nan=-1) >= 0.99)
+            if te.size and tm.size and r.epochs[te[0]] > r.epochs[tm[0]]:
+                x.append(e)
+                d.append(float(r.epochs[te[0]] - r.epochs[tm[0]]))
+    return loglog_slope(x, d) if len(x) > 2 else (float("nan"), float("nan"))
 
 
 @check(ETA, "empirical")
@@ -217,6 +259,9 @@ def test_grokking_time_versus_eta(evidence, li2_profile):
         return
     slope, se = loglog_slope(x, t)
     evidence.detail("fitted exponent (claimed −1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
+    d_slope, d_se = _delay_fit(li2_profile)
+    evidence.detail("other reading: exponent of the delay t_grok − t_mem (t_mem: train acc ≥ 0.99), which removes the "
+                    "η-independent memorization time", f"{d_slope:.3f} ± {2 * d_se:.3f} (2 SE)")
     if abs(slope + 1) > 2 * se:
         evidence.counterexample("t_grok ∝ η^slope with slope ≠ −1", slope=slope, two_se=2 * se,
                                 points=list(zip(x.tolist(), t.tolist())))
@@ -252,14 +297,24 @@ def test_grokking_time_power_law_slower_than_inverse_eta(evidence, li2_profile):
 
 @check(GFETA, "empirical")
 def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
-    evidence.describe("Same η sweep: ‖G_F‖ at the horizon against η on a log–log scale (claimed slope 1)")
+    evidence.describe("Same η sweep: ‖G_F‖ at the horizon against η on a log–log scale (claimed slope 1), read only "
+                      "when every run has settled (change ≤ 5% over the last quarter of the horizon)")
     S, _, _, _, g = _eta_data(li2_profile)
-    ex = np.array([a for a, _ in g])
-    gv = np.array([b for _, b in g])
+    ex = np.array([a for a, _, _ in g])
+    gv = np.array([b for _, b, _ in g])
+    drift = np.array([c for _, _, c in g])
     for e in ETAS:
         evidence.instance(f"Z23 η={e:g}")
     slope, se = loglog_slope(ex, gv)
-    evidence.detail("(η, late ‖G_F‖) points", g)
+    evidence.detail("(η, late ‖G_F‖, relative change over the last quarter) points", g)
+    evidence.detail("‖G_F‖/η at the horizon", (gv / ex).tolist())
     evidence.detail("fitted order in η (claimed 1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
+    unsettled = [(float(a), round(float(c), 3)) for a, _, c in g if c > 0.05]
+    if unsettled:
+        evidence.inconclusive(f"{len(unsettled)} runs still changing by > 5% over the last quarter of the "
+                              f"{_eta_epochs(li2_profile)}-epoch horizon (η, relative change): {unsettled}; the "
+                              "fitted order is biased until they settle")
+        return
+    evidence.holds(bool(np.all(drift <= 0.05)), "every run settled at the horizon", family="Z23 η sweep")
     if abs(slope - 1) > 2 * se:
         evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", slope=slope, two_se=2 * se)
