@@ -1,7 +1,8 @@
 """Fig 3 (Sec 1, Sec 3.1): grokking with weight decay, ‖G_F‖, near-diagonal Grams, two stages of ΔV/ΔW.
 
 Every check trains real networks (li2verify.train; all seeds and both conditions η > 0 / η = 0 batched in one
-tensor program) and applies a decision rule fixed before the run (stated in each claim's assumptions).
+tensor program) and applies a decision rule fixed before the run (stated in each claim's assumptions), except
+where a claim's notes record a change made by the audit after seeing an outcome (fig3.gram.near_diagonal_8pct).
 
 Scales.  The paper's Fig 3 is M = 71, K = 2048, n = 2016 (40%), Adam lr 1e-3, η = 2e-4, 15 seeds.  On the
 2-core CI machine the *CPU scale* is M = 23, K = 256, p = 0.4 (n = 212), Adam lr 5e-3, η = 2e-3 vs 0, 400 epochs,
