@@ -29,7 +29,6 @@ import logging
 import weakref
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
@@ -38,7 +37,8 @@ from li2verify.groups import FiniteGroup
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Irrep", "Block", "IrrepDecomposition", "IrrepError", "irrep_decomposition", "character_table"]
+__all__ = ["Irrep", "Block", "IrrepDecomposition", "IrrepError", "irrep_decomposition", "character_table",
+           "consistency_errors"]
 
 # tolerance used to decide that two computed eigenvalues / characters are "the same"
 _MATCH_TOL = 1e-6
