@@ -73,10 +73,18 @@ COUNT = claim(
 EFFICIENCY = claim(
     "thm3.node_count.efficiency",
     paper_ref="Sec 4.4, after Thm 3; Sec 4.3 'Meaning of the learned features'",
-    printed=r"\text{This is much more efficient than a pure memorization solution that would require } M^2 \text{ nodes}",
+    printed=r"\text{In particular, for Abelian group, } \kappa(H) = M - 1 \text{ and } K = 2M - 2. \text{ This is much more efficient "
+            r"than a pure memorization solution that would require } M^2 \text{ nodes} \ \text{(Sec 4.4)}; \ \text{the learned "
+            r"representation can offer a more efficient reconstruction of the target (see Thm. 3) than simple memorization of all } "
+            r"M^2 \text{ pairs (Sec 4.3)}; \ \text{these features are more efficient than memorization in target prediction (Thm. 3) "
+            r"(Fig. 4 caption)}",
     verified=r"K = 2M - 2 < M^2 \text{ for Abelian groups; for non-Abelian groups } K = 2\sum_{k\neq0} d_k^4 \text{ can exceed } M^2 "
              r"\text{ (e.g. } A_4: K = 166 > 144\text{)}",
     title="Learned features need fewer nodes than memorization",
+    notes="Audit: the Sec 4.4 sentence follows the Abelian case (K = 2M−2), where it holds; the erratum concerns the "
+          "general-group reading stated in Sec 4.3 and the Fig. 4 caption. K is Thm 3's SUFFICIENT node count, so A4 "
+          "(d = 1,1,1,3: K = 2·83 = 166 > 144) shows that Thm 3 does not deliver the claimed efficiency there, not that "
+          "no smaller feature set reconstructs Ỹ.",
 )
 REAL_MAIN = claim(
     "thm3.real_domain.perturbed",
@@ -88,6 +96,11 @@ REAL_MAIN = claim(
              r"(} H \cong \mathbb{Z}_2^n\text{); with a generic small perturbation } \mathbf{u}' \neq \mathbf{u} \text{ (} r_k^2 \text{ pairs per real "
              r"isotypic component of real dimension } r_k\text{), } \hat Y = \tilde Y \text{ for every group}",
     title="Real domain: fails with u' = u, works with a perturbed u'",
+    notes="Audit: the counterexample to 'no such theorem can be stated in R' is only the elementary Abelian 2-groups "
+          "Z2^n, where every irrep is real 1-dimensional (±1) and the representation matrices ARE symmetric, so the "
+          "paper's own stated reason ('orthogonal matrices are not covered by symmetric matrices') does not apply there. "
+          "The substantive claims (u' = u fails in R for every other group; a generic perturbed u' restores Ŷ = Ỹ) "
+          "are confirmed.",
 )
 REAL_REMARK = claim(
     "thm3.real_domain.remark",
