@@ -21,6 +21,7 @@ import numpy as np
 
 from li2verify.activations import Activation
 from li2verify.groups import FiniteGroup
+from li2verify.task import group_task
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +29,20 @@ log = logging.getLogger(__name__)
 # ----------------------------------------------------------------------------------------------------------
 # batched energy and gradient on all M² pairs
 # ----------------------------------------------------------------------------------------------------------
-def _target_onehot(group: FiniteGroup) -> np.ndarray:
-    """T (M²×M): T[i, h] = 1 iff sample i = (h1, h2) has h1·h2 = h (= the one-hot labels Y)."""
-    M = group.order
-    T = np.zeros((M * M, M))
-    T[np.arange(M * M), group.table.ravel()] = 1.0
-    return T
+def target_onehot(group: FiniteGroup) -> np.ndarray:
+    """T (M²×M): T[i, h] = 1 iff sample i = (h1, h2) has h1·h2 = h — the one-hot labels Y of
+    :func:`li2verify.task.group_task` on all pairs (row-major)."""
+    return group_task(group).Y
 
 
 def group_energy_and_gradient(W: np.ndarray, group: FiniteGroup, act: Activation,
-                              T: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                              T: np.ndarray | None = None, K: np.ndarray | None = None
+                              ) -> tuple[np.ndarray, np.ndarray]:
     """E(w) = ½‖Ỹᵀσ(Xw)‖² (Eqn 7) and ∇E = XᵀDỸỸᵀσ(Xw) (Eqn 6) for every column of ``W`` (2M×B), on all
-    M² pairs of ``group``.  Returns (E (B,), ∇E (2M×B)); a 1-D ``w`` gives a scalar and a vector."""
+    M² pairs of ``group``.  Returns (E (B,), ∇E (2M×B)); a 1-D ``w`` gives a scalar and a vector.
+
+    With ``K`` (M×M real symmetric PSD) it returns the modified energy E_K = ½zᵀKz and its gradient
+    XᵀD(K ⊗ 11ᵀ)σ(Xw) instead (Thm 7's E_S); the default is K = P1⊥, for which ½zᵀP1⊥z = ½‖P1⊥z‖² = E."""
     one = W.ndim == 1
     if one:
         W = W[:, None]
@@ -47,11 +50,14 @@ def group_energy_and_gradient(W: np.ndarray, group: FiniteGroup, act: Activation
     if W.shape[0] != 2 * M:
         raise ValueError(f"w must have 2M = {2 * M} rows, got {W.shape[0]}")
     if T is None:
-        T = _target_onehot(group)
+        T = target_onehot(group)
     pre = W[:M, None, :] + W[None, M:, :]  # (M, M, B): w1[h1] + w2[h2]
     z = T.T @ act(pre).reshape(M * M, -1)  # (M, B): z_h
-    zt = z - z.mean(axis=0, keepdims=True)  # Ỹᵀσ(Xw) = z_h − z̄ (Eqn 14)
-    E = 0.5 * np.sum(zt * zt, axis=0)
+    if K is None:
+        zt = z - z.mean(axis=0, keepdims=True)  # Ỹᵀσ(Xw) = z_h − z̄ (Eqn 14)
+    else:
+        zt = np.real_if_close(K) @ z
+    E = 0.5 * np.sum(z * zt, axis=0)
     g = act.grad(pre) * (T @ zt).reshape(M, M, -1)
     G = np.concatenate([g.sum(axis=1), g.sum(axis=0)], axis=0)
     if one:
@@ -94,7 +100,7 @@ def ascend(group: FiniteGroup, act: Activation, W0: np.ndarray, *, max_iter: int
     relative 1e-14 for 100 iterations (the float64 floor); ``converged`` flags gradient ≤ 10·gtol·max(1, E)."""
     W = sphere_project(np.array(W0, dtype=float, copy=True))
     B = W.shape[1]
-    T = _target_onehot(group)
+    T = target_onehot(group)
     M = group.order
     lr = np.full(B, lr0 if lr0 is not None else 0.05 / M)
     E, G = group_energy_and_gradient(W, group, act, T)

@@ -28,6 +28,8 @@ import numpy as np
 
 from li2verify.activations import Activation, get_activation
 from li2verify.groups import FiniteGroup
+from li2verify.landscape import group_energy_and_gradient, target_onehot
+from li2verify.task import group_task
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +110,14 @@ def learned_prediction(group: FiniteGroup, dec, learned: set[int], rng: np.rando
     pre = W[:M, None, :] + W[None, M:, :]
     F = act(pre).reshape(M * M, -1)
     Ft = F - F.mean(axis=0, keepdims=True)
-    Y = np.zeros((M * M, M))
-    Y[np.arange(M * M), targets(group)] = 1.0
-    Yt = Y - Y.mean(axis=0, keepdims=True)
+    Yt = centered_targets(group)
     V, *_ = np.linalg.lstsq(Ft, Yt, rcond=None)
     return LearnedNetwork(W, Ft, V, Ft @ V)
 
 
 def centered_targets(group: FiniteGroup) -> np.ndarray:
     """Ỹ = P1⊥Y on all M² pairs (row-major)."""
-    M = group.order
-    Y = np.zeros((M * M, M))
-    Y[np.arange(M * M), targets(group)] = 1.0
-    return Y - Y.mean(axis=0, keepdims=True)
+    return group_task(group).Y_tilde
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -130,23 +127,7 @@ def modulated_energy_and_gradient(W: np.ndarray, group: FiniteGroup, K: np.ndarr
                                   act: Activation | None = None) -> tuple[np.ndarray, np.ndarray]:
     """E_K(w) = ½ zᵀKz, z_h = Σ_{h1h2=h} σ(w1[h1] + w2[h2]), and ∇E_K = XᵀD (K ⊗ 11ᵀ)σ(Xw), for every column of
     ``W`` (2M × B).  K real symmetric PSD (K_S of a conjugation-closed S, or P1⊥ for E itself)."""
-    act = act or get_activation("square")
-    one = W.ndim == 1
-    if one:
-        W = W[:, None]
-    M = group.order
-    K = np.real_if_close(K)
-    T = np.zeros((M * M, M))
-    T[np.arange(M * M), targets(group)] = 1.0
-    pre = W[:M, None, :] + W[None, M:, :]
-    z = T.T @ act(pre).reshape(M * M, -1)
-    Kz = K @ z
-    E = 0.5 * np.sum(z * Kz, axis=0)
-    g = act.grad(pre) * (T @ Kz).reshape(M, M, -1)
-    G = np.concatenate([g.sum(axis=1), g.sum(axis=0)], axis=0)
-    if one:
-        return float(E[0]), G[:, 0]
-    return E, G
+    return group_energy_and_gradient(W, group, act or get_activation("square"), K=K)
 
 
 def printed_energy_S(W: np.ndarray, group: FiniteGroup, dec, learned: set[int],
@@ -156,9 +137,7 @@ def printed_energy_S(W: np.ndarray, group: FiniteGroup, dec, learned: set[int],
     if W.ndim == 1:
         W = W[:, None]
     M = group.order
-    T = np.zeros((M * M, M))
-    T[np.arange(M * M), targets(group)] = 1.0
-    z = T.T @ act(W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1)
+    z = target_onehot(group).T @ act(W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1)
     P = phi_S(dec, learned)
     return 0.5 * np.sum(np.abs(P.conj().T @ z) ** 2, axis=0)
 
