@@ -27,15 +27,13 @@ name                what                                                        
 
 from __future__ import annotations
 
-import importlib.util
-import logging
-
 import numpy as np
 import torch
 
+from li2verify import repulsion as rep
 from li2verify.groups import FiniteGroup
-
-log = logging.getLogger(__name__)
+from li2verify.irreps import irrep_decomposition
+from li2verify.landscape import real_components
 
 PROBE_COSTS = {
     "gf_norm": "O(S·n·K·M)",
@@ -164,61 +162,9 @@ def node_energy(F: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 
 # ---------------------------------------------------------------- Fourier / isotypic concentration
 def isotypic_bases(group: FiniteGroup) -> list[np.ndarray]:
-    """Real orthonormal bases (M × r_k) of the non-trivial real isotypic subspaces of R^M (left-regular).
-
-    Uses :mod:`li2verify.irreps` (``real_subspace``) when it exists; otherwise, for cyclic groups and
-    products of cyclic groups (elements in lexicographic order, last factor fastest, as
-    :func:`li2verify.groups.direct_product` builds them), the real Fourier basis: one subspace per pair of
-    conjugate characters {χ, χ̄}."""
-    if importlib.util.find_spec("li2verify.irreps") is not None:
-        try:
-            from li2verify import irreps as _ir
-
-            dec = _ir.irrep_decomposition(group)
-            seen, bases = set(), []
-            for k, irr in enumerate(dec.irreps):
-                if k == 0 or k in seen:
-                    continue
-                seen.add(k)
-                seen.add(getattr(irr, "conjugate", k))
-                bases.append(np.asarray(dec.real_subspace(k), dtype=float))
-            return bases
-        except Exception as e:  # noqa: BLE001 - fall back for Abelian groups
-            log.warning("li2verify.irreps failed (%s); using the explicit Fourier basis", e)
-    return _abelian_fourier_bases(group)
-
-
-def _abelian_fourier_bases(group: FiniteGroup) -> list[np.ndarray]:
-    name = group.name or ""
-    parts = [p for p in name.replace("Z", "").split("x") if p]
-    try:
-        orders = [int(p) for p in parts]
-    except ValueError:
-        orders = []
-    if not orders or int(np.prod(orders)) != group.order:
-        raise ValueError(f"no irrep engine for {group!r}: li2verify.irreps is missing and the group is not "
-                         "a named product of cyclic groups")
-    M = group.order
-    grids = np.meshgrid(*[np.arange(o) for o in orders], indexing="ij")
-    coords = np.stack([g.reshape(-1) for g in grids], 1)  # element index → coordinates (lex order)
-    freqs = np.stack([g.reshape(-1) for g in np.meshgrid(*[np.arange(o) for o in orders], indexing="ij")], 1)
-    done, bases = set(), []
-    for f in freqs:
-        key = tuple(f)
-        conj = tuple((-f) % np.array(orders))
-        if key in done or not any(key):
-            continue
-        done.add(key)
-        done.add(conj)
-        phase = 2 * np.pi * (coords * (f / np.array(orders))).sum(1)
-        if key == conj:
-            B = np.cos(phase)[:, None]
-        else:
-            B = np.stack([np.cos(phase), np.sin(phase)], 1)
-        B, _ = np.linalg.qr(B)
-        bases.append(B)
-    assert sum(b.shape[1] for b in bases) == M - 1
-    return bases
+    """Real orthonormal bases (M × r_k) of the non-trivial real isotypic subspaces of R^M (left-regular): one per
+    real or quaternionic irrep and one per complex-conjugate pair (:func:`li2verify.landscape.real_components`)."""
+    return [c.basis for c in real_components(irrep_decomposition(group))]
 
 
 def fourier_concentration(W: torch.Tensor, bases: list[np.ndarray], M: int) -> dict[str, np.ndarray]:
@@ -247,19 +193,13 @@ def fourier_concentration(W: torch.Tensor, bases: list[np.ndarray], M: int) -> d
 
 # ---------------------------------------------------------------- Thm 6 sign-match
 def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarray]:
-    """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.repulsion` (the other
-    helper's engine; imported lazily so the training engine works without it):
+    """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.repulsion`:
 
     - ``signmatch``: paper 003's measurement — top-``top`` most cosine-similar pairs, B by Woodbury (003 Eqn 4),
       approximate projector P_{η,−jl} ≈ P_η = I − F̃BF̃ᵀ formed literally (``repulsion.top200_sign_match``);
     - ``signmatch_exact``: all K(K−1)/2 pairs with the exact projector P_{η,−jl}
       (``repulsion.all_pairs_sign_match``; pairs whose b_jl has no float64-certified sign are excluded).
-    Cost O(n K² + K³) per seed.  NaN when li2verify.repulsion is absent."""
-    if importlib.util.find_spec("li2verify.repulsion") is None:
-        n = F.shape[0]
-        return {"signmatch": np.full(n, np.nan), "signmatch_exact": np.full(n, np.nan)}
-    from li2verify import repulsion as rep
-
+    Cost O(n K² + K³) per seed."""
     res = {"signmatch": [], "signmatch_exact": []}
     for s in range(F.shape[0]):
         Ft_t = _center(F[s].double())
