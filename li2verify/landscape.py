@@ -21,7 +21,7 @@ import numpy as np
 
 from li2verify.activations import Activation
 from li2verify.groups import FiniteGroup
-from li2verify.task import group_task
+from li2verify.task import center, group_task
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def group_energy_and_gradient(W: np.ndarray, group: FiniteGroup, act: Activation
     pre = W[:M, None, :] + W[None, M:, :]  # (M, M, B): w1[h1] + w2[h2]
     z = T.T @ act(pre).reshape(M * M, -1)  # (M, B): z_h
     if K is None:
-        zt = z - z.mean(axis=0, keepdims=True)  # Ỹᵀσ(Xw) = z_h − z̄ (Eqn 14)
+        zt = center(z)  # Ỹᵀσ(Xw) = z_h − z̄ (Eqn 14)
     else:
         zt = np.real_if_close(K) @ z
     E = 0.5 * np.sum(z * zt, axis=0)

@@ -31,6 +31,9 @@ import numpy as np
 import scipy.linalg as sla
 
 from li2verify.asymptotics import RateFit, fit_rate
+# Eqn 60's left form of P_η and Eqn 4 as printed live in li2 (one implementation); the names the Stage I checks use:
+from li2verify.li2 import backprop_gradient_fixed_point as eqn4
+from li2verify.li2 import ridge_projector as p_eta_direct
 
 __all__ = [
     "LazyFlow", "flow_matrices", "objective_J", "integrate_flow", "signal_term", "R1_terms", "R1",
@@ -100,25 +103,12 @@ def R3(F_tilde: np.ndarray, Y_tilde: np.ndarray, V0: np.ndarray) -> np.ndarray:
     return F @ V0 @ V0.T @ F.T @ F + F @ F.T @ F @ V0 @ V0.T
 
 
-def p_eta_direct(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """P_η = I − F̃(F̃ᵀF̃ + ηI)⁻¹F̃ᵀ (Eqn 60, left form), computed with a K×K solve."""
-    n, K = F_tilde.shape
-    return np.eye(n) - F_tilde @ np.linalg.solve(F_tilde.T @ F_tilde + eta * np.eye(K), F_tilde.T)
-
-
 def p_eta_woodbury(F_tilde: np.ndarray, eta: float) -> np.ndarray:
     """P_η = η(F̃F̃ᵀ + ηI)⁻¹ (Eqn 60, right form, "by Woodbury"), computed with an n×n solve (η > 0)."""
     if not eta > 0:
         raise ValueError(f"the Woodbury form η(F̃F̃ᵀ+ηI)⁻¹ needs η > 0, got η={eta}")
     n = F_tilde.shape[0]
     return eta * np.linalg.inv(F_tilde @ F_tilde.T + eta * np.eye(n))
-
-
-def eqn4(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """G_F(+∞) = η(F̃F̃ᵀ+ηI)⁻¹ỸỸᵀF̃(F̃ᵀF̃+ηI)⁻¹ (Eqn 4 / right side of Eqn 60), evaluated literally."""
-    n, K = F_tilde.shape
-    left = np.linalg.solve(F_tilde @ F_tilde.T + eta * np.eye(n), signal_term(F_tilde, Y_tilde))
-    return eta * np.linalg.solve(F_tilde.T @ F_tilde + eta * np.eye(K), left.T).T
 
 
 def fixed_point_gradient(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float, beta: float = 1.0) -> np.ndarray:

@@ -7,6 +7,7 @@ P_η = I − F̃BF̃ᵀ = η(F̃F̃ᵀ + ηI)⁻¹ (Eqn 60).
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg as sla
 
 from li2verify.activations import Activation
 from li2verify.task import center
@@ -23,9 +24,21 @@ def backprop_gradient(Y: np.ndarray, F: np.ndarray, V: np.ndarray) -> np.ndarray
 
 
 def ridge_inverse(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """B = (F̃ᵀF̃ + ηI)⁻¹ (Sec 5)."""
+    """B = (F̃ᵀF̃ + ηI)⁻¹ (Sec 5), through a Cholesky factorization (symmetric result).
+
+    Raises ``ValueError`` when F̃ᵀF̃ + ηI is not positive definite (η = 0 with rank-deficient F̃)."""
+    F_tilde = np.asarray(F_tilde, dtype=float)
     K = F_tilde.shape[1]
-    return np.linalg.inv(F_tilde.T @ F_tilde + eta * np.eye(K))
+    G = F_tilde.T @ F_tilde
+    G[np.diag_indices(K)] += eta
+    try:
+        c = sla.cho_factor(G, lower=True, check_finite=False)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "F̃ᵀF̃ + ηI is not positive definite (η = 0 needs F̃ of full column rank); B does not exist"
+        ) from None
+    B = sla.cho_solve(c, np.eye(K), check_finite=False)
+    return 0.5 * (B + B.T)
 
 
 def ridge_top_layer(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.ndarray:
@@ -35,13 +48,13 @@ def ridge_top_layer(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.
 
 
 def ridge_projector(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """P_η = I − F̃(F̃ᵀF̃ + ηI)⁻¹F̃ᵀ (Sec 5; Eqn 60)."""
-    n = F_tilde.shape[0]
-    return np.eye(n) - F_tilde @ ridge_inverse(F_tilde, eta) @ F_tilde.T
+    """P_η = I − F̃(F̃ᵀF̃ + ηI)⁻¹F̃ᵀ (Sec 5; Eqn 60, left form), computed with a K×K solve."""
+    n, K = F_tilde.shape
+    return np.eye(n) - F_tilde @ np.linalg.solve(F_tilde.T @ F_tilde + eta * np.eye(K), F_tilde.T)
 
 
 def backprop_gradient_fixed_point(F_tilde: np.ndarray, Y_tilde: np.ndarray, eta: float) -> np.ndarray:
     """G_F(+∞) = η(F̃F̃ᵀ + ηI)⁻¹ỸỸᵀF̃(F̃ᵀF̃ + ηI)⁻¹ (Eqn 4), evaluated literally as printed."""
     n, K = F_tilde.shape
     left = np.linalg.solve(F_tilde @ F_tilde.T + eta * np.eye(n), Y_tilde @ (Y_tilde.T @ F_tilde))
-    return eta * left @ ridge_inverse(F_tilde, eta)
+    return eta * np.linalg.solve(F_tilde.T @ F_tilde + eta * np.eye(K), left.T).T

@@ -29,7 +29,7 @@ import numpy as np
 from li2verify.activations import Activation, get_activation
 from li2verify.groups import FiniteGroup
 from li2verify.landscape import group_energy_and_gradient, target_onehot
-from li2verify.task import group_task
+from li2verify.task import center, group_task
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def learned_prediction(group: FiniteGroup, dec, learned: set[int], rng: np.rando
     W = np.column_stack(Ws) if Ws else np.zeros((2 * M, 0))
     pre = W[:M, None, :] + W[None, M:, :]
     F = act(pre).reshape(M * M, -1)
-    Ft = F - F.mean(axis=0, keepdims=True)
+    Ft = center(F)
     Yt = centered_targets(group)
     V, *_ = np.linalg.lstsq(Ft, Yt, rcond=None)
     return LearnedNetwork(W, Ft, V, Ft @ V)

@@ -35,6 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
+from li2verify.li2 import ridge_inverse as ridge_inverse_chol  # B, shared with the Stage I checks
+from li2verify.task import center
+
 log = logging.getLogger(__name__)
 
 EPS = float(np.finfo(float).eps)
@@ -43,30 +46,6 @@ EPS = float(np.finfo(float).eps)
 # ---------------------------------------------------------------------------------------------------------
 # B and its conditioning
 # ---------------------------------------------------------------------------------------------------------
-def ridge_gram(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """G = F̃ᵀF̃ + ηI (Thm 6 proof)."""
-    K = F_tilde.shape[1]
-    G = F_tilde.T @ F_tilde
-    G[np.diag_indices(K)] += eta
-    return G
-
-
-def ridge_inverse_chol(F_tilde: np.ndarray, eta: float) -> np.ndarray:
-    """B = (F̃ᵀF̃ + ηI)⁻¹ through a Cholesky factorization (symmetric result).
-
-    Raises ``ValueError`` when G is not positive definite (η = 0 with rank-deficient F̃).
-    """
-    G = ridge_gram(np.asarray(F_tilde, dtype=float), eta)
-    try:
-        c = sla.cho_factor(G, lower=True, check_finite=False)
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            "F̃ᵀF̃ + ηI is not positive definite (η = 0 needs F̃ of full column rank); B does not exist"
-        ) from None
-    B = sla.cho_solve(c, np.eye(G.shape[0]), check_finite=False)
-    return 0.5 * (B + B.T)
-
-
 def gram_condition(F_tilde: np.ndarray, eta: float, B: np.ndarray | None = None, iters: int = 60) -> float:
     """cond₂(G), G = F̃ᵀF̃ + ηI: (σ_max² + η)/(σ_min² + η).
 
@@ -361,6 +340,6 @@ def _train_loop(act, Xt, Yt, W, V, opt, want, X) -> dict[int, np.ndarray]:
         if ep in want:
             Wn = W.detach().cpu().double().numpy()
             Fm = act(X @ Wn)
-            out[ep] = Fm - Fm.mean(axis=0, keepdims=True)
+            out[ep] = center(Fm)
             log.debug("epoch %d loss %.4e", ep, loss.item())
     return out
