@@ -15,8 +15,13 @@ inconclusive   no counterexample, but at least one check could not decide (reaso
 untested       registered, no check ran
 =============  ======================================================================================
 
-A check that raises anything but ``AssertionError`` is ``broken`` (the engine broke, not the claim); so is a
-check that passes without recording any evidence, because a test that cannot fail is a defect.
+Only the evidence API decides a claim.  A check fails the statement only through :class:`StatementFails`, raised
+by :meth:`Evidence.error`, :meth:`Evidence.close` or :meth:`Evidence.holds` on a measured violation beyond the
+stated tolerance.  A counterexample is recorded only by :meth:`Evidence.counterexample`, which measures the
+violation itself and raises :class:`ErratumVanished` when the printed statement holds on the instance after all.
+Any other exception -- an ``AssertionError`` from inside torch or numpy included -- makes the check ``broken``
+(the engine broke, not the claim); so does a check that passes without recording any evidence, because a test
+that cannot fail is a defect.
 
 Usage (inside a ``theorems/`` module)::
 
@@ -48,13 +53,44 @@ import numpy as np
 STATUSES = ("verified", "erratum", "refuted", "inconclusive", "untested")
 METHODS = ("symbolic", "numeric", "property", "empirical")
 TARGETS = ("printed", "corrected")
-# Outcome of one check.  "fail" = an assertion about the statement failed (unexpectedly);
-# "counterexample" = the check deliberately documents that the printed statement fails.
-OUTCOMES = ("pass", "counterexample", "fail", "inconclusive", "broken", "skipped")
+# Outcome of one check.  "fail" = the evidence API measured a violation of the statement (StatementFails);
+# "counterexample" = the check measured and recorded a violation of the printed statement beyond its tolerance;
+# "vanished" = a recorded counterexample no longer violates the statement (the printed statement held).
+OUTCOMES = ("pass", "counterexample", "fail", "vanished", "inconclusive", "broken", "skipped")
+RELATIONS = ("==", "<=", ">=")
 
 
 class ClaimError(ValueError):
     """Bad use of the claim registry (duplicate id, unknown method, unknown dependency...)."""
+
+
+class StatementFails(Exception):
+    """A measured violation of the statement under check, beyond the check's stated tolerance.
+
+    Raised only by the evidence API; the one exception that makes a check's outcome ``fail``."""
+
+
+class ErratumVanished(Exception):
+    """:meth:`Evidence.counterexample` measured no violation beyond the tolerance: the statement that the
+    check documents as failing holds on this instance (a fix or a regression to acknowledge)."""
+
+
+def _leaf_exceptions(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for sub in exc.exceptions for leaf in _leaf_exceptions(sub)]
+    return [exc]
+
+
+def classify_exception(exc: BaseException) -> str:
+    """``fail`` when every leaf of ``exc`` is a :class:`StatementFails`, ``vanished`` when they are all
+    :class:`ErratumVanished` (or a mix of both), ``broken`` for anything else -- an ``AssertionError`` raised
+    inside a library included: a crash is never a verdict."""
+    leaves = _leaf_exceptions(exc)
+    if all(isinstance(e, StatementFails) for e in leaves):
+        return "fail"
+    if all(isinstance(e, (StatementFails, ErratumVanished)) for e in leaves):
+        return "vanished"
+    return "broken"
 
 
 @dataclass
@@ -262,7 +298,7 @@ class Evidence:
             self.max_error = err
         if not (err <= self.tol):
             where = ", ".join(x for x in (f"family={family}" if family else "", f"seed={seed}" if seed is not None else "") if x)
-            raise AssertionError(
+            raise StatementFails(
                 f"{what or 'error'} = {err:.3e} exceeds tolerance {self.tol:.1e} ({self.tolerance_reason})"
                 + (f" [{where}]" if where else "")
             )
@@ -276,7 +312,7 @@ class Evidence:
         a = np.asarray(actual)
         b = np.asarray(expected)
         if a.shape != b.shape:
-            raise AssertionError(f"{what or 'compare'}: shapes differ, {a.shape} vs {b.shape}")
+            raise StatementFails(f"{what or 'compare'}: shapes differ, {a.shape} vs {b.shape}")
         diff = _norm(a - b)
         if rel:
             scale = _norm(b)
@@ -291,12 +327,86 @@ class Evidence:
         if not bool(condition):
             self.max_error = max(self.max_error, 1.0)
             where = ", ".join(x for x in (f"family={family}" if family else "", f"seed={seed}" if seed is not None else "") if x)
-            raise AssertionError(f"property does not hold: {what}" + (f" [{where}]" if where else ""))
+            raise StatementFails(f"property does not hold: {what}" + (f" [{where}]" if where else ""))
 
-    def counterexample(self, what: str, **data: Any) -> None:
-        """Record that the statement under check fails on a concrete instance (``data`` says which and by
-        how much).  The check itself passes: a documented counterexample is a result."""
-        self.counterexamples.append({"what": what, **{k: _jsonable(v) for k, v in data.items()}})
+    def counterexample(self, what: str, *, measured: Any, printed: Any, relation: str = "==",
+                       tol: float | None = None, why: str | None = None, rel: bool = False, **data: Any) -> float:
+        """Measure how far ``measured`` violates the printed statement and record a counterexample when the
+        violation exceeds the tolerance.  The check itself passes: a measured counterexample is a result.
+
+        ``relation`` says what the printed statement asserts of the measured value: ``"=="`` (equal to
+        ``printed``; violation = max |measured − printed|, divided by max |printed| when ``rel``), ``"<="``
+        (at most ``printed``; violation = measured − printed) or ``">="`` (at least; violation = printed −
+        measured).  Sympy expressions are compared exactly (``simplify(measured − printed)``; a difference with
+        free symbols that does not simplify to 0 is an infinite violation); booleans by equality.  ``tol`` and
+        ``why`` default to the check's :meth:`tolerance`.  When the violation is within the tolerance the printed
+        statement holds on this instance and :class:`ErratumVanished` is raised: a counterexample is never
+        declared.  Returns the violation."""
+        if relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {RELATIONS}, got {relation!r}")
+        if tol is None:
+            tol, why = self.tol, (why or self.tolerance_reason)
+        if tol is None or not why:
+            raise ValueError("counterexample(...) needs a tolerance and its reason: call evidence.tolerance(tol, why) "
+                             "or pass tol= and why=")
+        tol = float(tol)
+        if not (tol >= 0 and math.isfinite(tol)):
+            raise ValueError(f"tolerance must be a finite non-negative number, got {tol!r}")
+        violation = measured_violation(measured, printed, relation, rel=rel)
+        family, seed = data.get("family", data.get("group")), data.get("seed")
+        self.instance(None if family is None else str(family), seed if isinstance(seed, (int, np.integer)) else None)
+        if not (violation > tol):
+            raise ErratumVanished(
+                f"{what}: measured {_short(measured)} vs printed {_short(printed)} ({relation}), violation "
+                f"{violation:.3g} within tolerance {tol:.3g} ({why}) -- the printed statement holds on this instance")
+        self.counterexamples.append({
+            "what": what, "measured": _jsonable(_exact_or_value(measured)),
+            "printed": _jsonable(_exact_or_value(printed)), "relation": relation,
+            "violation": _jsonable(violation), "tolerance": tol, "tolerance_reason": why,
+            **{k: _jsonable(v) for k, v in data.items()},
+        })
+        return violation
+
+    def seed_vote(self, rule: "SeedRule", values: Iterable[float], *, seeds: Iterable[int], family: str,
+                  what: str = "", **data: Any) -> bool | None:
+        """Decide an empirical statement from one value per seed under a :class:`SeedRule` written before the run.
+
+        Each seed's value and its signed distance to the threshold are recorded; a seed within ``rule.margin``
+        of the threshold (or with a NaN value) is *undecided* and counts against whichever verdict is being
+        reached.  With N seeds and k_min = ⌈rule.k_frac·N⌉: the statement holds on this run when at least k_min
+        seeds show it outside the dead band (returns True); a counterexample is measured when even counting
+        every undecided seed as showing it, at most ⌊N/2⌋ do (returns False); otherwise inconclusive (None)."""
+        vals = [float(v) for v in values]
+        seeds = [int(s) for s in seeds]
+        if len(vals) != len(seeds) or not vals:
+            raise ValueError(f"seed_vote: {len(vals)} values for {len(seeds)} seeds")
+        votes = [rule.vote(v) for v in vals]
+        yes, no = votes.count(True), votes.count(False)
+        und = len(vals) - yes - no
+        N = len(vals)
+        k_min = rule.k_min(N)
+        for s in seeds:
+            self.instance(family, s)
+        label = what or rule.metric
+        self.detail(f"{label} [per seed]", [
+            {"seed": s, "value": v, "distance": rule.distance(v),
+             "vote": {True: "shows it", False: "does not", None: "undecided (inside the dead band)"}[vt]}
+            for s, v, vt in zip(seeds, vals, votes)])
+        self.detail(f"{label} [rule]", rule.describe())
+        self.detail(f"{label} [count]", f"{yes} show it, {no} do not, {und} undecided of {N}; holds needs ≥ {k_min}")
+        if yes >= k_min:
+            return True
+        if yes + und <= N // 2:
+            self.counterexample(f"{label}: {yes + und}/{N} seeds on {family} show it even counting the {und} "
+                                f"undecided ones (rule: {rule.describe()})",
+                                measured=yes + und, printed=k_min, relation=">=", tol=k_min - N // 2 - 1,
+                                why=f"three-way seed rule: a counterexample needs at most ⌊N/2⌋ = {N // 2} seeds",
+                                family=family, **data)
+            return False
+        self.inconclusive(f"{label}: {yes} of {N} seeds show it outside the dead band, {und} undecided, {no} do not "
+                          f"on {family} (holds needs ≥ {k_min}; a counterexample needs ≤ {N // 2} even counting the "
+                          f"undecided)")
+        return None
 
     def inconclusive(self, reason: str) -> None:
         """Record that the evidence does not decide the statement, and why."""
@@ -328,11 +438,13 @@ class Evidence:
         self.seconds = time.perf_counter() - self._t0
         if skipped:
             self.outcome, self.message = "skipped", skip_reason
-        elif raised is not None and not isinstance(raised, AssertionError):
-            self.outcome = "broken"
-            self.message = f"{type(raised).__name__}: {raised}"
         elif raised is not None:
-            self.outcome, self.message = "fail", str(raised)
+            self.outcome = classify_exception(raised)
+            self.message = str(raised) if self.outcome != "broken" else f"{type(raised).__name__}: {raised}"
+        elif self._unmeasured_counterexamples():
+            self.outcome = "broken"
+            self.message = ("a counterexample was recorded without a measured violation beyond its tolerance: "
+                            + "; ".join(self._unmeasured_counterexamples()))
         elif not self.recorded_anything:
             self.outcome = "broken"
             self.message = "the check recorded no evidence (no instance, counterexample or inconclusive reason)"
@@ -343,6 +455,19 @@ class Evidence:
             self.message = "; ".join(self.inconclusive_reasons)
         else:
             self.outcome = "pass"
+
+    def _unmeasured_counterexamples(self) -> list[str]:
+        bad = []
+        for c in self.counterexamples:
+            v, t = c.get("violation"), c.get("tolerance")
+            ok = isinstance(v, (int, float)) or v == "inf"
+            if ok and isinstance(t, (int, float)):
+                ok = float(v) > float(t)
+            else:
+                ok = False
+            if not ok:
+                bad.append(str(c.get("what", "?")))
+        return bad
 
     @property
     def passed(self) -> bool:
@@ -390,12 +515,109 @@ def claim_status(c: Claim, evidence: list[dict[str, Any]] | list[Evidence]) -> s
         return "refuted"
     if any(e["outcome"] == "inconclusive" for e in ev):
         return "inconclusive"
-    if any(e["outcome"] in ("counterexample", "fail") for e in corrected):
+    if any(e["outcome"] in ("counterexample", "fail", "vanished") for e in corrected):
         # the printed statement held but the stated correction did not: the claim as a whole is unsettled
         return "inconclusive"
     if not printed:
         return "inconclusive"
     return "verified"
+
+
+@dataclass(frozen=True)
+class SeedRule:
+    """An empirical decision rule, written in the claim before the run (:meth:`Evidence.seed_vote`).
+
+    A seed *shows* the phenomenon when its ``metric`` lies beyond ``threshold`` in the ``direction`` by more
+    than ``margin`` (the dead band), *does not* when it lies on the other side by more than ``margin``, and is
+    undecided inside the band.  ``k_frac`` of the seeds must show it for the statement to hold."""
+
+    metric: str
+    threshold: float
+    margin: float
+    direction: str = ">="
+    k_frac: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.direction not in (">=", "<="):
+            raise ValueError(f"SeedRule direction must be '>=' or '<=', got {self.direction!r}")
+        if not (self.margin >= 0 and math.isfinite(self.margin)):
+            raise ValueError(f"SeedRule margin must be finite and ≥ 0, got {self.margin!r}")
+        if not (0 < self.k_frac <= 1):
+            raise ValueError(f"SeedRule k_frac must lie in (0, 1], got {self.k_frac!r}")
+
+    def distance(self, value: float) -> float:
+        """Signed distance of ``value`` past the threshold, positive on the side that shows the phenomenon."""
+        d = value - self.threshold if self.direction == ">=" else self.threshold - value
+        return float(d)
+
+    def vote(self, value: float) -> bool | None:
+        d = self.distance(value)
+        if math.isnan(d) or abs(d) <= self.margin:
+            return None
+        return d > 0
+
+    def k_min(self, n: int) -> int:
+        return int(math.ceil(self.k_frac * n - 1e-9))
+
+    def describe(self) -> str:
+        return (f"{self.metric} {self.direction} {self.threshold:g} with a dead band ±{self.margin:g} "
+                f"(undecided inside it); holds when ≥ {self.k_frac:.0%} of seeds show it outside the band")
+
+
+def measured_violation(measured: Any, printed: Any, relation: str = "==", *, rel: bool = False) -> float:
+    """How far ``measured`` violates ``relation`` to ``printed`` (0 or negative: no violation).  Sympy
+    expressions exactly; arrays by the max-abs difference; booleans by equality."""
+    if relation not in RELATIONS:
+        raise ValueError(f"relation must be one of {RELATIONS}, got {relation!r}")
+    if _is_sympy(measured) or _is_sympy(printed):
+        import sympy
+
+        d = sympy.simplify(sympy.sympify(measured) - sympy.sympify(printed))
+        if d == 0:
+            return 0.0
+        if not d.is_number:
+            if relation != "==":
+                raise ValueError("an inequality needs numeric sides, got a symbolic difference")
+            return math.inf
+        val = complex(sympy.N(d, 30))
+        if relation == "==":
+            return abs(val)
+        return val.real if relation == "<=" else -val.real
+    if isinstance(measured, (bool, np.bool_)) or isinstance(printed, (bool, np.bool_)):
+        if relation != "==":
+            raise ValueError("booleans are compared with relation '=='")
+        return 0.0 if bool(measured) == bool(printed) else 1.0
+    m = np.asarray(measured, dtype=complex if np.iscomplexobj(measured) or np.iscomplexobj(printed) else float)
+    p = np.asarray(printed, dtype=m.dtype)
+    if relation == "==":
+        if m.shape != p.shape and p.size != 1 and m.size != 1:
+            raise ValueError(f"measured and printed shapes differ: {m.shape} vs {p.shape}")
+        d = _norm(m - p)
+        if rel:
+            scale = _norm(p)
+            d = d / (scale if scale > 0 else 1.0)
+        return float(d)
+    if np.iscomplexobj(m):
+        raise ValueError("an inequality needs real values")
+    d = (m - p) if relation == "<=" else (p - m)
+    d = float(np.max(d))
+    if rel:
+        scale = _norm(p)
+        d = d / (scale if scale > 0 else 1.0)
+    return d
+
+
+def _is_sympy(v: Any) -> bool:
+    return type(v).__module__.startswith("sympy")
+
+
+def _exact_or_value(v: Any) -> Any:
+    return str(v) if _is_sympy(v) else v
+
+
+def _short(v: Any) -> str:
+    t = str(_exact_or_value(v)) if _is_sympy(v) else (repr(v) if np.ndim(v) == 0 else f"array{np.shape(v)}")
+    return t if len(t) <= 80 else t[:77] + "..."
 
 
 def _jsonable(v: Any) -> Any:

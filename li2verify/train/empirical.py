@@ -31,7 +31,9 @@ def k_of_n(evidence, flags: Sequence[bool], k_min: int, what: str, *, family: st
     if k > k_refute:
         evidence.inconclusive(msg + f"; more than {k_refute} seeds show it, so the run does not contradict it")
     elif on_fail == "counterexample":
-        evidence.counterexample(msg, family=family, **data)
+        evidence.counterexample(msg, measured=k, printed=k_min, relation=">=", tol=k_min - k_refute - 1,
+                                why=f"three-way k-of-N rule: a counterexample needs at most {k_refute} of {N} seeds",
+                                family=family, **data)
     else:
         evidence.inconclusive(msg)
     return False
