@@ -101,9 +101,15 @@ def test_fourier_energies_exact(evidence):
             E = sp.nsimplify(sp.simplify(sp.Rational(1, 2) * sum((x - zb) ** 2 for x in z)))
             printed = sp.Rational(M, 8) if 2 * k == M else sp.Rational(M, 16)
             corrected = sp.Rational(M, 2) if 2 * k == M else sp.Rational(M, 4)
-            if sp.simplify(E - printed) != 0:
-                evidence.counterexample("E* ≠ printed value", M=M, k=k, E_exact=str(E), printed=str(printed),
-                                        ratio=str(sp.simplify(E / printed)))
+            if M % 2 == 1 or 2 * k == M:
+                # inside the printed hypotheses: E* = M/16 for odd M, E* = M/8 for u_{M/2} at even M
+                evidence.counterexample("E* ≠ printed value", measured=E, printed=printed, tol=0,
+                                        why="exact sympy arithmetic: any nonzero difference is a violation",
+                                        M=M, k=k, ratio=str(sp.simplify(E / printed)))
+            else:
+                evidence.detail(f"scope note Z{M} k={k}",
+                                f"even M with k ≠ M/2 is outside the printed statement (M/16 is printed for odd M); "
+                                f"E = {E} recorded against the corrected value only")
             evidence.error(0.0 if sp.simplify(E - corrected) == 0 else 1.0, family=f"Z{M}", what=f"k={k}: E = {E}")
 
 
