@@ -175,13 +175,22 @@ def test_wwt_identity_makes_gradient_proportional(evidence, li2_profile):
                       "(x² then linear), K = 64…1024")
     Ks, seeds, tab = _table(li2_profile)
     evidence.detail("cosine by K (mean over seeds)", {K: float(np.mean([tab[K, s][1] for s in seeds])) for K in Ks})
-    for s in seeds:
-        c = tab[Ks[-1], s][1]
-        evidence.instance(f"Z23 x2-linear K={Ks[-1]}", s)
-        if c < 0.99:
-            evidence.counterexample("G_{L−1} is not ∝ ỸỸᵀF_{L−1}: W_LW_Lᵀ is not ≈ I where it multiplies a matrix",
-                                    K=Ks[-1], seed=s, cosine=c, expected_cosine_if_wwt_were_I=1.0,
-                                    random_matrix_prediction=1 / np.sqrt(2))
+    # Decision rule (claim assumptions): the printed ∝ predicts cosine 1; it counts as holding when the cosine is
+    # ≥ 0.99 at the largest K in every seed.  Every seed's cosine is measured against 1; the worst seed is always
+    # passed to counterexample(), so if every seed met the rule the call raises ErratumVanished.
+    cos_by_seed = {s: tab[Ks[-1], s][1] for s in seeds}
+    order = sorted(seeds, key=lambda s: cos_by_seed[s])
+    for i, s in enumerate(order):
+        c = cos_by_seed[s]
+        if i > 0 and c >= 0.99:
+            evidence.instance(f"Z23 x2-linear K={Ks[-1]}", s)
+            continue
+        evidence.counterexample("G_{L−1} is not ∝ ỸỸᵀF_{L−1}: W_LW_Lᵀ is not ≈ I where it multiplies a matrix",
+                                measured=c, printed=1.0, relation=">=", tol=0.01,
+                                why="the claim's decision rule, written before the run: cosine ≥ 0.99 at the largest "
+                                    "K counts as proportional (cosine fluctuation of one W_L draw is O(K^{-1/2}))",
+                                family=f"Z23 x2-linear K={Ks[-1]}", K=Ks[-1], seed=s,
+                                random_matrix_prediction=1 / np.sqrt(2))
 
 
 @check(WWT, "numeric", target="corrected")
