@@ -135,8 +135,19 @@ def test_weight_decay_not_linear_without_a2(evidence, li2_profile):
     U = np.linalg.svd(Ft, full_matrices=False)[0]
     lim = (Yt - U @ (U.T @ Yt)) @ Yt.T @ Ft @ np.linalg.inv(Ft.T @ Ft)
     evidence.detail("order_in_eta", f.summary(1.0))
-    evidence.counterexample("G_F(+∞) does not vanish as η → 0 when (A2) fails", family="Z5", K=8, n=n,
-                            fitted_order=f.slope, norm_at_smallest_eta=norms[0],
+    sv = np.linalg.svd(Ft, compute_uv=False)
+    evidence.detail("hypotheses", "Prop 1's printed hypotheses, the ones Eqn 4 is stated under and the sentence cites: F̃ "
+                    f"fixed with full column rank (σ_min/σ_max = {float(sv.min() / sv.max()):.2e} at K = 8, n = {n}). "
+                    "(A2) is a standing assumption of App. H only; neither Prop 1 nor App. E's sentence states it, "
+                    "so K < n − 1 is inside the printed hypotheses.")
+    if not f.decided():
+        evidence.inconclusive(f"order fit in η too noisy to decide: {f}")
+        return
+    evidence.counterexample("G_F(+∞) does not vanish as η → 0 when (A2) fails (fitted order in η vs the printed ∝ η)",
+                            measured=f.slope, printed=1.0, tol=f.band(3.0, 0.1),
+                            why=f"3·stderr + 0.1 of the log–log fit ({f}): the band OrderFit.agrees uses for the "
+                                "corrected check (3σ ≈ 99.7% two-sided; 0.1 for sub-leading curvature over 4 decades)",
+                            family="Z5", K=8, n=n, norm_at_smallest_eta=norms[0],
                             rel_diff_to_residual_limit=frob(eqn4(Ft, Yt, float(etas[0])) - lim) / frob(lim))
 
 
@@ -169,10 +180,26 @@ def test_weight_decay_linear_under_a2(evidence, li2_profile):
 
 @check(TRAJ, "numeric")
 def test_trajectory_counterexample_without_a2(evidence):
-    evidence.describe("Z5, K = 8 < n − 1: ‖G_F(+∞)‖ at η = 1e-6 and 1e-4 (claimed O(η))")
-    Ft, Yt, _, _ = _inst("Z5", 1, K=8)
+    evidence.describe("Z5, K = 8 < n − 1 (Prop 1's hypotheses hold, (A2) does not): ‖G_F(+∞)‖ over "
+                      "η ∈ σ⁺_min²·[1e-6, 1e-2]; fitted order in η vs the claimed O(η) (order ≥ 1)")
+    Ft, Yt, _, n = _inst("Z5", 1, K=8)
     a, b = frob(eqn4(Ft, Yt, 1e-6)), frob(eqn4(Ft, Yt, 1e-4))
-    evidence.counterexample("‖G_F(+∞)‖ does not scale with η without (A2)", norm_eta_1em6=a, norm_eta_1em4=b)
+    etas = _etas(Ft)
+    f = fit_order(etas, [frob(eqn4(Ft, Yt, e)) for e in etas])
+    sv = np.linalg.svd(Ft, compute_uv=False)
+    evidence.detail("hypotheses", "Prop 1's printed hypotheses, the ones Eqn 4 is stated under and the sentence cites: F̃ "
+                    f"fixed with full column rank (σ_min/σ_max = {float(sv.min() / sv.max()):.2e} at K = 8, n = {n}). "
+                    "(A2) is a standing assumption of App. H only; neither Prop 1 nor App. E's sentence states it, "
+                    "so K < n − 1 is inside the printed hypotheses.")
+    evidence.detail("order_in_eta", f.summary(1.0))
+    if not f.decided():
+        evidence.inconclusive(f"order fit in η too noisy to decide: {f}")
+        return
+    evidence.counterexample("‖G_F(+∞)‖ does not scale with η without (A2) (fitted order in η vs the printed O(η))",
+                            measured=f.slope, printed=1.0, relation=">=", tol=f.band(3.0, 0.1),
+                            why=f"3·stderr + 0.1 of the log–log fit ({f}): the band OrderFit.agrees uses (3σ ≈ "
+                                "99.7% two-sided; 0.1 for sub-leading curvature over 4 decades of η)",
+                            family="Z5", K=8, n=n, norm_eta_1em6=a, norm_eta_1em4=b)
 
 
 @check(TRAJ, "numeric", target="corrected")
