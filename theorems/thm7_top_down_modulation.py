@@ -133,10 +133,18 @@ MAXIMA = claim(
     paper_ref="Thm 7 statement; proof in App. G.2",
     printed=r"which yields a modified $\mathcal{E}_{\mathcal{S}}$ that only has local maxima on the missing irreps "
             r"$k \notin \mathcal{S}$.",
-    assumptions=["σ = x², ‖w‖ = 1, all M² pairs; E_S = ½ zᵀ(Σ_{k∉S}Π_k)z (the energy of the modulated gradient, "
-                 "see thm7.modulation.energy_form); S closed under conjugation",
+    assumptions=["σ = x², ‖w‖ = 1, all M² pairs; E_S the printed modified energy ½‖Φ_S*z‖² = ½zᵀRe(Φ_SΦ_S*)z "
+                 "(Thm 7 proof, App. G.2); S closed under conjugation",
                  "converged points of many-start projected ascent are taken as the local maxima found"],
     depends_on=["thm7.modulation.energy_form"],
+    notes="Re-decided 2026-12-01: the printed statement is checked with the printed object, E_S = ½‖Φ_S*z‖² "
+          "(the energy the proof derives, with Φ_S of characters), not with the energy of the modulated gradient "
+          "½zᵀ(Σ_{k∉S}Π_k)z that the check used before (that one is the corrected energy of "
+          "thm7.modulation.energy_form, an erratum). Under the rule that a claim is decided on the printed object, "
+          "the printed E_S measurably holds: every converged ascent point has mass ≤ 1e-6 on the learned irreps and "
+          "lies in a single missing component, on every group family including the cases where every irrep of "
+          "degree > 1 is missing; it stays verified. The corrected energy shows the same behaviour (recorded as a "
+          "detail of the check, not deciding it).",
 )
 
 
@@ -197,7 +205,7 @@ def test_diag_formula_as_printed(evidence, li2_profile):
     for fam, G in _groups(li2_profile):
         dec = irrep_decomposition(G)
         M = G.order
-        worst = 0.0
+        worst, worst_at = 0.0, None
         for ir in dec.irreps[1:]:
             P = dec.projector(ir.k)
             for h in range(M):
@@ -206,11 +214,15 @@ def test_diag_formula_as_printed(evidence, li2_profile):
                     first = ir.degree / M * np.conj(ir.character[G.table[h, G.inverse[hp]]]) * np.ones(M)
                     second = ir.degree / M * ir.character[G.table[G.inverse[hp], h]] * np.ones(M)
                     evidence.close(d, first, rel=False, family=fam, what="diag vs (d/M)conj χ(hh'⁻¹)")
-                    worst = max(worst, float(np.abs(d - second).max()))
+                    e = float(np.abs(d - second).max())
+                    if e > worst:
+                        worst, worst_at = e, (d, second, ir.k, h, hp)
         evidence.instance(fam)
-        if worst > 1e-9 and len(evidence.counterexamples) < 3:
-            evidence.counterexample("diag(R_hᵀΠ_kR_h') ≠ (d_k/M)χ_k(h'⁻¹h)1 (complex characters)", group=fam,
-                                    max_abs_error=worst)
+        if worst > evidence.tol and len(evidence.counterexamples) < 3:
+            d, second, k, h, hp = worst_at
+            # measured: the diagonal block from matrix products; printed: the second printed form (d_k/M)χ_k(h'⁻¹h)1
+            evidence.counterexample("diag(R_hᵀΠ_kR_h') ≠ (d_k/M)χ_k(h'⁻¹h)1 (complex characters)", measured=d,
+                                    printed=second, group=fam, k=k, h=h, h_prime=hp)
 
 
 @check(DIAG, "numeric", target="corrected")
@@ -243,22 +255,28 @@ def test_residual_as_printed(evidence, li2_profile):
     evidence.describe("Ŷ_S from a trained-in-closed-form σ = x² layer (nodes in the isotypic subspaces of S, least "
                       "squares V) vs the printed Ŷ − Ỹ = Φ_SΦ_S* ⊗ 1_M; also the column count of Φ_S vs the "
                       "printed κ(H) − |S| − 1")
-    ce_groups = set()
+    evidence.tolerance(1e-8, "least squares on n = M² rows with cond(F̃) ≲ 1e4 (features spanning End(H_k)); "
+                             "float64, absolute on entries of size ≤ 1")
+    ce_groups, col_groups = set(), set()
     for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
         Yt = centered_targets(G)
         P = phi_S(dec, S)
         printed = block_rows(np.real(P @ P.conj().T), G)
         err = float(np.abs((net.Y_hat - Yt) - printed).max())
         evidence.instance(fam, seed)
-        kappa = len(dec.irreps) - 1
-        if err > 1e-8 and fam not in ce_groups:
+        kappa = len(dec.irreps) - 1  # κ(H) = number of nontrivial irreps (Sec 4.2, Eqn 8)
+        if err > evidence.tol and fam not in ce_groups:
             ce_groups.add(fam)
-            evidence.counterexample("Ŷ − Ỹ ≠ Φ_SΦ_S* ⊗ 1_M", group=fam, S=sorted(S), seed=seed, max_abs_error=err,
+            evidence.counterexample("Ŷ − Ỹ ≠ Φ_SΦ_S* ⊗ 1_M", measured=net.Y_hat - Yt, printed=printed, group=fam,
+                                    S=sorted(S), seed=seed,
                                     sign_flipped_error=float(np.abs((Yt - net.Y_hat) - printed).max()),
                                     degrees_missing=[dec.irreps[k].degree for k in missing_irreps(dec, S)])
-        if P.shape[1] != kappa - len(S) - 1 and not any("columns" in c["what"] for c in evidence.counterexamples):
-            evidence.counterexample("Φ_S has κ(H) − |S| columns, not κ(H) − |S| − 1", group=fam, kappa=kappa,
-                                    S_size=len(S), columns=P.shape[1])
+        if fam not in col_groups:
+            col_groups.add(fam)
+            # measured: columns of Φ_S = [√(d_k/M)χ_k]_{k≠0, k∉S} as built; printed: κ(H) − |S| − 1
+            evidence.counterexample("Φ_S has κ(H) − |S| columns, not κ(H) − |S| − 1", measured=P.shape[1],
+                                    printed=kappa - len(S) - 1, tol=0, why="integer column count (exact)",
+                                    group=fam, kappa=kappa, S_size=len(S))
 
 
 @check(RESIDUAL, "numeric", target="corrected")
@@ -284,6 +302,8 @@ def test_gradient_as_printed(evidence, li2_profile):
     evidence.describe("G_F = (Ỹ − Ŷ_S)ỸᵀF for random new-node features F = σ(XW) vs (Φ_S⊗1)(Φ_S⊗1)*F: cosine "
                       "similarity of the flattened matrices (1 iff proportional with a positive constant); "
                       "counterexample when it differs from 1")
+    evidence.tolerance(1e-9, "1 − cosine of two float64 matrices built from an η = 0 least-squares fit (cond ≲ 1e4): "
+                             "≲ 1e-12 when proportional")
     worst = 1.0
     for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
         M = G.order
@@ -297,8 +317,10 @@ def test_gradient_as_printed(evidence, li2_profile):
         cos = float(np.sum(lhs * rhs) / (np.linalg.norm(lhs) * np.linalg.norm(rhs)))
         worst = min(worst, cos)
         evidence.instance(fam, seed)
-        if cos < 1 - 1e-9 and fam not in {c["group"] for c in evidence.counterexamples}:
-            evidence.counterexample("G_F not ∝ (Φ_S⊗1)(Φ_S⊗1)*F", group=fam, S=sorted(S), seed=seed, cosine=cos)
+        if 1 - cos > evidence.tol and fam not in {c["group"] for c in evidence.counterexamples}:
+            # printed: G_F ∝ (Φ_S⊗1)(Φ_S⊗1)*F with a positive constant, i.e. cosine 1
+            evidence.counterexample("G_F not ∝ (Φ_S⊗1)(Φ_S⊗1)*F", measured=cos, printed=1.0, group=fam,
+                                    S=sorted(S), seed=seed)
     evidence.detail("worst_cosine", worst)
 
 
@@ -343,8 +365,11 @@ def test_energy_form_as_printed(evidence, li2_profile):
         np.add.at(z, targets(G), act(w[:M, None] + w[None, M:]).ravel())
         sc = 0.5 * float(z @ z)  # rounding scale of zᵀKz (the trivial component cancels)
         if abs(Ep - Em) > 1e-9 * sc and fam not in {c["group"] for c in evidence.counterexamples}:
-            evidence.counterexample("printed E_S (characters) ≠ ½zᵀK_Sz", group=fam, S=sorted(S), seed=seed,
-                                    printed=Ep, modulated=Em, relative_to_half_z2=abs(Ep - Em) / sc)
+            # measured: the energy of the modulated gradient ½zᵀK_Sz; printed: ½‖Φ_S*z‖² (both relative to ½‖z‖²)
+            evidence.counterexample("printed E_S (characters) ≠ ½zᵀK_Sz", measured=Em / sc, printed=Ep / sc,
+                                    tol=1e-9, why="float64 rounding of M-term sums relative to ½‖z‖² (the trivial "
+                                                  "component of z, often dominant, cancels in zᵀKz)",
+                                    group=fam, S=sorted(S), seed=seed, E_printed=Ep, E_modulated=Em)
 
 
 @check(ENERGY, "numeric", target="corrected")
@@ -378,12 +403,14 @@ def test_energy_form_corrected(evidence, li2_profile):
 
 @check(MAXIMA, "numeric")
 def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
-    evidence.describe("Many-start projected gradient ascent of E_S = ½zᵀ(Σ_{k∉S}Π_k)z on ‖w‖ = 1 (σ = x², all M² "
-                      "pairs) for random conjugation-closed S; every converged point "
+    evidence.describe("Many-start projected gradient ascent of the printed E_S = ½‖Φ_S*z‖² = ½zᵀRe(Φ_SΦ_S*)z on ‖w‖ = 1 "
+                      "(σ = x², all M² pairs) for random conjugation-closed S; every converged point "
                       "(Riemannian gradient ≤ 1e-6·max(1,E)) is classified by the masses ‖B_kᵀu‖² + ‖B_kᵀv‖² of its real isotypic components: the mass on "
                       "components of S must vanish and the point must lie in one missing component. Per non-Abelian "
                       "group, besides a random S, the S that leaves every irrep of degree > 1 missing (real, complex "
-                      "and quaternionic 2-dim irreps: D4, S3, Q8, Dic3)")
+                      "and quaternionic 2-dim irreps: D4, S3, Q8, Dic3). The same ascent on the energy of the modulated "
+                      "gradient ½zᵀ(Σ_{k∉S}Π_k)z (the corrected E_S of thm7.modulation.energy_form) is recorded as a "
+                      "detail only")
     evidence.tolerance(1e-6, "mass on the learned components at a converged point: ascent stops at Riemannian "
                              "gradient ≤ 1e-6·max(1,E); masses are quadratic in the distance to the maximum, ≲ 1e-6 leaves margin")
     starts = li2_profile.pick(fast=12, thorough=60)
@@ -399,10 +426,16 @@ def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
         for how, seed in choices:
             rng = np.random.default_rng(500 + seed + (1000 if how != "random" else 0))
             S = _random_S(dec, rng) if how == "random" else conjugation_closure(dec, [c for c in comps if c not in big])
-            K = np.real(residual_kernel(dec, S))
-            res = ascend_modulated(G, K, rng.standard_normal((2 * M, starts)), max_iter=
-                                   li2_profile.pick(fast=6000, thorough=30000), gtol=1e-7)
+            P = phi_S(dec, S)
+            K_printed = np.real(P @ P.conj().T)  # real for conjugation-closed S
+            W0 = rng.standard_normal((2 * M, starts))
+            res = ascend_modulated(G, K_printed, W0, max_iter=li2_profile.pick(fast=6000, thorough=30000), gtol=1e-7)
             Scomps = {min(k, dec.irreps[k].conjugate) for k in S}
+            # not deciding: the same starts on the corrected energy ½zᵀ(Σ_{k∉S}Π_k)z
+            res_c = ascend_modulated(G, np.real(residual_kernel(dec, S)), W0,
+                                     max_iter=li2_profile.pick(fast=6000, thorough=30000), gtol=1e-7)
+            corr_on_S = [sum(component_masses(res_c.W[:, b], G, dec)[c] for c in Scomps)
+                         for b in range(starts) if res_c.converged[b]]
             reached, unconv = set(), 0
             for b in range(starts):
                 if not res.converged[b]:
@@ -417,5 +450,7 @@ def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
                                "converged point lies in a single missing component", family=fam, seed=seed)
                 reached.add(top)
             summary.append({"group": fam, "choice": how, "S": sorted(S), "missing_components": sorted(set(_components(dec)) - Scomps),
-                            "reached": sorted(reached), "unconverged_starts": unconv, "starts": starts})
+                            "reached": sorted(reached), "unconverged_starts": unconv, "starts": starts,
+                            "corrected_energy_max_mass_on_S": max(corr_on_S) if corr_on_S else None,
+                            "corrected_energy_unconverged": int(np.sum(~res_c.converged))})
     evidence.detail("runs", summary)
