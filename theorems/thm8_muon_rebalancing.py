@@ -26,6 +26,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from li2verify.asymptotics import fit_line
 from li2verify.claims import check, claim
 from li2verify.coupon import (
     coupon_T0_inclusion_exclusion,
@@ -247,7 +248,7 @@ def test_eqn36_remainder_order(evidence, li2_profile):
         "‖v⊥‖ ∈ [1e-4, 1e-1] with ‖v∥‖ fixed (printed O(‖v⊥‖²) predicts slope ≥ 2), and vs log ‖v∥‖ with ‖v⊥‖ "
         "fixed; a counterexample is recorded when r does not vanish as ‖v⊥‖ → 0.")
     taus = np.logspace(-4, -1, 7)
-    slopes = []
+    slopes, runs = [], []
     for seed in range(li2_profile.pick(fast=3, thorough=10)):
         rng = np.random.default_rng(seed)
         Q, u, cdir = _lemma9_frame(rng)
@@ -256,12 +257,20 @@ def test_eqn36_remainder_order(evidence, li2_profile):
                                      - lemma9_vector_formula(Q, s * cdir + t * u)) for t in taus])
         slope, se = _fit_slope(taus, r)
         slopes.append(slope)
-        evidence.instance("‖v∥‖=0.05", seed)
-        if slope < 2 - 5 * se - 0.5 and len(evidence.counterexamples) < 2:
-            evidence.counterexample("Eqn 36 remainder does not vanish as ‖v⊥‖ → 0 (‖v∥‖ = 0.05 fixed)", seed=seed,
-                                    v_par_norm=s, v_perp_norms=taus, remainders=r, fitted_slope=slope,
-                                    slope_se=se, claimed_slope=2.0)
+        runs.append((2.0 - slope - (3 * se + 0.1), seed, slope, se, r))
     evidence.detail("fitted_slope_in_v_perp (claimed ≥ 2)", slopes)
+    # Printed O(‖v⊥‖²): fitted order in ‖v⊥‖ ≥ 2.  Every seed is measured; the worst one always goes to
+    # counterexample() (so ErratumVanished if the printed order held on every seed), a second one if it also fails.
+    runs.sort(key=lambda x: -x[0])
+    for i, (excess, seed, slope, se, r) in enumerate(runs):
+        if i > 0 and (excess <= 0 or i >= 2):
+            evidence.instance("‖v∥‖=0.05", seed)
+            continue
+        evidence.counterexample("Eqn 36 remainder does not vanish as ‖v⊥‖ → 0 (‖v∥‖ = 0.05 fixed)",
+                                measured=slope, printed=2.0, relation=">=", tol=3 * se + 0.1,
+                                why=f"3·stderr ({se:.1e}) + 0.1 of the 7-point log–log fit over 3 decades: k = 3 as in "
+                                    "OrderFit.agrees (≈ 99.7% two-sided), 0.1 for sub-leading curvature",
+                                family="‖v∥‖=0.05", seed=seed, v_par_norm=s, v_perp_norms=taus, remainders=r)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -338,7 +347,7 @@ def test_eqn38_remainder_is_second_order_in_C(evidence, li2_profile):
 def test_eqn37_printed_first_order_term(evidence, li2_profile):
     evidence.describe("G^{−1/c} (eigendecomposition) minus the printed first-order form, vs ‖C‖ ∈ [1e-4, 1e-1] with "
                       "T ≠ I fixed: fitted slope (printed claims 2); counterexample when the slope is ≈ 1")
-    rows = []
+    rows, runs = [], []
     for seed in range(li2_profile.pick(fast=2, thorough=8)):
         rng = np.random.default_rng(30 + seed)
         k, m = 3, 2
@@ -354,11 +363,21 @@ def test_eqn37_printed_first_order_term(evidence, li2_profile):
                 r.append(np.abs(gram_inverse_root(G, c) - eqn37_printed(C, T, c)).max())
             slope, se = _fit_slope(eps, np.array(r))
             rows.append({"c": c, "seed": seed, "slope": slope, "se": se})
-            evidence.instance(f"c={c}", seed)
-            if slope < 1.5 and len(evidence.counterexamples) < 2:
-                evidence.counterexample("Eqn 37 remainder is first order in ‖C‖", c=c, seed=seed,
-                                        T_eigs=np.linalg.eigvalsh(T), C_norms=eps, remainders=r, fitted_slope=slope)
+            runs.append((2.0 - slope - (3 * se + 0.1), c, seed, slope, se, T, eps, r))
     evidence.detail("fitted_orders_printed", rows)
+    # Printed + O(‖C‖²): fitted order of the remainder in ‖C‖ ≥ 2.  Worst instance always measured (ErratumVanished
+    # if the printed order held everywhere), a second one recorded if it also fails.
+    runs.sort(key=lambda x: -x[0])
+    for i, (excess, c, seed, slope, se, T, eps, r) in enumerate(runs):
+        if i > 0 and (excess <= 0 or i >= 2):
+            evidence.instance(f"c={c}", seed)
+            continue
+        evidence.counterexample("Eqn 37 remainder is first order in ‖C‖", measured=slope, printed=2.0, relation=">=",
+                                tol=3 * se + 0.1,
+                                why=f"3·stderr ({se:.1e}) + 0.1 of the 7-point log–log fit over 3 decades: k = 3 as in "
+                                    "OrderFit.agrees (≈ 99.7% two-sided), 0.1 for sub-leading curvature",
+                                family=f"c={c}", c=c, seed=seed, T_eigs=np.linalg.eigvalsh(T), C_norms=eps,
+                                remainders=r)
 
 
 @check(L9_EQN37, "numeric", target="corrected")
@@ -392,11 +411,11 @@ def test_scalar_factor_identity_printed(evidence):
     rhs = (1 - lam ** (1 - 1 / c)) / (1 - lam)
     diff = sp.simplify(lhs - rhs)
     at = sp.nsimplify(diff.subs({lam: 4, c: 2}))
-    evidence.instance("symbolic", 0)
-    if at != 0:
-        evidence.counterexample("λ^{−1/c} − λ^{−1}/c ≠ (1 − λ^{1−1/c})/(1 − λ)", lam=4, c=2,
-                                lhs=str(sp.nsimplify(lhs.subs({lam: 4, c: 2}))),
-                                rhs=str(sp.nsimplify(rhs.subs({lam: 4, c: 2}))), difference=str(at))
+    evidence.counterexample("λ^{−1/c} − λ^{−1}/c ≠ (1 − λ^{1−1/c})/(1 − λ) at (λ, c) = (4, 2)",
+                            measured=sp.nsimplify(lhs.subs({lam: 4, c: 2})),
+                            printed=sp.nsimplify(rhs.subs({lam: 4, c: 2})), tol=0.0,
+                            why="exact rational arithmetic (sympy)", family="symbolic", lam=4, c=2,
+                            symbolic_difference=str(diff), difference=str(at))
 
 
 @check(L9_SCALAR, "symbolic", target="corrected")
@@ -610,10 +629,12 @@ def test_eqn43_middle_equality_as_printed(evidence):
     mu = np.array([1.0, 0.8, 0.5])
     al = np.array([0.6, 0.5, 0.4])
     c = mu * al**2
-    lhs, rhs = float(np.linalg.norm(c)), float(np.sum(c**2))
-    assert abs(lhs - rhs) > 1e-3 * lhs  # far beyond rounding: the two sides differ by a square root
-    evidence.counterexample("‖g‖ = (Σ(λ_lα_l)²)^{1/2}, not Σ(λ_lα_l)²", mu=mu, alpha=al, lhs_norm=lhs,
-                            printed_rhs=rhs, sqrt_of_rhs=float(np.sqrt(rhs)))
+    Zeta = np.linalg.qr(np.random.default_rng(43).standard_normal((5, 3)))[0]  # orthonormal ζ_l (columns)
+    lhs = float(np.linalg.norm(Zeta @ c))          # ‖Σ_l λ_lα_l ζ_l‖, computed from the vector itself
+    rhs = float(abs(np.sum(c**2)))                 # printed |Σ_l (λ_lα_l)²|
+    evidence.counterexample("‖g‖ = (Σ(λ_lα_l)²)^{1/2}, not Σ(λ_lα_l)²", measured=lhs, printed=rhs, tol=1e-12,
+                            why="float64 rounding of a norm of a 5-vector with O(1) entries (≲ 1e-15); 1e-12 margin",
+                            family="μ=(1,.8,.5), α=(.6,.5,.4)", mu=mu, alpha=al, sqrt_of_rhs=float(np.sqrt(rhs)))
 
 
 @check(THM8_SUPP, "numeric", target="corrected")
@@ -666,11 +687,22 @@ def test_muon_guided_expected_nodes_as_printed(evidence, li2_profile):
                          "Ta_idealized_sim": float(sim.mean()), "Ta_dynamic_muon": dmean, "Ta_dynamic_se": dse,
                          "Ta_dynamic_newton_schulz": None if dns is None else float(dns.mean()),
                          "dynamic_unconverged_nodes": st["unconverged_nodes"]})
-            if dmean + Z_MC * dse < printed - 1e-9 and len(evidence.counterexamples) < 4:
-                evidence.counterexample("integrated Muon dynamics: T_a strictly below 2^{−a}T0 + (1−2^{−a})L",
-                                        profile=fam, a=a, mu=mu, Ta_printed=printed, Ta_dynamic=dmean,
-                                        Ta_dynamic_se=dse, trials=Nd)
     evidence.detail("Ta_table", rows)
+    # Printed '=': the Muon node count T_a equals the formula.  Measured: the mean of the integrated dynamics.
+    # Every (profile, a) is measured; the worst (largest excess over its tolerance) always goes to counterexample()
+    # (ErratumVanished if all agreed), up to three more when they also exceed their tolerance.
+    cand = sorted(rows, key=lambda r: -(abs(r["Ta_dynamic_muon"] - r["Ta_printed"]) - (Z_MC * r["Ta_dynamic_se"] + 1e-9)))
+    for i, r in enumerate(cand):
+        tol = Z_MC * r["Ta_dynamic_se"] + 1e-9
+        if i > 0 and (abs(r["Ta_dynamic_muon"] - r["Ta_printed"]) <= tol or i >= 4):
+            continue
+        evidence.counterexample("integrated Muon dynamics: T_a ≠ 2^{−a}T0 + (1−2^{−a})L", measured=r["Ta_dynamic_muon"],
+                                printed=r["Ta_printed"], tol=tol,
+                                why=f"{Z_MC:g} standard errors of the Monte Carlo mean over {Nd} runs (SE "
+                                    f"{r['Ta_dynamic_se']:.2g}; 0 when every run gives the same count) + 1e-9 for the "
+                                    "float64 inclusion–exclusion T0",
+                                family=f"{r['profile']},a={r['a']}", profile=r["profile"], a=r["a"],
+                                mu=MU_PROFILES[r["profile"]], trials=Nd)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -719,6 +751,7 @@ def test_large_a_limit(evidence, li2_profile):
                       "with max μ/min μ = 1.5 (→ L expected) and 3 (diverges); counterexample when T_a/L grows "
                       "without bound")
     a_grid = np.arange(2, 41, 2)
+    fits = []
     for fam, mu in [("ratio 1.5", np.array([1.0, 0.8, 2 / 3])), ("ratio 3", np.array([1.0, 0.8, 1 / 3]))]:
         L = len(mu)
         vals = []
@@ -726,11 +759,21 @@ def test_large_a_limit(evidence, li2_profile):
             p = frechet_selection_probs(mu, a)
             vals.append(thm8_Ta_printed(coupon_T0_inclusion_exclusion(p), a, L) / L)
         vals = np.array(vals)
-        evidence.instance(fam)
         evidence.detail(f"Ta_over_L[{fam}] at a=2..40", dict(zip(a_grid.tolist(), vals.tolist())))
-        if fam == "ratio 3" and vals[-1] > 100:
-            evidence.counterexample("T_a/L diverges as a grows when max μ > 2 min μ", mu=mu, a=int(a_grid[-1]),
-                                    Ta_over_L=vals[-1], lower_bound=(mu.max() / (2 * mu.min())) ** a_grid[-1] / L)
+        # Printed T_a ∼ L: log(T_a/L) → 0, so its growth rate in a over the large-a half is ≤ 0.  Measured: the OLS
+        # slope of log(T_a/L) on a for a ∈ [20, 40].
+        big = a_grid >= 20
+        lf = fit_line(a_grid[big], np.log(vals[big]))
+        fits.append((lf.slope - 3 * lf.stderr, fam, mu, lf, vals))
+        evidence.detail(f"growth rate of log(T_a/L) in a, a=20..40 [{fam}]", {"slope": lf.slope, "stderr": lf.stderr,
+                        "log(max μ/2 min μ)": float(np.log(mu.max() / (2 * mu.min())))})
+    _, fam, mu, lf, vals = max(fits, key=lambda x: x[0])
+    evidence.counterexample("T_a/L diverges as a grows when max μ > 2 min μ (growth rate of log(T_a/L) in a)",
+                            measured=lf.slope, printed=0.0, relation="<=", tol=3 * lf.stderr,
+                            why=f"3·stderr ({lf.stderr:.1e}) of the OLS slope over a = 20..40 (k = 3 as in "
+                                "OrderFit.agrees, ≈ 99.7% two-sided)",
+                            family=fam, mu=mu, a=int(a_grid[-1]), Ta_over_L=vals[-1],
+                            lower_bound=(mu.max() / (2 * mu.min())) ** a_grid[-1] / L)
 
 
 @check(THM8_LARGE_A, "numeric", target="corrected")
