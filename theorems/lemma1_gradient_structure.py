@@ -9,7 +9,10 @@ Claims:
 - ``lemma1.ftf.multiple_of_identity`` — "with large K, F̃ᵀF̃ becomes a multiple of identity": false (needs n ≫ K).
 - ``lemma1.fft.multiple_of_p1perp`` — F̃F̃ᵀ = K(a − b + O(ε))P1⊥: the ε-error is O(nε), not O(ε).
 - ``lemma1.eqn5.gf_infinity`` — G_F(+∞) = η/((Kc1+η)(nc2+η))ỸỸᵀF̃ + O(K⁻¹ε): the second factor is (Kc+η).
-- ``lemma1.group_inputs.one_hot_pairs`` — ρ and ε for one-hot pairs; the kernel limit there.
+- ``lemma1.group_inputs.one_hot_pairs`` — Lemma 1's input hypotheses (2)–(3) in the small-ε regime: F̃F̃ᵀ/K → a
+  multiple of P1⊥ up to O(ε) (one-hot pairs, ε = ½, as a scope note).
+- ``lemma1.group_inputs.one_hot_pairs_scope`` — scope extension (not the paper's statement): ρ, ε and the kernel
+  limit for one-hot pairs; Eqn 5 with c_int.
 """
 
 from __future__ import annotations
@@ -139,24 +142,54 @@ EQN5 = claim(
 
 GROUP = claim(
     "lemma1.group_inputs.one_hot_pairs",
-    title="Lemma 1 on group data: ρ = ½, ε = ½ for one-hot pairs; two-level kernel; Eqn 5 with c_int",
-    paper_ref="Lemma 1 assumptions (2)–(3) on the inputs of Sec 4.2",
+    title="Lemma 1 under its input hypotheses (2)–(3): F̃F̃ᵀ/K → a multiple of P1⊥ up to O(ε) as ε → 0 "
+          "(one-hot pairs, ε = ½: scope note)",
+    paper_ref="Lemma 1 assumptions (2)–(3); proof in App. F",
     printed=r"Assume that ... (2) $\|\mathbf{x}_i\|_2 = \text{const}$, (3) $\|\mathbf{x}_i^\top \mathbf{x}_{i'} - \rho\|_2 "
             r"\leq \epsilon$ for all $i \neq i'$ and (4) large width $K$, then both $\tilde{F}^\top\tilde{F}$ and "
             r"$\tilde{F}\tilde{F}^\top$ becomes a multiple of identity",
-    verified=r"For one-hot pairs $x = [e_{h_1}, e_{h_2}]$: $\|x\|^2 = 2$, $x_i^\top x_{i'} \in \{0, 1\}$, so "
-             r"$\rho = \frac12$, $\epsilon = \frac12$ for every $M$ (correlations $\{0, \frac12\}$). "
-             r"$P_1^\perp\mathcal KP_1^\perp$ has two eigenvalues on $\mathbf 1^\perp$: $c_{main} = a - b_0 + (M-2)(b_1 - "
-             r"b_0)$ (mult. $2(M-1)$) and $c_{int} = a - 2b_1 + b_0$ (mult. $(M-1)^2$), $b_r = \mathcal K(\rho{=}r)$; "
-             r"with all $M^2$ pairs $\tilde Y$ lies in the $c_{int}$ eigenspace, so $G_F(+\infty) = "
-             r"\frac{\eta}{(Kc_{int}+\eta)^2}\tilde Y\tilde Y^\top\tilde F\,(1+o_K(1))$",
-    assumptions=["all M² pairs for the exact eigenspace statement; random subsets recorded as a detail"],
+    assumptions=["W iid N(0,1); K → ∞ taken exactly: F̃F̃ᵀ/K → S = P1⊥𝒦P1⊥ (exact Hermite/arc-cosine kernel)",
+                 "the statement's quantifier on ε: (3) holds for some ε for any inputs, and the conclusion is an "
+                 "O(ε) statement, so it is tested in its small-ε regime, ε → 0 at fixed n, ρ",
+                 "Decision rule (written 2026-12-01, before the run): unit-norm two-cluster inputs with x_iᵀx_j = ρ ± ε "
+                 "(so (2) and (3) hold with that ε exactly), n ∈ {8, 16}, ρ ∈ {0, 0.3}, ε ∈ geometric[1e-4, 1e-1] "
+                 "(10 points), σ ∈ {x², ReLU, SiLU, tanh}; D(ε) = ‖S − (a−b)P1⊥‖₂/(a−b) with a, b, c = a − b from "
+                 "the proof (b at the center ρ); the printed F̃F̃ᵀ half holds if every fit of log D on log ε is "
+                 "decided (3σ ≤ 0.25) with fitted order ≥ 1 − (3σ + 0.1) (O(ε)); it fails (StatementFails) "
+                 "otherwise",
+                 "the F̃ᵀF̃ half of the sentence ('both ... multiple of identity') is decided by "
+                 "lemma1.ftf.multiple_of_identity (erratum: needs n ≫ K), not here",
+                 "one-hot pairs of the group tasks (ρ = ε = ½ raw, ¼ in correlation units) are outside the small-ε "
+                 "regime: recorded as a scope note, and as the scope-extension claim "
+                 "lemma1.group_inputs.one_hot_pairs_scope"],
+    depends_on=["lemma1.kernel.offdiag_lipschitz"],
+    notes="Re-decided 2026-12-01: the former erratum was computed on one-hot pair inputs, where ε = ½ is outside "
+          "Lemma 1's small-ε regime (the claim's own audit note already said it was not a counterexample). Rule/"
+          "status change (2026-12-01): erratum → verified, because under the paper's hypotheses (ε → 0 at fixed n) "
+          "‖S − (a−b)P1⊥‖ is first order in ε as printed; the one-hot-pairs computation (two-level spectrum, "
+          "c_main/c_int ≈ 15 for ReLU on Z5) is kept as a scope note and as the separately labelled scope "
+          "extension lemma1.group_inputs.one_hot_pairs_scope. The n-dependence of the O(ε) constant is "
+          "lemma1.fft.multiple_of_p1perp's finding; the F̃ᵀF̃ half is lemma1.ftf.multiple_of_identity's.",
+)
+
+GROUP_SCOPE = claim(
+    "lemma1.group_inputs.one_hot_pairs_scope",
+    title="Scope extension (not the paper's statement): Lemma 1's kernel on one-hot pair inputs (ε = ½)",
+    paper_ref="Lemma 1 assumptions (2)–(3) on the inputs of Sec 4.2 (scope extension)",
+    printed=r"Scope extension, not a statement of the paper: Lemma 1 is stated for small $\epsilon$; the group "
+            r"tasks' one-hot pair inputs $x = [e_{h_1}, e_{h_2}]$ have $\|x\|^2 = 2$, $x_i^\top x_{i'} \in \{0, 1\}$, so "
+            r"$\rho = \frac12$, $\epsilon = \frac12$ for every $M$ (correlations $\{0, \frac12\}$). "
+            r"$P_1^\perp\mathcal KP_1^\perp$ has two eigenvalues on $\mathbf 1^\perp$: $c_{main} = a - b_0 + (M-2)(b_1 - "
+            r"b_0)$ (mult. $2(M-1)$) and $c_{int} = a - 2b_1 + b_0$ (mult. $(M-1)^2$), $b_r = \mathcal K(\rho{=}r)$; "
+            r"with all $M^2$ pairs $\tilde Y$ lies in the $c_{int}$ eigenspace, so $G_F(+\infty) = "
+            r"\frac{\eta}{(Kc_{int}+\eta)^2}\tilde Y\tilde Y^\top\tilde F\,(1+o_K(1))$",
+    assumptions=["all M² pairs for the exact eigenspace statement; random subsets recorded as a detail",
+                 "outside Lemma 1's small-ε hypothesis: this claim extends the lemma's computation to the paper's "
+                 "task data and is not evidence for or against the printed Lemma 1"],
     depends_on=["lemma1.fft.multiple_of_p1perp", "lemma1.eqn5.gf_infinity"],
-    notes="Audit scope note: the paper does not state that one-hot pair inputs satisfy (3) with small ε; with "
-          "ρ = ε = ½ (raw) they sit outside the small-ε regime where Lemma 1's O(ε) conclusion says anything, so "
-          "the two-level spectrum (c_main/c_int ≈ 15 for ReLU on Z5) is not a counterexample to Lemma 1 at "
-          "fixed n but shows its 'multiple of identity' picture does not apply to the paper's own task data. "
-          "The positive finding is that Eqn 5's form G_F(+∞) ∝ ηỸỸᵀF̃ still holds there, with c = c_int, "
+    notes="Split off 2026-12-01 from lemma1.group_inputs.one_hot_pairs (whose former 'verified' statement this is): "
+          "with ρ = ε = ½ the 'multiple of identity' picture does not apply to the paper's own task data "
+          "(c_main/c_int ≈ 15 for ReLU on Z5), but Eqn 5's form G_F(+∞) ∝ ηỸỸᵀF̃ still holds there with c = c_int, "
           "because Ỹ lies in one eigenspace of P1⊥𝒦P1⊥.",
 )
 
@@ -319,7 +352,14 @@ def test_ftf_not_identity_for_large_k(evidence, li2_profile):
             devs.append(float(np.mean(d)))
         f = fit_order(Ks[:3], devs[:3])
         evidence.detail(f"{act}: deviation vs K", {"K": Ks, "deviation": devs, "small_K_order": f.summary(0.5)})
-        evidence.counterexample("F̃ᵀF̃ moves away from a multiple of I_K as K grows (n fixed)", activation=act, n=n,
+        # Printed: F̃ᵀF̃ becomes a multiple of I_K for large K, i.e. λ_min/λ_max(F̃ᵀF̃) → 1 (any multiple).
+        ev = np.linalg.eigvalsh((lambda F: F.T @ F)(_features(np.eye(n), int(Ks[-1]), act, rng)))
+        evidence.counterexample("F̃ᵀF̃ moves away from a multiple of I_K as K grows (n fixed): at K = 256 ≥ n it has "
+                                "rank ≤ n − 1, λ_min/λ_max = 0", measured=max(float(ev[0] / ev[-1]), 0.0), printed=1.0,
+                                tol=0.5, why="the loosest reading of 'a multiple of identity': all eigenvalues within "
+                                             "a factor 2 of each other; the measured ratio is 0 by rank (float64 "
+                                             "rounding ≲ 1e-13), so any tolerance below 1 decides the same",
+                                family=f"n={n}, ε=0 inputs", activation=act, n=n, K=int(Ks[-1]),
                                 deviation_at_K=dict(zip(Ks.tolist(), devs)))
 
 
@@ -364,8 +404,17 @@ def test_fft_error_grows_with_n(evidence, li2_profile):
             spreads.append((ev[-1] - ev[0]) / 0.02)
         f = fit_order(ns, spreads)
         evidence.detail(f"{act}: spread/ε vs n", {"n": ns, "spread_over_eps": spreads, "fit": f.summary(1.0)})
+        if not f.decided():
+            evidence.inconclusive(f"{act}: order fit of spread/ε in n too noisy to decide: {f}")
+            continue
+        # Printed O(ε) (constants 'related to nonlinearity', n tracked explicitly in Eqn 5): spread/ε bounded in n,
+        # i.e. fitted order in n ≤ 0.
         evidence.counterexample("spread/ε of F̃F̃ᵀ/K's limit grows linearly in n (not O(ε) uniformly)",
-                                activation=act, fitted_order_in_n=f.slope, spread_over_eps_at_n128=spreads[-1])
+                                measured=f.slope, printed=0.0, relation="<=", tol=f.band(3.0, 0.1),
+                                why=f"3·stderr + 0.1 of the log–log fit ({f}): the band OrderFit.agrees uses (3σ ≈ "
+                                    "99.7% two-sided; 0.1 for sub-leading curvature over n = 8..128)",
+                                family="two-cluster ρ=0.2, ε=0.02", activation=act,
+                                spread_over_eps_at_n128=spreads[-1])
 
 
 @check(FFT, "numeric", target="corrected")
@@ -438,9 +487,16 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
         g = _coefficient(fixed_point_gradient_pushthrough(Ft, Yt, eta), signal_term(Ft, Yt))
         res[act] = {"order_in_K": f.summary(-1.0), "gamma/printed(c1=c2=c)": g * (K * c + eta) * (n * c + eta) / eta,
                     "gamma/corrected": g * (K * c + eta) ** 2 / eta}
-        evidence.counterexample("coefficient of ỸỸᵀF̃ scales as K^-2, printed K^-1", activation=act,
-                                fitted_order=f.slope, stderr=f.stderr, **{k: v for k, v in res[act].items()
-                                                                          if k != "order_in_K"})
+        if not f.decided():
+            evidence.inconclusive(f"{act}: order fit of γ(K) too noisy to decide: {f}")
+            continue
+        # Printed η/((Kc1+η)(nc2+η)): order −1 in K at fixed n, η.
+        evidence.counterexample("coefficient of ỸỸᵀF̃ scales as K^-2, printed K^-1", measured=f.slope, printed=-1.0,
+                                tol=f.band(3.0, 0.1),
+                                why=f"3·stderr + 0.1 of the log–log fit over K = 200..6400 ({f}): the band "
+                                    "OrderFit.agrees uses (3σ ≈ 99.7% two-sided; 0.1 for the O(√(n/K)) sub-leading "
+                                    "term)", family="ε=0, n=16", activation=act,
+                                **{k: v for k, v in res[act].items() if k != "order_in_K"})
     gam_n = {}
     for m in (8, 16, 32):
         Yn = center(np.eye(M)[np.arange(m) % M])
@@ -513,9 +569,25 @@ def test_eqn5_corrected(evidence, li2_profile):
 
 
 @check(GROUP, "numeric")
-def test_group_inputs_kernel_not_identity(evidence, li2_profile):
-    evidence.describe("One-hot pair inputs (all M² pairs): raw inner products and norms (ρ, ε); the K → ∞ limit "
-                      "S = P1⊥𝒦P1⊥ is not a multiple of P1⊥ (ratio of its two eigenvalues)")
+def test_group_kernel_multiple_of_p1perp_as_eps_to_0(evidence, li2_profile):
+    evidence.describe("Small-ε regime of Lemma 1 (decision rule in the claim): unit-norm two-cluster inputs with "
+                      "x_iᵀx_j = ρ ± ε; D(ε) = ‖S − (a−b)P1⊥‖₂/(a−b), S = P1⊥𝒦P1⊥ the exact K → ∞ limit of "
+                      "F̃F̃ᵀ/K; fitted order of D in ε (printed O(ε): ≥ 1). Scope note: one-hot pair inputs (ε = ½)")
+    evidence.tolerance(0.0, "orders asserted by the fit band 3·stderr + 0.1 (OrderFit), decided at 3σ ≤ 0.25")
+    eps_grid = geometric(1e-4, 1e-1, 10)
+    fits = {}
+    for act in ACTS:
+        for n in (8, 16):
+            for rho in (0.0, 0.3):
+                c = lemma1_constants(act, 1.0, rho).c
+                D = [np.linalg.norm(centered_kernel(_two_cluster_inputs(n, rho, float(e)), act)
+                                    - c * centering_matrix(n), 2) / c for e in eps_grid]
+                f = fit_order(eps_grid, D)
+                fits[f"{act},n={n},rho={rho}"] = f.summary(1.0)
+                evidence.holds(f.decided() and f.slope >= 1.0 - f.band(3.0, 0.1),
+                               f"‖S − (a−b)P1⊥‖/(a−b) is O(ε): fitted order {f}", family=f"{act},n={n},ρ={rho}")
+    evidence.detail("order of D(ε) in ε", fits)
+    notes = {}
     for fam, g in FAM.items():
         task = group_task(g())
         X = task.X
@@ -524,12 +596,16 @@ def test_group_inputs_kernel_not_identity(evidence, li2_profile):
         rho, eps = (ip.max() + ip.min()) / 2, (ip.max() - ip.min()) / 2
         for act in ("relu", "square"):
             k = one_hot_pair_kernel(act, task.M)
-            evidence.counterexample("F̃F̃ᵀ/K → S with two distinct eigenvalues on 1⊥", family=fam, activation=act,
-                                    rho_raw=rho, eps_raw=eps, norm_sq=float(norms[0]), c_main=k.c_main,
-                                    c_int=k.c_int, ratio=k.c_main / k.c_int)
+            notes[f"{fam},{act}"] = {"rho_raw": rho, "eps_raw": eps, "norm_sq": float(norms[0]), "c_main": k.c_main,
+                                     "c_int": k.c_int, "ratio": k.c_main / k.c_int}
+    evidence.detail("scope note", "One-hot pair inputs of the group tasks have ρ = ε = ½ (raw; ¼ in correlation "
+                    "units), outside Lemma 1's small-ε regime: there F̃F̃ᵀ/K → S has two distinct eigenvalues on 1⊥ "
+                    "(c_main, c_int below). Not a counterexample to Lemma 1; see the scope-extension claim "
+                    "lemma1.group_inputs.one_hot_pairs_scope.")
+    evidence.detail("scope note: one-hot pair kernel constants", notes)
 
 
-@check(GROUP, "numeric", target="corrected")
+@check(GROUP_SCOPE, "numeric")
 def test_group_inputs_corrected(evidence, li2_profile):
     evidence.describe("(i) ρ = ε = ½ (raw) and ‖x‖² = 2 for every family; (ii) eigenvalues of S (exact kernel) vs "
                       "c_main, c_int with multiplicities 2(M−1), (M−1)²; (iii) SỸ = c_int·Ỹ; (iv) Monte Carlo: "
