@@ -26,6 +26,37 @@ MUON_ORTH = ("newton_schulz", "polar")
 SEED_ALIAS = 100000  # seed values s and s + k·SEED_ALIAS share split and init (matched controls in one program)
 
 
+#: Environment variable read by :func:`apply_env_perturbation` (set by the pytest option ``--li2-perturb-init REL``).
+INIT_PERTURBATION_ENV = "LI2_INIT_PERTURBATION"
+
+
+def env_init_perturbation() -> float:
+    """The relative init perturbation requested through ``$LI2_INIT_PERTURBATION`` (0 when unset or empty)."""
+    import os
+
+    raw = os.environ.get(INIT_PERTURBATION_ENV, "").strip()
+    if not raw:
+        return 0.0
+    try:
+        rel = float(raw)
+    except ValueError:
+        raise ConfigError(f"${INIT_PERTURBATION_ENV}={raw!r} is not a number") from None
+    if not (0.0 <= rel < 1.0):
+        raise ConfigError(f"${INIT_PERTURBATION_ENV}={raw!r} must lie in [0, 1)")
+    return rel
+
+
+def apply_env_perturbation(cfg: "TrainConfig") -> "TrainConfig":
+    """``cfg`` with ``init_perturbation`` set from ``$LI2_INIT_PERTURBATION`` when the config leaves it at 0.
+
+    The single place where the environment reaches a run: :func:`li2verify.train.run.train` calls it, so every
+    empirical check of a pytest run is perturbed without editing the checks (tests/test_empirical_stability.py)."""
+    rel = env_init_perturbation()
+    if rel and not cfg.init_perturbation:
+        return cfg.replace(init_perturbation=rel)
+    return cfg
+
+
 class ConfigError(ValueError):
     """A training configuration that cannot run (says which field and why)."""
 
@@ -46,6 +77,8 @@ class TrainConfig:
     ridge_top: bool = False           # Figs 13-14: V = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ every step, not trained
     ridge_reg: float = 1e-3           # λ of the ridge top layer (the code's set_weight_reg)
     top_init: float = 1.0             # top-layer init multiplier; 0 = zero-init (Figs 15-17)
+    init_perturbation: float = 0.0    # relative rounding-level perturbation of the initial weights (stability
+    #                                   tests): w ← w·(1 + r·u), u ~ U(−1, 1) from a separate seeded generator
     beta: float = 1.0                 # output scale β (App. H.3)
     input_mode: str = "gather"        # "gather": XW = W[h1] + W[M+h2]; "dense": one-hot matmul
     # loss / optimizer
@@ -111,6 +144,8 @@ class TrainConfig:
             bad("n", "give one of n, train_frac, critical_ratio")
         if self.threads is not None and self.threads < 1:
             bad("threads", f"must be ≥ 1, got {self.threads}")
+        if not (0.0 <= self.init_perturbation < 1.0):
+            bad("init_perturbation", f"must lie in [0, 1), got {self.init_perturbation}")
         return self
 
     def cpu_threads(self, M: int, n: int) -> int:

@@ -46,6 +46,21 @@ def _uniform(gen: torch.Generator, shape, bound: float, dtype) -> torch.Tensor:
     return (torch.rand(shape, generator=gen, dtype=torch.float64) * 2.0 - 1.0).mul_(bound).to(dtype)
 
 
+PERTURB_SEED_OFFSET = 7_919_000  # the perturbation generator of seed s is seeded with s + this (never the init's)
+
+
+def _perturb(p: dict[str, torch.Tensor], seed: int, rel: float, dt) -> dict[str, torch.Tensor]:
+    """w ← w·(1 + rel·u), u ~ U(−1, 1) elementwise, from a generator of its own (seeded by the seed), so the
+    init's stream, and the split, are untouched and the perturbed run is reproducible.  Zero entries stay zero
+    (zero-init keeps V(0) = 0).  Used by the stability test: rel = 1e-6 is a few float32 ulps."""
+    g = torch.Generator().manual_seed(PERTURB_SEED_OFFSET + seed)
+    out = {}
+    for k in sorted(p):
+        u = torch.rand(p[k].shape, generator=g, dtype=torch.float64) * 2.0 - 1.0
+        out[k] = (p[k].double() * (1.0 + rel * u)).to(dt)
+    return {k: out[k] for k in p}
+
+
 def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tensor]:
     """Per-seed init stacked along the seed axis (bitwise independent of how many seeds are batched)."""
     K, L = cfg.hidden, cfg.layers
@@ -61,6 +76,8 @@ def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tenso
             p[f"W{l}"] = _uniform(g, (K, K) + tail, c / math.sqrt(K), dt)
         if not cfg.ridge_top:
             p["V"] = _uniform(g, (K, M) + tail, c / math.sqrt(K), dt) * cfg.top_init
+        if cfg.init_perturbation:
+            p = _perturb(p, int(s) % SEED_ALIAS, cfg.init_perturbation, dt)
         per_seed.append(p)
     return {k: torch.stack([p[k] for p in per_seed]).to(device).contiguous() for k in per_seed[0]}
 

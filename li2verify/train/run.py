@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from li2verify.train import probes as P
-from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig
+from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.train.data import make_split, resolve_group, train_size
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)
@@ -253,7 +253,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
     With ``run_dir`` the run is checkpointed and resumable (see module docstring).  ``keep_snapshots``: epochs
     at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes)."""
     t0 = time.time()
-    cfg.validate()
+    cfg = apply_env_perturbation(cfg.validate())  # $LI2_INIT_PERTURBATION: the one place the environment enters
     cols = metric_columns(cfg)
     old_threads = torch.get_num_threads()
     try:
