@@ -620,6 +620,65 @@ def _short(v: Any) -> str:
     return t if len(t) <= 80 else t[:77] + "..."
 
 
+# Weakest first: how much a claim that rests on another can inherit from it.
+WEAKNESS = ("refuted", "erratum", "untested", "inconclusive", "verified")
+
+
+def dependency_problems(registry: Registry, known: Iterable[str] = ()) -> list[str]:
+    """Every ``depends_on`` id that names no claim (neither registered nor in ``known``), and every cycle."""
+    known = set(known) | {c.id for c in registry}
+    problems = [f"claim {c.id!r} (module {c.module}) depends on unknown claim {d!r}"
+                for c in registry for d in c.depends_on if d not in known]
+    graph = {c.id: [d for d in c.depends_on if d in registry] for c in registry}
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:  # path: the stack of claims ending in node
+        state[node] = 1
+        for d in graph.get(node, []):
+            if state.get(d) == 1:
+                problems.append("dependency cycle: " + " → ".join(path[path.index(d):] + [d]))
+            elif d not in state:
+                visit(d, path + [d])
+        state[node] = 2
+
+    for c in registry:
+        if c.id not in state:
+            visit(c.id, [c.id])
+    return problems
+
+
+def ancestors(claim_id: str, depends_on: dict[str, list[str]]) -> list[str]:
+    """All claims ``claim_id`` rests on, transitively (breadth-first, each once)."""
+    seen: list[str] = []
+    todo = list(depends_on.get(claim_id, []))
+    while todo:
+        d = todo.pop(0)
+        if d in seen or d == claim_id:
+            continue
+        seen.append(d)
+        todo.extend(depends_on.get(d, []))
+    return seen
+
+
+def rests_on(claim_id: str, depends_on: dict[str, list[str]], statuses: dict[str, str]) -> dict[str, Any]:
+    """The weakest status among the claims ``claim_id`` rests on (DESIGN.md: a claim shows the weakest status of
+    its dependencies), with the non-verified ancestors that make it so."""
+    anc = ancestors(claim_id, depends_on)
+    weak = [(a, statuses.get(a, "untested")) for a in anc if statuses.get(a, "untested") != "verified"]
+    weakest = min((s for _, s in weak), key=WEAKNESS.index, default="verified")
+    return {"weakest": weakest, "ancestors": len(anc),
+            "via": [{"id": a, "status": s} for a, s in sorted(weak, key=lambda x: (WEAKNESS.index(x[1]), x[0]))]}
+
+
+def status_with_ancestry(status: str, rest: dict[str, Any]) -> str:
+    """``"verified · rests on erratum thm2.proof.eqn19"`` when an ancestor is weaker than the claim itself."""
+    if WEAKNESS.index(rest["weakest"]) >= WEAKNESS.index(status) or not rest["via"]:
+        return status
+    first = next(v for v in rest["via"] if v["status"] == rest["weakest"])
+    more = len([v for v in rest["via"] if v["status"] == rest["weakest"]]) - 1
+    return f"{status} · rests on {rest['weakest']} {first['id']}" + (f" (+{more} more)" if more else "")
+
+
 def _jsonable(v: Any) -> Any:
     """Convert numpy/torch scalars and arrays to plain JSON values."""
     if isinstance(v, dict):

@@ -135,23 +135,42 @@ def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
     theorems = _find_theorems(theorems_dir)
     os.environ.setdefault("LI2_PROFILE", "fast")
     import_theorem_modules(theorems)
+    from li2verify.claims import status_with_ancestry
+    from li2verify.plugin import EXPECTED_FILE, expected_statuses
+
     last: dict[str, str] = {}
+    rec: dict = {}
     try:
-        last = {c["id"]: c["status"] for c in load_record(report_dir)["claims"]}
+        rec = load_record(report_dir)
+        last = {c["id"]: c["status"] for c in rec["claims"]}
     except ReportError:
         pass
-    exp_path = theorems / "expected_status.json"
-    expected = json.loads(exp_path.read_text())["claims"] if exp_path.exists() else {}
+    profile = rec.get("profile", "fast")
+    try:
+        expected = expected_statuses(theorems / EXPECTED_FILE, profile)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    rests = rec.get("rests_on", {})
     rows = [{"id": c.id, "paper_ref": c.paper_ref, "last": last.get(c.id, "(not run)"),
-             "expected": expected.get(c.id, "(none)"), "checks": len(c.checks)} for c in REGISTRY]
+             "expected": expected.get(c.id, "(none)"), "checks": len(c.checks),
+             "changed": c.id in last and last[c.id] != "untested" and last[c.id] != expected.get(c.id),
+             "rests_on": status_with_ancestry(last[c.id], rests[c.id]) if c.id in last and c.id in rests else None}
+            for c in REGISTRY]
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
     w = max([len(r["id"]) for r in rows] + [5])
-    click.echo(f"{'claim':<{w}}  {'last':<13} {'expected':<13} checks  paper")
+    changed = [r for r in rows if r["changed"]]
+    if changed:
+        click.echo(f"!! {len(changed)} status change(s) in the last report (profile {profile}) against "
+                   f"{EXPECTED_FILE}: " + ", ".join(f"{r['id']} {r['expected']} → {r['last']}" for r in changed))
+    click.echo(f"   {'claim':<{w}}  {'last':<13} {'expected':<13} checks  paper")
     for r in rows:
-        click.echo(f"{r['id']:<{w}}  {r['last']:<13} {r['expected']:<13} {r['checks']:>6}  {r['paper_ref']}")
-    click.echo(f"{len(rows)} claims" + ("" if last else " (no report yet: run `li2verify report`)"))
+        mark = "!! " if r["changed"] else "   "
+        extra = f"  [{r['rests_on']}]" if r["rests_on"] and r["rests_on"] != r["last"] else ""
+        click.echo(f"{mark}{r['id']:<{w}}  {r['last']:<13} {r['expected']:<13} {r['checks']:>6}  {r['paper_ref']}{extra}")
+    click.echo(f"{len(rows)} claims" + ("" if last else " (no report yet: run `li2verify report`)")
+               + (f"; {len(changed)} changed status (marked !!)" if changed else ""))
 
 
 # -- commands from li2verify.commands (one line each) ------------------------------------------------------

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+# Thread policy, set before numpy or torch are imported: the checks are many small matrix problems, for which
+# a multi-threaded BLAS or OpenMP costs more than it gains on a shared machine (measured: 9.7 s vs 12.5 s wall
+# on a slice of the suite, 2 cores).  A value the user set in the environment wins.
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+for _var in THREAD_VARS:
+    os.environ.setdefault(_var, "1")
 
-from li2verify import claims as _claims
+import pytest  # noqa: E402
+
+from li2verify import claims as _claims  # noqa: E402
 from li2verify.profiles import ENV_VAR, PROFILES, Profile, ProfileError, validate_profile
 
 log = logging.getLogger(__name__)
 
 EXPECTED_FILE = "expected_status.json"
+PERTURB_VAR = "LI2_INIT_PERTURBATION"  # read by li2verify.train when it builds runs
 _METHOD_MARKERS = {
     "symbolic": "symbolic: a sympy derivation that could come out differently",
     "numeric": "numeric: fresh random instances compared against an independent computation (float64)",
@@ -44,6 +53,8 @@ class RunState:
     mismatches: list[str] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
     report_paths: dict[str, Path] = field(default_factory=dict)
+    changes: list[dict] = field(default_factory=list)
+    rests_on: dict[str, dict] = field(default_factory=dict)
 
 
 _STATE = pytest.StashKey[RunState]()
@@ -63,6 +74,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "failing on a difference (acknowledges a regression or a fix)")
     g.addoption("--li2-expected", default=None, metavar="FILE",
                 help="expected-status file (default: expected_status.json in the theorems directory)")
+    g.addoption("--li2-perturb-init", default=None, type=float, metavar="REL",
+                help="perturb the initial weights of every training run by this relative amount (e.g. 1e-6): a "
+                     f"rounding-level perturbation under which empirical verdicts must not change. Env: {PERTURB_VAR}.")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -80,6 +94,17 @@ def pytest_configure(config: pytest.Config) -> None:
     device = config.getoption("--li2-device")
     if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
         raise pytest.UsageError(f"--li2-device must be cpu, cuda or cuda:N, got {device!r}")
+    if device != "cpu":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise pytest.UsageError(f"--li2-device {device}: this torch ({torch.__version__}) sees no CUDA device; "
+                                    "run on a GPU machine with a CUDA build of torch, or use --li2-device cpu")
+    perturb = config.getoption("--li2-perturb-init")
+    if perturb is not None:
+        if not (perturb >= 0 and perturb < 1):
+            raise pytest.UsageError(f"--li2-perturb-init must be a relative size in [0, 1), got {perturb!r}")
+        os.environ[PERTURB_VAR] = repr(float(perturb))
 
     report_dir = config.getoption("--li2-report")
     if report_dir:
@@ -169,8 +194,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Validate the expected-status file before any check runs (a malformed file fails fast)."""
     state = session.config.stash.get(_STATE, None)
     path = _expected_path(state) if state is not None else None
-    if path is not None:
-        _read_expected_file(path)
+    data = _read_expected_file(path) if path is not None else {"claims": {}, "profiles": {}}
+    # Dependencies mean something: an unknown depends_on id or a cycle fails collection.  A claim in a module
+    # this run did not import is known through the expected-status file (every claim is listed there).
+    known = set(data["claims"]).union(*data["profiles"].values()) if data["profiles"] else set(data["claims"])
+    problems = _claims.dependency_problems(_claims.REGISTRY, known)
+    if problems:
+        raise pytest.UsageError("li2verify: bad claim dependencies:\n  " + "\n  ".join(problems))
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
@@ -253,7 +283,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         state.evidence.append(ev)
 
 
-def _read_expected_file(path: Path) -> dict:
+class ExpectedFileError(ValueError):
+    """A malformed expected-status file (named, with what is wrong)."""
+
+
+def read_expected_file(path: Path) -> dict:
     """The expected-status file: ``{"schema": 1, "claims": {id: status}, "profiles": {name: {id: status}}}``.
 
     ``claims`` holds the statuses of the default (``fast``) profile; ``profiles`` holds, per other profile, only
@@ -267,16 +301,28 @@ def _read_expected_file(path: Path) -> dict:
         data["claims"] = dict(data["claims"])
         data["profiles"] = {k: dict(v) for k, v in data.get("profiles", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise pytest.UsageError(f"{path}: not a valid expected-status file ({e}); expected "
+        raise ExpectedFileError(f"{path}: not a valid expected-status file ({e}); expected "
                                 '{"schema": 1, "claims": {"claim.id": "status", ...}, "profiles": {...}}') from None
     for section in [data["claims"], *data["profiles"].values()]:
         bad = {k: v for k, v in section.items() if v not in _claims.STATUSES}
         if bad:
-            raise pytest.UsageError(f"{path}: unknown statuses {bad}; allowed: {', '.join(_claims.STATUSES)}")
+            raise ExpectedFileError(f"{path}: unknown statuses {bad}; allowed: {', '.join(_claims.STATUSES)}")
     unknown = set(data["profiles"]) - set(PROFILES)
     if unknown:
-        raise pytest.UsageError(f"{path}: unknown profiles {sorted(unknown)} in 'profiles'")
+        raise ExpectedFileError(f"{path}: unknown profiles {sorted(unknown)} in 'profiles'")
     return data
+
+
+def _read_expected_file(path: Path) -> dict:
+    try:
+        return read_expected_file(path)
+    except ExpectedFileError as e:
+        raise pytest.UsageError(str(e)) from None
+
+
+def expected_statuses(path: Path, profile: str = "fast") -> dict[str, str]:
+    """The committed expected status of every claim under ``profile`` (the one reader of the file)."""
+    return _expected_for(read_expected_file(path), profile)
 
 
 def _expected_for(data: dict, profile: str) -> dict[str, str]:
@@ -346,8 +392,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 elif want != got:
                     state.mismatches.append(f"{cid}: status {got!r}, expected {want!r}"
                                             + ("" if state.profile.name == "fast" else f" (profile {state.profile.name})"))
+                if want != got:
+                    state.changes.append({"id": cid, "status": got, "expected": want})
         if state.mismatches and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    # Ancestry: the weakest status among the claims each claim rests on -- this run's status where the claim's
+    # checks ran, else its committed expected status.
+    ran = {cid for cid, evs in by_claim.items() if any(e.outcome not in ("skipped", "broken") for e in evs)}
+    committed: dict[str, str] = {}
+    if expected_path is not None:
+        committed = _expected_for(_read_expected_file(expected_path), state.profile.name)
+    known = {**committed, **{cid: state.statuses[cid] for cid in ran}}
+    graph = {c.id: list(c.depends_on) for c in _claims.REGISTRY}
+    state.rests_on = {c.id: _claims.rests_on(c.id, graph, known) for c in _claims.REGISTRY if c.depends_on}
+    if state.mismatches:
+        _count_in_summary(session.config, state.changes, state.mismatches)
 
     if state.report_dir is not None:
         from li2verify.report import build_record, write_report
@@ -355,9 +415,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         record = build_record(
             claims=list(_claims.REGISTRY), evidence=state.evidence, statuses=state.statuses,
             profile=state.profile.name, device=state.device,
-            extra={"status_mismatches": state.mismatches, "pytest_exit": int(session.exitstatus)},
+            extra={"status_mismatches": state.mismatches, "status_changes": state.changes,
+                   "rests_on": state.rests_on, "pytest_exit": int(session.exitstatus)},
         )
         state.report_paths = write_report(record, state.report_dir)
+
+
+@dataclass
+class StatusChange:
+    """One entry of pytest's terminal statistics (other plugins read entries as report-like objects)."""
+
+    claim_id: str
+    message: str
+
+
+def _count_in_summary(config: pytest.Config, changes: list[dict], messages: list[str]) -> None:
+    """Count status changes in pytest's final line ("467 passed, 1 status changed")."""
+    tr = config.pluginmanager.getplugin("terminalreporter")
+    if tr is not None:
+        tr.stats.setdefault("status changed", []).extend(
+            StatusChange(c["id"], m) for c, m in zip(changes, messages))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -369,17 +446,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for s in state.statuses.values():
         counts[s] = counts.get(s, 0) + 1
     tr.section("li2verify claims")
+    if state.mismatches:
+        tr.write_line("STATUS CHANGED against the committed expected-status file "
+                      "(a regression, or a fix to acknowledge with --li2-accept-status):", red=True, bold=True)
+        for m in state.mismatches:
+            tr.write_line(f"  {m}", red=True)
+    broken = [e for e in state.evidence if e.outcome == "broken"]
+    for e in broken:
+        tr.write_line(f"  BROKEN check {e.check}: {e.message}", red=True)
+    vanished = [e for e in state.evidence if e.outcome == "vanished"]
+    for e in vanished:
+        tr.write_line(f"  ERRATUM VANISHED in {e.check}: {e.message}", red=True)
     tr.write_line(f"profile {state.profile.name}: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in _claims.STATUSES))
     for cid, s in sorted(state.statuses.items()):
         if s in ("erratum", "refuted", "inconclusive"):
             tr.write_line(f"  {s:<12} {cid}")
-    broken = [e for e in state.evidence if e.outcome == "broken"]
-    for e in broken:
-        tr.write_line(f"  BROKEN check {e.check}: {e.message}", red=True)
-    if state.mismatches:
-        tr.write_line("claim status differs from the committed expected-status file "
-                      "(a regression, or a fix to acknowledge with --li2-accept-status):", red=True)
-        for m in state.mismatches:
-            tr.write_line(f"  {m}", red=True)
+        elif cid in state.rests_on and state.statuses.get(cid) != "untested":
+            shown = _claims.status_with_ancestry(s, state.rests_on[cid])
+            if shown != s:
+                tr.write_line(f"  {cid}: {shown}")
     if state.report_paths:
         tr.write_line(f"report: {state.report_paths['html']}")

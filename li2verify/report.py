@@ -19,12 +19,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from li2verify.claims import METHODS, STATUSES, Claim, Evidence
+from li2verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry
 
 SCHEMA = 1
 FILES = {"json": "verification.json", "md": "verification.md", "html": "verification.html"}
-_SYMBOL = {"pass": "✓", "counterexample": "✗", "fail": "✗!", "inconclusive": "?", "broken": "BROKEN",
-           "skipped": "skip"}
+_SYMBOL = {"pass": "✓", "counterexample": "✗", "fail": "✗!", "vanished": "✓!", "inconclusive": "?",
+           "broken": "BROKEN", "skipped": "skip"}
 
 
 class ReportError(RuntimeError):
@@ -176,10 +176,33 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+def _alerts(rec: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """What must be read before anything else: status changes, broken checks, vanished errata."""
+    out = []
+    if rec.get("status_mismatches"):
+        out.append(("Status changes against the committed expected statuses (a regression, or a fix to "
+                    "acknowledge with --li2-accept-status)", list(rec["status_mismatches"])))
+    broken = [f"{e['check']}: {e['message']}" for c in rec["claims"] for e in c["evidence"] if e["outcome"] == "broken"]
+    if broken:
+        out.append(("Broken checks (the engine failed; no verdict was drawn from them)", broken))
+    vanished = [f"{e['check']}: {e['message']}" for c in rec["claims"] for e in c["evidence"]
+                if e["outcome"] == "vanished"]
+    if vanished:
+        out.append(("Errata that vanished (the printed statement held where a counterexample was recorded)", vanished))
+    return out
+
+
+def _shown_status(rec: dict[str, Any], c: dict[str, Any]) -> str:
+    """The claim's status, with the weakest status it rests on when that is weaker."""
+    rest = rec.get("rests_on", {}).get(c["id"])
+    return status_with_ancestry(c["status"], rest) if rest else c["status"]
+
+
 def render_markdown(rec: dict[str, Any]) -> str:
-    lines = [
-        "# li2verify verification report",
-        "",
+    lines = ["# li2verify verification report", ""]
+    for title, items in _alerts(rec):
+        lines += [f"## {title}", ""] + [f"- **{m}**" for m in items] + [""]
+    lines += [
         f"Profile **{rec['profile']}** · created {rec['created']} · git `{rec['git_sha']}` · "
         f"python {rec['environment']['python']}, torch {rec['environment']['torch']}, "
         f"device {rec['environment']['device']}",
@@ -201,17 +224,14 @@ def render_markdown(rec: dict[str, Any]) -> str:
                     lines.append(f"  - counterexample ({e['method']}): " +
                                  "; ".join(f"{k}={v}" for k, v in ce.items()))
         lines.append("")
-    if rec.get("status_mismatches"):
-        lines += ["## Status changes against the committed expected statuses", ""]
-        lines += [f"- {m}" for m in rec["status_mismatches"]] + [""]
     lines += ["## Claims × methods", "", "| claim | paper | status | " + " | ".join(METHODS) + " |",
               "|---|---|---|" + "---|" * len(METHODS)]
     for c in _ordered(rec):
-        lines.append(f"| `{c['id']}` | {c['paper_ref']} | **{c['status']}** | " +
+        lines.append(f"| `{c['id']}` | {c['paper_ref']} | **{_shown_status(rec, c)}** | " +
                      " | ".join(_method_cell(c, m) for m in METHODS) + " |")
     lines += ["", "## Claims in detail", ""]
     for c in _ordered(rec):
-        lines += [f"### `{c['id']}` — {c['status']}", "", f"*{c['paper_ref']}*" + (f" — {c['title']}" if c["title"] else ""), ""]
+        lines += [f"### `{c['id']}` — {_shown_status(rec, c)}", "", f"*{c['paper_ref']}*" + (f" — {c['title']}" if c["title"] else ""), ""]
         lines += ["| as printed | as verified |", "|---|---|",
                   f"| {_md_cell(c['printed'])} | {_md_cell(c['verified'] or '(same as printed)')} |", ""]
         if c["assumptions"]:
@@ -284,6 +304,7 @@ th{background:#f3f3f3}.verified{background:#e8f5e9}.erratum{background:#fff3e0}.
 .inconclusive{background:#eeeeee}.untested{background:#fafafa;color:#888}code{font-size:12px}
 .cmp td{width:50%}.ev{font-size:13px;margin:.2em 0 .2em 1em}.bad{color:#c62828;font-weight:bold}
 details{margin:.3em 0}h3{margin-top:1.6em}img{max-width:100%}
+.alert{border:2px solid #c62828;background:#ffebee;padding:0 1em;margin:1em 0}
 """
 
 
@@ -291,6 +312,8 @@ def render_html(rec: dict[str, Any]) -> str:
     e = html.escape
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>li2verify report</title><style>{_CSS}</style></head><body>",
            "<h1>li2verify verification report</h1>",
+           *[f"<div class='alert'><h2 class='bad'>{e(title)}</h2><ul>" + "".join(f"<li>{e(m)}</li>" for m in items)
+             + "</ul></div>" for title, items in _alerts(rec)],
            f"<p>Profile <b>{e(rec['profile'])}</b> · created {e(rec['created'])} · git <code>{e(rec['git_sha'])}</code> · "
            + " · ".join(f"{e(k)} {e(str(v))}" for k, v in rec["environment"].items()) + "</p>",
            f"<p><img alt='claims per status' src='data:image/png;base64,{_summary_plot(rec)}'></p>",
@@ -308,18 +331,16 @@ def render_html(rec: dict[str, Any]) -> str:
                                e("; ".join(f"{k}={v}" for k, v in ce.items()))[:800] + "</li>")
             out.append("</ul></li>")
         out.append("</ul>")
-    if rec.get("status_mismatches"):
-        out.append("<h2 class='bad'>Status changes against the committed expected statuses</h2><ul>" +
-                   "".join(f"<li>{e(m)}</li>" for m in rec["status_mismatches"]) + "</ul>")
     out.append("<h2>Claims × methods</h2><table><tr><th>claim</th><th>paper</th><th>status</th>" +
                "".join(f"<th>{m}</th>" for m in METHODS) + "</tr>")
     for c in _ordered(rec):
         out.append(f"<tr class='{c['status']}'><td><a href='#{e(c['id'])}'><code>{e(c['id'])}</code></a></td>"
-                   f"<td>{e(c['paper_ref'])}</td><td><b>{c['status']}</b></td>" +
+                   f"<td>{e(c['paper_ref'])}</td><td><b>{e(_shown_status(rec, c))}</b></td>" +
                    "".join(f"<td>{e(_method_cell(c, m))}</td>" for m in METHODS) + "</tr>")
     out.append("</table><h2>Claims in detail</h2>")
     for c in _ordered(rec):
-        out.append(f"<h3 id='{e(c['id'])}' class='{c['status']}'><code>{e(c['id'])}</code> — {c['status']}</h3>")
+        out.append(f"<h3 id='{e(c['id'])}' class='{c['status']}'><code>{e(c['id'])}</code> — "
+                   f"{e(_shown_status(rec, c))}</h3>")
         out.append(f"<p><i>{e(c['paper_ref'])}</i>" + (f" — {e(c['title'])}" if c["title"] else "") + "</p>")
         out.append("<table class='cmp'><tr><th>as printed</th><th>as verified</th></tr>"
                    f"<tr><td><code>{e(c['printed'])}</code></td><td><code>{e(c['verified'] or '(same as printed)')}</code></td></tr></table>")
@@ -385,9 +406,7 @@ def summary_lines(rec: dict[str, Any], width: int = 100) -> list[str]:
     for c in _ordered(rec):
         if c["status"] in ("erratum", "refuted", "inconclusive"):
             lines.append(f"  {c['status']:<12} {c['id']:<48} {c['paper_ref']}"[:width])
-    for m in rec.get("status_mismatches", []):
-        lines.append(f"  status change: {m}"[:width])
-    return lines
+    return [*(f"!! status change: {m}"[:width] for m in rec.get("status_mismatches", [])), *lines]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -91,8 +91,8 @@ def test_counterexample_with_verified_correction_is_an_erratum_and_ci_stays_gree
         @check(C, "numeric")
         def test_printed(evidence):
             got, printed = 5 / 4, 5 / 8
-            assert abs(got - printed) > 0.1
-            evidence.counterexample("E* differs from the printed M/8", M=5, computed=got, printed=printed)
+            evidence.counterexample("E* differs from the printed M/8", measured=got, printed=printed, tol=1e-12,
+                                    why="float64 rounding of one division", M=5)
 
         @check(C, "numeric", target="corrected")
         def test_corrected(evidence):
@@ -207,4 +207,152 @@ def test_malformed_expected_file_is_a_usage_error(pytester):
     r = pytester.runpytest_subprocess("theorems")
     assert r.ret == pytest.ExitCode.USAGE_ERROR
     assert "unknown statuses {'demo.ok': 'proven'}" in r.stderr.str()
-    r.assert_outcomes()  # it fails before any check runs
+    assert "passed" not in r.stdout.str()  # it fails before any check runs
+
+
+# -- verdict integrity: only measured violations decide a claim ---------------------------------------------
+ERRATUM = """
+from li2verify.claims import claim, check
+
+def printed_energy(M):
+    return {printed_formula}
+
+C = claim("demo.energy", paper_ref="Thm 2", printed="E* = M/8", verified="E* = M/4")
+
+@check(C, "numeric")
+def test_printed_energy(evidence):
+    evidence.tolerance(1e-12, "float64 rounding of one division")
+    for M in (5, 7):
+        measured = M / 4  # the energy computed by the engine
+        evidence.counterexample("E* differs from the printed value", measured=measured,
+                                printed=printed_energy(M), M=M, family=f"Z{{M}}")
+
+@check(C, "numeric", target="corrected")
+def test_corrected_energy(evidence):
+    evidence.tolerance(1e-12, "float64 rounding")
+    evidence.close(5 / 4, 5 / 4, family="Z5")
+"""
+
+
+def test_an_erratum_check_fails_when_the_printed_formula_is_right(pytester):
+    d = pytester.path / "theorems"
+    d.mkdir()
+    (d / "expected_status.json").write_text(json.dumps({"schema": 1, "claims": {"demo.energy": "erratum"}}))
+    (d / "thm_energy.py").write_text(ERRATUM.format(printed_formula="M / 8"))
+    r = pytester.runpytest_subprocess("theorems")
+    assert r.ret == 0
+    r.assert_outcomes(passed=2)
+    # the same check, with the paper's formula replaced by the correct one: the erratum must not survive
+    (d / "thm_energy.py").write_text(ERRATUM.format(printed_formula="M / 4"))
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out")
+    assert r.ret == pytest.ExitCode.TESTS_FAILED
+    r.assert_outcomes(passed=1, failed=1)
+    r.stdout.fnmatch_lines(["*STATUS CHANGED*", "*demo.energy: status 'verified', expected 'erratum'*",
+                            "*ERRATUM VANISHED*holds on this instance*", "*1 failed, 1 passed, 1 status changed*"])
+    rec = json.loads((pytester.path / "out" / "verification.json").read_text())
+    assert rec["status_changes"] == [{"id": "demo.energy", "status": "verified", "expected": "erratum"}]
+    md = (pytester.path / "out" / "verification.md").read_text()
+    assert md.index("Status changes") < md.index("Summary")  # the first thing a reader sees
+    html = (pytester.path / "out" / "verification.html").read_text()
+    assert html.index("Status changes") < html.index("Summary")
+
+
+def test_an_assertion_inside_a_library_is_broken_not_refuted(pytester):
+    _theorems(pytester, """
+        import numpy as np
+        C = claim("demo.lib", paper_ref="Thm 0", printed="s")
+        D = claim("demo.torch", paper_ref="Thm 0", printed="t")
+
+        @check(C, "numeric")
+        def test_numpy_assert(evidence):
+            evidence.instance("Z3")
+            np.testing.assert_allclose(1.0, 2.0)  # an AssertionError, but not the evidence API's
+
+        @check(D, "empirical")
+        def test_torch_cuda(evidence):
+            import torch
+            evidence.instance("Z3")
+            torch.zeros(1).cuda()  # CPU-only torch raises AssertionError("Torch not compiled with CUDA enabled")
+    """, {"demo.lib": "verified", "demo.torch": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out")
+    assert r.ret == pytest.ExitCode.TESTS_FAILED
+    rec = json.loads((pytester.path / "out" / "verification.json").read_text())
+    assert rec["broken_checks"] == 2
+    assert {c["id"]: c["status"] for c in rec["claims"]} == {"demo.lib": "untested", "demo.torch": "untested"}
+    r.stdout.fnmatch_lines(["*BROKEN check*test_numpy_assert: AssertionError*"])
+
+
+def test_a_declared_counterexample_is_broken(pytester):
+    _theorems(pytester, """
+        C = claim("demo.declared", paper_ref="Thm 0", printed="E* = M/8")
+
+        @check(C, "numeric")
+        def test_declared(evidence):
+            evidence.counterexamples.append({"what": "E* differs"})  # declared: no measurement, no tolerance
+    """, {"demo.declared": "refuted"})
+    r = pytester.runpytest_subprocess("theorems")
+    assert r.ret == pytest.ExitCode.TESTS_FAILED
+    r.stdout.fnmatch_lines(["*BROKEN*without a measured violation*E* differs*"])
+
+
+def test_unknown_dependency_and_cycles_fail_collection(pytester):
+    _theorems(pytester, """
+        C = claim("demo.a", paper_ref="Thm 0", printed="s", depends_on=["demo.nowhere"])
+
+        @check(C, "numeric")
+        def test_a(evidence):
+            evidence.instance("Z3")
+    """, {"demo.a": "verified"})
+    r = pytester.runpytest_subprocess("theorems")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    assert "claim 'demo.a' (module theorems.thm_demo) depends on unknown claim 'demo.nowhere'" in r.stderr.str()
+    assert "passed" not in r.stdout.str()  # it fails before any check runs
+
+
+def test_report_shows_the_weakest_ancestor(pytester):
+    _theorems(pytester, """
+        A = claim("demo.base", paper_ref="Thm 1", printed="E* = M/8", verified="E* = M/4")
+        B = claim("demo.user", paper_ref="Thm 2", printed="uses Thm 1", depends_on=["demo.base"])
+
+        @check(A, "numeric")
+        def test_base(evidence):
+            evidence.counterexample("E*", measured=1.25, printed=0.625, tol=1e-12, why="rounding", M=5)
+
+        @check(A, "numeric", target="corrected")
+        def test_base_fixed(evidence):
+            evidence.tolerance(0.0, "exact")
+            evidence.close(1, 1, rel=False)
+
+        @check(B, "numeric")
+        def test_user(evidence):
+            evidence.tolerance(0.0, "exact")
+            evidence.close(1, 1, rel=False)
+    """, {"demo.base": "erratum", "demo.user": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out")
+    assert r.ret == 0
+    r.stdout.fnmatch_lines(["*demo.user: verified · rests on erratum demo.base*"])
+    rec = json.loads((pytester.path / "out" / "verification.json").read_text())
+    assert rec["rests_on"]["demo.user"]["weakest"] == "erratum"
+    assert "rests on erratum" in (pytester.path / "out" / "verification.md").read_text()
+
+
+def test_cuda_device_without_cuda_is_a_usage_error(pytester):
+    _theorems(pytester, OK, {"demo.ok": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-device", "cuda")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    r.stderr.fnmatch_lines(["*--li2-device cuda: this torch*sees no CUDA device*"])
+
+
+def test_the_plugin_sets_one_blas_thread_unless_told_otherwise(pytester, monkeypatch):
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    _theorems(pytester, """
+        import os
+        C = claim("demo.threads", paper_ref="Thm 0", printed="s")
+
+        @check(C, "numeric")
+        def test_threads(evidence):
+            evidence.tolerance(0.0, "exact")
+            evidence.holds(os.environ["OPENBLAS_NUM_THREADS"] == "1" == os.environ["OMP_NUM_THREADS"], "one thread")
+    """, {"demo.threads": "verified"})
+    assert pytester.runpytest_subprocess("theorems").ret == 0

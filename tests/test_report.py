@@ -16,7 +16,7 @@ def _record():
     e1.close(1.0, 1.0, family="Z5")
     e1.finalize(None)
     e2 = Evidence("a.b.d", "numeric", "m::test_y")
-    e2.counterexample("y is not 2", M=7, got=3.0)
+    e2.counterexample("y is not 2", measured=3.0, printed=2.0, tol=1e-12, why="exact arithmetic", M=7)
     e2.finalize(None)
     e3 = Evidence("a.b.d", "numeric", "m::test_y3", target="corrected")
     e3.tolerance(0.0, "exact")
