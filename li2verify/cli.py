@@ -76,6 +76,12 @@ def report(profile: str, out: str, keyword: str | None, device: str, theorems_di
     from li2verify.report import ReportError, ensure_writable_dir, load_record, summary_lines
 
     theorems = _find_theorems(theorems_dir)
+    if device != "cpu":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise click.UsageError(f"--device {device}: this torch ({torch.__version__}) sees no CUDA device; run on "
+                                   "a GPU machine with a CUDA build of torch, or use --device cpu")
     try:
         out_dir = ensure_writable_dir(out)
     except ReportError as e:
