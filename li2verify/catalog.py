@@ -287,7 +287,30 @@ def shipped_files(min_order: int = 1, max_order: int | None = None) -> list[Path
 @lru_cache(maxsize=None)
 def _load_file(path: Path) -> tuple[CatalogRecord, ...]:
     # tables are validated when a record's group() is built (FiniteGroup validates every table)
-    return tuple(read_catalog(path, validate_table=False))
+    recs = tuple(read_catalog(path, validate_table=False))
+    if not recs:  # a shipped file is never empty: an empty one is a truncated copy, not "no groups"
+        raise CatalogError(f"{path.name}: the shipped catalog file holds no records (empty or truncated "
+                           f"file at {path}); reinstall li2verify or re-export with `li2verify groups export`")
+    return recs
+
+
+def _norm_name(name: str) -> str:
+    return "".join(str(name).split()).lower()
+
+
+def find_by_name(name: str) -> list[tuple[int, int]]:
+    """``(order, id)`` of the shipped groups whose GAP name (as ``li2verify groups list`` shows it) is ``name``
+    (whitespace and case ignored).  Reads ``groups/names.tsv`` when present (fast), else the catalog."""
+    key = _norm_name(name)
+    hits: list[tuple[int, int]] = []
+    if NAMES_FILE.exists():
+        for line in NAMES_FILE.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and parts[0].isdigit() and parts[1].isdigit() and _norm_name(parts[2]) == key:
+                hits.append((int(parts[0]), int(parts[1])))
+        if hits:
+            return sorted(hits)
+    return sorted(r.key for r in load_catalog() if _norm_name(r.name) == key)
 
 
 def load_catalog(min_order: int = 1, max_order: int | None = None) -> tuple[CatalogRecord, ...]:

@@ -251,3 +251,22 @@ def test_cli_groups_export_with_gap(tmp_path):
     assert res.exit_code == 0, res.output
     assert "exported 2 groups" in res.output and "0 problems" in res.output
     assert [r.key for r in read_catalog(out)] == [(12, 3), (8, 4)]
+
+
+def test_catalog_groups_by_id_and_name_one_convention():
+    """One parser: Q16 is the quaternion group of order 16 (not Q8); '8:3', 'SmallGroup(8,3)' and 'D8' all name the
+    dihedral group of order 8, as `li2verify groups list` does; catalog names resolve to their SmallGroup."""
+    from li2verify.groups import from_spec
+    from li2verify.irreps import irrep_decomposition
+    from li2verify.train.data import resolve_group
+
+    q16 = resolve_group("Q16")
+    assert q16.order == 16 and q16.name == "Q16"
+    for spec in ("8:3", "SmallGroup(8,3)", "D8", "smallgroup(8, 3)"):
+        g = resolve_group(spec)
+        assert g.order == 8 and not g.is_abelian
+        assert sorted(irrep_decomposition(g).fs_indicators.tolist()) == [1] * 5  # D8: all real; Q8 has one −1
+    assert "D8" in catalog.get_record(8, 3).name
+    assert from_spec("SL(2,3)").order == 24 and from_spec("C3 : C4").order == 12
+    with pytest.raises(ValueError, match="20:1"):
+        from_spec("C5 : C4")  # two catalog groups share the name: the ids are listed

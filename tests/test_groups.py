@@ -93,10 +93,35 @@ def test_element_orders_divide_the_group_order_and_powers_hit_identity():
 def test_from_spec():
     assert from_spec("Z7").order == 7 and from_spec("71").order == 71
     assert from_spec("4x7").order == 28
-    assert from_spec("D5").order == 10 and from_spec("S4").order == 24
+    assert from_spec("D10").order == 10 and from_spec("S4").order == 24
+    assert from_spec("D8").order == 8 and from_spec("D8").name == "D8" == dihedral(4).name
     assert from_spec("A5").order == 60 and from_spec("Q8").order == 8 and from_spec("Dic3").order == 12
     with pytest.raises(ValueError, match="unknown group spec"):
         from_spec("nonsense")
+
+
+@pytest.mark.parametrize("spec, why", [
+    ("foo", "unknown group spec"), ("0", "order must be ≥ 1"), ("-5", "order must be ≥ 1"),
+    ("4x", "both sides of every 'x'"), ("S7", "symmetric groups stop at n = 6"), ("A9", "stop at n = 6"),
+    ("D5", "named by their order"), ("Q6", "multiple of 4"), ("", "empty group spec"),
+    ("100000", "too large"), ("2x2x2x2x2x2x2x2x2x2x2x2x2", "too large"),
+])
+def test_from_spec_rejects_with_a_named_reason(spec, why):
+    from li2verify.groups import GroupSpecError, spec_order
+
+    with pytest.raises(GroupSpecError, match=why):
+        from_spec(spec)
+    if why != "too large":
+        with pytest.raises(GroupSpecError):
+            spec_order(spec)
+
+
+def test_spec_order_without_building():
+    from li2verify.groups import spec_order
+
+    assert spec_order("2x2x2x2x2x2x2x2x2x2") == 1024 and spec_order("100000") == 100000
+    assert spec_order("Q16") == 16 and spec_order("D8") == 8 and spec_order("S5") == 120 and spec_order("A5") == 60
+    assert spec_order("Dic3") == 12 and spec_order("8:3") == 8
 
 
 def test_regular_representation_and_inverse_operator():

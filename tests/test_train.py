@@ -35,8 +35,8 @@ def test_reproducible_bitwise_from_seed():
     assert not np.array_equal(r1.metrics["train_loss"][:, 0], r3.metrics["train_loss"][:, 0])
 
 
-class _Kill(Exception):
-    pass
+class _Kill(BaseException):
+    """Stands for SIGKILL: not an ``Exception``, so the run cannot record anything (status stays running)."""
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "muon"])

@@ -108,6 +108,7 @@ class TrainConfig:
         def bad(f, msg):
             raise ConfigError(f"TrainConfig.{f}: {msg}")
 
+        self._validate_values(bad)  # types and finiteness first: the checks below compare numbers
         if self.optimizer not in OPTIMIZERS:
             bad("optimizer", f"{self.optimizer!r} is not one of {OPTIMIZERS}")
         if self.loss not in LOSSES:
@@ -147,6 +148,64 @@ class TrainConfig:
         if not (0.0 <= self.init_perturbation < 1.0):
             bad("init_perturbation", f"must lie in [0, 1), got {self.init_perturbation}")
         return self
+
+    def _validate_values(self, bad) -> None:
+        """Numbers that would run and silently mean nothing (NaN/inf, a negative learning rate, conflicting
+        split rules, an unknown activation or probe) are refused here, before anything is built."""
+        import math
+        from numbers import Integral, Real
+
+        def num(f, *, lo=None, lo_open=False, hi=None, hi_open=False, none_ok=False, what=""):
+            v = getattr(self, f)
+            if v is None and none_ok:
+                return
+            if isinstance(v, bool) or not isinstance(v, Real):
+                bad(f, f"must be a number, got {v!r}")
+            if not math.isfinite(v):
+                bad(f, f"must be a finite number, got {v}")
+            if lo is not None and (v <= lo if lo_open else v < lo):
+                bad(f, f"must be {'>' if lo_open else '≥'} {lo:g}{what}, got {v:g}")
+            if hi is not None and (v >= hi if hi_open else v > hi):
+                bad(f, f"must be {'<' if hi_open else '≤'} {hi:g}{what}, got {v:g}")
+
+        for f in ("hidden", "layers", "epochs", "probe_every", "checkpoint_every", "eval_every", "eigengap_window"):
+            v = getattr(self, f)
+            if isinstance(v, bool) or not isinstance(v, Integral):
+                bad(f, f"must be an integer, got {v!r}")
+        if not isinstance(self.seeds, (list, tuple)) or not all(
+                isinstance(s, Integral) and not isinstance(s, bool) and s >= 0 for s in self.seeds):
+            bad("seeds", f"must be a list of integers ≥ 0, got {self.seeds!r}")
+        num("lr", lo=0, lo_open=True, what=" (a learning rate)")
+        num("muon_lr", lo=0, lo_open=True, none_ok=True)
+        num("wd", lo=0, what=" (weight decay η)")
+        num("momentum", lo=0, hi=1, hi_open=True)
+        num("ridge_reg", lo=0, lo_open=True)
+        num("top_init")
+        num("beta", lo=0, lo_open=True, what=" (output scale β)")
+        num("init_perturbation")
+        num("train_frac", lo=0, lo_open=True, hi=1, hi_open=True, none_ok=True,
+            what=" (a fraction of the M² pairs that leaves a test set)")
+        num("critical_ratio", lo=0, lo_open=True, none_ok=True)
+        if self.n is not None and (isinstance(self.n, bool) or not isinstance(self.n, Integral) or self.n < 1):
+            bad("n", f"must be an integer ≥ 1, got {self.n!r}")
+        if self.n is not None and self.critical_ratio is not None:
+            bad("n", "give n or critical_ratio, not both (critical_ratio would silently override n)")
+        if self.wd_per_seed is not None:
+            for w in self.wd_per_seed:
+                if isinstance(w, bool) or not isinstance(w, Real) or not math.isfinite(w) or w < 0:
+                    bad("wd_per_seed", f"values must be finite and ≥ 0, got {w!r}")
+        if self.eigengap_window < 3:
+            bad("eigengap_window", f"must be ≥ 3 (σ1..σ3 of the window Gram), got {self.eigengap_window}")
+        if not isinstance(self.probes, list) or not all(isinstance(p, str) for p in self.probes):
+            bad("probes", f"must be a list of probe names, got {self.probes!r}")
+        from li2verify.activations import ACTIVATIONS
+
+        if self.activation not in ACTIVATIONS:
+            bad("activation", f"unknown activation {self.activation!r}; known: {', '.join(sorted(ACTIVATIONS))}")
+        if self.optimizer == "muon" and self.complex_weights:
+            bad("optimizer", "Muon with complex weights is not implemented")
+        if not isinstance(self.device, str) or not self.device:
+            bad("device", f"must be a device name such as 'cpu' or 'cuda', got {self.device!r}")
 
     def cpu_threads(self, M: int, n: int) -> int:
         """Threads for this run: ``threads`` if set, else 1 when one step is small (S·n·K·M < 2e8 flops)."""

@@ -9,7 +9,6 @@ n = mult · M log M (``modular_addition_simple2.py``: ``critical_ratio_multiplie
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,51 +19,46 @@ from li2verify.task import all_pairs
 
 
 def resolve_group(spec: str | int | FiniteGroup) -> FiniteGroup:
-    """A group from a spec: ``71`` → Z_71, ``"4x7"`` → Z4×Z7, or a constructor name groups.py provides
-    (``"D5"`` → ``dihedral(5)``, ``"S3"`` → ``symmetric(3)``, ``"Q8"`` → ``quaternion()``) when it exists."""
-    if isinstance(spec, FiniteGroup):
-        return spec
-    s = str(spec).strip()
-    if re.fullmatch(r"[Zz]?\d+", s):
-        return _groups.cyclic(int(s.lstrip("Zz")))
-    if re.fullmatch(r"([Zz]?\d+)(x[Zz]?\d+)+", s):
-        return _groups.product_of_cyclic(s)
-    m = re.fullmatch(r"([A-Za-z]+)(\d*)", s)
-    if m:
-        name, num = m.group(1).upper(), m.group(2)
-        ctor = {"D": "dihedral", "S": "symmetric", "A": "alternating", "Q": "quaternion"}.get(name)
-        for fn in filter(None, [ctor, "group_by_name", "from_spec", "get_group"]):
-            f = getattr(_groups, fn, None)
-            if f is None:
-                continue
-            try:
-                if fn == ctor:
-                    return f(int(num)) if num and fn != "quaternion" else f()
-                return f(s)
-            except Exception:  # noqa: BLE001 - try the next constructor
-                continue
-    raise ValueError(f"unknown group spec {spec!r}: use an order ('71'), a product ('4x7'), "
-                     "or a group name known to li2verify.groups")
+    """The group a spec names: exactly :func:`li2verify.groups.from_spec` (the one parser of group specs; ``71``
+    → Z_71, ``"4x7"`` → Z4×Z7, ``"D8"`` → dihedral of order 8, ``"Q16"``, ``"8:3"`` / ``"SmallGroup(8,3)"``,
+    catalog names).  Raises :class:`li2verify.groups.GroupSpecError` (a ``ValueError``) naming what is wrong."""
+    return _groups.from_spec(spec)
 
 
 def critical_n(M: int, multiplier: float) -> int:
-    """n = mult · M log M (the paper code's ``use_critical_ratio``; clipped to 1..M²)."""
-    return int(min(max(round(multiplier * M * math.log(M)), 1), M * M))
+    """n = round(mult · M log M) (the paper code's ``use_critical_ratio``), unclipped: :func:`train_size` checks
+    that it leaves a training and a test set."""
+    return int(round(multiplier * M * math.log(M)))
 
 
 def train_size(M: int, *, n: int | None = None, train_frac: float | None = None,
                critical_ratio: float | None = None) -> int:
-    """The number of training pairs from exactly one of the three rules (critical ratio > n > fraction)."""
+    """The number of training pairs from exactly one of the three rules (critical ratio > n > fraction).
+
+    Raises ``ValueError`` naming the rule when it gives no training pair or no test pair (never clips)."""
+    M2 = M * M
+    if M2 < 2:
+        raise ValueError(f"a group of order {M} has {M2} pair(s): a training and a test set need order ≥ 2")
     if critical_ratio is not None:
-        return critical_n(M, critical_ratio)
+        if not (math.isfinite(critical_ratio) and critical_ratio > 0):
+            raise ValueError(f"critical_ratio must be a positive number, got {critical_ratio}")
+        k = critical_n(M, critical_ratio)
+        if not 1 <= k < M2:
+            raise ValueError(f"critical_ratio {critical_ratio:g} gives n = round({critical_ratio:g}·M·log M) = {k} "
+                             f"training pairs for M = {M}, outside 1..M²−1 = {M2 - 1}; choose a multiplier in "
+                             f"({0.5 / (M * math.log(M)) if M > 1 else 0:.3g}, {(M2 - 0.5) / (M * math.log(M)):.4g})")
+        return k
     if n is not None:
-        if not 1 <= n < M * M:
-            raise ValueError(f"n must lie in 1..M²−1 = {M * M - 1} (a test set is needed), got {n}")
+        if not 1 <= n < M2:
+            raise ValueError(f"n must lie in 1..M²−1 = {M2 - 1} (a test set is needed), got {n}")
         return int(n)
     if train_frac is None:
         raise ValueError("give n, train_frac or critical_ratio")
-    k = int(round(train_frac * M * M))
-    return min(max(k, 1), M * M - 1)
+    k = int(round(train_frac * M2))
+    if not 1 <= k < M2:
+        raise ValueError(f"train_frac {train_frac:g} gives n = {k} of the M² = {M2} pairs for M = {M}; it must leave "
+                         f"at least one training and one test pair")
+    return k
 
 
 @dataclass(frozen=True)

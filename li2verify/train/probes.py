@@ -7,7 +7,7 @@ name                what                                                        
 ``gf_norm``         ‖G_F‖_F, G_F = P1⊥(Y − βFV)(βV)ᵀ (Eqn 2; App. H.3 with β)    O(S n K M)
 ``ftf_offdiag``     mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)| (paper code;        O(S n K²)
                     Fig 3 "F̃ᵀF̃ diagonal up to 8%")
-``rho_tian``        ρ = ‖P1⊥FFᵀ − (aI + b11ᵀ)‖_F / ‖FFᵀ‖_F, a + b = mean diag,  O(S n² K)
+``rho_tian``        ρ = ‖P1⊥FFᵀ − (aI + b11ᵀ)‖_F / ‖FFᵀ‖_F, a + b = mean diag,  O(S n K²), O(nK) memory
                     b = mean off-diag of P1⊥FFᵀ (paper 003, Eqn 7); also
                     ``ffT_dist``: the code's ``fit_diag_11`` on FFᵀ (relative)
 ``delta_cos``       cosine distance 1 − cos(θ_t, θ_{t−1}) of W and of V        O(S M K) every epoch
@@ -38,7 +38,7 @@ from li2verify.landscape import real_components
 PROBE_COSTS = {
     "gf_norm": "O(S·n·K·M)",
     "ftf_offdiag": "O(S·n·K²)",
-    "rho_tian": "O(S·n²·K)",
+    "rho_tian": "O(S·n·K²)",
     "delta_cos": "O(S·M·K) per epoch",
     "eigengap": "O(S·w·M·K) per epoch",
     "energy": "O(S·n·K·M)",
@@ -72,8 +72,8 @@ def ftf_offdiag(F: torch.Tensor) -> torch.Tensor:
     return off / d.mean(1)
 
 
-def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
-    """ρ_tian (paper 003 Eqn 7) and the code's distance of FFᵀ from aI + b11ᵀ (both relative)."""
+def _gram_levels_dense(F: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Reference form of :func:`gram_levels` that builds the n×n Gram FFᵀ (tests only: O(S n²) memory)."""
     G = (F @ F.conj().transpose(1, 2)).real  # (S, n, n)
     n = G.shape[-1]
     out = {}
@@ -83,6 +83,36 @@ def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
         a = d - b
         est = a[:, None, None] * torch.eye(n, dtype=A.dtype, device=A.device) + b[:, None, None]
         out[name] = torch.linalg.vector_norm(A - est, dim=(1, 2)) / torch.linalg.vector_norm(G, dim=(1, 2))
+    return out
+
+
+def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
+    """ρ_tian (paper 003 Eqn 7) and the code's distance of FFᵀ from aI + b11ᵀ (both relative), without forming
+    the n×n Gram: O(S·n·K) memory, O(S·n·K²) time.
+
+    With G = Re(FFᴴ) = F_rF_rᵀ (F_r = [Re F, Im F]) and A ∈ {P1⊥G, G}: the fit is a + b = mean diag A,
+    b = mean off-diagonal of A, and ‖A − (aI + b11ᵀ)‖²_F = ‖A‖² − 2(a·tr A + b·ΣA) + a²n + 2abn + b²n², where
+    ‖G‖² = ‖F_rᵀF_r‖², ‖P1⊥G‖² = ⟨F̃_rᵀF̃_r, F_rᵀF_r⟩, tr G = ‖F_r‖², tr P1⊥G = ⟨F̃_r, F_r⟩, ΣG = ‖F_rᵀ1‖²,
+    ΣP1⊥G = 0 — all K×K or n×K quantities."""
+    Fr = torch.cat([F.real, F.imag], dim=-1) if F.is_complex() else F
+    Fr = Fr.double() if Fr.dtype != torch.float64 else Fr
+    n = Fr.shape[-2]
+    Fc = _center(Fr)
+    C = Fr.transpose(1, 2) @ Fr                       # (S, K, K): FᵀF, ‖FFᵀ‖ = ‖FᵀF‖
+    Cc = Fc.transpose(1, 2) @ Fc
+    g_norm2 = (C * C).sum((1, 2))
+    col = Fr.sum(1)                                   # Fᵀ1
+    stats = {
+        "ffT_dist": (g_norm2, (Fr * Fr).sum((1, 2)), (col * col).sum(1)),
+        "rho_tian": ((Cc * C).sum((1, 2)), (Fc * Fr).sum((1, 2)), torch.zeros_like(g_norm2)),
+    }
+    out = {}
+    for name, (a_norm2, tr, tot) in stats.items():
+        d = tr / n
+        b = (tot - tr) / (n * (n - 1))
+        a = d - b
+        r2 = a_norm2 - 2 * (a * tr + b * tot) + a * a * n + 2 * a * b * n + b * b * n * n
+        out[name] = r2.clamp_min(0).sqrt() / g_norm2.sqrt()
     return out
 
 

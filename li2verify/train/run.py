@@ -9,7 +9,16 @@ Run directory layout::
     metrics.csv      long format, one row per (epoch, seed): epoch, seed, wd, train_loss, ... (NaN = not logged)
     checkpoint.pt    the state at the top of epoch t (weights after t steps, optimizer, probe state),
                      written atomically every ``checkpoint_every`` epochs and at the last epoch
-    status.json      {"status": running | complete | diverged, "epoch": ..., "message": ...}
+    status.json      {"status": running | complete | diverged | failed, "epoch": ..., "message": ...}
+    provenance.json  one entry per start: command line, git SHA, package versions, host, resumed epoch
+
+Nothing is executed from a run directory: ``checkpoint.pt`` is read with ``torch.load(weights_only=True)`` and
+checked against the configuration it was trained with (stored inside it).  On resume ``metrics.csv`` is checked
+against the checkpoint (header, one row per epoch < t and seed) and repaired (a torn last line, rows of epochs
+≥ t dropped) or refused with a message that says what is wrong and suggests ``--no-resume``.  A run that fails
+to start, or crashes, leaves ``status.json`` at ``failed`` with the message.  Before anything is allocated the
+peak memory is estimated from the configuration (:func:`estimate_memory`) and a run that would not fit is
+refused with the estimate and the knobs that lower it.
 
 A killed run resumes from ``checkpoint.pt``: metrics rows with epoch ≥ t are dropped and recomputed, so no
 epoch is lost or duplicated, and (same machine, CPU) the final metrics equal an uninterrupted run's bitwise.
@@ -23,8 +32,12 @@ import csv
 import io
 import json
 import logging
+import math
 import os
+import sys
+import tempfile
 import time
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -34,6 +47,7 @@ import torch
 
 from li2verify.train import probes as P
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
+from li2verify.groups import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)
@@ -47,6 +61,14 @@ CPU_CHUNK_ELEMS = 1 << 22  # seeds per chunk on CPU: S_chunk·n·K ≤ 4M floats
 
 class TrainingDiverged(RuntimeError):
     """The training loss became NaN/inf; the run directory keeps the metrics logged so far."""
+
+
+class RunDirConflict(ConfigError):
+    """The run directory holds another run (a different configuration); it is left untouched."""
+
+
+class ResourceError(ConfigError):
+    """The run would not fit in memory (the message gives the estimate and the knobs that lower it)."""
 
 
 @dataclass
@@ -102,6 +124,206 @@ def _atomic_torch_save(obj, path: Path) -> None:
     buf = io.BytesIO()
     torch.save(obj, buf)
     _atomic_write(path, buf.getvalue())
+
+
+# ------------------------------------------------------------------------------------------ memory estimate
+def _fmt_bytes(b: float) -> str:
+    for unit, f in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if b >= f:
+            return f"{b / f:.3g} {unit}"
+    return f"{b / 1e3:.3g} kB"
+
+
+def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, int]]:
+    """Peak memory (bytes) of a run from its configuration alone, before anything is allocated, and the parts
+    it is made of.  Generous by design (each working tensor counted with its temporaries); computed from
+    M (group order), n (training pairs), K, S (seeds), L, dtype, the probes and the device's seed chunking."""
+    S, K, L = cfg.S, cfg.hidden, cfg.layers
+    b = 4 if cfg.dtype == "float32" else 8
+    c = 2 if cfg.complex_weights else 1
+    M2, nt = M * M, M * M - n
+    cpu = not str(cfg.device).startswith("cuda")
+    P = S * c * (2 * M * K + (L - 1) * K * K + (0 if cfg.ridge_top else K * M))  # parameter entries
+    pr = set(cfg.probes)
+    parts: dict[str, int] = {
+        "group table and splits": 48 * M2 + 48 * S * M2,
+        "weights, gradients, optimizer state, previous weights": 6 * P * b
+        + (S * cfg.eigengap_window * 2 * M * K * c * 8 if "eigengap" in pr else 0),
+    }
+    fast = fast_path_ok(cfg)
+
+    def chunk(rows: int) -> int:
+        return min(S, max(1, CPU_CHUNK_ELEMS // max(1, rows * K))) if cpu else S
+
+    Sc = chunk(n) if fast else S
+    step = Sc * n * K * b * c * (6 if fast else 4 * L + 2) + S * n * M * b * 4
+    if cfg.ridge_top:
+        step += S * (K * K * 8 * 3 + n * K * 8)
+    St = chunk(nt)
+    test = St * nt * K * b * c * 3 + St * nt * M * b * 3 + (St * n * K * b * c * 2 if cfg.ridge_top else 0)
+    probe = 0
+    if pr - {"delta_cos", "eigengap"}:
+        base = S * n * K * 8 * c * (L + 1) + P * 8 + S * n * M * 8
+        extra = [0]
+        if "gf_norm" in pr:
+            extra.append(S * n * M * 8 * 3 + S * n * K * 8 * c)
+        if "ftf_offdiag" in pr:
+            extra.append(S * n * K * 8 * c + 2 * S * K * K * 8 * c)
+        if "rho_tian" in pr:
+            extra.append(2 * S * n * K * 8 * c + 3 * S * (c * K) ** 2 * 8)
+        if "energy" in pr:
+            extra.append(2 * S * n * M * 8 + S * M * K * 8 * c)
+        if "fourier" in pr:
+            extra.append(M2 * 8 * 2 + 6 * S * M * K * 8 * c)
+        if "signmatch" in pr:
+            extra.append(3 * n * n * 8 + 8 * K * K * 8 + 4 * n * K * 8 + K * K * 8 * 2)
+        probe = base + max(extra)
+    parts["training step (largest seed chunk)"] = step
+    parts["test evaluation"] = test
+    parts["probes (float64)"] = probe
+    peak = parts["group table and splits"] + parts["weights, gradients, optimizer state, previous weights"] \
+        + max(step, test, probe) + (256 << 20)
+    return int(peak), parts
+
+
+def available_memory(device: str) -> tuple[int | None, str]:
+    """(bytes, where from) the run may use on ``device``: free GPU memory, or MemAvailable of /proc/meminfo."""
+    if str(device).startswith("cuda"):
+        try:
+            free, _ = torch.cuda.mem_get_info(torch.device(device))
+            return int(free), f"free memory of {device}"
+        except Exception:  # noqa: BLE001 - no estimate possible: do not refuse
+            return None, ""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024, "MemAvailable"
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")), "available physical memory"
+    except (ValueError, OSError, AttributeError):
+        return None, ""
+
+
+def check_device(device: str) -> torch.device:
+    """``torch.device(device)`` after checking that this torch can use it (ConfigError otherwise)."""
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ConfigError(f"TrainConfig.device: {device!r} is not a torch device; use 'cpu' or 'cuda' "
+                          "(or 'cuda:N')") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ConfigError(f"TrainConfig.device: {device!r}, but this torch ({torch.__version__}) sees no CUDA "
+                              "device; run on a GPU machine with a CUDA build of torch, or use --device cpu")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ConfigError(f"TrainConfig.device: {device!r}, but only {torch.cuda.device_count()} CUDA "
+                              "device(s) are visible")
+    elif dev.type != "cpu":
+        raise ConfigError(f"TrainConfig.device: {device!r} is not supported; use 'cpu' or 'cuda'")
+    return dev
+
+
+def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
+    """Everything about a run that can be decided before allocating it: the device, the group's order (from the
+    spec, without building the table), n, and the memory estimate against ``max_memory`` bytes (default: what
+    the device has available).  Raises :class:`ConfigError` (:class:`ResourceError` for memory) naming the
+    problem; returns ``{"M", "n", "memory", "memory_parts", "budget"}``."""
+    cfg.validate()
+    check_device(cfg.device)
+    probe_cols = set(cfg.probes) - set(P.PROBE_COSTS)
+    if probe_cols:
+        raise ConfigError(f"TrainConfig.probes: unknown probes {sorted(probe_cols)}; known {sorted(P.PROBE_COSTS)}")
+    try:
+        M = spec_order(cfg.group)
+    except GroupSpecError as e:
+        raise ConfigError(f"TrainConfig.group: {e}") from None
+    try:
+        n = train_size(M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio)
+    except ValueError as e:
+        raise ConfigError(f"TrainConfig.n: {e}") from None
+    peak, parts = estimate_memory(cfg, M, n)
+    if max_memory is not None:
+        if not (isinstance(max_memory, (int, float)) and math.isfinite(max_memory) and max_memory > 0):
+            raise ConfigError(f"max_memory must be a positive number of bytes, got {max_memory!r}")
+        budget, src = int(max_memory), "the --max-memory limit"
+    else:
+        avail, src = available_memory(cfg.device)
+        budget = None if avail is None else int(0.9 * avail)
+        src = f"90% of {src}"
+    if budget is not None and peak > budget:
+        big = max(parts, key=parts.get)
+        raise ResourceError(
+            f"this run needs about {_fmt_bytes(peak)} of memory (M={M}, n={n} training pairs, K={cfg.hidden}, "
+            f"{cfg.S} seed(s), {cfg.dtype}; largest part: {big} ≈ {_fmt_bytes(parts[big])}) but "
+            f"{_fmt_bytes(budget)} is available ({src}); lower --hidden, the training set (--n / --train-frac), "
+            "--seeds or the probes (--probes), use a smaller --group, or raise --max-memory (GB) if the "
+            "estimate is too cautious")
+    return {"M": M, "n": n, "memory": peak, "memory_parts": parts, "budget": budget}
+
+
+# ------------------------------------------------------------------------------------------ provenance
+@lru_cache(maxsize=None)
+def _git_sha() -> str:
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        if out.returncode != 0 or not out.stdout.strip():
+            return "unknown (not a git checkout)"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + ("-dirty" if dirty else "")
+    except (OSError, ValueError, Exception):  # noqa: BLE001 - provenance must never stop a run
+        return "unknown"
+
+
+def provenance(command: list[str] | None = None) -> dict:
+    """Where a run came from: command line, git SHA of the li2verify source, package versions, host, time."""
+    import platform
+    from importlib import metadata
+
+    def ver(pkg: str) -> str:
+        try:
+            return metadata.version(pkg)
+        except Exception:  # noqa: BLE001
+            return "not installed"
+
+    return {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "command": list(command) if command is not None else list(sys.argv),
+            "cwd": os.getcwd(), "git_sha": _git_sha(), "python": platform.python_version(),
+            "versions": {p: ver(p) for p in ("li2verify", "torch", "numpy", "scipy", "sympy")},
+            "torch_cuda": str(torch.version.cuda), "host": platform.node(), "platform": platform.platform()}
+
+
+def _prepare_run_dir(rd: Path) -> None:
+    """Create the run directory and prove it is writable (ConfigError naming the problem otherwise)."""
+    if rd.exists() and not rd.is_dir():
+        raise ConfigError(f"run directory {str(rd)!r} exists and is not a directory; choose another --out")
+    try:
+        rd.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".li2-write-test-", dir=rd)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise ConfigError(f"cannot write the run directory {str(rd)!r}: {e.strerror or e}; choose another --out") \
+            from None
+
+
+def _write_status(rd: Path, status: str, epoch: int, message: str = "", **extra) -> None:
+    _atomic_write(rd / "status.json", json.dumps({"status": status, "epoch": epoch, "message": message,
+                                                  **extra}).encode())
+
+
+def _read_status(rd: Path) -> dict:
+    try:
+        d = json.loads((rd / "status.json").read_text())
+        return d if isinstance(d, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 class _Task:
@@ -246,26 +468,172 @@ def load_metrics(run_dir: str | Path) -> tuple[np.ndarray, dict[str, np.ndarray]
     return epochs, out, seeds
 
 
+_NO_RESUME = "; rerun with --no-resume to start over (or use another --out)"
+
+
+def _short(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0][:300] if text else ''}".rstrip(": ")
+
+
+def _read_config(path: Path) -> TrainConfig:
+    """The TrainConfig of an existing run directory (ConfigError naming the file if it is damaged)."""
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path} is not valid JSON (truncated or edited?): {_short(e)}{_NO_RESUME}") from None
+    if not isinstance(d, dict):
+        raise ConfigError(f"{path} does not hold a training configuration (a JSON object){_NO_RESUME}")
+    try:
+        return TrainConfig.from_dict(d)
+    except (ConfigError, TypeError, ValueError) as e:
+        raise ConfigError(f"{path} holds an invalid configuration ({e}){_NO_RESUME}") from None
+
+
+def _jsonish(x):
+    return json.loads(json.dumps(x, sort_keys=True))
+
+
+def _load_checkpoint(path: Path, cfg: TrainConfig) -> dict:
+    """checkpoint.pt read as data only (``weights_only=True``: a pickle that calls code is refused, never run)
+    and checked against ``cfg``: its structure and the configuration it was trained with."""
+    try:
+        ck = torch.load(path, map_location=cfg.device, weights_only=True)
+    except Exception as e:  # noqa: BLE001 - truncated, random, or a pickle asking for code: all refused
+        raise ConfigError(f"{path} is not a readable li2verify checkpoint (truncated, corrupt, or holding code, "
+                          f"which is never run): {_short(e)}{_NO_RESUME}") from None
+    if not isinstance(ck, dict) or not {"epoch", "params", "opt"} <= set(ck) or not isinstance(ck["params"], dict) \
+            or isinstance(ck["epoch"], bool) or not isinstance(ck["epoch"], int) or ck["epoch"] < 0:
+        raise ConfigError(f"{path} is not a li2verify checkpoint (missing epoch/params/optimizer state){_NO_RESUME}")
+    stored = ck.get("config")
+    if stored is not None:
+        cur, st = _jsonish(cfg.trajectory_key()), _jsonish(stored) if isinstance(stored, dict) else {}
+        diff = sorted(k for k in set(cur) & set(st) if cur[k] != st[k])
+        if diff:
+            raise ConfigError(
+                f"{path} was trained with " + ", ".join(f"{k}={st[k]!r}" for k in diff) + " but this run asks for "
+                + ", ".join(f"{k}={cur[k]!r}" for k in diff) + " (config.json edited by hand?); resuming would "
+                "continue the old trajectory under the new settings" + _NO_RESUME)
+    return ck
+
+
+def _restore(ck: dict, path: Path, params, opt, eig):
+    """Copy a loaded checkpoint into the freshly built params / optimizer / eigengap tracker (shapes checked)."""
+    try:
+        for k, p in params.items():
+            t = ck["params"].get(k)
+            if not torch.is_tensor(t) or tuple(t.shape) != tuple(p.shape):
+                raise ValueError(f"parameter {k}: {tuple(t.shape) if torch.is_tensor(t) else type(t).__name__} "
+                                 f"in the checkpoint, {tuple(p.shape)} in this configuration")
+        with torch.no_grad():
+            for k in params:
+                params[k].copy_(ck["params"][k])
+        opt.load_state_dict(ck["opt"])
+        prev = ck.get("prev")
+        if prev is not None and (not isinstance(prev, dict) or any(
+                not torch.is_tensor(prev.get(k)) or prev[k].shape != params[k].shape for k in params)):
+            raise ValueError("previous-epoch weights do not match the parameters")
+        if eig is not None and ck.get("eig") is not None:
+            eig.load_state_dict(ck["eig"])
+    except Exception as e:  # noqa: BLE001
+        raise ConfigError(f"{path} does not fit this configuration ({_short(e)}){_NO_RESUME}") from None
+    return prev
+
+
+def _verify_metrics(m_path: Path, header: list[str], seeds: list[int], start: int) -> tuple[list[list[str]], bool]:
+    """The rows of ``metrics.csv`` to keep when resuming at epoch ``start``: exactly one well-formed row per
+    (epoch < start, seed), under this run's header.  A torn last line (no newline: a kill during a write) and
+    rows of epochs ≥ start are dropped (they are recomputed); anything else missing or malformed is refused."""
+    what = f"the checkpoint is at epoch {start}, so {m_path} must hold epochs 0..{start - 1} for seeds {seeds}"
+    if not m_path.exists():
+        raise ConfigError(f"{m_path} is missing but {what}: those metrics cannot be recovered{_NO_RESUME}")
+    try:
+        text = m_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{m_path} cannot be read ({_short(e)}){_NO_RESUME}") from None
+    torn = bool(text) and not text.endswith("\n")
+    if torn:
+        text = text[:text.rfind("\n") + 1]
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise ConfigError(f"{m_path} is empty but {what}{_NO_RESUME}")
+    if rows[0] != header:
+        raise ConfigError(f"{m_path}: the header {','.join(rows[0])[:120]!r} is not this run's "
+                          f"{','.join(header)[:120]!r}{_NO_RESUME}")
+    keep, seen = [], set()
+    for i, r in enumerate(rows[1:], start=2):
+        try:
+            if len(r) != len(header):
+                raise ValueError(f"{len(r)} fields, expected {len(header)}")
+            e, sd = int(r[0]), int(r[1])
+            for x in r[2:]:
+                if x != "":
+                    float(x)
+        except ValueError as exc:
+            raise ConfigError(f"{m_path}, line {i}: not a metrics row ({exc}){_NO_RESUME}") from None
+        if e >= start:
+            continue
+        if (e, sd) in seen:
+            raise ConfigError(f"{m_path}, line {i}: epoch {e}, seed {sd} appears twice{_NO_RESUME}")
+        seen.add((e, sd))
+        keep.append(r)
+    expected = {(e, sd) for e in range(start) for sd in seeds}
+    if seen != expected:
+        missing, extra = sorted(expected - seen), sorted(seen - expected)
+        raise ConfigError(f"{m_path} holds {len(seen)} rows for epochs below {start}, {len(expected)} expected "
+                          f"({what})" + (f"; missing (epoch, seed) {missing[:3]}" if missing else "")
+                          + (f"; unexpected {extra[:3]}" if extra else "") + _NO_RESUME)
+    return keep, torn
+
+
 def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool = True, progress: bool = False,
-          on_epoch: Callable[[int, dict], None] | None = None, keep_snapshots: list[int] | None = None) -> RunResult:
+          on_epoch: Callable[[int, dict], None] | None = None, keep_snapshots: list[int] | None = None,
+          max_memory: float | None = None, command: list[str] | None = None) -> RunResult:
     """Train ``cfg`` (all seeds batched in one tensor program) and return the metrics.
 
     With ``run_dir`` the run is checkpointed and resumable (see module docstring).  ``keep_snapshots``: epochs
-    at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes)."""
+    at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes).
+    ``max_memory``: bytes the run may use (default: 90% of what the device has available); a run whose
+    estimate (:func:`estimate_memory`) exceeds it is refused before anything is allocated.  ``command``: the
+    command line recorded in ``provenance.json`` (default ``sys.argv``).
+
+    Errors: :class:`ConfigError` for a configuration or run directory that cannot run (the message names the
+    field or file; :class:`ResourceError` for memory, :class:`RunDirConflict` for a directory holding another
+    run), :class:`TrainingDiverged`.  Any failure after the run directory is created leaves ``status.json`` at
+    ``failed`` with the message (a directory holding another, finished run is left as it was)."""
     t0 = time.time()
     cfg = apply_env_perturbation(cfg.validate())  # $LI2_INIT_PERTURBATION: the one place the environment enters
-    cols = metric_columns(cfg)
+    rd = Path(run_dir) if run_dir is not None else None
+    if rd is not None:
+        _prepare_run_dir(rd)
+    state = {"epoch": 0, "touched": False}
     old_threads = torch.get_num_threads()
     try:
+        plan_run(cfg, max_memory)
+        cols = metric_columns(cfg)
         task, params, opt = build(cfg)
         if torch.device(cfg.device).type == "cpu":
             torch.set_num_threads(cfg.cpu_threads(task.M, task.n))
-        return _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, keep_snapshots, t0)
+        return _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
+                      command)
+    except (RunDirConflict, TrainingDiverged):
+        raise
+    except Exception as e:
+        if rd is not None:
+            prior = _read_status(rd).get("status")
+            if state["touched"] or prior not in ("complete", "diverged"):
+                msg = str(e) if isinstance(e, ConfigError) else _short(e)
+                try:
+                    _write_status(rd, "failed", state["epoch"], msg, seconds=time.time() - t0)
+                except OSError:
+                    pass
+        raise
     finally:
         torch.set_num_threads(old_threads)
 
 
-def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, keep_snapshots, t0) -> RunResult:
+def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
+           command=None) -> RunResult:
     E, S = cfg.epochs, cfg.S
     bases = P.isotypic_bases(task.group) if "fourier" in cfg.probes else None
     eig = P.EigengapTracker(cfg.eigengap_window) if "eigengap" in cfg.probes else None
@@ -273,46 +641,56 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
     start = 0
     rows: dict[int, dict[str, np.ndarray]] = {}
     written_upto = -1
-    rd = Path(run_dir) if run_dir is not None else None
     snapshots: dict[int, dict[str, torch.Tensor]] = {}
 
     if rd is not None:
-        rd.mkdir(parents=True, exist_ok=True)
         cfg_path, ck_path, m_path = rd / "config.json", rd / "checkpoint.pt", rd / "metrics.csv"
+        header = ["epoch", "seed", "wd"] + cols
         if cfg_path.exists() and resume:
-            old = TrainConfig.from_dict(json.loads(cfg_path.read_text()))
-            if old.trajectory_key() != cfg.trajectory_key():
-                diff = sorted(k for k in cfg.trajectory_key() if old.trajectory_key()[k] != cfg.trajectory_key()[k])
-                raise ConfigError(f"{rd} holds a run with a different configuration (fields {diff}); "
-                                  "use another --out directory or --no-resume")
+            old = _read_config(cfg_path)
+            ok, nk = _jsonish(old.trajectory_key()), _jsonish(cfg.trajectory_key())
+            if ok != nk:
+                diff = sorted(k for k in set(ok) | set(nk) if ok.get(k) != nk.get(k))
+                raise RunDirConflict(f"{rd} holds a run with a different configuration (fields {diff}: "
+                                     + ", ".join(f"{k} {ok.get(k)!r} there, {nk.get(k)!r} here" for k in diff[:3])
+                                     + "); use another --out directory or --no-resume")
         if ck_path.exists() and resume:
-            ck = torch.load(ck_path, map_location=cfg.device, weights_only=False)
+            ck = _load_checkpoint(ck_path, cfg)
             start = int(ck["epoch"])
             if start > E:
-                raise ConfigError(f"{rd} is checkpointed at epoch {start} > requested epochs {E}")
-            with torch.no_grad():
-                for k in params:
-                    params[k].copy_(ck["params"][k])
-            opt.load_state_dict(ck["opt"])
-            prev = ck["prev"]
-            if eig is not None and ck.get("eig") is not None:
-                eig.load_state_dict(ck["eig"])
-            if m_path.exists():  # drop rows of epochs ≥ start: they are recomputed
-                header, old_rows = _read_csv(m_path)
-                keep = [r for r in old_rows if int(r[0]) < start]
-                buf = io.StringIO()
-                w = csv.writer(buf)
-                w.writerow(header)
-                w.writerows(keep)
-                _atomic_write(m_path, buf.getvalue().encode())
+                raise ConfigError(f"{rd} is checkpointed at epoch {start} > requested epochs {E}; ask for "
+                                  f"--epochs ≥ {start} or start over with --no-resume")
+            keep, torn = _verify_metrics(m_path, header, list(cfg.seeds), start)
+            prev = _restore(ck, ck_path, params, opt, eig)
+            state["touched"] = True
+            if torn:
+                log.warning("%s: dropped a torn last line (a kill during a write)", m_path)
+            buf = io.StringIO()  # rows of epochs ≥ start are dropped: they are recomputed
+            w = csv.writer(buf)
+            w.writerow(header)
+            w.writerows(keep)
+            _atomic_write(m_path, buf.getvalue().encode())
             written_upto = start - 1
+            state["epoch"] = start
             log.info("resuming %s at epoch %d", rd, start)
         else:
+            state["touched"] = True
             buf = io.StringIO()
-            csv.writer(buf).writerow(["epoch", "seed", "wd"] + cols)
+            csv.writer(buf).writerow(header)
             _atomic_write(m_path, buf.getvalue().encode())
+            if ck_path.exists():  # --no-resume: a stale checkpoint must not be resumed with the new metrics
+                ck_path.unlink()
+        state["touched"] = True
         _atomic_write(cfg_path, cfg.to_json().encode())
-        _atomic_write(rd / "status.json", json.dumps({"status": "running", "epoch": start}).encode())
+        prov_path = rd / "provenance.json"
+        try:
+            starts = json.loads(prov_path.read_text()).get("starts", []) if prov_path.exists() else []
+            starts = starts if isinstance(starts, list) else []
+        except (OSError, ValueError, AttributeError):
+            starts = []
+        starts.append({**provenance(command), "start_epoch": start, "resumed": start > 0})
+        _atomic_write(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())
+        _write_status(rd, "running", start)
 
     def flush(upto: int):
         nonlocal written_upto
@@ -336,7 +714,7 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
             return
         flush(epoch - 1)
         _atomic_torch_save({"epoch": epoch, "params": {k: v.detach().clone() for k, v in params.items()},
-                            "opt": opt.state_dict(), "prev": prev,
+                            "opt": opt.state_dict(), "prev": prev, "config": cfg.trajectory_key(),
                             "eig": eig.state_dict() if eig is not None else None}, rd / "checkpoint.pt")
 
     bar = None
@@ -347,6 +725,7 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
     status, message = "complete", ""
     try:
         for e in range(start, E + 1):
+            state["epoch"] = e
             if e > start and (e % cfg.checkpoint_every == 0 or e == E):
                 checkpoint(e)
             if keep_snapshots and e in keep_snapshots:
@@ -401,8 +780,7 @@ def _train(cfg, cols, task, params, opt, run_dir, resume, progress, on_epoch, ke
             bar.close()
     flush(E_done)
     if rd is not None:
-        _atomic_write(rd / "status.json", json.dumps({"status": status, "epoch": E_done, "message": message,
-                                                      "seconds": time.time() - t0}).encode())
+        _write_status(rd, status, E_done, message, seconds=time.time() - t0)
     if status == "diverged":
         raise TrainingDiverged(message)
     cols_all = ["train_loss", "test_loss", "train_acc", "test_acc"] + [c for c in cols if c not in BASE_COLUMNS]
