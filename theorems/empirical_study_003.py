@@ -18,13 +18,22 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.claims import check, claim
+from li2verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
-from li2verify.train.empirical import k_of_n, loglog_slope
+from li2verify.train.empirical import loglog_slope, max_detector_slope
 from li2verify.train.probes import eigengap_fire
 
+# η sweep (a log–log fit, not a seed vote): 3 seeds in fast.
 SEEDS = {"fast": [10, 11, 12], "thorough": [10, 11, 12, 13, 14], "paper": list(range(10, 25))}
+# Seed votes (sign-match, eigengap): 5 seeds in fast, so that one undecided seed cannot turn a unanimous 5/5
+# into a different status (k_min = 4 of 5; a counterexample needs ≤ 2 even counting the undecided).
+VOTE_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}
+
+# Decision rules written 2026-12-01 before the run (quoted in the claims' assumptions).
+R_SIGN = SeedRule("approximate top-200 sign-match at the final checkpoint", 0.95, 0.03, ">=")
+R_FIRE = SeedRule("max_{t≥100} s(t) of log(σ2/σ3) (detector fires above 0.04)", 0.04, 0.01, ">=")
+R_SILENT = SeedRule("max_{t≥100} s(t) of log(σ2/σ3) (detector silent below 0.04)", 0.04, 0.01, "<=")
 
 SIGN = claim(
     "study003.signmatch.over_training",
@@ -36,14 +45,29 @@ SIGN = claim(
     depends_on=["thm6.repulsion.sign_rule"],
     assumptions=[
         "CPU scale: Z_23, K=256, p=0.4, Adam lr 5e-3, η=2e-3; σ=x² 400 epochs and σ=ReLU 800 epochs; checkpoints "
-        "every 100 epochs; seeds 10-12 (thorough 10-14)",
+        "every 100 epochs; seeds 10-14 (thorough 10-19, paper 10-24)",
         "Approximate measurement (003): top-200 pairs by cosine of F̃ columns, sgn(b_jl) vs −sgn(f̃_jᵀP_ηf̃_l) with "
         "P_η = I − F̃BF̃ᵀ formed literally in float64 (repulsion.top200_sign_match); exact: all K(K−1)/2 pairs with "
         "P_{η,−jl} (repulsion.all_pairs_sign_match, float64-certified pairs only)",
-        "Decision rule: per seed and activation, the approximate sign-match at the final checkpoint ≥ 0.95 "
-        "(‘holds robustly’, 003's saturation level) — three-way k-of-N rule over seeds; the exact sign-match must "
-        "be 1 at every checkpoint (Thm 6 is an identity), recorded with evidence.holds",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run): ‘holds robustly’ = for EACH "
+        "activation, the approximate top-200 sign-match at the final checkpoint ≥ 0.95 (003's saturation level: "
+        "its printed finals are 0.985 for x² and 1.000 for ReLU) with a margin of 0.03 — 6 of the 200 pairs, the "
+        "size of the machine-to-machine difference of one seed's final value reported in the issue (0.93 vs 0.96): "
+        "a seed in [0.92, 0.98] is undecided, not a vote. Per activation: holds when ≥ 80% of the seeds show it "
+        "outside the band; counterexample when at most half do even counting the undecided; inconclusive otherwise. "
+        "The exact sign-match must be 1 at every checkpoint (Thm 6 is an identity), recorded with evidence.holds",
     ],
+    notes="Rule written 2026-12-01 before the run. The previous rule (k-of-N on ‘final ≥ 0.95’ with 3 seeds and no "
+          "margin) flipped between machines: ReLU seeds 10-12 ended at 0.93/0.96/0.96 on one CI machine "
+          "(inconclusive) and 0.96/0.95/0.97 on another (verified). Those values were known when the margin was "
+          "chosen: the margin is the size of that spread, so such seeds are undecided on every machine, and the "
+          "fast profile uses 5 seeds (10-14). Expected consequence, stated before the run: the x² seeds (final 1.0) "
+          "show it and the ReLU seeds mostly fall in the band, which makes the claim inconclusive rather than a "
+          "machine-dependent verified/inconclusive — 003's ‘saturating at 1.000 on ReLU’ is not reproduced at this "
+          "scale (ReLU finals 0.93-0.97), while its x² final level is (ours ends at 1.0). Run of 2026-12-01 (fast, seeds 10-14): x² finals 1.0 in all 5 "
+          "seeds (show it); ReLU finals 0.93/0.96/0.96/0.985/0.965 (1 shows it, 4 undecided) → inconclusive; with "
+          "LI2_INIT_PERTURBATION=1e-6 ReLU 0.965/0.94/0.935/0.97/0.965 (5 undecided) → inconclusive. Committed fast "
+          "status verified → inconclusive: under the dead band the ReLU seeds do not decide ‘holds robustly’ either way.",
 )
 
 GAP = claim(
@@ -58,9 +82,14 @@ GAP = claim(
         "Same CPU-scale runs as study003.signmatch.over_training plus the matched η = 0 control for x²; ΔW Gram of "
         "the last W = 20 updates every epoch (003 Eqn 5), detector s(t) = [log(σ2/σ3)(t) − log(σ2/σ3)(t−25)]/25, "
         "fire = min{t ≥ 100 : s(t) > 0.04} (003 Eqn 6, its printed constants)",
-        "Decision rule: fires in ≥ 80% of x² η>0 seeds; does not fire in ≥ 80% of x² η=0 seeds; does not fire in "
-        "≥ 80% of ReLU seeds (three-way k-of-N rule for each part)",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run; seeds 10-14, thorough 10-19): per "
+        "seed the detector's underlying value max_{t≥100} s(t) against 003's firing threshold 0.04, margin 0.01 "
+        "(a quarter of the threshold: a 28% change of σ2/σ3 over the 25-epoch lag, far above rounding); fires in "
+        "x² η>0 (value ≥ 0.04), silent in x² η=0 and in ReLU (value ≤ 0.04); each part: ≥ 80% of seeds → holds, "
+        "≤ half even counting undecided → counterexample, inconclusive otherwise",
     ],
+    notes="Rule written 2026-12-01 before the run: the k-of-N booleans on ‘fired / not fired’ were replaced by the "
+          "dead-band rule on the detector's slope, same threshold (003's printed 0.04).",
 )
 
 ETA = claim(
@@ -147,7 +176,7 @@ def _eta_runs(seeds: tuple, epochs: int = 800):
 def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
     evidence.describe("At checkpoints every 100 epochs: 003's approximate top-200 sign-match and the exact "
                       "all-pairs sign-match (li2verify.repulsion) on F̃ of the trained net")
-    S = _seeds(li2_profile)
+    S = VOTE_SEEDS[li2_profile.name]
     runs = _rep_runs(tuple(S))
     for c in ("x2 eta>0", "relu eta>0"):
         r = runs[c]
@@ -160,29 +189,29 @@ def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
             for i in range(ex.shape[0]):
                 evidence.holds(ex[i, j] == 1.0, f"exact sign-match = 1 ({c}, epoch {r.epochs[ok][i]})",
                                family=f"Z23 {c}", seed=s)
-        k_of_n(evidence, ap[-1] >= 0.95, int(np.ceil(0.8 * len(S))),
-               f"{c}: approximate top-200 sign-match at the last checkpoint ≥ 0.95", family=f"Z23 {c}", seeds=S,
-               final=ap[-1].tolist(), first=ap[0].tolist())
+        evidence.seed_vote(R_SIGN, ap[-1], seeds=S, family=f"Z23 {c}",
+                           what=f"{c}: approximate top-200 sign-match at the last checkpoint ≥ 0.95",
+                           first=ap[0].tolist())
 
 
 @check(GAP, "empirical")
 def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
     evidence.describe("Rolling-window (W=20) Gram of ΔW every epoch; 003's slope detector on log σ2/σ3")
-    S = _seeds(li2_profile)
+    S = VOTE_SEEDS[li2_profile.name]
     runs = _rep_runs(tuple(S))
-    k_min = int(np.ceil(0.8 * len(S)))
-    fires = {}
+    fires, slope = {}, {}
     for c, r in runs.items():
         f = np.array([eigengap_fire(r.metrics["gap23"][:, j], r.epochs, 25, 0.04, 100) for j in range(len(S))])
         fires[c] = f
+        slope[c] = np.array([max_detector_slope(r.metrics["gap23"][:, j], r.epochs, 25, 100) for j in range(len(S))])
+        evidence.detail(f"{c}: max detector slope per seed", slope[c].tolist())
         late = r.epochs >= r.epochs[-1] * 0.5
         evidence.detail(f"{c}: fire epoch per seed (NaN = never)", f.tolist())
         evidence.detail(f"{c}: median σ2/σ3 over the second half", np.nanmedian(r.metrics["gap23"][late], 0).tolist())
         evidence.detail(f"{c}: final test acc", r.metrics["test_acc"][-1].tolist())
-    k_of_n(evidence, np.isfinite(fires["x2 eta>0"]), k_min, "x² η>0: detector fires", family="Z23 x2", seeds=S)
-    k_of_n(evidence, ~np.isfinite(fires["x2 eta=0"]), k_min, "x² η=0: detector silent", family="Z23 x2", seeds=S)
-    k_of_n(evidence, ~np.isfinite(fires["relu eta>0"]), k_min, "ReLU η>0: detector silent", family="Z23 relu",
-           seeds=S)
+    evidence.seed_vote(R_FIRE, slope["x2 eta>0"], seeds=S, family="Z23 x2", what="x² η>0: detector fires")
+    evidence.seed_vote(R_SILENT, slope["x2 eta=0"], seeds=S, family="Z23 x2", what="x² η=0: detector silent")
+    evidence.seed_vote(R_SILENT, slope["relu eta>0"], seeds=S, family="Z23 relu", what="ReLU η>0: detector silent")
     evidence.plot(_curves(runs, ("test_acc", "gap23", "signmatch")), "median test acc, σ2/σ3 of the rolling ΔW "
                   "Gram (W=20), approximate top-200 sign-match")
 
@@ -263,8 +292,11 @@ def test_grokking_time_versus_eta(evidence, li2_profile):
     evidence.detail("other reading: exponent of the delay t_grok − t_mem (t_mem: train acc ≥ 0.99), which removes the "
                     "η-independent memorization time", f"{d_slope:.3f} ± {2 * d_se:.3f} (2 SE)")
     if abs(slope + 1) > 2 * se:
-        evidence.counterexample("t_grok ∝ η^slope with slope ≠ −1", slope=slope, two_se=2 * se,
-                                points=list(zip(x.tolist(), t.tolist())))
+        evidence.counterexample("t_grok ∝ η^slope with slope ≠ −1", measured=slope, printed=-1.0, relation="==",
+                                tol=2 * se, why="two standard errors of the least-squares slope",
+                                family="Z23 η sweep", points=list(zip(x.tolist(), t.tolist())))
+    else:
+        evidence.holds(True, f"slope {slope:.3f} ± {2 * se:.3f} contains −1", family="Z23 η sweep")
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -317,4 +349,6 @@ def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
         return
     evidence.holds(bool(np.all(drift <= 0.05)), "every run settled at the horizon", family="Z23 η sweep")
     if abs(slope - 1) > 2 * se:
-        evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", slope=slope, two_se=2 * se)
+        evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", measured=slope, printed=1.0, relation="==",
+                                tol=2 * se, why="two standard errors of the least-squares slope",
+                                family="Z23 η sweep")
