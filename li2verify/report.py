@@ -138,10 +138,16 @@ def build_record(claims: Iterable[Claim], evidence: Iterable[Evidence], statuses
 
 
 def load_record(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a ``verification.json``; a clear error if it is not one."""
+    """Read a ``verification.json``; a clear error if it is not one, or if the .md/.html beside it belong to
+    another run (a mixed set).  A switch interrupted by a kill is finished first (:func:`write_report`)."""
     p = Path(path)
     if p.is_dir():
         p = p / FILES["json"]
+    if p.name == FILES["json"] and p.parent.is_dir() and any(p.parent.glob(_STAGING + "*")):
+        try:
+            _roll_forward(p.parent)  # finish a switch a killed writer left half done
+        except OSError:
+            pass
     try:
         rec = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -150,6 +156,8 @@ def load_record(path: str | os.PathLike) -> dict[str, Any]:
         raise ReportError(f"{str(p)!r} is not valid JSON: {e}") from None
     if not isinstance(rec, dict) or rec.get("schema") != SCHEMA or "claims" not in rec:
         raise ReportError(f"{str(p)!r} is not a li2verify report (schema {SCHEMA})")
+    if p.name == FILES["json"]:
+        _check_set(p, rec)
     return rec
 
 
@@ -383,18 +391,124 @@ def render_html(rec: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+RUN_ID_MARK = "li2verify-run-id:"
+_STAGING = ".verification-staging-"
+
+
+def _id_comment(run_id: str) -> str:
+    return f"\n<!-- {RUN_ID_MARK} {run_id} -->\n"
+
+
+def _file_run_id(path: Path) -> str | None:
+    """The run id a rendered .md/.html file ends with (None when absent: a pre-run-id report or a foreign file)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 512))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    i = tail.rfind(RUN_ID_MARK)
+    if i < 0:
+        return None
+    return tail[i + len(RUN_ID_MARK):].split("-->")[0].strip() or None
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _roll_forward(d: Path) -> bool:
+    """Finish an interrupted switch: move the files left in a complete staging directory into place.
+    Returns whether anything was moved."""
+    moved = False
+    for st in sorted(d.glob(_STAGING + "*")):
+        if not (st / "COMPLETE").exists():
+            continue
+        for name in FILES.values():
+            if (st / name).exists():
+                try:
+                    os.replace(st / name, d / name)
+                    moved = True
+                except OSError:
+                    return moved
+        _rmtree(st)
+    if moved:
+        _fsync_dir(d)
+    return moved
+
+
+def _rmtree(p: Path) -> None:
+    import shutil
+
+    shutil.rmtree(p, ignore_errors=True)
+
+
 def write_report(rec: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Render all three files in memory, then write each atomically.  Returns their paths."""
+    """Render all three files in memory and write them as one set.  Returns their paths.
+
+    The files carry one run id (``run_id`` in the JSON, a trailing comment in the .md and .html).  They are
+    written complete into a staging directory beside them (marked ``COMPLETE``), then switched into place one
+    by one and the staging directory removed.  A kill before the mark leaves the old set untouched; a kill
+    during the switch leaves the rest of the new set staged: :func:`load_record` (and the next write) finish
+    the switch, and a reader never accepts a mixed set (the run ids are checked on read)."""
+    import uuid
+
     d = ensure_writable_dir(out_dir)
+    run_id = f"{_dt.datetime.now(_dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:12]}"
+    rec = {**rec, "run_id": run_id}
     texts = {
         "json": json.dumps(rec, indent=1, default=str) + "\n",
-        "md": render_markdown(rec),
-        "html": render_html(rec),
+        "md": render_markdown(rec) + _id_comment(run_id),
+        "html": render_html(rec) + _id_comment(run_id),
     }
+    _roll_forward(d)
+    for st in d.glob(_STAGING + "*"):  # incomplete leftovers of a killed writer
+        _rmtree(st)
+    st = Path(tempfile.mkdtemp(prefix=_STAGING, dir=d))
     paths = {k: d / FILES[k] for k in FILES}
-    for k, text in texts.items():
-        atomic_write_text(paths[k], text)
+    try:
+        for k in ("md", "html", "json"):
+            f = st / FILES[k]
+            with open(f, "w", encoding="utf-8") as fh:
+                fh.write(texts[k])
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(f, _default_file_mode())
+        (st / "COMPLETE").write_text(run_id)
+        _fsync_dir(st)
+        for k in ("md", "html", "json"):
+            os.replace(st / FILES[k], paths[k])
+        _fsync_dir(d)
+    except BaseException:
+        if not (st / "COMPLETE").exists():
+            _rmtree(st)
+        raise
+    _rmtree(st)
     return paths
+
+
+def _check_set(p: Path, rec: dict[str, Any]) -> None:
+    rid = rec.get("run_id")
+    if not rid:
+        return  # a report written before run ids: nothing to compare
+    for k in ("md", "html"):
+        other = p.parent / FILES[k]
+        if other.exists():
+            oid = _file_run_id(other)
+            if oid != rid:
+                raise ReportError(f"{str(p.parent)!r} holds a mixed report: {FILES['json']} is from run {rid} but "
+                                  f"{FILES[k]} is from {'run ' + oid if oid else 'another run'} (a write was "
+                                  "interrupted); run `li2verify report` again")
 
 
 def summary_lines(rec: dict[str, Any], width: int = 100) -> list[str]:

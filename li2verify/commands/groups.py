@@ -35,7 +35,20 @@ def _fs_summary(fs) -> str:
     return f"R{c.get(1, 0)} C{c.get(0, 0)} H{c.get(-1, 0)}"
 
 
-@click.group("groups")
+class _CatalogGroup(click.Group):
+    """A damaged catalog (truncated, empty, malformed record) is a one-line error naming the file, not a
+    traceback and not "0 groups"."""
+
+    def invoke(self, ctx):
+        from li2verify.catalog import CatalogError
+
+        try:
+            return super().invoke(ctx)
+        except CatalogError as exc:
+            raise click.ClickException(f"the group catalog is damaged: {exc}") from None
+
+
+@click.group("groups", cls=_CatalogGroup)
 def groups() -> None:
     """The group catalog: non-Abelian SmallGroups exported from GAP, with their irreps."""
 

@@ -3,28 +3,57 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from li2verify.train.config import INPUT_MODES, LOSSES, MUON_ORTH, OPTIMIZERS
 
 
+MAX_SEEDS = 100_000
+
+
 def _seeds(value: str) -> list[int]:
-    value = value.strip()
-    if "," in value or "-" in value[1:]:
-        out = []
-        for part in value.split(","):
-            if "-" in part[1:]:
-                a, b = part.split("-", 1)
-                out += list(range(int(a), int(b) + 1))
-            elif part:
-                out.append(int(part))
-        return out
-    return list(range(int(value)))
+    """``N`` (seeds 0..N−1), a list ``0,3,5`` or ranges ``0-14`` / ``0-4,9``; a BadParameter naming --seeds."""
+    import re
+
+    def bad(why: str):
+        return click.BadParameter(f"{value!r}: {why} (give N for seeds 0..N-1, a list '0,3,5' or a range '0-14')",
+                                  param_hint="'--seeds'")
+
+    v = value.strip()
+    if re.fullmatch(r"\d+", v):
+        n = int(v)
+        if not 1 <= n <= MAX_SEEDS:
+            raise bad(f"the number of seeds must lie in 1..{MAX_SEEDS}, got {n}")
+        return list(range(n))
+    out: list[int] = []
+    for part in v.split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not m:
+            raise bad(f"{part!r} is not a seed (an integer ≥ 0) or a range a-b" if part else "empty entry")
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) is not None else lo
+        if hi < lo:
+            raise bad(f"range {part!r} goes down")
+        if hi - lo + 1 + len(out) > MAX_SEEDS:
+            raise bad(f"more than {MAX_SEEDS} seeds")
+        out += list(range(lo, hi + 1))
+    if len(set(out)) != len(out):
+        raise bad("a seed appears twice")
+    return out
+
+
+def _run_dir_name(group: str, hidden: int, wd: float) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(group)).strip("_.") or "group"
+    return f"runs/{safe[:40]}_K{hidden}_wd{wd:g}"
 
 
 @click.command("train")
-@click.option("--group", default="71", show_default=True, help="group: an order (Z_M), '4x7' (product), or a name")
+@click.option("--group", default="71", show_default=True,
+              help="group: an order (71 = Z_71), a product '4x7', D8/S4/A5/Q16/Dic3, a SmallGroup id '8:3' or "
+                   "'SmallGroup(8,3)', or a name from `li2verify groups list` (D8 is dihedral of order 8, as there)")
 @click.option("--hidden", "-K", default=2048, show_default=True, help="hidden width K")
 @click.option("--activation", default="square", show_default=True, help="σ: square, relu, relu2, silu, linear, ...")
 @click.option("--wd", default=2e-4, show_default=True, help="weight decay η")
@@ -32,7 +61,8 @@ def _seeds(value: str) -> list[int]:
 @click.option("--epochs", default=400, show_default=True, help="full-batch epochs (= steps)")
 @click.option("--seeds", default="1", show_default=True,
               help="N (seeds 0..N-1) or a list '0,3,5' / range '0-14'; all seeds train in one batched program")
-@click.option("--train-frac", default=0.4, show_default=True, help="n/M² (ignored with --n/--critical-ratio)")
+@click.option("--train-frac", default=0.4, show_default=True,
+              help="n/M², in (0, 1) (give only one of --train-frac, --n, --critical-ratio)")
 @click.option("--n", "n", type=int, default=None, help="explicit number of training pairs (Fig 3: 2016)")
 @click.option("--critical-ratio", type=float, default=None,
               help="paper code's split rule n = mult·M log M (its default multiplier is 2.7482)")
@@ -58,9 +88,13 @@ def _seeds(value: str) -> list[int]:
 @click.option("--device", default="cpu", show_default=True, help="cpu or cuda (CUDA: TF32 off)")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True)
 @click.option("--threads", type=int, default=None, help="torch CPU threads (default: 1 for small problems)")
-def train_cmd(group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, loss,
+@click.option("--max-memory", type=float, default=None, metavar="GB",
+              help="memory the run may use (default: 90% of what the device has free); a run whose estimated "
+                   "peak exceeds it is refused before it starts")
+@click.pass_context
+def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, loss,
               layers, residual, complex_weights, ridge_top, top_init, beta, muon_orth, input_mode, probes,
-              probe_every, checkpoint_every, out, no_resume, device, dtype, threads):
+              probe_every, checkpoint_every, out, no_resume, device, dtype, threads, max_memory):
     """Train the paper's 2-layer (or L-layer) network on a group-arithmetic task.
 
     \b
@@ -75,27 +109,67 @@ def train_cmd(group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, c
     from li2verify.train import TrainConfig, TrainingDiverged, train
     from li2verify.train.config import ConfigError
 
+    seed_list = _seeds(seeds)
+    explicit_frac = ctx.get_parameter_source("train_frac") not in (click.core.ParameterSource.DEFAULT, None)
+    given = [o for o, v in (("--n", n), ("--critical-ratio", critical_ratio)) if v is not None]
+    if explicit_frac:
+        given.insert(0, "--train-frac")
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} both set the number of training pairs; give only one")
+    if max_memory is not None and not (max_memory == max_memory and 0 < max_memory < float("inf")):
+        raise click.BadParameter(f"must be a positive number of GB, got {max_memory}", param_hint="'--max-memory'")
     try:
         cfg = TrainConfig(group=group, hidden=hidden, activation=activation, wd=wd, lr=lr, epochs=epochs,
-                          seeds=_seeds(seeds), train_frac=None if (n or critical_ratio) else train_frac, n=n,
-                          critical_ratio=critical_ratio, optimizer=optimizer, loss=loss, layers=layers,
-                          residual=residual, complex_weights=complex_weights, ridge_top=ridge_top,
+                          seeds=seed_list, train_frac=None if (n is not None or critical_ratio is not None)
+                          else train_frac, n=n, critical_ratio=critical_ratio, optimizer=optimizer, loss=loss,
+                          layers=layers, residual=residual, complex_weights=complex_weights, ridge_top=ridge_top,
                           top_init=top_init, beta=beta, muon_orth=muon_orth, input_mode=input_mode,
-                          probes=[p for p in probes.split(",") if p], probe_every=probe_every,
+                          probes=[p.strip() for p in probes.split(",") if p.strip()], probe_every=probe_every,
                           checkpoint_every=checkpoint_every, device=device, dtype=dtype, threads=threads).validate()
     except (ConfigError, ValueError) as e:
-        raise click.UsageError(str(e)) from None
-    out = out or f"runs/{group}_K{hidden}_wd{wd:g}"
+        raise click.UsageError(_cli_message(str(e))) from None
+    out = out or _run_dir_name(group, hidden, wd)
     try:
-        res = train(cfg, out, resume=not no_resume, progress=True)
+        res = train(cfg, out, resume=not no_resume, progress=True,
+                    max_memory=None if max_memory is None else max_memory * 1e9)
     except TrainingDiverged as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+    except (ConfigError, ValueError) as e:
+        raise click.UsageError(_cli_message(str(e))) from None
+    except Exception as e:  # noqa: BLE001 - never a traceback on the terminal; -vv shows it in the log
+        _internal_error(e, out)
     m = res.metrics
     click.echo(f"done: {res.status}; epoch {int(res.epochs[-1])}: train acc {m['train_acc'][-1].mean():.3f}, "
                f"test acc {m['test_acc'][-1].mean():.3f} (mean over {cfg.S} seeds); run dir {out}")
+
+
+_CLI_NAMES = {"TrainConfig.hidden": "--hidden", "TrainConfig.lr": "--lr", "TrainConfig.wd": "--wd",
+              "TrainConfig.n": "--n", "TrainConfig.critical_ratio": "--critical-ratio",
+              "TrainConfig.train_frac": "--train-frac", "TrainConfig.activation": "--activation",
+              "TrainConfig.group": "--group", "TrainConfig.device": "--device", "TrainConfig.epochs": "--epochs",
+              "TrainConfig.beta": "--beta", "TrainConfig.top_init": "--top-init", "TrainConfig.layers": "--layers",
+              "TrainConfig.probes": "--probes", "TrainConfig.seeds": "--seeds", "TrainConfig.threads": "--threads",
+              "TrainConfig.probe_every": "--probe-every", "TrainConfig.checkpoint_every": "--checkpoint-every",
+              "TrainConfig.optimizer": "--optimizer", "TrainConfig.ridge_top": "--ridge-top"}
+
+
+def _cli_message(msg: str) -> str:
+    """A library message on one line, with the CLI option instead of the TrainConfig field where there is one."""
+    head, sep, rest = msg.partition(": ")
+    if sep and head in _CLI_NAMES:
+        msg = f"{_CLI_NAMES[head]}: {rest}"
+    return " ".join(msg.split())
+
+
+def _internal_error(e: BaseException, out=None) -> None:
+    import logging
+
+    logging.getLogger(__name__).debug("traceback", exc_info=e)
+    where = f" (status in {out}/status.json)" if out else ""
+    click.echo(f"error: {type(e).__name__}: {' '.join(str(e).split())[:500]}{where}; rerun with -vv for the "
+               "traceback", err=True)
+    sys.exit(1)
 
 
 def _preset_help() -> str:
@@ -119,15 +193,31 @@ class _ReproduceCommand(click.Command):
               help="cpu: a small instance where the phenomenon appears in minutes; paper: the published sizes")
 @click.option("--out", "-o", default="figures", show_default=True, type=click.Path(file_okay=False),
               help="directory for <preset>.png/.svg, <preset>.json and the run directories")
-@click.option("--seeds", type=int, default=None, help="override the preset's number of seeds")
+@click.option("--seeds", type=click.IntRange(min=1, max=MAX_SEEDS), default=None,
+              help="override the preset's number of seeds (≥ 1)")
 @click.option("--device", default="cpu", show_default=True, help="cpu or cuda")
 def reproduce_cmd(preset, scale, out, seeds, device):
     """Reproduce one of the paper's training figures: writes OUT/PRESET.png, .svg and the numbers (.json)."""
     from li2verify.reproduce import PRESETS, run_preset
+    from li2verify.train.config import ConfigError
+    from li2verify.train.run import TrainingDiverged, _prepare_run_dir, check_device
 
     if preset not in PRESETS:
         raise click.UsageError(f"unknown preset {preset!r}; choose one of: {', '.join(PRESETS)}")
-    res = run_preset(preset, scale=scale, out=out, seeds=seeds, device=device, progress=True)
+    try:
+        check_device(device)
+        _prepare_run_dir(Path(out))
+    except ConfigError as e:
+        raise click.UsageError(_cli_message(str(e)).replace("TrainConfig.device", "--device")) from None
+    try:
+        res = run_preset(preset, scale=scale, out=out, seeds=seeds, device=device, progress=True)
+    except TrainingDiverged as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except (ConfigError, ValueError) as e:
+        raise click.UsageError(_cli_message(str(e))) from None
+    except Exception as e:  # noqa: BLE001
+        _internal_error(e, None)
     click.echo(f"{preset}: wrote {', '.join(str(p) for p in res['files'])}")
     for line in res.get("summary_lines", []):
         click.echo("  " + line)

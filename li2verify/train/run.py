@@ -243,7 +243,9 @@ def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
     try:
         n = train_size(M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio)
     except ValueError as e:
-        raise ConfigError(f"TrainConfig.n: {e}") from None
+        field = ("group" if M < 2 else "critical_ratio" if cfg.critical_ratio is not None else "n"
+                 if cfg.n is not None else "train_frac")
+        raise ConfigError(f"TrainConfig.{field}: {e}") from None
     peak, parts = estimate_memory(cfg, M, n)
     if max_memory is not None:
         if not (isinstance(max_memory, (int, float)) and math.isfinite(max_memory) and max_memory > 0):
@@ -604,12 +606,14 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
     t0 = time.time()
     cfg = apply_env_perturbation(cfg.validate())  # $LI2_INIT_PERTURBATION: the one place the environment enters
     rd = Path(run_dir) if run_dir is not None else None
-    if rd is not None:
-        _prepare_run_dir(rd)
     state = {"epoch": 0, "touched": False}
     old_threads = torch.get_num_threads()
     try:
+        # refusals that need nothing on disk come first: a mistyped command creates no run directory (an
+        # existing one gets status failed below)
         plan_run(cfg, max_memory)
+        if rd is not None:
+            _prepare_run_dir(rd)
         cols = metric_columns(cfg)
         task, params, opt = build(cfg)
         if torch.device(cfg.device).type == "cpu":
@@ -619,7 +623,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
     except (RunDirConflict, TrainingDiverged):
         raise
     except Exception as e:
-        if rd is not None:
+        if rd is not None and rd.is_dir():
             prior = _read_status(rd).get("status")
             if state["touched"] or prior not in ("complete", "diverged"):
                 msg = str(e) if isinstance(e, ConfigError) else _short(e)
