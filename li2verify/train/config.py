@@ -204,6 +204,9 @@ class TrainConfig:
             bad("activation", f"unknown activation {self.activation!r}; known: {', '.join(sorted(ACTIVATIONS))}")
         if self.optimizer == "muon" and self.complex_weights:
             bad("optimizer", "Muon with complex weights is not implemented")
+        if self.complex_weights and self.activation not in ("square", "linear", "tanh", "sigmoid"):
+            bad("activation", f"{self.activation!r} is not defined on complex numbers (complex weights, Fig 12): "
+                              "use square, linear, tanh or sigmoid")
         if not isinstance(self.device, str) or not self.device:
             bad("device", f"must be a device name such as 'cpu' or 'cuda', got {self.device!r}")
 

@@ -658,6 +658,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                 raise RunDirConflict(f"{rd} holds a run with a different configuration (fields {diff}: "
                                      + ", ".join(f"{k} {ok.get(k)!r} there, {nk.get(k)!r} here" for k in diff[:3])
                                      + "); use another --out directory or --no-resume")
+        state["touched"] = True  # from here on a failure is this run's: status.json says failed
         if ck_path.exists() and resume:
             ck = _load_checkpoint(ck_path, cfg)
             start = int(ck["epoch"])
