@@ -103,8 +103,10 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
     CPU-scale example (seconds):
       li2verify train --group 23 --hidden 256 --lr 5e-3 --wd 2e-3 --epochs 600 --seeds 5
 
-    Writes OUT/config.json, OUT/metrics.csv (one row per epoch and seed), OUT/checkpoint.pt and
-    OUT/status.json. A killed run is resumed by running the same command again.
+    Writes OUT/config.json, OUT/metrics.csv (one row per epoch and seed), OUT/checkpoint.pt (weights only:
+    nothing in it is ever executed), OUT/status.json and OUT/provenance.json (command line, git SHA, package
+    versions). A killed run is resumed by running the same command again; a run that would not fit in memory
+    is refused before it starts (see --max-memory).
     """
     from li2verify.train import TrainConfig, TrainingDiverged, train
     from li2verify.train.config import ConfigError
