@@ -3,11 +3,23 @@
 The Riemannian Hessian of E (σ = x², ‖w‖ = 1) is computed with ``li2verify.energy`` on the explicit data of all
 M² pairs, at the constructed maximizers of every real isotypic component (every Frobenius–Schur type) and at
 the converged points of a many-start ascent, for every group family of ``stage2_groups``.
+
+Methods for ``cor1.flatness.zero_eigenvalue``: numeric (float64 Hessians above); symbolic (exact rational Hessian
+on the sphere at rational maximizers of every irrep of Z3, Z4, S3, inertia by Descartes' rule on the characteristic
+polynomial: derives the number of zero eigenvalues, 0 at the real 1-dim irreps of Z4 and S3); property (Hypothesis
+over groups of every family of order 3..16, the component and the maximizer parameters α, β, γ).
+``cor1.proof.abelian_complex_irrep`` stays numeric only (a statement about finitely many named groups' characters).
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import numpy as np
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from li2verify.activations import get_activation
 from li2verify.claims import check, claim
@@ -15,6 +27,7 @@ from li2verify.irreps import irrep_decomposition
 from li2verify import groups as G
 from li2verify import landscape as L
 from li2verify.profiles import active_profile
+from li2verify.strategies import groups, max_order, real_matrices
 
 SQ = get_activation("square")
 GROUPS = L.stage2_groups(active_profile().name)
@@ -180,3 +193,156 @@ def test_degenerate_directions_are_the_maximizer_manifold(evidence):
             for _ in range(3):
                 w2 = L.maximizer_from_params(g, ir, a + 0.3 * r(), b + 0.3 * r(), c + 0.3 * r())
                 evidence.close(L.group_energy(w2, g, SQ), Es, family=_fam(fam, g, comp), what="E constant on family")
+
+
+# ==========================================================================================================
+# exact Hessians on small groups (symbolic) and a Hypothesis search over groups and maximizers (property)
+# ==========================================================================================================
+def _inertia(p, x):
+    """(#positive, #zero, #negative) roots of the characteristic polynomial ``p`` of a real symmetric matrix: all
+    roots are real, so Descartes' rule of signs counts them exactly; zero roots = the lowest nonzero degree."""
+    coeffs = sp.Poly(p, x).all_coeffs()[::-1]  # ascending
+    zero = next(i for i, c in enumerate(coeffs) if c != 0)
+    def changes(cs):
+        s = [c for c in cs if c != 0]
+        return sum(1 for a, b in zip(s, s[1:]) if (a > 0) != (b > 0))
+    pos = changes(coeffs[::-1])
+    neg = changes([c * (-1) ** i for i, c in enumerate(coeffs)][::-1])
+    return pos, zero, neg
+
+
+@functools.lru_cache(maxsize=None)
+def _exact_points():
+    """Rational maximizer candidates w = [u; P(±u)] (unnormalized) on Z3, Z4, S3: u a real matrix coefficient of one
+    irrep (rank-one Fourier coefficient).  (group, label, degree, fs, w)."""
+    out = []
+    z3, z4, s3 = G.cyclic(3), G.cyclic(4), G.symmetric(3)
+    def join(g, u, sign):
+        return [sp.Rational(x) for x in u] + [sign * sp.Rational(u[int(g.inverse[j])]) for j in range(g.order)]
+    # Z3: complex pair k = ±1, u_g = Re(ω^g) = (1, −1/2, −1/2)
+    out.append((z3, "Z3 complex pair d=1", 1, 0, join(z3, [1, sp.Rational(-1, 2), sp.Rational(-1, 2)], 1)))
+    # Z4: the order-2 character (−1)^g (real, d=1) and the complex pair Re(i^g), Im(i^g)
+    out.append((z4, "Z4 real d=1 (order-2 character)", 1, 1, join(z4, [1, -1, 1, -1], 1)))
+    out.append((z4, "Z4 complex pair d=1", 1, 0, join(z4, [1, 0, -1, 0], -1)))
+    # S3: sign character (real, d=1) and a matrix coefficient αᵀP_gβ of the standard irrep (α, β ⊥ 1: rational)
+    perms = list(itertools.permutations(range(3)))
+    sign = [sp.Matrix(3, 3, lambda a, b, p=p: 1 if p[b] == a else 0).det() for p in perms]
+    out.append((s3, "S3 real d=1 (sign)", 1, 1, join(s3, sign, 1)))
+    al, be = sp.Matrix([1, -1, 0]), sp.Matrix([1, 1, -2])
+    std = [(al.T * sp.Matrix(3, 3, lambda a, b, p=p: 1 if p[b] == a else 0) * be)[0, 0] for p in perms]
+    out.append((s3, "S3 real d=2 (standard)", 2, 1, join(s3, std, 1)))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _exact_riemannian_hessian(i):
+    """For the i-th point of :func:`_exact_points`: exact E*/‖w‖⁴, the Riemannian gradient residual and the
+    (#pos, #zero, #neg) inertia of the Riemannian Hessian of E on the sphere at w/‖w‖.  With z_h = Σ_{g1g2=h}(x_pᵀw)²
+    over the data rows x_p and q_h = z_h − z̄: ∇E = Σ_h q_h∇q_h, ∇²E = Σ_h ∇q_h∇q_hᵀ + q_h∇²q_h (exact rationals).
+    E is homogeneous of degree 4, so at x = w/r the Riemannian gradient is ∝ r²∇E(w) − 4E(w)w and the Hessian on w⊥
+    ∝ r²∇²E(w) − 4E(w)I; its inertia on w⊥ is read off a rational basis of w⊥ (Sylvester's law of inertia)."""
+    g, _, _, _, w = _exact_points()[i]
+    M = g.order
+    wv = sp.Matrix(w)
+    z = [sp.Integer(0)] * M
+    dz = [sp.zeros(2 * M, 1) for _ in range(M)]
+    d2z = [sp.zeros(2 * M, 2 * M) for _ in range(M)]
+    for h1 in range(M):
+        for h2 in range(M):
+            x = sp.zeros(2 * M, 1)
+            x[h1] += 1
+            x[M + h2] += 1
+            h = int(g.table[h1, h2])
+            a = (x.T * wv)[0, 0]
+            z[h] += a ** 2
+            dz[h] += 2 * a * x
+            d2z[h] += 2 * x * x.T
+    zb, dzb, d2zb = sum(z) / M, sum(dz, sp.zeros(2 * M, 1)) / M, sum(d2z, sp.zeros(2 * M, 2 * M)) / M
+    q = [zh - zb for zh in z]
+    dq = [x - dzb for x in dz]
+    E = sp.Rational(1, 2) * sum(x ** 2 for x in q)
+    grad = sum((q[h] * dq[h] for h in range(M)), sp.zeros(2 * M, 1))
+    hess = sum((dq[h] * dq[h].T + q[h] * (d2z[h] - d2zb) for h in range(M)), sp.zeros(2 * M, 2 * M))
+    r2 = (wv.T * wv)[0, 0]
+    resid = r2 * grad - 4 * E * wv
+    H = hess * r2 - 4 * E * sp.eye(2 * M)
+    i0 = next(j for j in range(2 * M) if w[j] != 0)
+    T = sp.Matrix.hstack(*[sp.eye(2 * M)[:, j] - (w[j] / w[i0]) * sp.eye(2 * M)[:, i0] for j in range(2 * M) if j != i0])
+    x = sp.Symbol("x")
+    return E / r2 ** 2, resid, _inertia((T.T * H * T).charpoly(x).as_expr(), x)
+
+
+@check(FLAT, "symbolic")
+def test_flatness_exact_hessian_small_groups(evidence):
+    evidence.describe("exact (rational arithmetic) on Z3, Z4, S3: E as a polynomial in w from the data of all M² pairs, "
+                      "its exact gradient and Hessian at rational maximizers [u; ±Pu] of each irrep (u a matrix "
+                      "coefficient); the Riemannian Hessian on the sphere (homogeneity: r²∇²E − 4E·I on w⊥); its "
+                      "inertia by Descartes' rule on the characteristic polynomial (exact: all roots real). The printed "
+                      "'at least one zero eigenvalue' vs the derived number of zero eigenvalues")
+    evidence.tolerance(0.0, "exact rational arithmetic")
+    for i, (g, label, d, fs, w) in enumerate(_exact_points()):
+        E, resid, (pos, zero, neg) = _exact_riemannian_hessian(i)
+        evidence.holds(resid == sp.zeros(len(w), 1) and pos == 0, f"{label}: exact critical point, no positive "
+                       f"eigenvalue (E* = {E})", family=label)
+        evidence.detail(f"{label}: exact E*, (#pos, #zero, #neg)", [str(E), pos, zero, neg])
+        if zero >= 1:
+            evidence.holds(True, f"{label}: {zero} zero eigenvalue(s)", family=label)
+        else:
+            # printed: at least one Hessian eigenvalue of a local maximum is zero (M > 2); derived exactly: none
+            evidence.counterexample("local maximum whose exact Riemannian Hessian has no zero eigenvalue (M > 2)",
+                                    measured=zero, printed=1, relation=">=", tol=0,
+                                    why="exact count of zero roots of the characteristic polynomial (rational "
+                                        "arithmetic)", family=label, group=g.name, M=g.order, E_star=str(E),
+                                    negative_eigenvalues=neg)
+
+
+@check(FLAT, "symbolic", target="corrected")
+def test_kernel_dimension_exact_small_groups(evidence):
+    evidence.describe("exact on Z3, Z4, S3 (as the printed check): number of zero eigenvalues of the Riemannian "
+                      "Hessian at the rational maximizer of each irrep vs the corrected 3(d−1) (real) / 6d−4 (complex "
+                      "pair); all others negative; E* = M/(2d) (real), M/(4d) (complex pair)")
+    evidence.tolerance(0.0, "exact rational arithmetic")
+    for i, (g, label, d, fs, w) in enumerate(_exact_points()):
+        E, resid, (pos, zero, neg) = _exact_riemannian_hessian(i)
+        evidence.holds(resid == sp.zeros(len(w), 1), "exact critical point", family=label)
+        evidence.holds(pos == 0 and zero == L.predicted_kernel_dimension(d, fs),
+                       f"kernel {zero} = predicted {L.predicted_kernel_dimension(d, fs)}, {pos} positive", family=label)
+        evidence.holds(E == sp.Rational(g.order, 2 * d if fs == 1 else 4 * d), f"E* = {E}", family=label)
+
+
+def _draw_maximizer(data, g):
+    """A maximizer [u; Pv] of a Hypothesis-chosen component of ``g``: u = Re(α*C_k(g)β), v = Re(γ*C_k(g)β) with α,
+    β, γ drawn as bounded arrays (complex for non-real irreps); examples where u or v vanishes are rejected."""
+    dec = irrep_decomposition(g)
+    comps = L.real_components(dec)
+    comp = comps[data.draw(st.integers(0, len(comps) - 1), label="component")]
+    ir = dec.irreps[comp.k]
+    d, cplx = ir.degree, ir.fs != 1
+    def vec(name):
+        a = data.draw(real_matrices((2, d)), label=name)
+        return a[0] + (1j * a[1] if cplx else 0)
+    al, be, ga = vec("alpha"), vec("beta"), vec("gamma")
+    u = L.matrix_coefficient_vector(ir, al, be)
+    v = L.matrix_coefficient_vector(ir, ga, be)
+    assume(np.linalg.norm(u) > 1e-3 and np.linalg.norm(v) > 1e-3)
+    return dec, comp, L.maximizer_from_params(g, ir, al, be, ga)
+
+
+@check(FLAT, "property", target="corrected")
+@given(g=groups(max_order=min(16, max_order())).filter(lambda g: g.order > 2), data=st.data())
+def test_kernel_dimension_property(evidence, g, data):
+    evidence.describe("Hypothesis over groups of order 3..16 of every family (cyclic, products, dihedral, dicyclic, "
+                      "catalog; the statement assumes M > 2), the component and the parameters α, β, γ of the "
+                      "maximizer [u; Pv] (u = Re(α*Cβ), v = Re(γ*Cβ)): kernel dimension of the Riemannian Hessian "
+                      "(|λ| ≤ 1e-7·E*) vs 3(d−1) / 6d−4 / 6d−6, every other eigenvalue ≤ −1e-3·E*")
+    evidence.tolerance(0.0, "integer kernel dimensions must match exactly (a spectral gap of 1e-3·E* below the "
+                            "1e-7·E* threshold makes the count robust to float64 rounding)")
+    dec, comp, w = _draw_maximizer(data, g)
+    E = L.group_energy(w, g, SQ)
+    eig = L.riemannian_hessian_spectrum(w, g, SQ)
+    kd = L.kernel_dimension(eig, E, 1e-7)
+    nonzero = eig[np.abs(eig) > 1e-7 * E]
+    fam = f"{g.name}[{comp.kind} d={comp.degree}]"
+    evidence.error(abs(kd - L.predicted_kernel_dimension(comp.degree, comp.fs)), family=fam,
+                   what=f"kernel dimension (got {kd})")
+    evidence.holds(nonzero.size == 0 or nonzero.max() < -1e-3 * E, "spectral gap below the kernel", family=fam)
