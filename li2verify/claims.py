@@ -44,6 +44,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -79,6 +80,18 @@ def _leaf_exceptions(exc: BaseException) -> list[BaseException]:
     if isinstance(exc, BaseExceptionGroup):
         return [leaf for sub in exc.exceptions for leaf in _leaf_exceptions(sub)]
     return [exc]
+
+
+def falsifying_example(exc: BaseException) -> str:
+    """The shrunk example Hypothesis attached to a failure (its ``Failing test case:`` / ``Falsifying example:``
+    note), on one line."""
+    for e in [exc, *_leaf_exceptions(exc)]:
+        for note in getattr(e, "__notes__", ()) or ():
+            if str(note).startswith(("Falsifying example", "Failing test case")):
+                text = " ".join(str(note).split())
+                text = text.split(":", 1)[1].strip()
+                return re.sub(r"evidence=Evidence\(.*?\), ?", "", text) if "evidence=" in text else text
+    return ""
 
 
 def classify_exception(exc: BaseException) -> str:
@@ -441,6 +454,10 @@ class Evidence:
         elif raised is not None:
             self.outcome = classify_exception(raised)
             self.message = str(raised) if self.outcome != "broken" else f"{type(raised).__name__}: {raised}"
+            shrunk = falsifying_example(raised)
+            if shrunk:
+                self.details["falsifying example (shrunk by Hypothesis)"] = shrunk
+                self.message += f" — falsifying example: {shrunk}"
         elif self._unmeasured_counterexamples():
             self.outcome = "broken"
             self.message = ("a counterexample was recorded without a measured violation beyond its tolerance: "

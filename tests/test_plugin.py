@@ -356,3 +356,23 @@ def test_the_plugin_sets_one_blas_thread_unless_told_otherwise(pytester, monkeyp
             evidence.holds(os.environ["OPENBLAS_NUM_THREADS"] == "1" == os.environ["OMP_NUM_THREADS"], "one thread")
     """, {"demo.threads": "verified"})
     assert pytester.runpytest_subprocess("theorems").ret == 0
+
+
+def test_a_failing_property_reports_its_shrunk_counterexample(pytester):
+    _theorems(pytester, """
+        from hypothesis import given
+        from li2verify.strategies import group_specs, group
+        C = claim("demo.odd", paper_ref="Thm 0", printed="every finite group has odd order")
+
+        @check(C, "property")
+        @given(spec=group_specs(max_order=24))
+        def test_odd(evidence, spec):
+            evidence.tolerance(0.0, "exact integer arithmetic")
+            evidence.error(1 - group(spec).order % 2, family=spec, what="1 − (order mod 2)")
+    """, {"demo.odd": "refuted"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out")
+    assert r.ret == pytest.ExitCode.TESTS_FAILED  # an unexpected violation is a red test and a refutation
+    rec = json.loads((pytester.path / "out" / "verification.json").read_text())
+    (ev,) = rec["claims"][0]["evidence"]
+    assert rec["claims"][0]["status"] == "refuted" and ev["outcome"] == "fail"
+    assert ev["details"]["falsifying example (shrunk by Hypothesis)"] == "test_odd( spec='Z2', )"
