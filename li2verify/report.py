@@ -1,7 +1,8 @@
 """The verification report: one run record (JSON, the source) rendered to Markdown and self-contained HTML.
 
-All three files are rendered in memory first and then written through temp files and ``os.replace``, so a
-crash while rendering or writing never leaves a half-written report (DESIGN.md, "Expectations").
+All three files are rendered in memory first and written as one set (:func:`write_report`: one run id, staged
+complete, then switched into place; :func:`load_record` refuses a mixed set), so a crash while rendering or
+writing never leaves a half-written report or a mix of old and new files.
 """
 
 from __future__ import annotations
