@@ -21,7 +21,7 @@ from li2verify.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_
                             random_feature_instance, signal_term)
 from li2verify.task import center, group_task
 
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
+FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 ETAS = geometric(1e-6, 1e-2, 7)
 
 WD = claim(
@@ -248,7 +248,7 @@ def test_width_kills_fixed_point(evidence, li2_profile):
     evidence.tolerance(0.0, "order < 0 asserted with 3σ; the value −3/2 recorded")
     rng = np.random.default_rng(5)
     fits = {}
-    for fam, act in (("Z5", "relu"), ("D3", "square"), ("eye16", "relu")):
+    for fam, act in (("Z5", "relu"), ("D6", "square"), ("eye16", "relu")):
         if fam == "eye16":
             X, Y = np.eye(16), np.eye(4)[np.arange(16) % 4]
         else:

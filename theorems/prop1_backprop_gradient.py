@@ -145,7 +145,7 @@ WOODBURY = claim(
     assumptions=["η > 0", "any n, K (K < n and K > n both checked)"],
 )
 
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
+FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 
 
 def _group_instance(family: str, seed: int, K: int | None = None, act: str = "square", w_scale: float = 0.5):
@@ -206,7 +206,7 @@ def test_gf0_norm_linear_in_alpha(evidence, li2_profile):
     evidence.describe("G_F(0) from the flow vs the bound ‖Ỹ‖₂‖V0‖_F + ‖F̃‖₂‖V0‖²_F; log–log slope of ‖G_F(0)‖ "
                       "in α (claimed 1); orders in K (1/2) and, on all-pairs cyclic data, in M (1: ‖Ỹ‖₂ = √M there)")
     evidence.tolerance(0.0, "the bound is an inequality; slope agreement is asserted separately (3σ + 0.1)")
-    for fam in ("Z5", "Z2xZ3", "D3"):
+    for fam in ("Z5", "Z2xZ3", "D6"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
             Ft, Yt, _, _, Z = _group_instance(fam, 100 + seed)
             norms = []
@@ -267,7 +267,7 @@ def test_eqn3_remainder_orders(evidence, li2_profile):
                       "fitted by a log–log slope over a geometric range")
     evidence.tolerance(0.0, "orders asserted as fitted slope within 3·stderr + 0.1 of the claimed order")
     fits = {}
-    for fam in ("Z5", "D3"):
+    for fam in ("Z5", "D6"):
         for eta in (0.0, 0.3):
             for seed in range(li2_profile.pick(fast=2, thorough=8)):
                 Ft, Yt, _, _, Z = _group_instance(fam, 200 + seed)
@@ -318,7 +318,7 @@ def test_eqn55_corrected_remainder_is_O_t2(evidence, li2_profile):
     evidence.describe("Corrected remainder G(t) − [ỸV0ᵀ − F̃V0V0ᵀ + t(ỸỸᵀF̃ + R1(V0))] (R1 as the sum of the five "
                       "printed terms) vs the exact flow: order 2 in t; its t → 0 limit vs −F̃V0V0ᵀ")
     evidence.tolerance(1e-9, "relative; the exact flow's eigendecomposition of A (cond ≲ 1e4) in float64")
-    for fam in ("Z5", "Z2xZ3", "D3"):
+    for fam in ("Z5", "Z2xZ3", "D6"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
             Ft, Yt, _, _, Z = _group_instance(fam, 310 + seed)
             eta = 0.05 * (seed + 1)
@@ -405,7 +405,7 @@ def test_closed_form_expm_vs_ode_integrator(evidence, li2_profile):
                       "dV/dt = F̃ᵀ(Ỹ − F̃V) − ηV written from the objective; group data, fresh seeds")
     evidence.tolerance(1e-7, "relative; solve_ivp rtol 1e-11 accumulated over stiff spectra (λ_max/λ_min ≲ 1e3)")
     ts = [0.0, 1e-3, 0.05, 0.5, 3.0]
-    for fam in ("Z5", "Z2xZ3", "D3"):
+    for fam in ("Z5", "Z2xZ3", "D6"):
         for seed in range(li2_profile.pick(fast=2, thorough=10)):
             Ft, Yt, _, _, Z = _group_instance(fam, 400 + seed, K=8)
             eta = [0.0, 0.1, 1.0][seed % 3]
@@ -421,7 +421,7 @@ def test_eqn4_at_ridge_and_flow_limit(evidence, li2_profile):
                       "(ii) the exact flow at large t vs Eqn 4; (iii) fitted decay rate of ‖G(t) − G*‖ vs λ_min(A)")
     evidence.tolerance(1e-8, "relative; two n×n / K×K solves with cond(F̃F̃ᵀ+ηI) ≲ 1e6 in float64")
     rates = []
-    for fam in ("Z5", "Z2xZ3", "D3"):
+    for fam in ("Z5", "Z2xZ3", "D6"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
             for K in (6, 60):
                 Ft, Yt, F, Y, Z = _group_instance(fam, 500 + seed, K=K)
@@ -489,7 +489,7 @@ def test_eqn60_corrected_symbolic(evidence):
 def test_eqn60_corrected_numeric(evidence, li2_profile):
     evidence.describe("E*V*ᵀ vs P_ηỸỸᵀF̃(F̃ᵀF̃+ηI)⁻¹ on group data, K < n and K > n")
     evidence.tolerance(1e-9, "relative; K×K solves with cond ≲ 1e6")
-    for fam in ("Z5", "D3"):
+    for fam in ("Z5", "D6"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
             for K in (8, 50):
                 Ft, Yt, _, _, _ = _group_instance(fam, 610 + seed, K=K)
@@ -540,7 +540,7 @@ def test_eqn4_torch_training_of_top_layer(evidence, li2_profile):
                       "momentum 0.9 and weight_decay = η on V (loss ½‖P1⊥(Y − FV)‖²) from V ~ N(0, α²); after "
                       "training, G_F = −∂L/∂F by autograd vs Eqn 4")
     evidence.tolerance(1e-6, "relative; SGD run until ‖∇_V‖ < 1e-10 (or 20000 steps) in float64")
-    for fam in ("Z5", "D3"):
+    for fam in ("Z5", "D6"):
         for seed in range(li2_profile.pick(fast=1, thorough=4)):
             task = group_task(FAMILIES[fam]())
             rng = np.random.default_rng(900 + seed)
