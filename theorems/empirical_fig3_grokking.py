@@ -65,7 +65,11 @@ GROK = claim(
           "Rule written 2026-12-01 before the run: the k-of-N booleans (t_grok ≥ t_mem + 50; final test acc < 0.5 "
           "for η = 0) were replaced by the dead-band seed rule on the per-seed values; the η = 0 part now reads "
           "‘no grokking’ at the same 0.9 level as ‘grokking’ (it was 0.5 at the horizon). Previous run (k-of-N): "
-          "5/5 and 5/5, max test acc η=0 ≈ 0.02-0.04.",
+          "5/5 and 5/5, max test acc η=0 ≈ 0.02-0.04. Run of 2026-12-01 (fast, seeds 0-4): (a) max test acc η>0 "
+          "0.953/0.915/0.943/0.994/0.931 → 4 show it, seed 1 undecided; (b) delay 202/209/219/261/213 (5/5); (c) max "
+          "test acc η=0 0.04-0.06 (5/5) → verified, unchanged with LI2_INIT_PERTURBATION=1e-6. Fragility, stated: "
+          "part (a) holds by 4 of 5 and seed 4 is one test pair (1/317) outside the band (0.9306 vs 0.93); at the "
+          "400-epoch CPU-scale horizon the η>0 test accuracy is still below 1 in most seeds.",
 )
 
 GF = claim(
