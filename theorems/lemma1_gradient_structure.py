@@ -13,6 +13,11 @@ Claims:
   multiple of P1⊥ up to O(ε) (one-hot pairs, ε = ½, as a scope note).
 - ``lemma1.group_inputs.one_hot_pairs_scope`` — scope extension (not the paper's statement): ρ, ε and the kernel
   limit for one-hot pairs; Eqn 5 with c_int.
+
+Property checks (Hypothesis, no integer seeds): every claim above has one -- activations, norms, correlations, ε,
+input Gram perturbations, labels, weight matrices and (one_hot_pairs_scope) groups of every family of order ≤ 10.
+The Lemma 1 statements are about Gaussian-kernel limits, not groups, so only the scope extension draws groups.
+Symbolic evidence stays with lemma1.kernel.hermite_series (sympy, σ = x²); the issue lists only property as missing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import math
 
 import numpy as np
 import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from li2verify.activations import get_activation
 from li2verify.asymptotics import fit_order, geometric
@@ -29,6 +36,7 @@ from li2verify.groups import cyclic, dihedral, product_of_cyclic
 from li2verify.hermite import (centered_kernel, dual_kernel, dual_kernel_quadrature, dual_kernel_series,
                                gaussian_expectation, hermite_coefficients, hermite_coefficients_closed_form,
                                kernel_matrix, lemma1_constants, one_hot_pair_kernel, relu_arccos_kernel)
+from li2verify.strategies import bounded_floats, groups, max_order, real_matrices
 from li2verify.lazy import fixed_point_gradient_pushthrough, frob, signal_term
 from li2verify.task import center, centering_matrix, group_task, random_pairs
 
@@ -670,3 +678,153 @@ def test_constants_under_weight_scaling(evidence, li2_profile):
     for act, p in (("square", 4), ("relu", 2)):
         evidence.error(abs(lemma1_constants(act, 1.7, 0.3).c / lemma1_constants(act, 1.0, 0.3).c - 1.7**p) / 1.7**p,
                        family=act, what="homogeneity")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# property checks: Hypothesis over activations, norms, correlations, inputs and groups
+# ---------------------------------------------------------------------------------------------------------------
+_ACT = st.sampled_from(ACTS)
+
+
+def _coeffs(act, s, L):
+    return hermite_coefficients_closed_form("relu", s, L) if act == "relu" else hermite_coefficients(act, s, 80)
+
+
+@check(SERIES, "property")
+@given(act=_ACT, si=bounded_floats(0.5, 1.8), sj=bounded_floats(0.5, 1.8), rho=bounded_floats(-0.9, 0.9))
+def test_series_property(evidence, act, si, sj, rho):
+    evidence.describe("Hypothesis over σ ∈ {x², ReLU, SiLU, tanh}, norms s_i, s_j ∈ [0.5, 1.8], ρ ∈ [−0.9, 0.9]: Hermite "
+                      "series Σa_l(s_i)a_l(s_j)ρ^l vs 2-D Gauss–Hermite quadrature of E[σ(s_iZ1)σ(s_jZ2)]")
+    evidence.tolerance(2e-3, "absolute; ReLU: 2-D Gauss–Hermite on a kinked integrand (≈1e-3 at 120 nodes), series "
+                             "truncation at 400 terms ≈1e-5; smooth σ reach 1e-9")
+    ser = float(dual_kernel_series(_coeffs(act, si, 400), rho, _coeffs(act, sj, 400)))
+    a = get_activation(act)
+    x, w = np.polynomial.hermite_e.hermegauss(120)
+    w = w / math.sqrt(2 * math.pi)
+    X, Y = np.meshgrid(x, x, indexing="ij")
+    quad = float(np.sum(np.outer(w, w) * a(si * X) * a(sj * (rho * X + math.sqrt(1 - rho**2) * Y))))
+    evidence.error(abs(ser - quad), family=act, what="series vs 2-D quadrature")
+
+
+@check(PARSEVAL, "property")
+@given(act=_ACT, s=bounded_floats(0.5, 2.0))
+def test_parseval_property(evidence, act, s):
+    evidence.describe("Hypothesis over σ and s ∈ [0.5, 2]: Σ_{l≤L}a_l² vs E[σ²(sZ)] by adaptive quadrature")
+    evidence.tolerance(5e-5, "absolute; ReLU truncation at L = 2000 leaves ≈ 1e-5 (s ≤ 2); smooth σ ≈ 1e-9 at L = 80")
+    a = get_activation(act)
+    evidence.error(abs(np.sum(_coeffs(act, s, 2000) ** 2) - gaussian_expectation(lambda z: a(s * z) ** 2)), family=act)
+
+
+@check(LIPSCHITZ, "property")
+@given(act=_ACT, s=bounded_floats(0.5, 1.5), rho=bounded_floats(-0.6, 0.6), eps=bounded_floats(0.0, 0.3))
+def test_lipschitz_property(evidence, act, s, rho, eps):
+    evidence.describe("Hypothesis over σ, s ∈ [0.5, 1.5], ρ ∈ [−0.6, 0.6], ε ∈ [0, 0.3]: max over ρ_ij ∈ [ρ−ε, ρ+ε] of "
+                      "|𝒦(ρ_ij) − 𝒦(ρ)| ≤ c·ε with c = Σ l a_l² = s²E[σ'(sZ)²]")
+    evidence.tolerance(0.0, "inequality asserted with relative slack 1e-9 (float64 rounding of the kernel)")
+    cL = lemma1_constants(act, s, rho).c_L
+    grid = np.linspace(rho - eps, rho + eps, 41)
+    dev = float(np.max(np.abs(np.asarray(dual_kernel(act, grid, s)) - float(dual_kernel(act, rho, s)))))
+    evidence.holds(dev <= cL * eps * (1 + 1e-9) + 1e-14, f"|𝒦 − b| = {dev:.3g} ≤ cε = {cL * eps:.3g}", family=act)
+
+
+@check(CONSTANTS, "property")
+@given(act=_ACT, s=bounded_floats(0.3, 2.5), rho=bounded_floats(-0.95, 0.95))
+def test_constants_positive_property(evidence, act, s, rho):
+    evidence.describe("Hypothesis over σ, s ∈ [0.3, 2.5], ρ ∈ [−0.95, 0.95]: c = a − b > 0 (a = E[σ²(sZ)], b = 𝒦 at ρ)")
+    evidence.tolerance(0.0, "strict inequality; a − b is ≥ 1e-4·a on this range, far above float64 rounding")
+    c = lemma1_constants(act, s, rho)
+    evidence.holds(c.c > 1e-12 * max(c.a, 1e-300), f"c = {c.c:.3g} > 0 (a = {c.a:.3g})", family=act)
+
+
+def _equal_norm_inputs(n, rho, P):
+    """Unit-norm inputs with Gram matrix (1−ρ)I + ρ11ᵀ + (P + Pᵀ)/2 off the diagonal (zero diagonal), or None
+    when that matrix is not positive definite."""
+    D = (P + P.T) / 2
+    np.fill_diagonal(D, 0.0)
+    G = (1 - rho) * np.eye(n) + rho * np.ones((n, n)) + D
+    if np.linalg.eigvalsh(G)[0] <= 1e-6:
+        return None, 0.0
+    return np.linalg.cholesky(G), float(np.abs(D).max())
+
+
+@check(FFT, "property", target="corrected")
+@given(act=_ACT, rho=bounded_floats(0.0, 0.4), P=real_matrices((10, 10), bound=0.05))
+def test_fft_bound_property(evidence, act, rho, P):
+    evidence.describe("Hypothesis over σ, ρ ∈ [0, 0.4] and a symmetric perturbation (entries ≤ 0.05) of the off-diagonal "
+                      "correlations of n = 10 unit-norm inputs (ε = its largest entry): ‖S − (a−b)P1⊥‖₂ ≤ (n−1)c_Lε, "
+                      "S = P1⊥𝒦P1⊥ the exact K → ∞ limit of F̃F̃ᵀ/K")
+    evidence.tolerance(0.0, "inequality asserted with relative slack 1e-9 (float64 eigenvalues of a 10×10 matrix)")
+    X, eps = _equal_norm_inputs(10, rho, P)
+    assume(X is not None)
+    c = lemma1_constants(act, 1.0, rho)
+    dev = np.linalg.norm(centered_kernel(X, act) - c.c * centering_matrix(10), 2)
+    evidence.holds(dev <= 9 * c.c_L * eps * (1 + 1e-9) + 1e-12, f"{dev:.3g} ≤ {9 * c.c_L * eps:.3g}", family=act)
+
+
+@check(GROUP, "property")
+@given(act=_ACT, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.05), n=st.integers(4, 16))
+def test_group_small_eps_property(evidence, act, rho, eps, n):
+    evidence.describe("Hypothesis over σ, ρ ∈ [0, 0.3], ε ∈ [1e-4, 0.05], n ∈ [4, 16]: inputs satisfying (2)–(3) with "
+                      "that ε (two clusters, x_iᵀx_j = ρ ± ε): D(ε) = ‖S − (a−b)P1⊥‖₂/(a−b) ≤ C·ε with the constant "
+                      "C = (n−1)c_L/(a−b) of the proof (fixed n, ρ): the O(ε) of the printed statement")
+    evidence.tolerance(0.0, "inequality asserted with relative slack 1e-9")
+    c = lemma1_constants(act, 1.0, rho)
+    D = np.linalg.norm(centered_kernel(_two_cluster_inputs(n, rho, eps), act) - c.c * centering_matrix(n), 2) / c.c
+    evidence.holds(D <= (n - 1) * c.c_L / c.c * eps * (1 + 1e-9) + 1e-12, f"D = {D:.3g} ≤ Cε", family=act)
+
+
+@check(EQN5, "property", target="corrected")
+@given(act=_ACT, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.01),
+       labels=st.lists(st.integers(0, 2), min_size=12, max_size=12))
+def test_eqn5_limit_property(evidence, act, rho, eps, labels):
+    evidence.describe("Hypothesis over σ, ρ, ε ∈ [1e-4, 0.01] and the labels (3 classes) of n = 12 two-cluster inputs: "
+                      "the K = ∞ limit S⁺ỸỸᵀS⁺ of K²T_K/η vs ỸỸᵀ/c² within ((1−δ)⁻² − 1)‖ỸỸᵀ‖/c², δ = (n−1)c_Lε/c")
+    evidence.tolerance(0.0, "inequality asserted with relative slack 1e-9")
+    m = 12
+    Ym = center(np.eye(3)[np.array(labels)])
+    assume(np.linalg.norm(Ym) > 0)
+    X = _two_cluster_inputs(m, rho, eps)
+    cc = lemma1_constants(act, 1.0, rho)
+    delta = (m - 1) * cc.c_L * eps / cc.c
+    assume(delta < 1)
+    S = centered_kernel(X, act)
+    Sp = np.linalg.pinv(S, rcond=1e-12)
+    lhs = np.linalg.norm(Sp @ Ym @ Ym.T @ Sp - Ym @ Ym.T / cc.c**2, 2)
+    rhs = ((1 - delta) ** -2 - 1) * np.linalg.norm(Ym @ Ym.T, 2) / cc.c**2
+    evidence.holds(lhs <= rhs * (1 + 1e-9) + 1e-12, f"{lhs:.3g} ≤ {rhs:.3g}", family=act)
+
+
+@check(FTF, "property", target="corrected")
+@given(act=_ACT, n=st.integers(3, 12), extra=st.integers(0, 12), data=st.data())
+def test_ftf_rank_property(evidence, act, n, extra, data):
+    evidence.describe("Hypothesis over σ, n ∈ [3, 12], K = n + extra ≥ n, unit-norm inputs (rows of a drawn n×6 "
+                      "array) and a drawn weight matrix W (6×K): F̃ = P1⊥σ(XW) has rank ≤ n − 1 < K, so F̃ᵀF̃ is "
+                      "singular and not a multiple of I_K (λ_min ≤ 1e-10·λ_max)")
+    evidence.tolerance(1e-10, "λ_min/λ_max of F̃ᵀF̃: exact zero up to float64 rounding of a ≤ 24×24 Gram matrix")
+    K = n + extra
+    X = data.draw(real_matrices((n, 6)), label="X")
+    assume(np.all(np.linalg.norm(X, axis=1) > 1e-3))
+    X = X / np.linalg.norm(X, axis=1, keepdims=True)
+    W = data.draw(real_matrices((6, K)), label="W")
+    F = center(get_activation(act)(X @ W))
+    ev = np.linalg.eigvalsh(F.T @ F)
+    assume(ev[-1] > 1e-8)
+    evidence.error(max(ev[0], 0.0) / ev[-1], family=act, what="λ_min/λ_max of F̃ᵀF̃ (K ≥ n)")
+
+
+@check(GROUP_SCOPE, "property")
+@given(g=groups(max_order=min(10, max_order())), act=_ACT)
+def test_group_scope_property(evidence, g, act):
+    evidence.describe("Hypothesis over groups of order ≤ 10 of every family (cyclic, products, dihedral, dicyclic, "
+                      "catalog) and σ: one-hot pair inputs have ρ = ε = ½; the spectrum of S = P1⊥𝒦P1⊥ (exact kernel) "
+                      "is {0, c_main ×2(M−1), c_int ×(M−1)²} and SỸ = c_intỸ")
+    evidence.tolerance(1e-9, "relative; eigen-decomposition of an M²×M² kernel matrix in float64")
+    task = group_task(g)
+    M = task.M
+    ip = (task.X @ task.X.T)[~np.eye(task.n, dtype=bool)]
+    evidence.holds(set(np.unique(ip)) <= {0.0, 1.0} and np.all(np.sum(task.X ** 2, 1) == 2), "ρ = ε = ½", family=g.name)
+    k = one_hot_pair_kernel(act, M)
+    S = centered_kernel(task.X, act)
+    expected = np.sort(np.r_[0.0, [k.c_main] * (2 * (M - 1)), [k.c_int] * ((M - 1) ** 2)])
+    evidence.close(np.sort(np.linalg.eigvalsh(S)), expected, family=g.name, what=f"{act} spectrum")
+    evidence.close(S @ task.Y_tilde, k.c_int * task.Y_tilde, family=g.name, what=f"{act} SỸ = c_int Ỹ")
