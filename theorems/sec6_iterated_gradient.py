@@ -39,6 +39,11 @@ ITER = claim(
                  "1024}; the printed ∝ counts as holding when cos(G_1, ỸỸᵀF_1) ≥ 0.99 at the largest K (the decision "
                  "rule of sec6.eqn11.wwt_identity, written before the run)"],
     depends_on=["sec6.eqn11.wwt_identity"],
+    notes="Rule change (2026-12-01), disclosed: the corrected statement's Monte-Carlo tolerance was first 0.01 with "
+          "100 draws, derived with a wrong formula, and the first run exceeded it (1 − cos = 1.014e-2). It was "
+          "replaced, after seeing that outcome, by 400 draws and the tolerance 3·tan²θ₁/(2N) derived from the measured "
+          "one-draw angle (the noise-to-signal ratio of an N-draw average). The printed statement's rule (cos ≥ 0.99 "
+          "for one draw) was not changed.",
 )
 
 RES = claim(
