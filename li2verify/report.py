@@ -7,13 +7,14 @@ writing never leaves a half-written report or a mix of old and new files.
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as _dt
-import html
 import io
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -163,26 +164,308 @@ def load_record(path: str | os.PathLike) -> dict[str, Any]:
 
 
 # -- rendering ---------------------------------------------------------------------------------------------
+# The HTML and Markdown are rendered from Jinja2 templates (li2verify/templates/) over one *view* of the record
+# built here: the record stays the single source, the view only orders, formats and cross-links it.
+
 def _method_cell(claim: dict[str, Any], method: str) -> str:
+    """One claim × method cell: the outcome marks per target, e.g. ``printed ✗ · corrected ✓``."""
     evs = [e for e in claim["evidence"] if e["method"] == method]
     if not evs:
         return "–"
-    outs = sorted({e["outcome"] for e in evs}, key=lambda o: list(_SYMBOL).index(o))
-    return " ".join(_SYMBOL[o] for o in outs)
+    parts = []
+    for target in ("printed", "corrected"):
+        outs = sorted({e["outcome"] for e in evs if e.get("target", "printed") == target},
+                      key=lambda o: list(_SYMBOL).index(o))
+        if outs:
+            parts.append(f"{target} " + " ".join(_SYMBOL[o] for o in outs))
+    return " · ".join(parts)
 
 
 def _ordered(rec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Errata and refutations first, then inconclusive, then the rest (by id)."""
+    """Errata and refutations first, then inconclusive, then the rest (by id) -- the CLI's summary order."""
     rank = {"refuted": 0, "erratum": 1, "inconclusive": 2, "verified": 3, "untested": 4}
-    return sorted(rec["claims"], key=lambda c: (rank[c["status"]], c["id"]))
+    return sorted(rec["claims"], key=lambda c: (rank[c["status"]], _natural(c["id"])))
 
 
-def _fmt(x: Any) -> str:
+# -- the paper's order ------------------------------------------------------------------------------------
+STAGES = (
+    ("intro", "Introduction and problem setup (Sec 1–2)"),
+    ("stage1", "Stage I: lazy learning (Sec 3; App. H)"),
+    ("stage2", "Stage II: independent feature learning (Sec 4; App. F)"),
+    ("stage3", "Stage III: interactive feature learning (Sec 5; App. G)"),
+    ("deeper", "Deeper architectures (Sec 6)"),
+    ("appendix", "When grokking happens, discussion and experiments (App. E, I, J)"),
+    ("other", "Other sources and conjectures"),
+)
+SECTIONS = {  # section key -> (stage, title in words)
+    "1": ("intro", "1 Introduction"), "2": ("intro", "2 Problem formulation"),
+    "3": ("stage1", "3 Stage I: lazy learning"),
+    "3.1": ("stage1", "3.1 The backpropagated gradient G_F"),
+    "3.2": ("stage1", "3.2 Zero-init accelerates feature learning"),
+    "4": ("stage2", "4 Stage II: independent feature learning"),
+    "4.1": ("stage2", "4.1 The energy function"), "4.2": ("stage2", "4.2 Group arithmetic tasks"),
+    "4.3": ("stage2", "4.3 Local maxima of the energy function"),
+    "4.4": ("stage2", "4.4 Representation power of learned features"),
+    "4.5": ("stage2", "4.5 Scaling laws of memorization and generalization"),
+    "5": ("stage3", "5 Stage III: interactive feature learning"),
+    "5.1": ("stage3", "5.1 Repulsion of similar features"), "5.2": ("stage3", "5.2 Top-down modulation"),
+    "5.3": ("stage3", "5.3 Diversity enhancement with Muon"),
+    "6": ("deeper", "6 Extension to deeper architectures"), "7": ("deeper", "7 Conclusion"),
+    "E": ("appendix", "App. E When does grokking happen?"), "I": ("appendix", "App. I Discussion"),
+    "J": ("appendix", "App. J More experiments"),
+    "other": ("other", "Other sources and conjectures"),
+}
+# Where each numbered result is stated (its section, and its line in the paper: the order within a section).
+_OBJECTS = {
+    ("Prop", 1): ("3.1", 77), ("Lemma", 1): ("3.1", 89), ("Lemma", 3): ("3.1", 382), ("Lemma", 4): ("3.1", 410),
+    ("Lemma", 11): ("3.1", 1299), ("Prop", 2): ("3.1", 1327), ("Prop", 3): ("3.1", 1395),
+    ("Prop", 4): ("3.1", 1427), ("Thm", 1): ("4.1", 117), ("Thm", 2): ("4.3", 154), ("Cor", 1): ("4.3", 158),
+    ("Cor", 2): ("4.3", 162), ("Thm", 3): ("4.4", 172), ("Thm", 4): ("4.5", 187), ("Thm", 5): ("4.5", 193),
+    ("Lemma", 5): ("4.5", 762), ("Lemma", 6): ("4.5", 772), ("Thm", 6): ("5.1", 219), ("Thm", 7): ("5.2", 231),
+    ("Lemma", 2): ("5.3", 239), ("Thm", 8): ("5.3", 243), ("Lemma", 7): ("5.3", 938), ("Lemma", 8): ("5.3", 972),
+    ("Lemma", 9): ("5.3", 1040), ("Lemma", 10): ("5.3", 1128),
+}
+_APPENDIX = {"F.1": "4.3", "F.2": "4.4", "F.3": "4.5", "F.4": "4.5", "F": "4", "G.1": "5.1", "G.2": "5.2",
+             "G.3": "5.3", "G": "5", "H": "3.1", "E": "E", "I": "I", "J": "J"}
+_FIGURES = {1: "1", 2: "1", 3: "1", 4: "4.3", 5: "4.4", 6: "4.5", 7: "4.5", 8: "J", 9: "5.3", 10: "6"}
+_REF = re.compile(r"\b(Thm|Theorem|Lemma|Cor|Corollary|Prop|Proposition)s?\.?\s*(\d+)|\bSec(?:tion)?s?\.?\s*(\d+(?:\.\d+)?)"
+                  r"|\bApp(?:endix)?\.?\s*([A-J](?:\.\d+)?)|\bFigs?\.?\s*(\d+)|\bEqns?\.?\s*(\d+)")
+_KIND = {"Theorem": "Thm", "Corollary": "Cor", "Proposition": "Prop"}
+
+
+def _natural(s: str) -> tuple:
+    """``lemma2`` before ``lemma10``."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s))
+
+
+def paper_position(paper_ref: str) -> dict[str, Any]:
+    """Stage, section and a sort key for a claim's ``paper_ref`` (``"Thm 2 proof; App. F.1, Eqns 13-15"``): the
+    first numbered result, section or appendix it names decides the section (a figure only when nothing else is
+    named); within a section, results in the order they are stated, statements before proofs, then equations."""
+    ref = paper_ref or ""
+    if re.match(r"\s*(paper\s|conjecture)", ref, re.I):
+        sec, line, eqn = "other", 10 ** 6, 10 ** 6
+    else:
+        sec = line = eqn = fig = None
+        for m in _REF.finditer(ref):
+            kind, num, s, app, f, e = m.groups()
+            if kind and line is None:
+                key = (_KIND.get(kind, kind), int(num))
+                if key in _OBJECTS:
+                    osec, line = _OBJECTS[key]
+                    sec = sec or osec
+            elif s and sec is None:
+                sec = s if s in SECTIONS else s.split(".")[0]
+            elif app and sec is None:
+                sec = _APPENDIX.get(app) or _APPENDIX.get(app[0])
+            elif f and fig is None:
+                fig = int(f)
+            elif e and eqn is None:
+                eqn = int(e)
+        if sec is None and fig is not None:
+            sec = _FIGURES.get(fig, "J")
+        if sec not in SECTIONS:
+            sec = "other"
+        line = 10 ** 5 if line is None else line
+        eqn = 10 ** 5 if eqn is None else eqn
+    proof = 1 if re.search(r"\bproof\b", ref, re.I) else 0
+    stage = SECTIONS[sec][0]
+    order = [k for k, _ in STAGES].index(stage)
+    sec_key = tuple(_natural(sec))
+    return {"stage": stage, "section": sec, "section_title": SECTIONS[sec][1],
+            "key": (order, sec_key, line, proof, eqn)}
+
+
+def paper_order(claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(claims, key=lambda c: (paper_position(c.get("paper_ref", ""))["key"], _natural(c["id"])))
+
+
+# -- numbers and text for humans --------------------------------------------------------------------------
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_LONG_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])")
+_EXACT = re.compile(r"^[-+*/^() .0-9a-zA-Z_]*(sqrt|pi|I\b|/|\*\*)[-+*/^() .0-9a-zA-Z_]*$")
+
+
+def fmt_num(x: Any, digits: int = 4) -> str:
+    """A number for a human: ``digits`` significant digits (``3``, ``0.25``, ``1.235×10⁻⁵``), integers and exact
+    values as they are, ``–`` for none."""
     if x is None:
         return "–"
-    if isinstance(x, float):
-        return f"{x:.2e}"
-    return str(x)
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, dict) and set(x) == {"re", "im"}:
+        re_, im = float(x["re"]), float(x["im"])
+        if im == 0:
+            return fmt_num(re_, digits)
+        return f"{fmt_num(re_, digits)} {'−' if im < 0 else '+'} {fmt_num(abs(im), digits)}i"
+    if isinstance(x, str):
+        try:
+            v = float(x)
+        except ValueError:
+            return x
+        if x.strip().lower() in ("inf", "-inf", "nan", "+inf"):
+            return {"inf": "∞", "+inf": "∞", "-inf": "−∞", "nan": "NaN"}[x.strip().lower()]
+        return fmt_num(v, digits) if re.search(r"[.eE]", x) else x
+    if not isinstance(x, float):
+        return str(x)
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    r = float(f"{x:.{digits}g}")
+    if 1e-3 <= abs(r) < 1e6:
+        s = f"{r:.{digits}g}"
+        if "e" in s:  # .4g switches to exponent from 1e4 on
+            s = f"{r:.0f}"
+        return s.replace("-", "−")
+    mant, exp = f"{r:.{digits - 1}e}".split("e")
+    mant = mant.rstrip("0").rstrip(".")
+    return f"{mant}×10{str(int(exp)).translate(_SUP)}".replace("-", "−", 1) if mant.startswith("-") else \
+        f"{mant}×10{str(int(exp)).translate(_SUP)}"
+
+
+def humanize(text: Any) -> str:
+    """Free text (messages, descriptions) for a reader: long float literals to 4 significant digits, Python
+    dict reprs as ``key = value`` lists."""
+    if text is None:
+        return ""
+    s = str(text)
+
+    def _dict(m: re.Match) -> str:
+        try:
+            d = ast.literal_eval(m.group(0))
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return m.group(0)
+        if not isinstance(d, dict):
+            return m.group(0)
+        return "(" + ", ".join(f"{k} = {fmt_num(v) if isinstance(v, float) else v}" for k, v in d.items()) + ")"
+
+    s = re.sub(r"\{'[^{}]*\}", _dict, s)
+
+    def _num(m: re.Match) -> str:
+        t = m.group(0)
+        digits = len(re.sub(r"[^0-9]", "", t.split("e")[0].split("E")[0]).lstrip("0"))
+        return fmt_num(float(t)) if digits > 6 or "e" in t.lower() else t
+
+    return _LONG_FLOAT.sub(_num, s)
+
+
+def exact_html(v: Any) -> str | None:
+    """MathML for an exact value recorded as a sympy string (``sqrt(2)/2``, ``M/(16*d)``); None when ``v`` is
+    not one."""
+    if not isinstance(v, str) or len(v) > 200 or not _EXACT.match(v):
+        return None
+    try:
+        import sympy
+
+        expr = sympy.sympify(v, evaluate=False)
+        from li2verify.mathml import to_mathml
+
+        return to_mathml(sympy.latex(expr))
+    except Exception:
+        return None
+
+
+# -- the view ---------------------------------------------------------------------------------------------
+def rerun_command(check: str) -> str:
+    """``pytest theorems/thm2_local_maxima.py::test_x`` for a check named ``theorems.thm2_local_maxima::test_x``."""
+    mod, _, fn = check.partition("::")
+    path = mod.replace(".", "/") + ".py" if mod else ""
+    node = f"{path}::{fn}" if fn else path
+    return f"pytest '{node}'" if re.search(r"[\[\] ()]", node) else f"pytest {node}"
+
+
+def _strength(evs: list[dict[str, Any]]) -> dict[str, Any]:
+    fams = sorted({f for e in evs for f in e["families"]}, key=_natural)
+    seeds = sorted({s for e in evs for s in e["seeds"]})
+    worst = [(e["max_error"], e["tolerance"]) for e in evs if e["max_error"] is not None]
+    return {"instances": sum(e["instances"] for e in evs), "families": fams, "seeds": len(seeds),
+            "checks": len(evs), "methods": sorted({e["method"] for e in evs}, key=METHODS.index),
+            "worst": max(worst, key=lambda t: t[0]) if worst else None}
+
+
+_SIZE_KEYS = ("M", "order", "n", "K", "d", "dim", "N", "size", "L")
+
+
+def _smallest(ces: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The counterexample on the smallest instance (by the first size parameter it records), else the first."""
+    if not ces:
+        return None
+
+    def size(ce):
+        for k in _SIZE_KEYS:
+            if isinstance(ce.get(k), (int, float)) and not isinstance(ce.get(k), bool):
+                return (0, float(ce[k]))
+        fam = str(ce.get("family", ce.get("group", "")))
+        m = re.search(r"\d+", fam)
+        return (1, float(m.group(0))) if m else (2, 0.0)
+
+    return min(ces, key=size)
+
+
+_CE_FIELDS = ("what", "measured", "printed", "relation", "violation", "tolerance", "tolerance_reason")
+
+
+def _ce_view(ce: dict[str, Any], ev: dict[str, Any] | None = None) -> dict[str, Any]:
+    inst = {k: v for k, v in ce.items() if k not in _CE_FIELDS}
+    return {"what": humanize(ce.get("what", "")), "measured": ce.get("measured"), "printed": ce.get("printed"),
+            "relation": ce.get("relation", "=="), "violation": ce.get("violation"), "tolerance": ce.get("tolerance"),
+            "tolerance_reason": humanize(ce.get("tolerance_reason", "")), "instance": inst,
+            "check": ev["check"] if ev else "", "method": ev["method"] if ev else ""}
+
+
+def build_view(rec: dict[str, Any]) -> dict[str, Any]:
+    """Everything the templates show, derived from the record (ordered, cross-linked, formatted lazily)."""
+    claims = paper_order(rec["claims"])
+    ids = {c["id"] for c in claims}
+    used_by: dict[str, list[str]] = {c["id"]: [] for c in claims}
+    for c in claims:
+        for d in c["depends_on"]:
+            used_by.setdefault(d, []).append(c["id"])
+    rests = rec.get("rests_on", {}) or {}
+    views = []
+    for c in claims:
+        pos = paper_position(c.get("paper_ref", ""))
+        evs = c["evidence"]
+        ces = [(ce, e) for e in evs if e.get("target", "printed") == "printed" for ce in e["counterexamples"]]
+        small = _smallest([ce for ce, _ in ces])
+        small_ev = next((e for ce, e in ces if ce is small), None)
+        views.append({
+            **c, "stage": pos["stage"], "section": pos["section"], "section_title": pos["section_title"],
+            "shown_status": _shown_status(rec, c), "rests": rests.get(c["id"]),
+            "used_by": sorted(used_by.get(c["id"], []), key=_natural),
+            "depends": [{"id": d, "known": d in ids} for d in c["depends_on"]],
+            "methods": sorted({e["method"] for e in evs}, key=METHODS.index),
+            "cells": {m: _method_cell(c, m) for m in METHODS},
+            "printed_strength": _strength([e for e in evs if e.get("target", "printed") == "printed"]),
+            "corrected_strength": _strength([e for e in evs if e.get("target") == "corrected"]),
+            "counterexample": _ce_view(small, small_ev) if small is not None else None,
+            "n_counterexamples": len(ces),
+            "rerun": f"pytest {(c.get('module') or 'theorems').split('.')[0]}/ --li2-claim {c['id']}",
+            "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]]} for e in evs],
+        })
+    groups = []
+    for stage, stitle in STAGES:
+        secs = []
+        for v in views:
+            if v["stage"] != stage:
+                continue
+            if not secs or secs[-1]["key"] != v["section"]:
+                secs.append({"key": v["section"], "title": v["section_title"], "claims": []})
+            secs[-1]["claims"].append(v)
+        if secs:
+            groups.append({"key": stage, "title": stitle, "sections": secs,
+                           "n": sum(len(s["claims"]) for s in secs)})
+    return {
+        "rec": rec, "claims": views, "groups": groups, "alerts": _alerts(rec),
+        "errata": [v for v in views if v["status"] in ("erratum", "refuted")],
+        "methods": METHODS, "statuses": STATUSES, "stages": [s for s in STAGES if any(g["key"] == s[0] for g in groups)],
+        "summary": rec["summary"], "partial": rec.get("selection"),
+    }
 
 
 def _alerts(rec: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -190,11 +473,12 @@ def _alerts(rec: dict[str, Any]) -> list[tuple[str, list[str]]]:
     out = []
     if rec.get("status_mismatches"):
         out.append(("Status changes against the committed expected statuses (a regression, or a fix to "
-                    "acknowledge with --li2-accept-status)", list(rec["status_mismatches"])))
-    broken = [f"{e['check']}: {e['message']}" for c in rec["claims"] for e in c["evidence"] if e["outcome"] == "broken"]
+                    "acknowledge with --li2-accept-status)", [humanize(m) for m in rec["status_mismatches"]]))
+    broken = [f"{e['check']}: {humanize(e['message'])}" for c in rec["claims"] for e in c["evidence"]
+              if e["outcome"] == "broken"]
     if broken:
         out.append(("Broken checks (the engine failed; no verdict was drawn from them)", broken))
-    vanished = [f"{e['check']}: {e['message']}" for c in rec["claims"] for e in c["evidence"]
+    vanished = [f"{e['check']}: {humanize(e['message'])}" for c in rec["claims"] for e in c["evidence"]
                 if e["outcome"] == "vanished"]
     if vanished:
         out.append(("Errata that vanished (the printed statement held where a counterexample was recorded)", vanished))
@@ -203,85 +487,55 @@ def _alerts(rec: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 def _shown_status(rec: dict[str, Any], c: dict[str, Any]) -> str:
     """The claim's status, with the weakest status it rests on when that is weaker."""
-    rest = rec.get("rests_on", {}).get(c["id"])
+    rest = (rec.get("rests_on") or {}).get(c["id"])
     return status_with_ancestry(c["status"], rest) if rest else c["status"]
 
 
-def render_markdown(rec: dict[str, Any]) -> str:
-    lines = ["# li2verify verification report", ""]
-    for title, items in _alerts(rec):
-        lines += [f"## {title}", ""] + [f"- **{m}**" for m in items] + [""]
-    lines += [
-        f"Profile **{rec['profile']}** · created {rec['created']} · git `{rec['git_sha']}` · "
-        f"python {rec['environment']['python']}, torch {rec['environment']['torch']}, "
-        f"device {rec['environment']['device']}",
-        "",
-        "Summary: " + ", ".join(f"{n} {s}" for s, n in rec["summary"].items()) +
-        (f" · **{rec.get('broken_checks', 0)} broken checks**" if rec.get("broken_checks") else ""),
-        "",
-        "Legend: ✓ passed · ✗ counterexample to the printed statement · ✗! unexpected failure · "
-        "? inconclusive · – no check by this method",
-        "",
-    ]
-    bad = [c for c in _ordered(rec) if c["status"] in ("erratum", "refuted")]
-    if bad:
-        lines += ["## Errata and refutations", ""]
-        for c in bad:
-            lines.append(f"- **{c['id']}** ({c['paper_ref']}) — **{c['status']}**")
-            for e in c["evidence"]:
-                for ce in e["counterexamples"][:3]:
-                    lines.append(f"  - counterexample ({e['method']}): " +
-                                 "; ".join(f"{k}={v}" for k, v in ce.items()))
-        lines.append("")
-    lines += ["## Claims × methods", "", "| claim | paper | status | " + " | ".join(METHODS) + " |",
-              "|---|---|---|" + "---|" * len(METHODS)]
-    for c in _ordered(rec):
-        lines.append(f"| `{c['id']}` | {c['paper_ref']} | **{_shown_status(rec, c)}** | " +
-                     " | ".join(_method_cell(c, m) for m in METHODS) + " |")
-    lines += ["", "## Claims in detail", ""]
-    for c in _ordered(rec):
-        lines += [f"### `{c['id']}` — {_shown_status(rec, c)}", "", f"*{c['paper_ref']}*" + (f" — {c['title']}" if c["title"] else ""), ""]
-        lines += ["| as printed | as verified |", "|---|---|",
-                  f"| {_md_cell(c['printed'])} | {_md_cell(c['verified'] or '(same as printed)')} |", ""]
-        if c["assumptions"]:
-            lines.append("Assumptions: " + "; ".join(c["assumptions"]))
-        if c["depends_on"]:
-            lines.append("Depends on: " + ", ".join(f"`{d}`" for d in c["depends_on"]))
-        if c.get("notes"):
-            lines.append(f"Notes: {c['notes']}")
-        lines.append("")
-        if c["evidence"]:
-            lines += ["| method | check | target | outcome | instances | max error | tolerance | seconds |",
-                      "|---|---|---|---|---|---|---|---|"]
-            for e in c["evidence"]:
-                lines.append(f"| {e['method']} | `{e['check'].split('::')[-1]}` | {e['target']} | {e['outcome']} | "
-                             f"{e['instances']} | {_fmt(e['max_error'])} | {_fmt(e['tolerance'])} | {e['seconds']:.2f} |")
-            lines.append("")
-            for e in c["evidence"]:
-                bits = []
-                if e["description"]:
-                    bits.append(e["description"])
-                if e["tolerance_reason"]:
-                    bits.append(f"tolerance: {e['tolerance_reason']}")
-                if e["families"]:
-                    bits.append("families: " + ", ".join(e["families"][:20]) + (" …" if len(e["families"]) > 20 else ""))
-                if e["seeds"]:
-                    bits.append(f"seeds: {len(e['seeds'])}")
-                if e["details"]:
-                    bits.append("details: " + json.dumps(e["details"], default=str)[:600])
-                if e["message"]:
-                    bits.append(f"message: {e['message'][:400]}")
-                for ce in e["counterexamples"][:5]:
-                    bits.append("counterexample: " + json.dumps(ce, default=str)[:600])
-                lines.append(f"- `{e['check'].split('::')[-1]}`: " + " · ".join(bits))
-                for p in e["plots"]:
-                    lines.append(f"  - plot: {p['caption']} (see the HTML report)")
-            lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(text: str) -> str:
+def _md_cell(text: Any) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _env(kind: str):
+    import jinja2
+
+    from li2verify import mathml
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("li2verify", "templates"),
+                             autoescape=(kind == "html"), trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    M = jinja2.utils.markupsafe.Markup
+    env.filters.update({
+        "num": fmt_num, "human": humanize, "natural": _natural, "rerun": rerun_command,
+        "short": lambda check: check.split("::")[-1],
+        "math": lambda t: M(mathml.statement_html(t)),
+        "mdmath": mathml.statement_markdown, "mdcell": _md_cell,
+        "exact": lambda v: M(exact_html(v)) if exact_html(v) else fmt_num(v),
+        "mdexact": lambda v: f"${v}$" if exact_html(v) else fmt_num(v),
+        "json": lambda v: json.dumps(v, ensure_ascii=False),
+    })
+    env.tests.update({"mapping": lambda v: isinstance(v, dict), "seq": lambda v: isinstance(v, (list, tuple)),
+                      "scalar": lambda v: not isinstance(v, (dict, list, tuple)),
+                      "table": lambda v: isinstance(v, list) and bool(v) and all(isinstance(r, dict) for r in v)})
+    env.globals.update({"symbols": _SYMBOL, "columns": _columns, "stage_title": dict(STAGES),
+                        "status_colors": _STATUS_COLORS})
+    return env
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    return cols
+
+
+_STATUS_COLORS = {"verified": "#2e7d32", "erratum": "#ef6c00", "refuted": "#c62828", "inconclusive": "#757575",
+                  "untested": "#bdbdbd"}
+
+
+def render_markdown(rec: dict[str, Any]) -> str:
+    return _env("md").get_template("report.md.j2").render(**build_view(rec))
 
 
 def _summary_plot(rec: dict[str, Any]) -> str:
@@ -291,13 +545,12 @@ def _summary_plot(rec: dict[str, Any]) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    colors = {"verified": "#2e7d32", "erratum": "#ef6c00", "refuted": "#c62828", "inconclusive": "#757575",
-              "untested": "#bdbdbd"}
     fig, ax = plt.subplots(figsize=(5, 2.2))
     names = list(rec["summary"])
-    ax.barh(names, [rec["summary"][s] for s in names], color=[colors[s] for s in names])
+    ax.barh(names, [rec["summary"][s] for s in names], color=[_STATUS_COLORS[s] for s in names])
     ax.invert_yaxis()
-    ax.set_xlabel("claims")
+    ax.set_xlabel("number of claims")
+    ax.set_title("Claims per status")
     for i, s in enumerate(names):
         ax.text(rec["summary"][s], i, f" {rec['summary'][s]}", va="center")
     buf = io.BytesIO()
@@ -306,90 +559,12 @@ def _summary_plot(rec: dict[str, Any]) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 7px;vertical-align:top;font-size:13px}
-th{background:#f3f3f3}.verified{background:#e8f5e9}.erratum{background:#fff3e0}.refuted{background:#ffebee}
-.inconclusive{background:#eeeeee}.untested{background:#fafafa;color:#888}code{font-size:12px}
-.cmp td{width:50%}.ev{font-size:13px;margin:.2em 0 .2em 1em}.bad{color:#c62828;font-weight:bold}
-details{margin:.3em 0}h3{margin-top:1.6em}img{max-width:100%}
-.alert{border:2px solid #c62828;background:#ffebee;padding:0 1em;margin:1em 0}
-"""
-
-
 def render_html(rec: dict[str, Any]) -> str:
-    e = html.escape
-    out = [f"<!doctype html><html><head><meta charset='utf-8'><title>li2verify report</title><style>{_CSS}</style></head><body>",
-           "<h1>li2verify verification report</h1>",
-           *[f"<div class='alert'><h2 class='bad'>{e(title)}</h2><ul>" + "".join(f"<li>{e(m)}</li>" for m in items)
-             + "</ul></div>" for title, items in _alerts(rec)],
-           f"<p>Profile <b>{e(rec['profile'])}</b> · created {e(rec['created'])} · git <code>{e(rec['git_sha'])}</code> · "
-           + " · ".join(f"{e(k)} {e(str(v))}" for k, v in rec["environment"].items()) + "</p>",
-           f"<p><img alt='claims per status' src='data:image/png;base64,{_summary_plot(rec)}'></p>",
-           "<p>Summary: " + ", ".join(f"{n} {e(s)}" for s, n in rec["summary"].items()) +
-           (f" · <span class='bad'>{rec['broken_checks']} broken checks</span>" if rec.get("broken_checks") else "") + "</p>",
-           "<p>Legend: ✓ passed · ✗ counterexample to the printed statement · ✗! unexpected failure · ? inconclusive · – no check by this method</p>"]
-    bad = [c for c in _ordered(rec) if c["status"] in ("erratum", "refuted")]
-    if bad:
-        out.append("<h2>Errata and refutations</h2><ul>")
-        for c in bad:
-            out.append(f"<li><a href='#{e(c['id'])}'><code>{e(c['id'])}</code></a> ({e(c['paper_ref'])}) — <b>{e(c['status'])}</b><ul>")
-            for ev in c["evidence"]:
-                for ce in ev["counterexamples"][:3]:
-                    out.append("<li>counterexample (" + e(ev["method"]) + "): " +
-                               e("; ".join(f"{k}={v}" for k, v in ce.items()))[:800] + "</li>")
-            out.append("</ul></li>")
-        out.append("</ul>")
-    out.append("<h2>Claims × methods</h2><table><tr><th>claim</th><th>paper</th><th>status</th>" +
-               "".join(f"<th>{m}</th>" for m in METHODS) + "</tr>")
-    for c in _ordered(rec):
-        out.append(f"<tr class='{c['status']}'><td><a href='#{e(c['id'])}'><code>{e(c['id'])}</code></a></td>"
-                   f"<td>{e(c['paper_ref'])}</td><td><b>{e(_shown_status(rec, c))}</b></td>" +
-                   "".join(f"<td>{e(_method_cell(c, m))}</td>" for m in METHODS) + "</tr>")
-    out.append("</table><h2>Claims in detail</h2>")
-    for c in _ordered(rec):
-        out.append(f"<h3 id='{e(c['id'])}' class='{c['status']}'><code>{e(c['id'])}</code> — "
-                   f"{e(_shown_status(rec, c))}</h3>")
-        out.append(f"<p><i>{e(c['paper_ref'])}</i>" + (f" — {e(c['title'])}" if c["title"] else "") + "</p>")
-        out.append("<table class='cmp'><tr><th>as printed</th><th>as verified</th></tr>"
-                   f"<tr><td><code>{e(c['printed'])}</code></td><td><code>{e(c['verified'] or '(same as printed)')}</code></td></tr></table>")
-        if c["assumptions"]:
-            out.append("<p>Assumptions: " + e("; ".join(c["assumptions"])) + "</p>")
-        if c["depends_on"]:
-            out.append("<p>Depends on: " + ", ".join(f"<a href='#{e(d)}'><code>{e(d)}</code></a>" for d in c["depends_on"]) + "</p>")
-        if c.get("notes"):
-            out.append(f"<p>Notes: {e(c['notes'])}</p>")
-        if not c["evidence"]:
-            out.append("<p>No check ran.</p>")
-            continue
-        out.append("<table><tr><th>method</th><th>check</th><th>target</th><th>outcome</th><th>instances</th>"
-                   "<th>max error</th><th>tolerance</th><th>seconds</th></tr>")
-        for ev in c["evidence"]:
-            out.append(f"<tr><td>{ev['method']}</td><td><code>{e(ev['check'].split('::')[-1])}</code></td><td>{ev['target']}</td>"
-                       f"<td>{'<span class=bad>' if ev['outcome'] in ('broken', 'fail') else ''}{ev['outcome']}"
-                       f"{'</span>' if ev['outcome'] in ('broken', 'fail') else ''}</td><td>{ev['instances']}</td>"
-                       f"<td>{_fmt(ev['max_error'])}</td><td>{_fmt(ev['tolerance'])}</td><td>{ev['seconds']:.2f}</td></tr>")
-        out.append("</table>")
-        for ev in c["evidence"]:
-            out.append(f"<details class='ev'><summary><code>{e(ev['check'].split('::')[-1])}</code> — {e(ev['description'][:200])}</summary>")
-            if ev["tolerance_reason"]:
-                out.append(f"<p>Tolerance {_fmt(ev['tolerance'])}: {e(ev['tolerance_reason'])}</p>")
-            if ev["families"]:
-                out.append("<p>Families: " + e(", ".join(ev["families"])) + "</p>")
-            if ev["seeds"]:
-                out.append(f"<p>Seeds: {e(str(ev['seeds'][:50]))}{' …' if len(ev['seeds']) > 50 else ''}</p>")
-            if ev["message"]:
-                out.append(f"<p>Message: {e(ev['message'])}</p>")
-            for ce in ev["counterexamples"]:
-                out.append("<p class='bad'>Counterexample: <code>" + e(json.dumps(ce, default=str))[:2000] + "</code></p>")
-            if ev["details"]:
-                out.append("<pre>" + e(json.dumps(ev["details"], indent=1, default=str))[:4000] + "</pre>")
-            for p in ev["plots"]:
-                out.append(f"<figure><img alt='{e(p['caption'])}' src='data:image/png;base64,{p['png_base64']}'>"
-                           f"<figcaption>{e(p['caption'])}</figcaption></figure>")
-            out.append("</details>")
-    out.append("</body></html>")
-    return "\n".join(out)
+    from li2verify.depgraph import dependency_svg
+
+    view = build_view(rec)
+    return _env("html").get_template("report.html.j2").render(
+        **view, summary_png=_summary_plot(rec), graph_svg=dependency_svg(view["claims"]))
 
 
 RUN_ID_MARK = "li2verify-run-id:"
@@ -468,7 +643,7 @@ def write_report(rec: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, P
     run_id = f"{_dt.datetime.now(_dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:12]}"
     rec = {**rec, "run_id": run_id}
     texts = {
-        "json": json.dumps(rec, indent=1, default=str) + "\n",
+        "json": json.dumps(rec, indent=1, default=str, ensure_ascii=False) + "\n",
         "md": render_markdown(rec) + _id_comment(run_id),
         "html": render_html(rec) + _id_comment(run_id),
     }

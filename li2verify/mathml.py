@@ -1,0 +1,200 @@
+"""LaTeX statements to MathML, at report build time (browsers lay out MathML natively: no script, no font, no
+network request).
+
+A claim's statement is either prose with ``$…$`` (or ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) formulas in it, or -- as
+many theorem modules write it -- one LaTeX formula without delimiters, prose inside ``\\text{…}``.  The latter is
+rendered as one formula.  :func:`statement_html` returns safe HTML for either; :func:`statement_markdown` returns
+Markdown in which every formula is delimited (GitHub and most viewers render ``$…$``).  A formula the converter
+cannot parse is shown as its LaTeX source in ``<code>`` and listed by :func:`problems`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+__all__ = ["to_mathml", "statement_html", "statement_markdown", "is_latex", "split_math", "problems"]
+
+# A backslash command, a sub/superscript, or braces: a string without ``$`` that has one of these is LaTeX.
+_LATEX_HINT = re.compile(r"\\[A-Za-z]+|\\[{}|,;! ]|[_^]\{|[A-Za-z0-9)\]}][_^]")
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+# Text-mode macros that occur in prose around the formulas.
+_TEXT_MACROS = {"textit": "i", "emph": "i", "textbf": "b", "texttt": "code", "textsc": "span", "text": "span",
+                "textrm": "span", "mbox": "span"}
+_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+_failures: dict[str, str] = {}
+
+
+def is_latex(text: str) -> bool:
+    """Whether ``text`` (without ``$`` delimiters) is LaTeX rather than plain prose."""
+    return bool(_LATEX_HINT.search(text or ""))
+
+
+def split_math(text: str) -> list[tuple[str, str, bool]]:
+    """``text`` as (kind, content, display) pieces: kind ``"text"`` or ``"math"``.  A statement without
+    delimiters that is LaTeX is one math piece."""
+    text = text or ""
+    if not _MATH.search(text):
+        return _split_text_groups(text.strip()) if is_latex(text) else [("text", text, False)]
+    out: list[tuple[str, str, bool]] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        if m.start() > pos:
+            out.append(("text", text[pos:m.start()], False))
+        disp = m.group(1) is not None or m.group(4) is not None
+        out.append(("math", next(g for g in m.groups() if g is not None).strip(), disp))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("text", text[pos:], False))
+    return out
+
+
+def _split_text_groups(tex: str) -> list[tuple[str, str, bool]]:
+    """A delimiter-less LaTeX statement as prose and formulas: its top-level ``\\text{…}`` groups become prose (so
+    the statement wraps like a sentence), the rest formulas."""
+    out: list[tuple[str, str, bool]] = []
+    i, start, n, lr = 0, 0, len(tex), 0  # lr: depth inside \left…\right and \begin…\end (never split there)
+    while i < n:
+        m = re.match(r"\\(text|textbf|textit|emph|textrm|mbox)\s*\{", tex[i:]) if lr == 0 else None
+        if m is None:
+            if tex[i] == "\\":
+                w = re.match(r"\\(left|right|begin|end)(?![A-Za-z])", tex[i:])
+                if w:
+                    lr += 1 if w.group(1) in ("left", "begin") else -1
+                    i += w.end()
+                    continue
+                i += 2
+                continue
+            if tex[i] == "{":  # skip a group: only top-level \text is prose
+                depth, j = 0, i
+                while j < n:
+                    depth += {"{": 1, "}": -1}.get(tex[j], 0)
+                    if tex[j] == "\\":
+                        j += 1
+                    elif depth == 0:
+                        break
+                    j += 1
+                i = j + 1
+                continue
+            i += 1
+            continue
+        depth, j = 1, i + m.end()
+        while j < n and depth:
+            depth += {"{": 1, "}": -1}.get(tex[j], 0)
+            if tex[j] == "\\":
+                j += 1
+            j += 1
+        if depth:  # unbalanced: leave it to the converter
+            break
+        _add_math(out, tex[start:i])
+        body = tex[i + m.end():j - 1]
+        kind = {"textbf": "b", "textit": "i", "emph": "i"}.get(m.group(1))
+        out.append(("text", f"\\{m.group(1)}{{{body}}}" if kind else body, False))
+        start = i = j
+    _add_math(out, tex[start:])
+    return out or [("math", tex, False)]
+
+
+def _add_math(out: list, piece: str) -> None:
+    p = piece.strip()
+    if not p:
+        if piece:
+            out.append(("text", " ", False))
+        return
+    if re.fullmatch(r"[,.;:()\[\]\s]+|\\[ ,;!]", p):
+        out.append(("text", piece.replace("\\ ", " "), False))
+        return
+    lead = " " if piece[:1].isspace() else ""
+    trail = " " if piece[-1:].isspace() else ""
+    if lead:
+        out.append(("text", lead, False))
+    out.append(("math", p, False))
+    if trail:
+        out.append(("text", trail, False))
+
+
+def _prepare(tex: str) -> str:
+    """Small rewrites for constructs latex2mathml does not know."""
+    tex = re.sub(r"\\(?:left|right)\s*\.", "", tex)  # \left. … \right|
+    tex = tex.replace(r"\dots", r"\ldots").replace(r"\lVert", r"\|").replace(r"\rVert", r"\|")
+    tex = re.sub(r"\\(?:tag|label)\{[^}]*\}", "", tex)
+    tex = tex.replace(r"\displaystyle", "").replace(r"\nonumber", "").replace(r"\notag", "")
+    return tex
+
+
+@lru_cache(maxsize=4096)
+def to_mathml(tex: str, display: bool = False) -> str:
+    """MathML for one formula (no ``$``), with the LaTeX as ``alttext``; raises ``ValueError`` when it does not
+    parse."""
+    from latex2mathml.converter import convert
+
+    try:
+        out = convert(_prepare(tex), display="block" if display else "inline")
+    except Exception as e:  # latex2mathml raises many types on bad input
+        raise ValueError(f"cannot convert LaTeX to MathML: {type(e).__name__}: {e}") from None
+    out = out.replace(_XMLNS, "", 1)
+    return out.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+
+
+def _text_html(text: str) -> str:
+    """Prose between formulas: escaped, with the common text-mode macros as tags and TeX quotes/dashes."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"\\(textit|emph|textbf|texttt|textsc|textrm|mbox|text)\{([^{}]*)\}", text):
+        out.append(_plain(text[pos:m.start()]))
+        tag = _TEXT_MACROS[m.group(1)]
+        out.append(f"<{tag}>{_plain(m.group(2))}</{tag}>")
+        pos = m.end()
+    out.append(_plain(text[pos:]))
+    return "".join(out)
+
+
+def _plain(s: str) -> str:
+    s = s.replace("``", "“").replace("''", "”").replace("---", "—").replace("--", "–").replace(r"\$", "$")
+    s = s.replace(r"\%", "%").replace(r"\&", "&").replace("~", " ")
+    return html.escape(s, quote=False)
+
+
+def statement_html(text: str | None) -> str:
+    """Safe HTML for a statement: prose escaped, every formula as MathML (the source in ``<code>`` where a
+    formula does not parse)."""
+    if not text:
+        return ""
+    parts = []
+    for kind, content, disp in split_math(text):
+        if kind == "text":
+            parts.append(_text_html(content))
+            continue
+        try:
+            parts.append(to_mathml(content, disp))
+        except ValueError as e:
+            _failures[content] = str(e)
+            parts.append(f"<code class='tex' title='not rendered: {html.escape(str(e), quote=True)}'>"
+                         f"{html.escape(content)}</code>")
+    return "".join(parts)
+
+
+def statement_markdown(text: str | None) -> str:
+    """The statement for Markdown, every formula delimited: a delimiter-less LaTeX statement is wrapped in
+    ``$…$``; one line (table cells)."""
+    if not text:
+        return ""
+    pieces = []
+    for kind, content, disp in split_math(text):
+        if kind == "text":
+            pieces.append(_text_md(content))
+        else:
+            pieces.append(f"${' '.join(content.split())}$")
+    return " ".join("".join(pieces).split())
+
+
+def _text_md(text: str) -> str:
+    marks = {"textit": "*", "emph": "*", "textbf": "**", "texttt": "`"}
+    return re.sub(r"\\(textit|emph|textbf|texttt|textsc|textrm|mbox|text)\{([^{}]*)\}",
+                  lambda m: f"{marks.get(m.group(1), '')}{m.group(2)}{marks.get(m.group(1), '')}", text)
+
+
+def problems() -> dict[str, str]:
+    """Formulas that did not convert in this process (LaTeX → reason)."""
+    return dict(_failures)
