@@ -46,21 +46,83 @@ def grok_stats(res, thr_test: float = 0.9, thr_train: float = 0.99) -> dict[str,
             "final_test_loss": [float(x) for x in res.metrics["test_loss"][-1]]}
 
 
+# Panel titles in words and y-axis labels with units (the x axis is always training epochs).
+METRICS = {
+    "train_acc": ("Training accuracy", "accuracy (fraction correct)"),
+    "test_acc": ("Test accuracy", "accuracy (fraction correct)"),
+    "train_loss": ("Training loss", "loss (MSE)"),
+    "test_loss": ("Test loss", "loss (MSE)"),
+    "gf_norm": ("Backpropagated gradient ‖G_F‖", "‖G_F‖_F (Frobenius norm)"),
+    "ftf_offdiag": ("Off-diagonal part of F̃ᵀF̃", "off-diagonal / diagonal (ratio)"),
+    "rho_tian": ("Feature-interaction ratio ρ", "ρ (ratio)"),
+    "ffT_dist": ("Distance of P₁⊥FFᵀ from a multiple of P₁⊥", "relative distance (ratio)"),
+    "dV_cos": ("Change of the top layer ΔV", "1 − cos(V_t, V_{t+1})"),
+    "dW_cos": ("Change of the hidden layer ΔW", "1 − cos(W_t, W_{t+1})"),
+    "fourier_conc": ("Fourier concentration of the lowest layer", "energy in the top frequency (fraction)"),
+    "signmatch": ("Thm 6 sign rule, approximate projector", "pairs matching the sign rule (fraction)"),
+    "signmatch_exact": ("Thm 6 sign rule, exact projector", "pairs matching the sign rule (fraction)"),
+    "gap23": ("Eigengap σ₂/σ₃ of ΔW", "σ₂/σ₃ (ratio)"),
+}
+
+
+def pretty_condition(c: str) -> str:
+    """``eta>0`` → ``η > 0``, ``x2 eta=0`` → ``σ = x², η = 0`` (legend text)."""
+    t = c.replace("eta", "η").replace(">", " > ").replace("=", " = ").replace("  ", " ")
+    t = t.replace("x2 ", "σ = x², ").replace("relu ", "σ = ReLU, ")
+    return t
+
+
 def _plot_curves(ax, res, key, label, color, log=False):
+    """Median over seeds (line) and the 25–75 % band across seeds; the curve is kept on the figure for CSV."""
     e = res.epochs
     v = res.metrics[key]
     ok = np.isfinite(v[:, 0])
     med = np.nanmedian(v[ok], axis=1)
-    ax.plot(e[ok], med, color=color, label=label)
-    if v.shape[1] > 1:
-        ax.fill_between(e[ok], np.nanpercentile(v[ok], 25, 1), np.nanpercentile(v[ok], 75, 1), color=color,
-                        alpha=0.2, lw=0)
+    n = v.shape[1]
+    ax.plot(e[ok], med, color=color, label=f"{label} (median of {n} seed{'s' if n != 1 else ''})")
+    q25 = q75 = med
+    if n > 1:
+        q25, q75 = np.nanpercentile(v[ok], 25, 1), np.nanpercentile(v[ok], 75, 1)
+        ax.fill_between(e[ok], q25, q75, color=color, alpha=0.2, lw=0)
     if log:
         ax.set_yscale("log")
-    ax.set_title(key, fontsize=9)
+    title, ylabel = METRICS.get(key, (key.replace("_", " "), key))
+    ax.set_title(title, fontsize=9)
+    ax.set_xlabel("epoch", fontsize=8)
+    ax.set_ylabel(ylabel + (" (log scale)" if log else ""), fontsize=8)
+    ax.tick_params(labelsize=7)
+    curves = ax.figure.__dict__.setdefault("_li2_curves", [])
+    curves.append({"condition": label, "metric": key, "epochs": e[ok], "median": med, "q25": q25, "q75": q75,
+                   "seeds": n})
 
 
-def _fig(nrows, ncols, w=3.2, h=2.4):
+def _legends(axes) -> None:
+    """A legend in every panel that has curves (each names every condition shown there)."""
+    for a in np.ravel(axes):
+        if a.get_legend_handles_labels()[0]:
+            a.legend(fontsize=6, loc="best")
+
+
+def write_curves_csv(fig, path: Path) -> Path | None:
+    """The curves a figure plots as CSV: condition, metric, epoch, median, q25, q75, seeds."""
+    import csv
+
+    curves = getattr(fig, "_li2_curves", None)
+    if not curves:
+        return None
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["condition", "metric", "epoch", "median", "q25", "q75", "seeds"])
+        for c in curves:
+            for ep, m, lo, hi in zip(c["epochs"], c["median"], c["q25"], c["q75"]):
+                w.writerow([c["condition"], c["metric"], f"{float(ep):g}", repr(float(m)), repr(float(lo)),
+                            repr(float(hi)), c["seeds"]])
+    os.replace(tmp, path)
+    return path
+
+
+def _fig(nrows, ncols, w=4.2, h=3.2):
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -121,9 +183,11 @@ def fig3(scale="cpu", seeds=None, device="cpu", progress=False, out=None, probes
         for j, (k, lg) in enumerate((("train_acc", False), ("test_acc", False), ("gf_norm", True),
                                      ("ftf_offdiag", False), ("rho_tian", False), ("ffT_dist", False),
                                      ("dV_cos", True), ("dW_cos", True))):
-            _plot_curves(ax[j // 4, j % 4], r, k, c, col, lg)
-    ax[0, 0].legend(fontsize=8)
-    fig.suptitle(f"Fig 3 ({scale} scale: Z{base.group}, K={base.hidden}, η={eta:g} vs 0, {len(S)} seeds)")
+            _plot_curves(ax[j // 4, j % 4], r, k, f"η = {eta:g} (weight decay)" if c == "eta>0" else "η = 0",
+                         col, lg)
+    _legends(ax)
+    fig.suptitle(f"Fig 3: grokking with weight decay η = {eta:g} vs none (η = 0) — Z{base.group}, "
+                 f"K = {base.hidden} hidden nodes, {scale} scale, {len(S)} seeds per condition; band: 25–75 % of seeds")
     fig.tight_layout()
     return {"numbers": nums, "figure": fig, "runs": runs}
 
@@ -147,9 +211,9 @@ def _cmp_preset(name, conds_fn, sizes, title, metric_keys=("train_acc", "test_ac
         for i, (c, r) in enumerate(runs.items()):
             for j, k in enumerate(keys):
                 if k in r.metrics:
-                    _plot_curves(ax[0, j], r, k, c, f"C{i}", k == "test_loss")
-        ax[0, 0].legend(fontsize=7)
-        fig.suptitle(f"{title} ({scale} scale, {len(S)} seeds)")
+                    _plot_curves(ax[0, j], r, k, pretty_condition(c), f"C{i}", k == "test_loss")
+        _legends(ax)
+        fig.suptitle(f"{title} ({scale} scale, {len(S)} seeds per condition; band: 25–75 % of seeds)")
         fig.tight_layout()
         return {"numbers": nums, "figure": fig, "runs": runs}
 
@@ -252,9 +316,10 @@ def repulsion(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
     for i, (c, r) in enumerate(runs.items()):
         for j, (k, lg) in enumerate((("test_acc", False), ("signmatch", False), ("signmatch_exact", False),
                                      ("gap23", True))):
-            _plot_curves(ax[0, j], r, k, c, f"C{i}", lg)
-    ax[0, 0].legend(fontsize=7)
-    fig.suptitle(f"Thm 6 sign-match and ΔW eigengap ({scale} scale, {len(S)} seeds)")
+            _plot_curves(ax[0, j], r, k, pretty_condition(c).replace("η > 0", f"η = {eta:g}"), f"C{i}", lg)
+    _legends(ax)
+    fig.suptitle(f"Thm 6 sign rule and the ΔW eigengap over training ({scale} scale, {len(S)} seeds per "
+                 "condition; band: 25–75 % of seeds)")
     fig.tight_layout()
     return {"numbers": nums, "figure": fig, "runs": runs}
 
@@ -307,7 +372,8 @@ def _jsonable(o):
 
 def run_preset(name: str, scale: str = "cpu", out: str | Path = "figures", seeds: int | None = None,
                device: str = "cpu", progress: bool = False) -> dict:
-    """Run a preset and write ``out/name.png``, ``out/name.svg``, ``out/name.json`` (atomically)."""
+    """Run a preset and write ``out/name.png``, ``out/name.svg``, ``out/name.json`` and the plotted curves as
+    ``out/name.curves.csv`` (atomically)."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     out = Path(out)
@@ -322,9 +388,12 @@ def run_preset(name: str, scale: str = "cpu", out: str | Path = "figures", seeds
         files.append(p)
     p = out / f"{name}.json"
     tmp = out / f".{name}.json.tmp"
-    tmp.write_text(json.dumps(_jsonable(res["numbers"]), indent=2))
+    tmp.write_text(json.dumps(_jsonable(res["numbers"]), indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, p)
     files.append(p)
+    csv_path = write_curves_csv(res["figure"], out / f"{name}.curves.csv")
+    if csv_path is not None:
+        files.append(csv_path)
     lines = []
     for c, d in res["numbers"].get("conditions", {}).items():
         g = [x for x in d["grok_epoch"] if np.isfinite(x)]
