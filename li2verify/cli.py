@@ -44,6 +44,7 @@ def main(verbose: int) -> None:
     Typical use:
       li2verify report                 run the suite (fast profile) and write reports/verification.html
       li2verify report --profile thorough -k thm2
+      li2verify report --claim thm2.local_maxima   (writes reports/partial/claim-thm2.local_maxima/)
       li2verify claims                 list the claims with their last status
     """
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
@@ -58,18 +59,23 @@ def main(verbose: int) -> None:
               help="directory for verification.json / .md / .html")
 @click.option("-k", "keyword", default=None, metavar="EXPR",
               help="only checks whose names match this pytest -k expression (e.g. 'thm2 and not property')")
+@click.option("--claim", "claim_ids", multiple=True, metavar="ID",
+              help="only the checks of claims whose id starts with ID (repeatable; e.g. --claim thm2.local_maxima)")
+@click.option("--overwrite", is_flag=True,
+              help="let a partial run (--claim or -k) write into --out itself instead of OUT/partial/<selection>/")
 @click.option("--device", default="cpu", show_default=True, help="torch device for empirical checks: cpu or cuda")
 @click.option("--theorems", "theorems_dir", default=None, type=click.Path(),
               help="the theorems directory (default: ./theorems)")
 @click.option("--accept-status", is_flag=True, help="record this run's claim statuses as the expected ones")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def report(profile: str, out: str, keyword: str | None, device: str, theorems_dir: str | None,
-           accept_status: bool, pytest_args: tuple[str, ...]) -> None:
+def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ...], overwrite: bool, device: str,
+           theorems_dir: str | None, accept_status: bool, pytest_args: tuple[str, ...]) -> None:
     """Run the theorem suite and write the verification report.
 
     Runs `pytest THEOREMS --li2-profile PROFILE --li2-report OUT` in a fresh interpreter, then prints a
     one-screen summary (errata, refutations, inconclusive claims, status changes) and the report's path.
-    Extra arguments after `--` go to pytest. Exit status: 0 when every check ran and every claim has its
+    A partial run (--claim or -k) writes to OUT/partial/<selection>/ and never replaces the full report in OUT,
+    unless --overwrite. Extra arguments after `--` go to pytest. Exit status: 0 when every check ran and every claim has its
     expected status, 1 otherwise (a failing printed claim with a recorded counterexample is a result, not
     a failure).
     """
@@ -90,11 +96,25 @@ def report(profile: str, out: str, keyword: str | None, device: str, theorems_di
            "--li2-device", device, "-q", "-p", "no:cacheprovider"]
     if keyword:
         cmd += ["-k", keyword]
+    for cid in claim_ids:
+        cmd += ["--li2-claim", cid]
+    if overwrite:
+        cmd.append("--li2-report-overwrite")
     if accept_status:
         cmd.append("--li2-accept-status")
     cmd += list(pytest_args)
     click.echo(f"running: {' '.join(cmd[2:])}", err=True)
+    import time
+
+    started = time.time()
     proc = subprocess.run(cmd)
+    if (keyword or claim_ids) and not overwrite:
+        from li2verify.plugin import partial_report_dir
+
+        partial = partial_report_dir(out_dir, list(claim_ids), keyword)
+        pj = partial / "verification.json"
+        if pj.exists() and pj.stat().st_mtime >= started - 1:
+            out_dir = partial
     try:
         rec = load_record(out_dir)
     except ReportError as e:

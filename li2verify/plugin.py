@@ -74,6 +74,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "failing on a difference (acknowledges a regression or a fix)")
     g.addoption("--li2-expected", default=None, metavar="FILE",
                 help="expected-status file (default: expected_status.json in the theorems directory)")
+    g.addoption("--li2-claim", action="append", default=[], metavar="ID",
+                help="run only the checks of claims whose id starts with ID (repeatable; e.g. thm2.local_maxima). A "
+                     "partial run (--li2-claim, -k, -m) writes its report to DIR/partial/<selection>/, never over a "
+                     "full report, unless --li2-report-overwrite")
+    g.addoption("--li2-report-overwrite", action="store_true", default=False,
+                help="let a partial run (--li2-claim, -k, -m) write its report into --li2-report DIR itself")
     g.addoption("--li2-perturb-init", default=None, type=float, metavar="REL",
                 help="perturb the initial weights of every training run by this relative amount (e.g. 1e-6): a "
                      f"rounding-level perturbation under which empirical verdicts must not change. Env: {PERTURB_VAR}.")
@@ -123,6 +129,7 @@ def pytest_configure(config: pytest.Config) -> None:
         expected_path=Path(expected) if expected else None,
     )
     _register_hypothesis_profiles(config, name)
+    config.pluginmanager.register(ClaimSelection(config), "li2verify-claim-selection")
 
 
 def _register_hypothesis_profiles(config: pytest.Config, name: str) -> None:
@@ -418,7 +425,80 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             extra={"status_mismatches": state.mismatches, "status_changes": state.changes,
                    "rests_on": state.rests_on, "pytest_exit": int(session.exitstatus)},
         )
-        state.report_paths = write_report(record, state.report_dir)
+        selector = config.pluginmanager.get_plugin("li2verify-claim-selection")
+        target = selector.report_dir(state.report_dir) if selector is not None else state.report_dir
+        if selector is not None and selector.partial:
+            record["selection"] = selector.description()
+        state.report_paths = write_report(record, target)
+
+
+def partial_report_dir(base: str | os.PathLike, claims: list[str] | tuple[str, ...] = (), keyword: str | None = None,
+                       markexpr: str | None = None) -> Path:
+    """Where a partial run's report goes: ``BASE/partial/<selection>`` (e.g. ``reports/partial/claim-thm2.local_maxima``);
+    the same function tells ``li2verify report`` where to read it."""
+    import re
+
+    bits = [f"claim-{c}" for c in claims] + ([f"k-{keyword}"] if keyword else []) + ([f"m-{markexpr}"] if markexpr else [])
+    slug = re.sub(r"[^A-Za-z0-9._=-]+", "_", "+".join(bits) or "selection").strip("_")[:120] or "selection"
+    return Path(base) / "partial" / slug
+
+
+class ClaimSelection:
+    """``--li2-claim ID`` (prefix match on claim ids; deselects every other test), claim ids as ``-k`` keywords, and
+    where a partial run writes its report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.claims: list[str] = list(config.getoption("--li2-claim") or [])
+        self.deselected = 0
+        state = config.stash[_STATE]
+        if self.claims and state.report_dir is None:
+            state.report_dir = Path("reports")  # a claim selection is a report run: it writes its own directory
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        for item in items:  # `-k thm2.local_maxima` matches the claim id, not only the test name
+            m = item.get_closest_marker("li2_check")
+            if m is not None:
+                item.extra_keyword_matches.add(m.kwargs["claim_id"])
+        if not self.claims:
+            return
+        known = {c.id for c in _claims.REGISTRY}
+        unknown = [p for p in self.claims if not any(cid.startswith(p) for cid in known)]
+        if unknown:
+            import difflib
+
+            hints = {p: difflib.get_close_matches(p, sorted(known), n=3) for p in unknown}
+            raise pytest.UsageError("--li2-claim: no claim id starts with " + "; ".join(
+                f"{p!r}" + (f" (did you mean {', '.join(hints[p])}?)" if hints[p] else "") for p in unknown))
+        keep, drop = [], []
+        for item in items:
+            m = item.get_closest_marker("li2_check")
+            ok = m is not None and any(m.kwargs["claim_id"].startswith(p) for p in self.claims)
+            (keep if ok else drop).append(item)
+        if drop:
+            items[:] = keep
+            config.hook.pytest_deselected(items=drop)
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.claims) or self.deselected > 0
+
+    def description(self) -> str:
+        opt = self.config.option
+        return " ".join([*(f"--li2-claim {c}" for c in self.claims),
+                         *([f"-k {opt.keyword!r}"] if getattr(opt, "keyword", "") else []),
+                         *([f"-m {opt.markexpr!r}"] if getattr(opt, "markexpr", "") else [])]) or "a subset of tests"
+
+    def report_dir(self, base: Path) -> Path:
+        if not self.partial or self.config.getoption("--li2-report-overwrite"):
+            return base
+        opt = self.config.option
+        return partial_report_dir(base, self.claims, getattr(opt, "keyword", "") or None,
+                                  getattr(opt, "markexpr", "") or None)
 
 
 @dataclass

@@ -376,3 +376,48 @@ def test_a_failing_property_reports_its_shrunk_counterexample(pytester):
     (ev,) = rec["claims"][0]["evidence"]
     assert rec["claims"][0]["status"] == "refuted" and ev["outcome"] == "fail"
     assert ev["details"]["falsifying example (shrunk by Hypothesis)"] == "test_odd( spec='Z2', )"
+
+
+TWO = OK + """
+D = claim("demo.other", paper_ref="Thm 0", printed="t")
+
+@check(D, "numeric")
+def test_other(evidence):
+    evidence.tolerance(0.0, "exact")
+    evidence.close(0, 0, rel=False)
+"""
+
+
+def test_li2_claim_selects_by_claim_id_prefix_and_writes_its_own_report(pytester):
+    _theorems(pytester, TWO, {"demo.ok": "verified", "demo.other": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out")  # the full report
+    assert r.ret == 0
+    full = (pytester.path / "out" / "verification.json").read_text()
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out", "--li2-claim", "demo.o")
+    r.assert_outcomes(passed=2)  # both ids start with demo.o
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out", "--li2-claim", "demo.ok")
+    r.assert_outcomes(passed=1, deselected=1)
+    assert r.ret == 0
+    assert (pytester.path / "out" / "verification.json").read_text() == full  # the full report is untouched
+    part = pytester.path / "out" / "partial" / "claim-demo.ok" / "verification.json"
+    rec = json.loads(part.read_text())
+    assert rec["selection"] == "--li2-claim demo.ok"
+    assert {c["id"]: c["status"] for c in rec["claims"]} == {"demo.ok": "verified", "demo.other": "untested"}
+    assert "partial run" in (part.parent / "verification.html").read_text()
+
+
+def test_k_matches_claim_ids_and_a_partial_run_overwrites_only_when_asked(pytester):
+    _theorems(pytester, TWO, {"demo.ok": "verified", "demo.other": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out", "-k", "demo.other")
+    r.assert_outcomes(passed=1, deselected=1)
+    assert (pytester.path / "out" / "partial" / "k-demo.other" / "verification.json").exists()
+    assert not (pytester.path / "out" / "verification.json").exists()
+    r = pytester.runpytest_subprocess("theorems", "--li2-report", "out", "-k", "demo.other", "--li2-report-overwrite")
+    assert json.loads((pytester.path / "out" / "verification.json").read_text())["selection"] == "-k 'demo.other'"
+
+
+def test_li2_claim_without_a_match_is_a_usage_error(pytester):
+    _theorems(pytester, TWO, {"demo.ok": "verified", "demo.other": "verified"})
+    r = pytester.runpytest_subprocess("theorems", "--li2-claim", "demo.okk")
+    assert r.ret == pytest.ExitCode.USAGE_ERROR
+    r.stderr.fnmatch_lines(["*--li2-claim: no claim id starts with 'demo.okk' (did you mean demo.ok*"])
