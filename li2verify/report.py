@@ -304,12 +304,16 @@ def fmt_num(x: Any, digits: int = 4) -> str:
         try:
             v = float(x)
         except ValueError:
-            return x
+            return humanize(x)
         if x.strip().lower() in ("inf", "-inf", "nan", "+inf"):
             return {"inf": "∞", "+inf": "∞", "-inf": "−∞", "nan": "NaN"}[x.strip().lower()]
         return fmt_num(v, digits) if re.search(r"[.eE]", x) else x
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join(fmt_num(v, digits) for v in x) + "]"
+    if isinstance(x, dict):
+        return "(" + ", ".join(f"{k} = {fmt_num(v, digits)}" for k, v in x.items()) + ")"
     if not isinstance(x, float):
-        return str(x)
+        return humanize(str(x))
     if x != x:
         return "NaN"
     if x in (float("inf"), float("-inf")):
@@ -342,6 +346,8 @@ def humanize(text: Any) -> str:
             return m.group(0)
         if not isinstance(d, dict):
             return m.group(0)
+        if set(d) == {"re", "im"}:
+            return fmt_num(d)
         return "(" + ", ".join(f"{k} = {fmt_num(v) if isinstance(v, float) else v}" for k, v in d.items()) + ")"
 
     s = re.sub(r"\{'[^{}]*\}", _dict, s)
