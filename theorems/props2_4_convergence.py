@@ -12,6 +12,12 @@ Claims:
 - ``prop4.eta_pos.convergence`` — η > 0: G → E*V*ᵀ ≠ 0 at rate λ_min(A) ≥ σ_min² + η.
 - ``h.assumptions.a1_a4`` — (A1)–(A4): (A3)'s norm; (A1) ∧ (A2) under (A4) generically forces K = n − 1.
 - ``props3_4.rank_deficient.k_gt_n`` — what happens when (A1) fails (K > n).
+
+Props 3–4 are checked three ways: *symbolic* — the gradient flow V' = F̃ᵀ(Ỹ − F̃V) − ηV solved by sympy (dsolve) in
+closed form for a scalar instance (and the decoupled two-mode diagonal instance), the limits of G, the exact decay
+rate (lim (G − G*)e^{λt} finite and generically nonzero) and Eqn 60 by Woodbury on a generic 2×2 F̃; *numeric* —
+fitted late rates and the proof's constants on synthetic and group data; *property* — Hypothesis-drawn full-rank
+F̃, realizable Ỹ = F̃V_true, V0 and η against the bounds with the proof's explicit constants C0, C1.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hypothesis import assume
+
 from li2verify.activations import get_activation
 from li2verify.asymptotics import fit_order, geometric
 from li2verify.claims import check, claim
+from li2verify.strategies import bounded_floats, real_matrices
 from li2verify.groups import cyclic, dihedral, product_of_cyclic
 from li2verify.lazy import (LazyFlow, R1, R1_terms, decay_rate, eqn4, frob, modal_gradient_eta0,
                             random_feature_instance, signal_term, sym_matrix, sym_taylor)
@@ -411,6 +420,99 @@ def test_prop3_decay_rate(evidence, li2_profile):
     evidence.detail("last_rate_fit", rf.summary(smin2))
 
 
+def _scalar_flow(eta):
+    """Closed-form scalar flow (n = K = M = 1): v' = f(y − fv) − ηv, v(0) = v0 (sympy dsolve); returns
+    (symbols, v(t), G(t) = (y − fv)v)."""
+    t = sp.symbols("t", nonnegative=True)
+    f, y = sp.symbols("f y", positive=True)
+    v0 = sp.symbols("v0", real=True)
+    v = sp.Function("v")
+    sol = sp.dsolve(sp.Eq(v(t).diff(t), f * (y - f * v(t)) - eta * v(t)), v(t), ics={v(0): v0}).rhs
+    return (t, f, y, v0), sol, sp.simplify((y - f * sol) * sol)
+
+
+def _exp_terms(expr, t):
+    """expr as Σ c·e^{−r t}: the list of (c, r) with c ≠ 0, by expansion (rate r = −∂_t term / term) and collection."""
+    by_rate: dict = {}
+    for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr)))):
+        cf, dep = term.as_independent(t)
+        r = sp.simplify(-sp.diff(dep, t) / dep) if dep != 1 else sp.Integer(0)
+        by_rate[r] = by_rate.get(r, 0) + cf
+    return [(c, r) for r, c in ((r, sp.simplify(c)) for r, c in by_rate.items()) if c != 0]
+
+
+@check(PROP3, "symbolic")
+def test_prop3_closed_form(evidence):
+    evidence.describe("sympy, η = 0: the flow V' = F̃ᵀ(Ỹ − F̃V) solved by dsolve (scalar F̃ = f > 0, Ỹ = y, V0 = v0; "
+                      "(A1)–(A2) hold); G = (y − fv)v: lim_{t→∞} G = 0, G·e^{σ_min²t} = −fΔ0(v* + Δ0e^{−f²t}) exactly "
+                      "(Δ0 = v0 − v*), so |G| ≤ C0e^{−σ_min²t} with the proof's C0 = ‖F̃‖₂‖ΔV0‖(‖V*‖ + ‖ΔV0‖) for all "
+                      "t ≥ 0, and lim G·e^{σ_min²t} = y(y − fv0)/f: the rate is exactly σ_min² (not faster) generically; "
+                      "two decoupled modes F̃ = diag(f1, f1 + g): lim G·e^{f1²t} finite and nonzero (σ_min² = f1²)")
+    evidence.tolerance(0.0, "exact symbolic limits and identities")
+    (t, f, y, v0), v, G = _scalar_flow(0)
+    vstar = y / f
+    d0 = v0 - vstar
+    evidence.holds(sp.limit(G, t, sp.oo) == 0, "lim G = 0", family="scalar")
+    evidence.holds(sp.simplify(G * sp.exp(f ** 2 * t) + f * d0 * (vstar + d0 * sp.exp(-f ** 2 * t))) == 0,
+                   "G e^{σ²t} = −fΔ0(v* + Δ0e^{−σ²t})", family="scalar")
+    lead = sp.simplify(sp.limit(G * sp.exp(f ** 2 * t), t, sp.oo))
+    evidence.detail("lim G e^{σ_min² t} (scalar)", str(lead))
+    evidence.holds(sp.simplify(lead - y * (y - f * v0) / f) == 0, "lim G e^{σ²t} = y(y − fv0)/f (≠ 0 generically)",
+                   family="scalar")
+    # two decoupled modes, M = 1: G = E Vᵀ (2×2), E_i = y_i − f_iv_i
+    f1, g = sp.symbols("f1 g", positive=True)
+    y1, y2 = sp.symbols("y1 y2", positive=True)
+    a1, a2 = sp.symbols("a1 a2", real=True)
+    vs = []
+    for fi, yi, ai in ((f1, y1, a1), (f1 + g, y2, a2)):
+        vs.append(yi / fi + (ai - yi / fi) * sp.exp(-fi ** 2 * t))
+        evidence.holds(sp.simplify(sp.diff(vs[-1], t) - fi * (yi - fi * vs[-1])) == 0 and
+                       sp.simplify(vs[-1].subs(t, 0) - ai) == 0, "mode solves the flow", family="diag 2-mode")
+    E = [y1 - f1 * vs[0], y2 - (f1 + g) * vs[1]]
+    terms = [tr for i in range(2) for j in range(2) for tr in _exp_terms(E[i] * vs[j], t)]
+    evidence.holds(all(sp.simplify(r - f1 ** 2).is_nonnegative is True for _, r in terms),
+                   "every decay rate ≥ σ_min² = f1² (so G → 0 and ‖G‖ ≤ C0e^{−σ_min²t})", family="diag 2-mode")
+    lead = sp.simplify(sum(cf for cf, r in terms if sp.simplify(r - f1 ** 2) == 0))
+    evidence.detail("coefficient of e^{−f1²t} summed over G's entries (2-mode)", str(lead))
+    evidence.holds(lead != 0, "the e^{−σ_min²t} mode is present (rate exactly σ_min²)", family="diag 2-mode")
+
+
+@st.composite
+def _realizable_instances(draw, eta_range):
+    K = draw(st.integers(1, 4))
+    n = draw(st.integers(K, 6))
+    M = draw(st.integers(1, 3))
+    s = draw(bounded_floats(0.5, 3.0))
+    F = draw(real_matrices((n, K), 1.0)) + s * np.eye(n, K)
+    Vt = draw(real_matrices((K, M)))
+    V0 = draw(real_matrices((K, M)))
+    eta = draw(bounded_floats(*eta_range)) if eta_range else 0.0
+    return F, F @ Vt, V0, eta
+
+
+@check(PROP3, "property")
+@given(inst=_realizable_instances(None))
+def test_prop3_bound_property(evidence, inst):
+    evidence.describe("Hypothesis over n ≤ 6, K ≤ 4, M ≤ 3, F̃ = s[I; 0] + a drawn matrix (s ∈ [0.5, 3], entries in "
+                      "[−1, 1]; instances without full column rank are discarded), realizable Ỹ = F̃V_true and V0 "
+                      "drawn in [−3, 3]: ‖G(t)‖_F ≤ C0e^{−σ_min²t} on t ∈ [0, 20/σ_min²] with the proof's "
+                      "C0 = ‖F̃‖₂‖V0 − V*‖_F(‖V*‖₂ + ‖V0 − V*‖_F), and G → 0")
+    evidence.tolerance(1e-9, "relative; float64 matrix exponential of a K ≤ 4 symmetric matrix")
+    Ft, Yt, V0, _ = inst
+    sv = np.linalg.svd(Ft, compute_uv=False)
+    assume(sv.min() > 1e-3)
+    fl = LazyFlow(Ft, Yt, V0, 0.0)
+    s2 = sv.min() ** 2
+    d0 = frob(V0 - fl.V_star)
+    C0 = np.linalg.norm(Ft, 2) * d0 * (np.linalg.norm(fl.V_star, 2) + d0)
+    fam = f"n={Ft.shape[0]},K={Ft.shape[1]}"
+    worst = 0.0
+    for t in np.linspace(0, 20 / s2, 21):
+        worst = max(worst, (frob(fl.G(t)) - C0 * np.exp(-s2 * t)) / max(C0, 1e-300))
+    evidence.error(max(0.0, worst), family=fam, what="(‖G(t)‖ − C0e^{−σ²t})/C0")
+    evidence.error(frob(fl.G(40 / s2)) / max(C0, frob(fl.G(0.0)), 1e-300), family=fam, what="G(40/σ²) ≈ 0")
+
+
 @check(MODES, "numeric")
 def test_prop3_modal_form(evidence, li2_profile):
     evidence.describe("SVD-modal G(t) = U[Σe^{−Σ²t}C1 + Σe^{−Σ²t}C2e^{−Σ²t}]Wᵀ vs the spectral flow (eigh of A), "
@@ -424,6 +526,30 @@ def test_prop3_modal_form(evidence, li2_profile):
             G, sig, C1, C2 = modal_gradient_eta0(Ft, Yt, 0.2 * Z, t)
             evidence.close(G, fl.G(t), family=fam, seed=i, what=f"modal vs flow at t={t}")
         evidence.holds(np.linalg.norm(C1[np.argmin(sig)]) > 1e-8, "C1 row of σ_min nonzero", family=fam, seed=i)
+
+
+@check(MODES, "symbolic")
+def test_modes_closed_form(evidence):
+    evidence.describe("sympy, η = 0, two decoupled modes F̃ = diag(σ1, σ2), M = 1 (each mode solved in closed form and "
+                      "verified against the flow): every entry of G(t) = E(t)V(t)ᵀ expanded into exponentials; the set "
+                      "of decay rates is contained in {σ_i², σ_i² + σ_j²} and the slowest is σ_min²")
+    evidence.tolerance(0.0, "exact symbolic expansion")
+    t = sp.symbols("t", nonnegative=True)
+    s1, s2, y1, y2 = sp.symbols("sigma1 sigma2 y1 y2", positive=True)
+    a1, a2 = sp.symbols("a1 a2", real=True)
+    sig = (s1, s2)
+    vs = [yi / si + (ai - yi / si) * sp.exp(-si ** 2 * t) for si, yi, ai in zip(sig, (y1, y2), (a1, a2))]
+    for si, yi, v in zip(sig, (y1, y2), vs):
+        evidence.holds(sp.simplify(sp.diff(v, t) - si * (yi - si * v)) == 0, "mode solves the flow")
+    E = [y1 - s1 * vs[0], y2 - s2 * vs[1]]
+    allowed = {si ** 2 for si in sig} | {si ** 2 + sj ** 2 for si in sig for sj in sig}
+    rates = set()
+    for i in range(2):
+        for j in range(2):
+            rates |= {r for _, r in _exp_terms(E[i] * vs[j], t)}
+    evidence.detail("decay rates found", sorted(map(str, rates)))
+    evidence.holds(rates <= allowed, "every rate is σ_i² or σ_i² + σ_j²")
+    evidence.holds(s1 ** 2 in rates and s2 ** 2 in rates, "the single-mode rates σ_i² occur (slowest: σ_min²)")
 
 
 @check(PROP4, "numeric")
@@ -455,6 +581,60 @@ def test_prop4_rate_and_limit(evidence, li2_profile):
         T = 40 / fl.lambda_min
         evidence.holds(frob(fl.G(T) - eqn4(Ft, Yt, 0.2)) <= 1e-8 * frob(eqn4(Ft, Yt, 0.2)), "limit = Eqn 4",
                        family=f"{fam} K=n−1")
+
+
+@check(PROP4, "symbolic")
+def test_prop4_closed_form(evidence):
+    evidence.describe("sympy, η > 0: the scalar flow v' = f(y − fv) − ηv by dsolve: lim G = G* = ηfy²/(f² + η)² ≠ 0 "
+                      "= E*V*ᵀ and = the scalar Eqn 60; lim (G − G*)e^{λt} finite and generically nonzero with "
+                      "λ = f² + η = σ_min² + η (so λ_min(A) = σ_min² + η, the rate is exact); Eqn 60 by Woodbury for a "
+                      "generic 2×2 F̃ and Ỹ: E*V*ᵀ = η(F̃F̃ᵀ + ηI)⁻¹ỸỸᵀF̃(F̃ᵀF̃ + ηI)⁻¹")
+    evidence.tolerance(0.0, "exact symbolic limits and identities")
+    eta = sp.symbols("eta", positive=True)
+    (t, f, y, v0), v, G = _scalar_flow(eta)
+    Gs = sp.simplify(sp.limit(G, t, sp.oo))
+    vstar = f * y / (f ** 2 + eta)
+    evidence.holds(sp.simplify(Gs - (y - f * vstar) * vstar) == 0, "lim G = E*V*", family="scalar")
+    evidence.holds(sp.simplify(Gs - eta * f * y ** 2 / (f ** 2 + eta) ** 2) == 0 and Gs.is_positive is True,
+                   "G* = ηfy²/(f² + η)² ≠ 0 (Eqn 60, scalar)", family="scalar")
+    lam = f ** 2 + eta
+    lead = sp.simplify(sp.limit((G - Gs) * sp.exp(lam * t), t, sp.oo))
+    evidence.detail("lim (G − G*)e^{(σ²+η)t} (scalar)", str(lead))
+    evidence.holds(lead.is_finite is not False and sp.simplify(lead.subs(v0, 0)) != 0,
+                   "rate exactly σ_min² + η (limit finite, nonzero at v0 = 0)", family="scalar")
+    a, b, c, d, y1, y2 = sp.symbols("a b c d y1 y2", real=True)
+    F = sp.Matrix([[a, b], [c, d]])
+    Y = sp.Matrix([y1, y2])
+    A = F.T * F + eta * sp.eye(2)
+    V = A.inv() * F.T * Y
+    lhs = (Y - F * V) * V.T
+    rhs = eta * (F * F.T + eta * sp.eye(2)).inv() * Y * Y.T * F * A.inv()
+    evidence.holds(all(sp.simplify(x) == 0 for x in (lhs - rhs)), "Eqn 60 (Woodbury), generic 2×2", family="2x2")
+
+
+@check(PROP4, "property")
+@given(inst=_realizable_instances((1e-3, 2.0)))
+def test_prop4_bound_property(evidence, inst):
+    evidence.describe("Hypothesis over the instances of test_prop3_bound_property with η ∈ [1e-3, 2]: λ_min(A) ≥ "
+                      "σ_min² + η, G → G* = E*V*ᵀ = Eqn 60, and ‖G(t) − G*‖_F ≤ C1e^{−λ_min t} on t ∈ [0, 20/λ_min] "
+                      "with the proof's C1 = ‖F̃‖₂‖ΔV0‖_F sup‖V‖₂ + ‖E*‖_F‖ΔV0‖_F, sup‖V‖₂ ≤ ‖V*‖₂ + ‖ΔV0‖_F")
+    evidence.tolerance(1e-9, "relative; float64 matrix exponential and ridge solves of K ≤ 4 systems (cond ≲ 1e4)")
+    Ft, Yt, V0, eta = inst
+    sv = np.linalg.svd(Ft, compute_uv=False)
+    assume(sv.min() > 1e-3)
+    fl = LazyFlow(Ft, Yt, V0, eta)
+    lam = fl.lambda_min
+    fam = f"n={Ft.shape[0]},K={Ft.shape[1]}"
+    evidence.error(max(0.0, (sv.min() ** 2 + eta - lam) / lam), family=fam, what="σ_min² + η − λ_min(A)")
+    Gs = fl.G_star()
+    evidence.close(Gs, eqn4(Ft, Yt, eta), rel=False, family=fam, what="G* vs Eqn 60/Eqn 4")
+    d0 = frob(V0 - fl.V_star)
+    Es = frob(Yt - Ft @ fl.V_star)
+    C1 = np.linalg.norm(Ft, 2) * d0 * (np.linalg.norm(fl.V_star, 2) + d0) + Es * d0
+    worst = 0.0
+    for t in np.linspace(0, 20 / lam, 21):
+        worst = max(worst, (frob(fl.G(t) - Gs) - C1 * np.exp(-lam * t)) / max(C1, 1e-300))
+    evidence.error(max(0.0, worst), family=fam, what="(‖G − G*‖ − C1e^{−λt})/C1")
 
 
 @check(ASSUMPTIONS, "numeric")
