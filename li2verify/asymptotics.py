@@ -1,4 +1,4 @@
-"""Fitting the order of an asymptotic claim: a log–log slope with its standard error (DESIGN.md, "Claims").
+"""Fitting the order of an asymptotic claim: a log–log slope with its standard error.
 
 An asymptotic statement such as ``R(α) = O(α)``, ``R(t) = O(t²)`` or ``‖G(K)‖ ∝ K^{-3/2}`` is checked by
 measuring the quantity over a *geometric* range of the parameter and fitting a straight line to

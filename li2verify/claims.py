@@ -5,7 +5,7 @@ form is verified instead, the statement as verified.  *Checks* are pytest test f
 with :func:`check`; each one records :class:`Evidence` (what was computed, on how many instances, the worst
 error against a tolerance whose reason is written down).
 
-Status of a claim (DESIGN.md) is derived from the outcomes of its checks by :func:`claim_status`:
+Status of a claim (README, "Reading the report") is derived from the outcomes of its checks by :func:`claim_status`:
 
 =============  ======================================================================================
 verified       every check of the printed statement passed
@@ -108,7 +108,7 @@ def classify_exception(exc: BaseException) -> str:
 
 @dataclass
 class Claim:
-    """One checkable sentence of the paper (DESIGN.md, "Claims")."""
+    """One checkable sentence of the paper: its printed statement, its checks, its dependencies."""
 
     id: str
     paper_ref: str
@@ -514,7 +514,7 @@ class Evidence:
 
 
 def claim_status(c: Claim, evidence: list[dict[str, Any]] | list[Evidence]) -> str:
-    """Status of ``c`` from the evidence of its checks (DESIGN.md status table).
+    """Status of ``c`` from the evidence of its checks (the status table of the README).
 
     Broken and skipped checks carry no information about the claim and are ignored here (a broken check
     fails the run separately).
@@ -678,7 +678,7 @@ def ancestors(claim_id: str, depends_on: dict[str, list[str]]) -> list[str]:
 
 
 def rests_on(claim_id: str, depends_on: dict[str, list[str]], statuses: dict[str, str]) -> dict[str, Any]:
-    """The weakest status among the claims ``claim_id`` rests on (DESIGN.md: a claim shows the weakest status of
+    """The weakest status among the claims ``claim_id`` rests on (a claim shows the weakest status of
     its dependencies), with the non-verified ancestors that make it so."""
     anc = ancestors(claim_id, depends_on)
     weak = [(a, statuses.get(a, "untested")) for a in anc if statuses.get(a, "untested") != "verified"]

@@ -1,4 +1,4 @@
-"""Run profiles (DESIGN.md, "Profiles"): how big the checked instances are.
+"""Run profiles: how big the checked instances are.
 
 ``fast`` (default, CI) uses small groups and sizes; ``thorough`` more instances and larger M; ``paper`` the
 paper's own scales (meant for a GPU).  The pytest plugin sets ``LI2_PROFILE`` from ``--li2-profile`` before

@@ -110,7 +110,7 @@ def environment(device: str = "cpu") -> dict[str, str]:
 
 def build_record(claims: Iterable[Claim], evidence: Iterable[Evidence], statuses: dict[str, str],
                  profile: str, device: str = "cpu", extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The run record (JSON shape of issue 2): one entry per claim with its status and evidence."""
+    """The run record (the JSON shape described in docs/reading_the_report.md): one entry per claim with its status and evidence."""
     by_claim: dict[str, list[dict[str, Any]]] = {}
     for ev in evidence:
         by_claim.setdefault(ev.claim_id, []).append(ev.to_dict())

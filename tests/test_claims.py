@@ -1,4 +1,4 @@
-"""The claim registry, evidence recording and the status rules of DESIGN.md."""
+"""The claim registry, evidence recording and the status rules of the README."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""``li2verify train`` and ``li2verify reproduce PRESET`` (issue 7)."""
+"""``li2verify train`` and ``li2verify reproduce PRESET``."""
 
 from __future__ import annotations
 

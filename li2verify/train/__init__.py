@@ -1,4 +1,4 @@
-"""Training engine (issue 7): the paper's networks on group-arithmetic tasks, batched over seeds.
+"""Training engine: the paper's networks on group-arithmetic tasks, batched over seeds.
 
 Modules:
 
