@@ -99,7 +99,7 @@ def test_load_record_errors(tmp_path):
         R.load_record(tmp_path)
 
 
-# -- the blueprint report (issue 13) ---------------------------------------------------------------------------
+# -- the blueprint report ---------------------------------------------------------------------------------------
 def _rich_record():
     base = Claim(id="demo.base", paper_ref="Thm 2; Sec 4.3 and App. F.1", printed=r"$\mathcal{E}^* = M/8d_k$",
                  verified=r"\mathcal{E}^* = \frac{M}{4 d_k} \text{ for a real irrep}", module="theorems.thm_demo",
