@@ -1,15 +1,27 @@
 """Theorem 5 with Lemmas 5–6 (memorization; App. F.4): the single-target objective F(s) = Σ_g p_g σ(s_g),
 φ = σ'/x, focused vs spreading maximizers, KKT characterization, local optima, and the map back to w.
+
+Theorem-level methods: *symbolic* — the printed energy (Eqn 7, Ỹ = P1⊥Y) on the single-target samples of Z3 with
+generic weights, generic w and an undetermined σ is identically 0 (sympy), so a generic non-memorization w attains
+the optimum; for the corrected energy E_h = ½F² the global optimum is derived exactly for σ = x² (the identity
+2p_max − F = Σ(p_max − p_g)s_g² + p_max(2 − Σs²)) and σ = ReLU (Lagrange's identity; Eqn 33's φ⁻¹(2λ/p_g) solved by
+sympy), and mapped to w on Z3; 'no other local optima' is decided exactly at the vertices for σ = x³ (every vertex
+a strict local maximum: Hessian of F on the sphere) and σ = x²; *property* — Hypothesis over groups of every
+family, targets h, weights p, activations and unit w: E_h(w) ≤ E_h(w*) for the printed memorization solution w*.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from li2verify.claims import check, claim
 from li2verify import groups as G
 from li2verify import memorization as MZ
+from li2verify.strategies import bounded_floats, group_specs, group, unit_vectors
 
 PHI = claim(
     "lemma6.phi.monotonicity",
@@ -398,6 +410,117 @@ def test_global_optimum_in_w(evidence, li2_profile):
                 evidence.error(dist, family=f"{g.name}:{name}", seed=seed, what="argmax w vs printed w")
 
 
+def _z3_single_target(h=1):
+    """Z3 single-target samples (g, g⁻¹h): exact X (3×6) and the partner map."""
+    G3 = G.cyclic(3)
+    data = MZ.SingleTarget(G3, h)
+    return G3, data, sp.Matrix(data.X.astype(int)), [int(x) for x in data.partner]
+
+
+@check(THM5, "symbolic")
+def test_printed_energy_identically_zero(evidence):
+    evidence.describe("sympy on Z3's single-target samples (g, g⁻¹h), generic positive weights p_g, generic w ∈ ℝ⁶ "
+                      "and an undetermined activation σ: the printed E = ½‖Ỹᵀdiag(p)σ(Xw)‖² with Ỹ = P1⊥Y (weighted "
+                      "centering) simplifies to 0 identically, so a generic (non-memorization) w attains E(w*): the "
+                      "count of such w reaching the optimum is ≥ 1 where the printed statement allows 0")
+    evidence.tolerance(0.0, "exact symbolic simplification")
+    G3, data, X, partner = _z3_single_target()
+    M = 3
+    p = sp.Matrix(sp.symbols("p0:3", positive=True))
+    w = sp.Matrix(sp.symbols("w0:6", real=True))
+    sigma = sp.Function("sigma")
+    Y = sp.zeros(M, M)
+    for g in range(M):
+        Y[g, data.h] = 1
+    Yt = Y - sp.ones(M, 1) * ((p.T / sum(p)) * Y)
+    z = Yt.T * sp.diag(*p) * (X * w).applyfunc(sigma)
+    E = sp.simplify((z.T * z)[0] / 2)
+    evidence.detail("printed E(w) on Z3 (derived)", str(E))
+    reaching = 1 if E == 0 else 0
+    evidence.counterexample("a generic non-memorization unit w reaches the energy of the printed memorization "
+                            "solution (printed E ≡ 0 on single-target data)", measured=reaching, printed=0,
+                            relation="<=", tol=0, why="integer count (exact symbolic)", family="Z3, generic p, w, σ")
+
+
+@check(THM5, "symbolic", target="corrected")
+def test_global_optimum_exact(evidence):
+    evidence.describe("sympy, M = 3 with generic p_1 > p_2 > p_3 > 0 (p = (p_3 + a + b, p_3 + b, p_3)): σ = x² (φ = 2, "
+                      "nondecreasing): 2p_1 − F(s) = Σ_g(p_1 − p_g)s_g² + p_1(2 − Σs²) ≥ 0 on Σs² ≤ 2, equality only at "
+                      "s = √2e_1 (focused); σ = ReLU on s ≥ 0 (φ = 1/x, strictly decreasing): Eqn 33's s_g = "
+                      "φ⁻¹(2λ/p_g) with λ from Σs² = 2 solved by sympy, and Lagrange's identity ‖p‖²‖s‖² − (p·s)² = "
+                      "Σ_{i<j}(p_is_j − p_js_i)² shows F ≤ √2‖p‖ with equality exactly there; both mapped to w on Z3: "
+                      "w = ½Σ_g s_g[e_g, e_{g⁻¹h}] is a unit vector with s(w) = s and E_h(w) = ½F(s)²")
+    evidence.tolerance(0.0, "exact symbolic identities")
+    a, b, p3 = sp.symbols("a b p3", positive=True)
+    p = [p3 + a + b, p3 + b, p3]  # p_1 > p_2 > p_3 > 0
+    s_ = sp.symbols("s1:4", nonnegative=True)
+    F2 = sum(pg * sg ** 2 for pg, sg in zip(p, s_))
+    rhs = sum((p[0] - pg) * sg ** 2 for pg, sg in zip(p, s_)) + p[0] * (2 - sum(sg ** 2 for sg in s_))
+    evidence.holds(sp.expand(2 * p[0] - F2 - rhs) == 0, "2p_1 − F = Σ(p_1 − p_g)s_g² + p_1(2 − Σs²)", family="x^2")
+    evidence.holds(all(sp.simplify(p[0] - pg).is_nonnegative for pg in p), "each term ≥ 0 (p_1 = max p)", family="x^2")
+    foc = [sp.sqrt(2), 0, 0]
+    evidence.holds(sp.simplify(F2.subs(dict(zip(s_, foc))) - 2 * p[0]) == 0, "F(√2e_1) = 2p_1 (focused attains)",
+                   family="x^2")
+    # ReLU: φ(x) = 1/x, s_g = φ⁻¹(2λ/p_g)
+    x, lam, yv = sp.symbols("x lambda y", positive=True)
+    phi_inv = sp.solve(sp.Eq(1 / x, yv), x)[0]
+    sr = [phi_inv.subs(yv, 2 * lam / pg) for pg in p]
+    lams = [l for l in sp.solve(sp.Eq(sum(v ** 2 for v in sr), 2), lam) if l.is_positive is not False]
+    evidence.holds(len(lams) == 1, "one λ > 0 with Σs² = 2", family="relu")
+    sr = [sp.simplify(v.subs(lam, lams[0])) for v in sr]
+    normp = sp.sqrt(sum(pg ** 2 for pg in p))
+    evidence.holds(all(sp.simplify(v - sp.sqrt(2) * pg / normp) == 0 for v, pg in zip(sr, p)), "s* = √2p/‖p‖",
+                   family="relu")
+    S1 = sum(pg * sg for pg, sg in zip(p, s_))
+    lagr = sum((p[i] * s_[j] - p[j] * s_[i]) ** 2 for i in range(3) for j in range(i + 1, 3))
+    evidence.holds(sp.expand(normp ** 2 * sum(sg ** 2 for sg in s_) - S1 ** 2 - lagr) == 0, "Lagrange's identity",
+                   family="relu")
+    evidence.holds(sp.simplify(S1.subs(dict(zip(s_, sr))) - sp.sqrt(2) * normp) == 0, "F(s*) = √2‖p‖ (the bound)",
+                   family="relu")
+    # map to w on Z3
+    G3, data, X, partner = _z3_single_target()
+    for name, sv in (("x^2", foc), ("relu", sr)):
+        w = sp.zeros(6, 1)
+        for g in range(3):
+            w[g] += sv[g] / 2
+            w[3 + partner[g]] += sv[g] / 2
+        evidence.holds(sp.simplify((w.T * w)[0] - 1) == 0, "‖w‖ = 1", family=f"Z3:{name}")
+        evidence.holds(all(sp.simplify((X * w)[g] - sv[g]) == 0 for g in range(3)), "s(w) = s", family=f"Z3:{name}")
+
+
+@st.composite
+def _memorization_instances(draw):
+    spec = draw(group_specs())
+    Gr = group(spec)
+    M = Gr.order
+    h = draw(st.integers(0, M - 1))
+    p = draw(hnp.arrays(np.float64, M, elements=bounded_floats(0.01, 1.0)))
+    act = draw(st.sampled_from(ACTS_FOCUSED + ("relu", "silu", "tanh", "sigmoid")))
+    w = draw(unit_vectors(2 * M))
+    return Gr, h, p / p.sum(), act, w
+
+
+@check(THM5, "property", target="corrected")
+@given(inst=_memorization_instances())
+def test_global_optimum_property(evidence, inst):
+    evidence.describe("Hypothesis over groups of every family (order ≤ max_order), a target h, weights p ∈ [0.01, 1]^M "
+                      "(normalized), σ ∈ {x², x³, x⁴, ReLU, SiLU, tanh, sigmoid} and a unit w ∈ ℝ^{2M}: E_h(w) = ½F(s(w))² "
+                      "≤ E_h(w*) for the printed memorization solution w* (focused for nondecreasing φ, spreading "
+                      "s_g = φ⁻¹(2λ/p_g) for strictly decreasing φ), and ‖w*‖ = 1")
+    evidence.tolerance(1e-8, "relative to E_h(w*): the spreading λ is found by brentq to 1e-14 in log λ and each "
+                             "φ⁻¹ by bisection; float64 sums of M ≤ 24 terms")
+    Gr, h, p, name, w = inst
+    data = MZ.SingleTarget(Gr, h)
+    act = MZ.memorization_activation(name)
+    s_ref = MZ.focused_solution(p) if name in ACTS_FOCUSED else MZ.spreading_solution(p, act)[0]
+    w_ref = data.w_of_s(s_ref)
+    fam = f"{Gr.name}:{name}"
+    evidence.error(abs(np.linalg.norm(w_ref) - 1.0), family=fam, what="‖w*‖ − 1")
+    E_ref = float(MZ.single_target_energy(w_ref, data, p, act)[0])
+    E_w = float(MZ.single_target_energy(w, data, p, act)[0])
+    evidence.error(max(0.0, E_w - E_ref) / max(E_ref, 1e-300), family=fam, what="(E_h(w) − E_h(w*))/E_h(w*)")
+
+
 @check(NO_OTHER, "numeric")
 def test_local_optima_of_F(evidence, li2_profile):
     evidence.describe("distinct local maxima of F on {s ≥ 0, Σs² = 2} from many-start projected ascent + SLSQP (incl. "
@@ -445,6 +568,55 @@ def test_local_optima_by_phi_type(evidence, li2_profile):
             S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=12)
             want = M if name in ("cube", "quartic") else 1
             evidence.error(abs(len(Fv) - want), family=f"{name}:M={M}", what=f"number of local maxima ({len(Fv)})")
+
+
+@check(NO_OTHER, "symbolic")
+def test_vertex_maxima_exact(evidence):
+    evidence.describe("sympy, M = 3, generic p_1 > p_2 > p_3 > 0, σ = x³ (φ = 3x strictly increasing): at each vertex "
+                      "√2e_g of {s ≥ 0, Σs² = 2}, parametrize s = √2(√(1 − t_a² − t_b²)e_g + t_ae_a + t_be_b) with "
+                      "t ≥ 0; F's gradient in t vanishes at t = 0 and its Hessian is −3√2p_g·I (negative definite): "
+                      "every vertex is a strict local maximum, 3 local maxima against the printed 'no other'")
+    evidence.tolerance(0.0, "exact symbolic derivatives")
+    a, b, p3 = sp.symbols("a b p3", positive=True)
+    p = [p3 + a + b, p3 + b, p3]
+    ta, tb = sp.symbols("t_a t_b", nonnegative=True)
+    strict = 0
+    for g in range(3):
+        others = [k for k in range(3) if k != g]
+        s = [0, 0, 0]
+        s[g] = sp.sqrt(2) * sp.sqrt(1 - ta ** 2 - tb ** 2)
+        s[others[0]], s[others[1]] = sp.sqrt(2) * ta, sp.sqrt(2) * tb
+        F = sum(pg * sg ** 3 for pg, sg in zip(p, s))
+        grad = [sp.simplify(sp.diff(F, v).subs({ta: 0, tb: 0})) for v in (ta, tb)]
+        H = sp.hessian(F, (ta, tb)).subs({ta: 0, tb: 0}).applyfunc(sp.simplify)
+        negdef = H[0, 0].is_negative and sp.simplify(H.det()).is_positive
+        strict += bool(all(x == 0 for x in grad) and negdef)
+    evidence.counterexample("F (σ = x³) has a strict local maximum at every vertex √2e_g", measured=strict, printed=1,
+                            relation="<=", tol=0, why="integer count of vertices with zero gradient and negative "
+                                                       "definite Hessian (exact)", family="x^3, M=3, generic p")
+
+
+@check(NO_OTHER, "symbolic", target="corrected")
+def test_vertex_maxima_by_phi_type_exact(evidence):
+    evidence.describe("sympy, same parametrization: σ = x² (φ constant) — only the vertex of p_1 = max p is a local "
+                      "maximum (at the others the Hessian has a positive eigenvalue toward e_1); σ = x³ — all three "
+                      "vertices are strict local maxima (the verified statement's counts 1 and M)")
+    evidence.tolerance(0.0, "exact symbolic derivatives")
+    a, b, p3 = sp.symbols("a b p3", positive=True)
+    p = [p3 + a + b, p3 + b, p3]
+    ta, tb = sp.symbols("t_a t_b", nonnegative=True)
+    for q, want in ((2, 1), (3, 3)):
+        strict = 0
+        for g in range(3):
+            others = [k for k in range(3) if k != g]
+            s = [0, 0, 0]
+            s[g] = sp.sqrt(2) * sp.sqrt(1 - ta ** 2 - tb ** 2)
+            s[others[0]], s[others[1]] = sp.sqrt(2) * ta, sp.sqrt(2) * tb
+            F = sum(pg * sg ** q for pg, sg in zip(p, s))
+            H = sp.hessian(F, (ta, tb)).subs({ta: 0, tb: 0}).applyfunc(sp.simplify)
+            strict += bool(H[0, 0].is_negative and sp.simplify(H.det()).is_positive)
+        evidence.holds(strict == want, f"σ = x^{q}: {strict} strict local maxima at vertices (expected {want})",
+                       family=f"x^{q}")
 
 
 def _w_space_strict_maxima(data, p, act, rng, n_starts):
