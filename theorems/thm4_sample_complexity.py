@@ -59,79 +59,6 @@ from li2verify.irreps import irrep_decomposition
 from li2verify.landscape import real_components
 from li2verify.sampling import critical_sample_count, kept_fraction
 
-# ==========================================================================================================
-# Proof steps (App. F.3)
-# ==========================================================================================================
-EQN25 = claim(
-    "thm4.proof.eqn25",
-    title="Sampling model of F.3: Bin(M, p) counts, Var(w_h) = (1 − p)/(pM), unbiased ẑ_h, E[ε_h | S, m̂_h] = 0",
-    paper_ref="Thm 4 proof, App. F.3 (Setup, Estimator, Gram operator; Eqn 25)",
-    printed=r"$\hat{m}_h := \sum_{j=1}^M \xi_{h,j} \sim \text{Bin}(M, p), \mathbb{E}[\hat{m}_h] = pM, \text{Var}(\hat{m}_h) = "
-            r"Mp(1-p)$ ... $\hat{z}_h := \frac{1}{p} \sum_{j=1}^M \xi_{h,j} s_{h,j} \Rightarrow \mathbb{E}[\hat{z}_h | S] = z_h$ "
-            r"... $w_h := \frac{\hat{m}_h}{pM}, \mathbb{E}[w_h] = 1, \text{Var}(w_h) = \frac{1-p}{pM} \leq \frac{1}{pM}$ ... "
-            r"$W_h^{\text{HT}} = w_h I + \Delta_h, \text{tr}(\Delta_h) = 0, \mathbb{E}[\Delta_h | \hat{m}_h] = 0$ ... "
-            r"$\hat{z}_h = w_h z_h + \varepsilon_h, \varepsilon_h := \langle R_h \Delta_h, S \rangle, "
-            r"\mathbb{E}[\varepsilon_h | S, \hat{m}_h] = 0$ (25)",
-    assumptions=["rows (h, j) kept independently with probability p ∈ (0, 1], M rows per target h",
-                 "s_{h,j} = (R_hᵀS)_{jj} generic reals"],
-)
-EQN27 = claim(
-    "thm4.proof.eqn27",
-    title="E[Â] = A, E[Â⁽²⁾] = A + (1 − p)/(pM)·A",
-    paper_ref="Thm 4 proof, App. F.3 (after Eqn 27)",
-    printed=r"$\widehat{A}_{k,k'}^{(2)} := \frac{1}{M} \sum_h w_h^2 \overline{C}_{k',h} \otimes C_{k,h}$ and "
-            r"$\widehat{A}_{k,k'} := \frac{1}{M} \sum_h w_h \overline{C}_{k',h} \otimes C_{k,h}$ ... By construction, "
-            r"$\mathbb{E}[\widehat{A}_{k,k'}] = A_{k,k'}$ and $\mathbb{E}[\widehat{A}_{k,k'}^{(2)}] = A_{k,k'} + "
-            r"\frac{1-p}{pM} A_{k,k'}$ (a tiny bias of order $1/(pM)$).",
-    assumptions=["the sampling model of thm4.proof.eqn25 (w_h independent over h)"],
-    depends_on=["thm4.proof.eqn25"],
-)
-EQN28 = claim(
-    "thm4.proof.eqn28",
-    title="Matrix Bernstein parameters of (28): ‖X_h‖ ≤ 1/M, E[X_hX_h*] ⪯ I/(pM³), v ≤ 1/(pM²)",
-    paper_ref="Thm 4 proof, App. F.3 ('Proof of (28)')",
-    printed=r"$X_h := \frac{1}{M} (w_h - 1) B_h, \quad \mathbb{E}[X_h] = 0, \quad \|X_h\| \leq \frac{|w_h - 1|}{M} \leq "
-            r"\frac{1}{M}.$ We have $\mathbb{E}[X_h X_h^*] = \frac{\mathbb{E}[(w_h - 1)^2]}{M^2} B_h B_h^* = "
-            r"\frac{\text{Var}(w_h)}{M^2} I \preceq \frac{1}{pM^3} I.$ Summing over $h$ gives variance proxy "
-            r"$v \leq M \cdot \frac{1}{pM^3} = \frac{1}{pM^2}$.",
-    verified=r"$\|X_h\| = \frac{|w_h - 1|}{M} \leq \frac{\max(1, 1/p - 1)}{M} \leq \frac{1}{pM}$ (attained when all $M$ "
-             r"rows of target $h$ are kept), $\mathbb{E}[X_hX_h^*] = \frac{1-p}{pM^3} I$, $v = \frac{1-p}{pM^2}$; with "
-             r"$L = \frac{1}{pM}$ Matrix Bernstein gives $\|\widehat{A} - A\|_{op} \leq t = \frac{L\ell}{3} + "
-             r"\sqrt{\frac{L^2\ell^2}{9} + 2v\ell} \leq \frac{1+\sqrt{19}}{3}\sqrt{\frac{\ell}{Mp}}$, "
-             r"$\ell = \log(6d/\delta)$, whenever $Mp \geq \ell$ (so (28) holds in the theorem's regime)",
-    assumptions=["the sampling model of thm4.proof.eqn25", "B_h unitary (‖B_h‖ = 1)", "Matrix Bernstein as "
-                 "printed (Tropp 2012), failure probability δ/3 per bound"],
-    depends_on=["thm4.proof.eqn25"],
-)
-EQN30 = claim(
-    "thm4.proof.eqn30",
-    title="E3: conditional noise variance E[ε_h² | S, w_h] ≲ ‖S‖_F²/p",
-    paper_ref="Thm 4 proof, App. F.3 ('Bounds for the mixed and noise terms in (30)')",
-    printed=r"Conditional on $S$ and $\{w_h\}$, the $\{\varepsilon_h\}$ are independent, mean-zero, and "
-            r"$|\varepsilon_h| = |\langle R_h \Delta_h, S \rangle| \leq \|R_h \Delta_h\|_F \|S\|_F \leq \|\Delta_h\|_F "
-            r"\|S\|_F, \quad \mathbb{E}[\varepsilon_h^2 | S, w_h] \lesssim \frac{\|S\|_F^2}{p}.$",
-    assumptions=["the sampling model of thm4.proof.eqn25", "'≲' = at most a universal constant times"],
-    depends_on=["thm4.proof.eqn25"],
-)
-VERTEX = claim(
-    "thm4.proof.vertex_slope",
-    title="Directional slope at a vertex: ΔÊ < 0 for small leaks provided ‖E‖_op < 1/d_a",
-    paper_ref="Thm 4 proof, App. F.3 ('Directional slope at a vertex')",
-    printed=r"$\Delta \mathcal{E} = \frac{M}{8} \left( \frac{(1 - \varepsilon)^2 - 1}{d_a} + \frac{\varepsilon^2}{d_b} "
-            r"\right) = -\frac{M}{4d_a} \varepsilon + \mathcal{O}(\varepsilon^2).$ ... $\Delta \widehat{\mathcal{E}} = "
-            r"\Delta \mathcal{E} + \frac{M}{8} \Delta(c^\top E c) = -\frac{M}{4d_a} \varepsilon + \mathcal{O}(\varepsilon^2) "
-            r"+ \frac{M}{4} \mathcal{O}(\|E\|_{\text{op}} \varepsilon).$ Therefore $\Delta\widehat{\mathcal{E}} < 0$ for all "
-            r"sufficiently small $\varepsilon > 0$ provided $\frac{M}{4} \|E\|_{\text{op}} < \frac{M}{4d_a} \iff "
-            r"\|E\|_{\text{op}} < \frac{1}{d_a}.$",
-    verified=r"$\Delta\widehat{\mathcal{E}} = \frac{M}{4}\left(E_{ba} - E_{aa} - \frac{1}{d_a}\right)\varepsilon + "
-             r"\mathcal{O}(\varepsilon^2)$ and $\sup_{E = E^\top, \|E\|_{op} \leq 1} (E_{ba} - E_{aa}) = \sqrt{2}$, so "
-             r"$\Delta\widehat{\mathcal{E}} < 0$ for all small $\varepsilon > 0$ along every leak direction provided "
-             r"$\|E\|_{\text{op}} < \frac{1}{\sqrt{2}\,d_a}$ (and $< 1/d_a$ does not suffice)",
-    assumptions=["Ê(c) = (M/8)cᵀ(D + E)c on the simplex, D = diag(1/d_k), E symmetric (as in the proof)",
-                 "leak c' = (1 − ε)e_a + εe_b"],
-)
-
-
 SAMPLES = claim(
     "thm4.sample_complexity.maxima_kept",
     title="n ≳ d_k² M log(M/δ) samples keep the local maxima of Thm 2",
@@ -247,9 +174,27 @@ def test_theorem_level_property_not_applicable(evidence):
     evidence.inconclusive(reason)
 
 
+# ==========================================================================================================
+# Proof steps (App. F.3): each claim followed by its checks
+# ==========================================================================================================
 # -------------------------------------------------------------------------------------------------------------
 # Proof steps: sampling model (Eqn 25)
 # -------------------------------------------------------------------------------------------------------------
+EQN25 = claim(
+    "thm4.proof.eqn25",
+    title="Sampling model of F.3: Bin(M, p) counts, Var(w_h) = (1 − p)/(pM), unbiased ẑ_h, E[ε_h | S, m̂_h] = 0",
+    paper_ref="Thm 4 proof, App. F.3 (Setup, Estimator, Gram operator; Eqn 25)",
+    printed=r"$\hat{m}_h := \sum_{j=1}^M \xi_{h,j} \sim \text{Bin}(M, p), \mathbb{E}[\hat{m}_h] = pM, \text{Var}(\hat{m}_h) = "
+            r"Mp(1-p)$ ... $\hat{z}_h := \frac{1}{p} \sum_{j=1}^M \xi_{h,j} s_{h,j} \Rightarrow \mathbb{E}[\hat{z}_h | S] = z_h$ "
+            r"... $w_h := \frac{\hat{m}_h}{pM}, \mathbb{E}[w_h] = 1, \text{Var}(w_h) = \frac{1-p}{pM} \leq \frac{1}{pM}$ ... "
+            r"$W_h^{\text{HT}} = w_h I + \Delta_h, \text{tr}(\Delta_h) = 0, \mathbb{E}[\Delta_h | \hat{m}_h] = 0$ ... "
+            r"$\hat{z}_h = w_h z_h + \varepsilon_h, \varepsilon_h := \langle R_h \Delta_h, S \rangle, "
+            r"\mathbb{E}[\varepsilon_h | S, \hat{m}_h] = 0$ (25)",
+    assumptions=["rows (h, j) kept independently with probability p ∈ (0, 1], M rows per target h",
+                 "s_{h,j} = (R_hᵀS)_{jj} generic reals"],
+)
+
+
 def _binomial_moments(M, p):
     """Mean and variance of m̂ ~ Bin(M, p) from the cumulant generating function M·log(1 − p + pe^t) (generic M)."""
     t = sp.symbols("t")
@@ -333,6 +278,19 @@ def test_eqn25_decomposition_on_drawn_masks(evidence, inst):
 # -------------------------------------------------------------------------------------------------------------
 # Proof steps: the bias of Â⁽²⁾ (after Eqn 27)
 # -------------------------------------------------------------------------------------------------------------
+EQN27 = claim(
+    "thm4.proof.eqn27",
+    title="E[Â] = A, E[Â⁽²⁾] = A + (1 − p)/(pM)·A",
+    paper_ref="Thm 4 proof, App. F.3 (after Eqn 27)",
+    printed=r"$\widehat{A}_{k,k'}^{(2)} := \frac{1}{M} \sum_h w_h^2 \overline{C}_{k',h} \otimes C_{k,h}$ and "
+            r"$\widehat{A}_{k,k'} := \frac{1}{M} \sum_h w_h \overline{C}_{k',h} \otimes C_{k,h}$ ... By construction, "
+            r"$\mathbb{E}[\widehat{A}_{k,k'}] = A_{k,k'}$ and $\mathbb{E}[\widehat{A}_{k,k'}^{(2)}] = A_{k,k'} + "
+            r"\frac{1-p}{pM} A_{k,k'}$ (a tiny bias of order $1/(pM)$).",
+    assumptions=["the sampling model of thm4.proof.eqn25 (w_h independent over h)"],
+    depends_on=["thm4.proof.eqn25"],
+)
+
+
 @check(EQN27, "symbolic")
 def test_eqn27_bias_of_second_weighted_operator(evidence):
     evidence.describe("sympy: E[w_h] and E[w_h²] = (Var m̂ + (E m̂)²)/(pM)² from the binomial cumulants (generic M, p); "
@@ -392,6 +350,25 @@ def test_eqn27_bias_monte_carlo(evidence, li2_profile):
 # -------------------------------------------------------------------------------------------------------------
 # Proof steps: Matrix Bernstein parameters of (28)
 # -------------------------------------------------------------------------------------------------------------
+EQN28 = claim(
+    "thm4.proof.eqn28",
+    title="Matrix Bernstein parameters of (28): ‖X_h‖ ≤ 1/M, E[X_hX_h*] ⪯ I/(pM³), v ≤ 1/(pM²)",
+    paper_ref="Thm 4 proof, App. F.3 ('Proof of (28)')",
+    printed=r"$X_h := \frac{1}{M} (w_h - 1) B_h, \quad \mathbb{E}[X_h] = 0, \quad \|X_h\| \leq \frac{|w_h - 1|}{M} \leq "
+            r"\frac{1}{M}.$ We have $\mathbb{E}[X_h X_h^*] = \frac{\mathbb{E}[(w_h - 1)^2]}{M^2} B_h B_h^* = "
+            r"\frac{\text{Var}(w_h)}{M^2} I \preceq \frac{1}{pM^3} I.$ Summing over $h$ gives variance proxy "
+            r"$v \leq M \cdot \frac{1}{pM^3} = \frac{1}{pM^2}$.",
+    verified=r"$\|X_h\| = \frac{|w_h - 1|}{M} \leq \frac{\max(1, 1/p - 1)}{M} \leq \frac{1}{pM}$ (attained when all $M$ "
+             r"rows of target $h$ are kept), $\mathbb{E}[X_hX_h^*] = \frac{1-p}{pM^3} I$, $v = \frac{1-p}{pM^2}$; with "
+             r"$L = \frac{1}{pM}$ Matrix Bernstein gives $\|\widehat{A} - A\|_{op} \leq t = \frac{L\ell}{3} + "
+             r"\sqrt{\frac{L^2\ell^2}{9} + 2v\ell} \leq \frac{1+\sqrt{19}}{3}\sqrt{\frac{\ell}{Mp}}$, "
+             r"$\ell = \log(6d/\delta)$, whenever $Mp \geq \ell$ (so (28) holds in the theorem's regime)",
+    assumptions=["the sampling model of thm4.proof.eqn25", "B_h unitary (‖B_h‖ = 1)", "Matrix Bernstein as "
+                 "printed (Tropp 2012), failure probability δ/3 per bound"],
+    depends_on=["thm4.proof.eqn25"],
+)
+
+
 @check(EQN28, "symbolic")
 def test_eqn28_almost_sure_bound(evidence):
     evidence.describe("sympy: the support of w_h = m̂/(pM) is {m/(pM): m = 0..M}; |w_h − 1| is affine in m, so its "
@@ -476,6 +453,18 @@ def test_eqn28_support_bound_property(evidence, M, p):
 # -------------------------------------------------------------------------------------------------------------
 # Proof steps: E3's conditional noise variance (30)
 # -------------------------------------------------------------------------------------------------------------
+EQN30 = claim(
+    "thm4.proof.eqn30",
+    title="E3: conditional noise variance E[ε_h² | S, w_h] ≲ ‖S‖_F²/p",
+    paper_ref="Thm 4 proof, App. F.3 ('Bounds for the mixed and noise terms in (30)')",
+    printed=r"Conditional on $S$ and $\{w_h\}$, the $\{\varepsilon_h\}$ are independent, mean-zero, and "
+            r"$|\varepsilon_h| = |\langle R_h \Delta_h, S \rangle| \leq \|R_h \Delta_h\|_F \|S\|_F \leq \|\Delta_h\|_F "
+            r"\|S\|_F, \quad \mathbb{E}[\varepsilon_h^2 | S, w_h] \lesssim \frac{\|S\|_F^2}{p}.$",
+    assumptions=["the sampling model of thm4.proof.eqn25", "'≲' = at most a universal constant times"],
+    depends_on=["thm4.proof.eqn25"],
+)
+
+
 @check(EQN30, "symbolic")
 def test_eqn30_conditional_noise_variance(evidence):
     evidence.describe("sympy, M = 4 with generic s_1..s_4 and p: E[ε_h² | m̂ = m] by exact enumeration of the "
@@ -515,6 +504,25 @@ def test_eqn30_conditional_noise_variance(evidence):
 # -------------------------------------------------------------------------------------------------------------
 # Proof steps: directional slope at a vertex
 # -------------------------------------------------------------------------------------------------------------
+VERTEX = claim(
+    "thm4.proof.vertex_slope",
+    title="Directional slope at a vertex: ΔÊ < 0 for small leaks provided ‖E‖_op < 1/d_a",
+    paper_ref="Thm 4 proof, App. F.3 ('Directional slope at a vertex')",
+    printed=r"$\Delta \mathcal{E} = \frac{M}{8} \left( \frac{(1 - \varepsilon)^2 - 1}{d_a} + \frac{\varepsilon^2}{d_b} "
+            r"\right) = -\frac{M}{4d_a} \varepsilon + \mathcal{O}(\varepsilon^2).$ ... $\Delta \widehat{\mathcal{E}} = "
+            r"\Delta \mathcal{E} + \frac{M}{8} \Delta(c^\top E c) = -\frac{M}{4d_a} \varepsilon + \mathcal{O}(\varepsilon^2) "
+            r"+ \frac{M}{4} \mathcal{O}(\|E\|_{\text{op}} \varepsilon).$ Therefore $\Delta\widehat{\mathcal{E}} < 0$ for all "
+            r"sufficiently small $\varepsilon > 0$ provided $\frac{M}{4} \|E\|_{\text{op}} < \frac{M}{4d_a} \iff "
+            r"\|E\|_{\text{op}} < \frac{1}{d_a}.$",
+    verified=r"$\Delta\widehat{\mathcal{E}} = \frac{M}{4}\left(E_{ba} - E_{aa} - \frac{1}{d_a}\right)\varepsilon + "
+             r"\mathcal{O}(\varepsilon^2)$ and $\sup_{E = E^\top, \|E\|_{op} \leq 1} (E_{ba} - E_{aa}) = \sqrt{2}$, so "
+             r"$\Delta\widehat{\mathcal{E}} < 0$ for all small $\varepsilon > 0$ along every leak direction provided "
+             r"$\|E\|_{\text{op}} < \frac{1}{\sqrt{2}\,d_a}$ (and $< 1/d_a$ does not suffice)",
+    assumptions=["Ê(c) = (M/8)cᵀ(D + E)c on the simplex, D = diag(1/d_k), E symmetric (as in the proof)",
+                 "leak c' = (1 − ε)e_a + εe_b"],
+)
+
+
 @check(VERTEX, "symbolic")
 def test_vertex_population_slope(evidence):
     evidence.describe("sympy, generic M, d_a, d_b, ε: ΔE = (M/8)(((1 − ε)² − 1)/d_a + ε²/d_b) expanded in ε: the "
@@ -571,7 +579,9 @@ def test_vertex_slope_sharp_constant(evidence):
     crit = sp.solve(sp.diff(f, th), th)
     best = max((sp.simplify(f.subs(th, c0)) for c0 in crit), key=lambda v: float(v))
     evidence.holds(sp.simplify(best - sp.sqrt(2)) == 0, "sup (E_ba − E_aa) over ‖E‖ = 1 equals √2")
-    evidence.holds(sp.simplify(sp.sqrt(2) - sp.sqrt(2) * 1) == 0, "Cauchy–Schwarz bound ‖e_b − e_a‖‖e_a‖ = √2 attained")
+    xa, ya = sp.Matrix([-1, 1]), sp.Matrix([1, 0])  # e_b − e_a and e_a
+    evidence.holds(sp.simplify(xa.norm() * ya.norm() - best) == 0,
+                   "the sup attains the Cauchy–Schwarz bound ‖e_b − e_a‖‖e_a‖‖E‖ (sharp for every n)")
 
 
 @st.composite
