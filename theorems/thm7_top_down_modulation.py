@@ -166,11 +166,11 @@ MAXIMA = claim(
 
 
 def _groups(profile):
-    fast = [("Z7", cyclic(7)), ("Z2xZ3", product_of_cyclic("2x3")), ("D4", dihedral(4)), ("S3", symmetric(3)),
+    fast = [("Z7", cyclic(7)), ("Z2xZ3", product_of_cyclic("2x3")), ("D8", dihedral(4)), ("S3", symmetric(3)),
             ("Q8", quaternion(8)), ("Dic3", dicyclic(3))]
     if profile.name == "fast":
         return fast
-    return fast + [("Z9", cyclic(9)), ("Z2xZ2xZ3", product_of_cyclic("2x2x3")), ("D5", dihedral(5)),
+    return fast + [("Z9", cyclic(9)), ("Z2xZ2xZ3", product_of_cyclic("2x2x3")), ("D10", dihedral(5)),
                    ("Z3xS3", direct_product(cyclic(3), symmetric(3))), ("S4", symmetric(4))]
 
 
