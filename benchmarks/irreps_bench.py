@@ -1,4 +1,4 @@
-"""Benchmark of li2verify.irreps: time to build the full irrep decomposition of every catalog group.
+"""Benchmark of li2verify.groups.irreps: time to build the full irrep decomposition of every catalog group.
 
 Prints and writes JSON (default ``benchmarks/results/irreps_bench.json``):
 * ``catalog``: total time to decompose every shipped group (fresh, uncached), per-group times by order,
@@ -39,9 +39,9 @@ def main() -> int:
 
     import numpy as np
 
-    from li2verify import catalog
-    from li2verify.groups import FiniteGroup, cyclic, dihedral, direct_product, product_of_cyclic, symmetric
-    from li2verify.irreps import IrrepDecomposition, consistency_errors, irrep_decomposition
+    from li2verify.groups import catalog
+    from li2verify.groups.finite import FiniteGroup, cyclic, dihedral, direct_product, product_of_cyclic, symmetric
+    from li2verify.groups.irreps import IrrepDecomposition, consistency_errors, irrep_decomposition
 
     t0 = time.perf_counter()
     recs = catalog.load_catalog(1, 64 if args.quick else None)

@@ -19,8 +19,8 @@ import time
 
 import numpy as np
 
-from li2verify.groups import cyclic
-from li2verify.repulsion import (
+from li2verify.groups.finite import cyclic
+from li2verify.paper.repulsion import (
     EPS,
     all_pairs_sign_match,
     gram_condition,
@@ -30,7 +30,7 @@ from li2verify.repulsion import (
     top200_sign_match,
     woodbury_inverse,
 )
-from li2verify.task import center, group_task, random_pairs
+from li2verify.paper.task import center, group_task, random_pairs
 
 
 def main(argv=None) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from li2verify.profiles import PROFILES
+from li2verify.utils.profiles import PROFILES
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ..
     expected status, 1 otherwise (a failing printed claim with a recorded counterexample is a result, not
     a failure).
     """
-    from li2verify.report import ReportError, ensure_writable_dir, load_record, summary_lines
+    from li2verify.verify.report import ReportError, ensure_writable_dir, load_record, summary_lines
 
     theorems = _find_theorems(theorems_dir)
     if device != "cpu":
@@ -109,7 +109,7 @@ def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ..
     started = time.time()
     proc = subprocess.run(cmd)
     if (keyword or claim_ids) and not overwrite:
-        from li2verify.plugin import partial_report_dir
+        from li2verify.verify.plugin import partial_report_dir
 
         partial = partial_report_dir(out_dir, list(claim_ids), keyword)
         pj = partial / "verification.json"
@@ -155,14 +155,14 @@ def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
     """List the registered claims with their last status and the committed expected status."""
     import os
 
-    from li2verify.claims import REGISTRY
-    from li2verify.report import ReportError, load_record
+    from li2verify.verify.claims import REGISTRY
+    from li2verify.verify.report import ReportError, load_record
 
     theorems = _find_theorems(theorems_dir)
     os.environ.setdefault("LI2_PROFILE", "fast")
     import_theorem_modules(theorems)
-    from li2verify.claims import status_with_ancestry
-    from li2verify.plugin import EXPECTED_FILE, expected_statuses
+    from li2verify.verify.claims import status_with_ancestry
+    from li2verify.verify.plugin import EXPECTED_FILE, expected_statuses
 
     last: dict[str, str] = {}
     rec: dict = {}

@@ -15,7 +15,7 @@ def _demo(tmp_path):
     d.mkdir()
     (d / "__init__.py").write_text("")
     (d / "thm_cli_demo.py").write_text(textwrap.dedent("""
-        from li2verify.claims import claim, check
+        from li2verify.verify.claims import claim, check
         C = claim("cli.demo", paper_ref="Thm 0", printed="2 > 1")
 
         @check(C, "numeric")

@@ -40,7 +40,7 @@ class _CatalogGroup(click.Group):
     traceback and not "0 groups"."""
 
     def invoke(self, ctx):
-        from li2verify.catalog import CatalogError
+        from li2verify.groups.catalog import CatalogError
 
         try:
             return super().invoke(ctx)
@@ -62,7 +62,7 @@ def groups() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
 def list_cmd(order, max_order, min_order, max_degree, fig5, as_json) -> None:
     """List the shipped catalog (SmallGroup id, name, irrep degrees and FS types from GAP's export)."""
-    from li2verify import catalog
+    from li2verify.groups import catalog
 
     recs = catalog.fig5_nonabelian_groups() if fig5 else catalog.catalog_records(
         max_order=max_order, min_order=min_order, max_degree=max_degree, order=order)
@@ -86,9 +86,9 @@ def list_cmd(order, max_order, min_order, max_degree, fig5, as_json) -> None:
 @click.option("--check/--no-check", default=True, show_default=True,
               help="run the engine identities and compare with GAP's characters")
 def show_cmd(order, smallgroup_id, matrices, check) -> None:
-    """Show SmallGroup(ORDER, ID): degrees, FS types and the character table computed by li2verify.irreps."""
-    from li2verify import catalog
-    from li2verify.irreps import consistency_errors, irrep_decomposition
+    """Show SmallGroup(ORDER, ID): degrees, FS types and the character table computed by li2verify.groups.irreps."""
+    from li2verify.groups import catalog
+    from li2verify.groups.irreps import consistency_errors, irrep_decomposition
 
     try:
         rec = catalog.get_record(order, smallgroup_id)
@@ -146,8 +146,8 @@ def show_cmd(order, smallgroup_id, matrices, check) -> None:
               help="compare the export with the shipped catalog and the engine")
 def export_cmd(max_order, min_order, max_degree, abelian, ids, skip_names_above, out, compare) -> None:
     """Re-run groups/export_smallgroups.g with GAP (needs `gap` on PATH)."""
-    from li2verify import catalog
-    from li2verify.irreps import irrep_decomposition
+    from li2verify.groups import catalog
+    from li2verify.groups.irreps import irrep_decomposition
 
     pairs = []
     for s in ids:

@@ -175,7 +175,7 @@ def _internal_error(e: BaseException, out=None) -> None:
 
 
 def _preset_help() -> str:
-    from li2verify.reproduce import PRESETS
+    from li2verify.train.reproduce import PRESETS
 
     lines = ["\b", "Presets (cost at --scale cpu on 2 cores / at --scale paper):"]
     for name, p in PRESETS.items():
@@ -200,7 +200,7 @@ class _ReproduceCommand(click.Command):
 @click.option("--device", default="cpu", show_default=True, help="cpu or cuda")
 def reproduce_cmd(preset, scale, out, seeds, device):
     """Reproduce one of the paper's training figures: writes OUT/PRESET.png, .svg and the numbers (.json)."""
-    from li2verify.reproduce import PRESETS, run_preset
+    from li2verify.train.reproduce import PRESETS, run_preset
     from li2verify.train.config import ConfigError
     from li2verify.train.run import TrainingDiverged, _prepare_run_dir, check_device
 

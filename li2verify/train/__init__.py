@@ -3,7 +3,7 @@
 Modules:
 
 - :mod:`~li2verify.train.config`  ``TrainConfig``: every knob of a run (model, loss, optimizer, data, probes).
-- :mod:`~li2verify.train.data`    seeded train/test splits from :mod:`li2verify.groups` / :mod:`li2verify.task`.
+- :mod:`~li2verify.train.data`    seeded train/test splits from :mod:`li2verify.groups.finite` / :mod:`li2verify.paper.task`.
 - :mod:`~li2verify.train.models`  ``Ŷ = β σ(XW)V`` (Eqn 1) with XW as a gather, L-layer variant (Sec 6),
   complex weights (Fig 12), ridge top layer (Figs 13–14), zero-init / top-layer multiplier (Figs 15–17).
 - :mod:`~li2verify.train.optim`   batched SGD / Adam / AdamW / Muon (per-seed learning rate and weight decay).
@@ -14,6 +14,16 @@ Modules:
 """
 
 from li2verify.train.config import TrainConfig
-from li2verify.train.run import RunResult, TrainingDiverged, load_metrics, train
 
 __all__ = ["TrainConfig", "RunResult", "TrainingDiverged", "load_metrics", "train"]
+_FROM_RUN = ("RunResult", "TrainingDiverged", "load_metrics", "train")
+
+
+def __getattr__(name: str):
+    """The run API, imported on first use so that ``li2verify --help`` and the CLI's option tables never load
+    torch."""
+    if name in _FROM_RUN:
+        from li2verify.train import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module 'li2verify.train' has no attribute {name!r}")

@@ -50,7 +50,7 @@ def apply_env_perturbation(cfg: "TrainConfig") -> "TrainConfig":
     """``cfg`` with ``init_perturbation`` set from ``$LI2_INIT_PERTURBATION`` when the config leaves it at 0.
 
     The single place where the environment reaches a run: :func:`li2verify.train.run.train` calls it, so every
-    empirical check of a pytest run is perturbed without editing the checks (tests/test_empirical_stability.py)."""
+    empirical check of a pytest run is perturbed without editing the checks (tests/train/test_empirical_stability.py)."""
     rel = env_init_perturbation()
     if rel and not cfg.init_perturbation:
         return cfg.replace(init_perturbation=rel)
@@ -70,7 +70,7 @@ class TrainConfig:
     critical_ratio: float | None = None  # paper code's rule: n = round(mult · M log M) (overrides n/train_frac)
     # model
     hidden: int = 2048                # K
-    activation: str = "square"        # see li2verify.activations
+    activation: str = "square"        # see li2verify.paper.activations
     layers: int = 1                   # number of hidden layers L (Sec 6); 1 = the 2-layer net of Eqn 1
     residual: bool = False            # F_l = σ(F_{l−1}W_l) + F_{l−1} for l ≥ 2
     complex_weights: bool = False     # Fig 12: W, V complex, Ŷ = Re(β σ(XW)V)
@@ -198,7 +198,7 @@ class TrainConfig:
             bad("eigengap_window", f"must be ≥ 3 (σ1..σ3 of the window Gram), got {self.eigengap_window}")
         if not isinstance(self.probes, list) or not all(isinstance(p, str) for p in self.probes):
             bad("probes", f"must be a list of probe names, got {self.probes!r}")
-        from li2verify.activations import ACTIVATIONS
+        from li2verify.paper.activations import ACTIVATIONS
 
         if self.activation not in ACTIVATIONS:
             bad("activation", f"unknown activation {self.activation!r}; known: {', '.join(sorted(ACTIVATIONS))}")

@@ -1,6 +1,6 @@
 """Seeded train/test splits of group-arithmetic tasks (Sec. 4.2; data of Figs 3, 5–17).
 
-The full set is the M² pairs of H×H (:func:`li2verify.task.all_pairs`); a seed draws ``n`` of them without
+The full set is the M² pairs of H×H (:func:`li2verify.paper.task.all_pairs`); a seed draws ``n`` of them without
 replacement for training and keeps the rest as the test set.  ``n`` is given explicitly, as a fraction
 p = n/M², or by the paper code's *critical ratio* rule: test_size = 1 − (log M / M)·mult, i.e.
 n = mult · M log M (``modular_addition_simple2.py``: ``critical_ratio_multiplier`` = 2.7482 by default).
@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from li2verify import groups as _groups
-from li2verify.groups import FiniteGroup
-from li2verify.task import all_pairs
+from li2verify.groups import spec as _groups
+from li2verify.groups.finite import FiniteGroup
+from li2verify.paper.task import all_pairs
 
 
 def resolve_group(spec: str | int | FiniteGroup) -> FiniteGroup:
-    """The group a spec names: exactly :func:`li2verify.groups.from_spec` (the one parser of group specs; ``71``
+    """The group a spec names: exactly :func:`li2verify.groups.spec.from_spec` (the one parser of group specs; ``71``
     → Z_71, ``"4x7"`` → Z4×Z7, ``"D8"`` → dihedral of order 8, ``"Q16"``, ``"8:3"`` / ``"SmallGroup(8,3)"``,
-    catalog names).  Raises :class:`li2verify.groups.GroupSpecError` (a ``ValueError``) naming what is wrong."""
+    catalog names).  Raises :class:`li2verify.groups.spec.GroupSpecError` (a ``ValueError``) naming what is wrong."""
     return _groups.from_spec(spec)
 
 

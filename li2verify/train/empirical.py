@@ -1,8 +1,8 @@
 """Per-seed values for the empirical claims, decided by the dead-band seed rule of the evidence API.
 
 Every empirical check reduces a run to ONE number per seed (a grokking epoch, a loss ratio, a sign-match, a
-concentration ratio...) and hands the numbers to :meth:`li2verify.claims.Evidence.seed_vote` with a
-:class:`li2verify.claims.SeedRule` written in the claim's assumptions before the run: a seed within the rule's
+concentration ratio...) and hands the numbers to :meth:`li2verify.verify.claims.Evidence.seed_vote` with a
+:class:`li2verify.verify.claims.SeedRule` written in the claim's assumptions before the run: a seed within the rule's
 margin of the threshold (or with a NaN value) is undecided and counts against whichever verdict is being
 reached, so a seed that rounding or the machine can push across the threshold never decides a claim.
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
-from li2verify.activations import get_activation
+from li2verify.paper.activations import get_activation
 from li2verify.train.config import SEED_ALIAS, TrainConfig
 
 

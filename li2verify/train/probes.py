@@ -21,7 +21,7 @@ name                what                                                        
                     and the number of distinct nearest irreps
 ``signmatch``       Thm 6 sign rule: top-200 pairs with the approximate P_η      O(S (n K² + K³))
                     (paper 003) and all pairs with the exact P_{η,−jl}
-                    (li2verify.repulsion, another helper's module)
+                    (li2verify.paper.repulsion, another helper's module)
 ==================  ==========================================================  =====================
 """
 
@@ -30,10 +30,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from li2verify import repulsion as rep
-from li2verify.groups import FiniteGroup
-from li2verify.irreps import irrep_decomposition
-from li2verify.landscape import real_components
+from li2verify.paper import repulsion as rep
+from li2verify.groups.finite import FiniteGroup
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper.landscape import real_components
 
 PROBE_COSTS = {
     "gf_norm": "O(S·n·K·M)",
@@ -193,7 +193,7 @@ def node_energy(F: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 # ---------------------------------------------------------------- Fourier / isotypic concentration
 def isotypic_bases(group: FiniteGroup) -> list[np.ndarray]:
     """Real orthonormal bases (M × r_k) of the non-trivial real isotypic subspaces of R^M (left-regular): one per
-    real or quaternionic irrep and one per complex-conjugate pair (:func:`li2verify.landscape.real_components`)."""
+    real or quaternionic irrep and one per complex-conjugate pair (:func:`li2verify.paper.landscape.real_components`)."""
     return [c.basis for c in real_components(irrep_decomposition(group))]
 
 
@@ -223,7 +223,7 @@ def fourier_concentration(W: torch.Tensor, bases: list[np.ndarray], M: int) -> d
 
 # ---------------------------------------------------------------- Thm 6 sign-match
 def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarray]:
-    """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.repulsion`:
+    """Thm 6: sgn(B_jl) = −sgn(f̃_jᵀ P_{η,−jl} f̃_l), per seed, using :mod:`li2verify.paper.repulsion`:
 
     - ``signmatch``: paper 003's measurement — top-``top`` most cosine-similar pairs, B by Woodbury (003 Eqn 4),
       approximate projector P_{η,−jl} ≈ P_η = I − F̃BF̃ᵀ formed literally (``repulsion.top200_sign_match``);

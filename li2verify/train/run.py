@@ -47,7 +47,7 @@ import torch
 
 from li2verify.train import probes as P
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
-from li2verify.groups import GroupSpecError, spec_order
+from li2verify.groups.spec import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)

@@ -1,0 +1,179 @@
+"""The layering of the package, enforced: each layer imports only the layers below it, and no import cycle.
+
+Layers, lowest first (``li2verify/<package>``):
+
+=========  =====================================================================================================
+utils      atomic I/O, thread policy, profiles, fits, array helpers — imports no other li2verify package
+groups     finite groups, families, the one spec parser, the shipped catalog, irreps, Hypothesis strategies
+paper      the paper's objects (activations, task data, F, G_F, energy, stage 1/2/3) — numpy/scipy/sympy only
+train      torch: configs, models, optimizers, probes, runs, presets
+verify     claims, evidence, status rules, plugin, report — imports only ``utils``
+top        ``cli``, ``commands``, ``__main__`` — may import anything, lazily
+=========  =====================================================================================================
+
+``theorems/`` imports the package; the package never imports ``theorems``.  Every import statement counts,
+including those inside functions (a lazy import is still a dependency).  A second check: every claim id's prefix
+(the part before the first dot) is the start of the name of the theorem module that declares it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = {"utils": 0, "groups": 1, "paper": 2, "train": 3}
+ALLOWED = {  # package -> packages it may import (besides itself)
+    "utils": set(),
+    "groups": {"utils"},
+    "paper": {"utils", "groups"},
+    "train": {"utils", "groups", "paper"},
+    "verify": {"utils"},
+    "top": {"utils", "groups", "paper", "train", "verify", "top"},
+}
+NO_TORCH = {"utils", "groups", "paper"}
+
+
+def _package_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] != "li2verify":
+        return ""
+    if len(parts) == 1 or parts[1] in ("cli", "commands", "__main__", "__init__"):
+        return "top"
+    return parts[1]
+
+
+def _module_name(path: Path, root: Path) -> str:
+    rel = path.relative_to(root).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imports(path: Path, module: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    """``(module, line, names)`` per import statement (``names`` for ``from module import names``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, node.lineno, ()) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import: resolve against the module's package
+                package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+                base = package[: len(package) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            out.append((target, node.lineno, tuple(a.name for a in node.names)))
+            continue
+    return [(t[0], t[1], ()) if len(t) == 2 else t for t in out]
+
+
+def import_graph(root: Path) -> dict[str, list[tuple[str, int]]]:
+    """``{module: [(imported module, line), ...]}`` for every module under ``root/li2verify``."""
+    graph = {}
+    mods = {_module_name(p, root): p for p in (root / "li2verify").rglob("*.py")}
+    for mod, path in mods.items():
+        deps = []
+        for target, line, names in _imports(path, mod):
+            if not target.startswith("li2verify"):
+                deps.append((target, line))
+                continue
+            subs = [f"{target}.{n}" for n in names if f"{target}.{n}" in mods]  # `from pkg import module`
+            deps += [(s, line) for s in subs]
+            if target in mods and len(subs) < len(names or ("",)):  # names defined in the module itself
+                deps.append((target, line))
+        graph[mod] = deps
+    return graph
+
+
+def violations(root: Path) -> list[str]:
+    """Every import that breaks the layering, every torch import below ``train``, every import of ``theorems``
+    from the package, and every import cycle between modules of the package."""
+    graph = import_graph(root)
+    out = []
+    for mod, deps in sorted(graph.items()):
+        pkg = _package_of(mod)
+        for target, line in deps:
+            where = f"{mod} (line {line})"
+            if target.split(".")[0] == "theorems":
+                out.append(f"{where} imports {target}: the package never imports theorems/")
+            if target.split(".")[0] == "torch" and pkg in NO_TORCH:
+                out.append(f"{where} imports torch: the {pkg} layer is numpy/scipy/sympy only")
+            tpkg = _package_of(target)
+            if tpkg and tpkg != pkg and tpkg not in ALLOWED.get(pkg, set()):
+                out.append(f"{where} imports {target}: layer '{pkg}' may import only "
+                           f"{sorted(ALLOWED.get(pkg, set())) or 'nothing else of li2verify'}")
+    # cycles among li2verify modules
+    edges = {m: sorted({t for t, _ in deps if t.startswith("li2verify") and t != m}) for m, deps in graph.items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for d in edges.get(node, []):
+            if state.get(d) == 1:
+                out.append("import cycle: " + " → ".join(stack[stack.index(d):] + [d]))
+            elif d not in state:
+                visit(d, stack + [d])
+        state[node] = 2
+
+    for m in sorted(edges):
+        if m not in state:
+            visit(m, [m])
+    return out
+
+
+def test_the_package_is_layered_and_acyclic():
+    assert violations(ROOT) == []
+
+
+def test_the_check_fails_on_a_forbidden_import(tmp_path):
+    pkg = tmp_path / "li2verify"
+    for sub in ("utils", "groups", "paper", "verify"):
+        (pkg / sub).mkdir(parents=True)
+        (pkg / sub / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "utils" / "io.py").write_text("import os\n")
+    (pkg / "groups" / "finite.py").write_text("from li2verify.utils import io\n")
+    assert violations(tmp_path) == []
+    (pkg / "verify" / "claims.py").write_text("def f():\n    from li2verify.groups import finite\n")
+    (pkg / "paper" / "energy.py").write_text("import torch\n")
+    (pkg / "groups" / "catalog.py").write_text("from li2verify.groups import spec\n")
+    (pkg / "groups" / "spec.py").write_text("from li2verify.groups import catalog\n")
+    found = violations(tmp_path)
+    assert any("li2verify.verify.claims (line 2) imports li2verify.groups.finite" in v for v in found)
+    assert any("li2verify.paper.energy (line 1) imports torch" in v for v in found)
+    assert any(v.startswith("import cycle: li2verify.groups.catalog → li2verify.groups.spec") for v in found)
+
+
+def _claim_prefixes_by_module() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "theorems").rglob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "claim" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                out.setdefault(path.stem, set()).add(node.args[0].value.split(".")[0])
+    return out
+
+
+def test_theorem_modules_are_named_for_their_claim_prefixes():
+    bad = {mod: sorted(p for p in prefixes if not (mod == p or mod.startswith(p + "_")))
+           for mod, prefixes in _claim_prefixes_by_module().items()}
+    bad = {m: p for m, p in bad.items() if p}
+    assert not bad, f"theorem modules declaring claims whose id prefix is not their name: {bad}"
+
+
+@pytest.mark.parametrize("module", ["li2verify.cli"])
+def test_the_cli_imports_without_torch(module):
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"

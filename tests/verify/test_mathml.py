@@ -1,0 +1,42 @@
+"""LaTeX statements to MathML at build time (li2verify.verify.mathml)."""
+
+from li2verify.verify import mathml as M
+
+
+def test_dollar_delimited_formulas_become_mathml_and_prose_stays_text():
+    h = M.statement_html(r"If $\tilde{F}$ has full rank, then $\|G_F\|_F = O(\alpha)$ & more")
+    assert h.count("<math") == 2 and "If " in h and "&amp; more" in h
+    assert "http" not in h  # no xmlns URL: nothing that looks like a fetch
+    assert 'alttext="\\tilde{F}"' in h
+
+
+def test_a_statement_without_delimiters_is_one_formula_with_prose_from_text_groups():
+    s = r"\text{Either it is in a real irrep of dimension } d_k \text{ (with } \mathcal{E}^* = M/8d_k\text{)}"
+    pieces = M.split_math(s)
+    assert [k for k, _, _ in pieces if k == "math"] == ["math", "math"]
+    h = M.statement_html(s)
+    assert h.count("<math") == 2 and "Either it is in a real irrep" in h
+    assert M.statement_markdown(s) == r"Either it is in a real irrep of dimension $d_k$ (with $\mathcal{E}^* = M/8d_k$)"
+
+
+def test_left_right_groups_are_never_split():
+    s = r"\mathcal{E} = \left| \sum_r \text{tr}(\hat{S}_{k,r}) \right|^2 \quad (19)"
+    assert [k for k, _, _ in M.split_math(s)] == ["math"]
+    assert "<code" not in M.statement_html(s)
+
+
+def test_plain_prose_is_not_math_and_text_macros_become_tags():
+    assert M.split_math("No other local maxima exist.") == [("text", "No other local maxima exist.", False)]
+    assert M.statement_html(r"grokking \textit{faster} with $\eta$") .startswith("grokking <i>faster</i> with <math")
+    assert M.statement_markdown(r"\textbf{Remark.} $x$") == "**Remark.** $x$"
+
+
+def test_a_formula_that_does_not_parse_is_shown_as_source_and_listed():
+    h = M.statement_html(r"$\left( x$")
+    assert "<code class='tex'" in h and r"\left( x" in h
+    assert r"\left( x" in M.problems()
+
+
+def test_display_math_and_escaping():
+    h = M.statement_html(r"$$a<b$$ and <script>")
+    assert 'display="block"' in h and "&lt;script&gt;" in h and "<script>" not in h
