@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from li2verify.activations import get_activation
-from li2verify.asymptotics import fit_order, geometric
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_pushthrough, frob,
+from li2verify.paper.activations import get_activation
+from li2verify.utils.fits import fit_order, geometric
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_pushthrough, frob,
                             random_feature_instance, signal_term)
-from li2verify.task import center, group_task
+from li2verify.paper.task import center, group_task
 
 FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 ETAS = geometric(1e-6, 1e-2, 7)

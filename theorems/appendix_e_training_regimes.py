@@ -16,11 +16,11 @@ import numpy as np
 import sympy as sp
 import torch
 
-from li2verify.activations import get_activation
-from li2verify.claims import SeedRule, check, claim
-from li2verify.energy import energy, energy_gradient
-from li2verify.groups import cyclic
-from li2verify.task import center, group_task, random_pairs
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import SeedRule, check, claim
+from li2verify.paper.energy import energy, energy_gradient
+from li2verify.groups.finite import cyclic
+from li2verify.paper.task import center, group_task, random_pairs
 
 LR = claim(
     "appe.regimes.large_lr_signal",

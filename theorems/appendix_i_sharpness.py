@@ -4,9 +4,9 @@ Compared, per node and on the same groups with the same activation σ = x² (Thm
 the Riemannian Hessian (on the unit sphere ‖w‖ = 1) of
 
 - the energy E of Eqn 7 on all M² pairs at the Thm 2 maximizers [u; ±Pu] of every nontrivial real isotypic
-  component (``li2verify.landscape``: real_components, claimed_maximizer, riemannian_hessian_spectrum), and
+  component (``li2verify.paper.landscape``: real_components, claimed_maximizer, riemannian_hessian_spectrum), and
 - the memorization energy E_h = ½F(s(w))², F(s) = Σ_g p_g σ(s_g), of Thm 5's single-target data (the M samples
-  (g, g⁻¹h) with weights p, ``li2verify.memorization``) at its maximum — for σ = x² (φ = 2, nondecreasing) the
+  (g, g⁻¹h) with weights p, ``li2verify.paper.memorization``) at its maximum — for σ = x² (φ = 2, nondecreasing) the
   focused solution w = (e_{g*}, e_{g*⁻¹h})/√2, g* = argmax p (Lemma 6(A)), found here by Riemannian ascent.
 
 Rule (fixed in the claim's assumptions before the run): an optimum is *flat* iff its Riemannian Hessian has an
@@ -33,15 +33,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from li2verify import groups as G
-from li2verify import landscape as L
-from li2verify import memorization as MZ
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.energy import riemannian_hessian
-from li2verify.irreps import irrep_decomposition
-from li2verify.profiles import active_profile
-from li2verify.strategies import bounded_floats, groups, max_order, real_matrices
+from li2verify.groups import finite as G
+from li2verify.paper import landscape as L
+from li2verify.paper import memorization as MZ
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.paper.energy import riemannian_hessian
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.utils.profiles import active_profile
+from li2verify.groups.strategies import bounded_floats, groups, max_order, real_matrices
 
 SQ = get_activation("square")
 GROUPS = L.stage2_groups(active_profile().name)
@@ -76,7 +76,7 @@ SHARP = claim(
         "(Sec. 3) and the multi-node sentences (over-parameterization, 'more nodes need to be involved')",
         "σ = x² on both sides (Thm 2 and Cor 1 are stated for x²; for x², φ = σ'/x = 2 is nondecreasing, so Thm 5's "
         "memorization maximum is the focused one)",
-        "Hessian = the Riemannian Hessian on ‖w‖ = 1 (li2verify.energy.riemannian_hessian) of E (Eqn 7, all M² "
+        "Hessian = the Riemannian Hessian on ‖w‖ = 1 (li2verify.paper.energy.riemannian_hessian) of E (Eqn 7, all M² "
         "pairs) at the Thm 2 maximizers [u; ±Pu] of every nontrivial real isotypic component, and of E_h = "
         "½(Σ_g p_g σ(s_g))² (Thm 5's single-target data (g, g⁻¹h), uncentered; the centering over the full task "
         "only multiplies it by (M−1)/M) at its maximum; 'limited/noisy data' = sample weights p with a unique "
@@ -185,7 +185,7 @@ def _exact_cases():
     z3, z4, s3 = G.cyclic(3), G.cyclic(4), G.symmetric(3)
     def join(g, u, sign=1):
         return [sp.Rational(a) for a in u] + [sign * sp.Rational(u[int(g.inverse[j])]) for j in range(g.order)]
-    perms = list(itertools.permutations(range(3)))  # S3's elements in li2verify.groups order (as cor1_flatness)
+    perms = list(itertools.permutations(range(3)))  # S3's elements in li2verify.groups.finite order (as cor1_flatness)
     sign_s3 = [sp.Matrix(3, 3, lambda a, b, q=q: 1 if q[b] == a else 0).det() for q in perms]
     return [
         (z3, "Z3 complex pair", join(z3, [2, -1, -1])),
@@ -323,7 +323,7 @@ def test_flatness_of_generalizing_vs_memorization_maxima(evidence, li2_profile):
 
 @check(SHARP, "numeric", target="corrected")
 def test_memorization_spectrum_matches_derived(evidence, li2_profile):
-    evidence.describe("every group of stage2_groups: the Riemannian Hessian spectrum of E_h (li2verify.energy's "
+    evidence.describe("every group of stage2_groups: the Riemannian Hessian spectrum of E_h (li2verify.paper.energy's "
                       "engine) at the focused memorization maximum w = (e_{g*}, e_{g*⁻¹h})/√2 (p ~ Dirichlet(1), h = "
                       "identity) vs the derived {8p*(p_g − p*)}_{g≠g*} ∪ {−8p*²}^M (sorted, relative to E_h = 2p*²); the "
                       "best point of many-start Riemannian ascent lies within 10·‖grad‖/|λ_min| of ±focused w (it is "

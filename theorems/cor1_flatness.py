@@ -1,6 +1,6 @@
 """Corollary 1 (flatness of the local maxima of E for group input) and the step of its proof about Abelian groups.
 
-The Riemannian Hessian of E (σ = x², ‖w‖ = 1) is computed with ``li2verify.energy`` on the explicit data of all
+The Riemannian Hessian of E (σ = x², ‖w‖ = 1) is computed with ``li2verify.paper.energy`` on the explicit data of all
 M² pairs, at the constructed maximizers of every real isotypic component (every Frobenius–Schur type) and at
 the converged points of a many-start ascent, for every group family of ``stage2_groups``.
 
@@ -21,13 +21,13 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.irreps import irrep_decomposition
-from li2verify import groups as G
-from li2verify import landscape as L
-from li2verify.profiles import active_profile
-from li2verify.strategies import groups, max_order, real_matrices
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.groups import finite as G
+from li2verify.paper import landscape as L
+from li2verify.utils.profiles import active_profile
+from li2verify.groups.strategies import groups, max_order, real_matrices
 
 SQ = get_activation("square")
 GROUPS = L.stage2_groups(active_profile().name)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic
-from li2verify import landscape as L
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic
+from li2verify.paper import landscape as L
 
 SQ = get_activation("square")
 

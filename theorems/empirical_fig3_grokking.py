@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.claims import SeedRule, check, claim
+from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import as_list, first_epoch, unsettled

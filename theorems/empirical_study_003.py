@@ -3,7 +3,7 @@ the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, checked by training real ne
 
 - ``study003.signmatch.over_training`` — Thm 6's sign rule on trained nets over training, with paper 003's
   approximate projector (top-200 most similar pairs, P_{η,−jl} ≈ P_η formed literally) and with the exact
-  projector over all pairs (li2verify.repulsion, written by the Thm 6 helper).
+  projector over all pairs (li2verify.paper.repulsion, written by the Thm 6 helper).
 - ``study003.eigengap.x2_not_relu`` — the rolling σ2/σ3 slope detector of ΔW fires for σ = x² with η > 0, not
   for η = 0 and not for ReLU.
 - ``study003.grok_time.inverse_eta`` — grokking time ∝ 1/η (sweep η, fit the exponent).
@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.claims import SeedRule, check, claim
+from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import loglog_slope, max_detector_slope
@@ -175,7 +175,7 @@ def _eta_runs(seeds: tuple, epochs: int = 800):
 @check(SIGN, "empirical")
 def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
     evidence.describe("At checkpoints every 100 epochs: 003's approximate top-200 sign-match and the exact "
-                      "all-pairs sign-match (li2verify.repulsion) on F̃ of the trained net")
+                      "all-pairs sign-match (li2verify.paper.repulsion) on F̃ of the trained net")
     S = VOTE_SEEDS[li2_profile.name]
     runs = _rep_runs(tuple(S))
     for c in ("x2 eta>0", "relu eta>0"):

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.claims import SeedRule, check, claim
+from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, first_epoch, t_grok
@@ -312,7 +312,7 @@ DEEP = claim(
         "5e-3, η=2e-3; horizon 1600 epochs (pilot seeds 0-2, see notes), test acc every 10 epochs; seeds 10-14 "
         "(thorough 10-19, paper 10-24)",
         "Fourier concentration of the first layer: per node, the largest fraction of ‖P1⊥w_j‖² (both input blocks) "
-        "in one real isotypic subspace of Z_23 (li2verify.irreps or the explicit Fourier basis), averaged over nodes; "
+        "in one real isotypic subspace of Z_23 (li2verify.groups.irreps or the explicit Fourier basis), averaged over nodes; "
         "random init gives ≈ 0.22 at M = 23",
         "Decision rule (dead-band seed rule, written 2026-12-01 before the recorded run): ‘groks’ at test acc 0.9, "
         "the level of every other empirical check; t_d = first epoch with test acc ≥ 0.9 for depth d, horizon + 1 "

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic
-from li2verify.irreps import irrep_decomposition
-from li2verify import landscape as L
-from li2verify.profiles import active_profile
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper import landscape as L
+from li2verify.utils.profiles import active_profile
 
 SQ = get_activation("square")
 

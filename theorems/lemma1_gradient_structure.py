@@ -29,16 +29,16 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.asymptotics import fit_order, geometric
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.hermite import (centered_kernel, dual_kernel, dual_kernel_quadrature, dual_kernel_series,
+from li2verify.paper.activations import get_activation
+from li2verify.utils.fits import fit_order, geometric
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.hermite import (centered_kernel, dual_kernel, dual_kernel_quadrature, dual_kernel_series,
                                gaussian_expectation, hermite_coefficients, hermite_coefficients_closed_form,
                                kernel_matrix, lemma1_constants, one_hot_pair_kernel, relu_arccos_kernel)
-from li2verify.strategies import bounded_floats, groups, max_order, real_matrices
-from li2verify.lazy import fixed_point_gradient_pushthrough, frob, signal_term
-from li2verify.task import center, centering_matrix, group_task, random_pairs
+from li2verify.groups.strategies import bounded_floats, groups, max_order, real_matrices
+from li2verify.paper.lazy import fixed_point_gradient_pushthrough, frob, signal_term
+from li2verify.paper.task import center, centering_matrix, group_task, random_pairs
 
 ACTS = ("square", "relu", "silu", "tanh")
 

@@ -16,8 +16,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.claims import check, claim
-from li2verify.hermite import gauss_hermite, phi_all
+from li2verify.verify.claims import check, claim
+from li2verify.paper.hermite import gauss_hermite, phi_all
 
 LEMMA3 = claim(
     "lemma3.hermite.correlation",

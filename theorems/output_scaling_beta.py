@@ -13,14 +13,14 @@ import numpy as np
 import sympy as sp
 import torch
 
-from li2verify.activations import get_activation
-from li2verify.asymptotics import fit_order, geometric
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_beta, frob,
+from li2verify.paper.activations import get_activation
+from li2verify.utils.fits import fit_order, geometric
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_beta, frob,
                             integrate_flow, objective_J, random_feature_instance, signal_term, sym_matrix,
                             sym_taylor)
-from li2verify.task import group_task
+from li2verify.paper.task import group_task
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)
@@ -281,7 +281,7 @@ def test_eqn69_corrected_property(evidence, seed, n, K, log_beta, log_eta):
     evidence.tolerance(1e-9, "relative to ‖Ỹ‖‖V*‖, the size of the terms that cancel in E*V*ᵀ = (Ỹ − βF̃V*)V*ᵀ; "
                              "float64 solves with cond(β²F̃ᵀF̃+ηI) ≲ 1e7 over the sampled range")
     rng = np.random.default_rng(seed)
-    from li2verify.task import center as _c
+    from li2verify.paper.task import center as _c
 
     Ft, Yt = _c(rng.normal(size=(n, K))), _c(rng.normal(size=(n, 3)))
     beta, eta = 10.0**log_beta, 10.0**log_eta

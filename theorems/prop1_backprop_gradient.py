@@ -23,14 +23,14 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.asymptotics import fit_order, geometric
-from li2verify.claims import check, claim
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.lazy import (LazyFlow, R1, decay_rate, eqn4, fixed_point_gradient, frob, integrate_flow,
+from li2verify.paper.activations import get_activation
+from li2verify.utils.fits import fit_order, geometric
+from li2verify.verify.claims import check, claim
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.lazy import (LazyFlow, R1, decay_rate, eqn4, fixed_point_gradient, frob, integrate_flow,
                             p_eta_direct, p_eta_woodbury, random_feature_instance, signal_term, sym_matrix, sym_taylor)
-from li2verify.li2 import backprop_gradient, ridge_top_layer
-from li2verify.task import center, group_task
+from li2verify.paper.li2 import backprop_gradient, ridge_top_layer
+from li2verify.paper.task import center, group_task
 
 EPS = np.finfo(float).eps
 ALPHAS = geometric(1e-5, 1e-2, 8)

@@ -29,14 +29,14 @@ from hypothesis import strategies as st
 
 from hypothesis import assume
 
-from li2verify.activations import get_activation
-from li2verify.asymptotics import fit_order, geometric
-from li2verify.claims import check, claim
-from li2verify.strategies import bounded_floats, real_matrices
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.lazy import (LazyFlow, R1, R1_terms, decay_rate, eqn4, frob, modal_gradient_eta0,
+from li2verify.paper.activations import get_activation
+from li2verify.utils.fits import fit_order, geometric
+from li2verify.verify.claims import check, claim
+from li2verify.groups.strategies import bounded_floats, real_matrices
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.lazy import (LazyFlow, R1, R1_terms, decay_rate, eqn4, frob, modal_gradient_eta0,
                             random_feature_instance, signal_term, sym_matrix, sym_taylor)
-from li2verify.task import center, group_task
+from li2verify.paper.task import center, group_task
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)

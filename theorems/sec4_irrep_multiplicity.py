@@ -9,7 +9,7 @@ regular representation R_h itself (its traces or its isotypic projectors), never
 - numeric: the same character inner product in float64 over EVERY record of the shipped catalog (all orders);
 - property: Hypothesis groups from every family: dim H_k = rank of the numerical isotypic projector
   Π_k = (d_k/M) Σ_g conj χ_k(g) R_g built from the permutation matrices, equal to m_k d_k with m_k the number of
-  copies of irrep k in li2verify.irreps' block decomposition of Q, and both equal to d_k².
+  copies of irrep k in li2verify.groups.irreps' block decomposition of Q, and both equal to d_k².
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import numpy as np
 import sympy as sp
 from hypothesis import given
 
-from li2verify import strategies as ST
-from li2verify.catalog import catalog_records
-from li2verify.claims import check, claim
-from li2verify.irreps import irrep_decomposition
-from li2verify.profiles import active_profile
+from li2verify.groups import strategies as ST
+from li2verify.groups.catalog import catalog_records
+from li2verify.verify.claims import check, claim
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.utils.profiles import active_profile
 
 MULT = claim(
     "sec4.irreps.regular_multiplicity",

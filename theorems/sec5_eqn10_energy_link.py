@@ -18,12 +18,12 @@ import sympy as sp
 import torch
 from hypothesis import given, strategies as st
 
-from li2verify import strategies as ST
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.energy import energy_gradient
-from li2verify.groups import cyclic, dihedral, product_of_cyclic
-from li2verify.task import group_task, random_pairs
+from li2verify.groups import strategies as ST
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.paper.energy import energy_gradient
+from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.paper.task import group_task, random_pairs
 
 LINK = claim(
     "sec5.eqn10.energy_link",
@@ -125,7 +125,7 @@ def test_eqn6_is_C_A_w_numeric(evidence, li2_profile):
 @given(spec=ST.group_specs(max_order=min(ST.max_order(), 16)), act=st.sampled_from(sorted(HOMOG)),
        data=st.data())
 def test_eqn6_is_C_A_w_property(evidence, spec, act, data):
-    evidence.describe("Hypothesis: all M² pairs of a group of any family, unit w: ∇E(w) (li2verify.energy) vs "
+    evidence.describe("Hypothesis: all M² pairs of a group of any family, unit w: ∇E(w) (li2verify.paper.energy) vs "
                       "C·A(w)w, and A(w) ⪰ 0")
     evidence.tolerance(1e-11, "float64 rounding of O(M²·M)-term sums relative to max(|∇E|, 1)")
     g = ST.group(spec)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from li2verify.claims import check, claim
+from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.empirical import loglog_slope
 from li2verify.train.models import center, hidden, init_params, one_hot, output, loss_per_seed
@@ -101,7 +101,7 @@ def _chain(evidence, li2_profile):
             p = {k: v.detach() for k, v in params.items()}
             F, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
             F1 = Fs[0].detach().requires_grad_(True)
-            act_t = __import__("li2verify.activations", fromlist=["x"]).get_activation(act).torch_fn
+            act_t = __import__("li2verify.paper.activations", fromlist=["x"]).get_activation(act).torch_fn
             H2 = torch.bmm(F1, p["W2"])
             F2 = act_t(H2)
             out = torch.bmm(F2, p["V"])
@@ -120,7 +120,7 @@ def _wwt_measure(K: int, seed: int, draws: int = 0):
     """(max off-diag / mean diag of W2W2ᵀ, cos(G_{L−1}, ỸỸᵀF_{L−1}), cos of the W-averaged G_{L−1})."""
     from li2verify.train.data import resolve_group
     from li2verify.train.models import Batch
-    from li2verify.task import all_pairs
+    from li2verify.paper.task import all_pairs
 
     g = resolve_group("23")
     pairs = all_pairs(g)

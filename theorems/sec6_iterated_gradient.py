@@ -17,8 +17,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.models import center, hidden, init_params, loss_per_seed, one_hot
 from li2verify.train.run import build, train_step
@@ -105,7 +105,7 @@ def test_iterated_form_exact(evidence):
 
 
 def _iter_measure(K: int, seed: int, draws: int = 0):
-    from li2verify.task import all_pairs
+    from li2verify.paper.task import all_pairs
     from li2verify.train.data import resolve_group
     from li2verify.train.models import Batch
 

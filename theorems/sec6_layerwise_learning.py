@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.claims import SeedRule, check, claim
+from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.run import train
 
@@ -102,7 +102,7 @@ def _config(profile, device: str) -> tuple[TrainConfig, list[int]]:
 
 @lru_cache(maxsize=None)
 def _runs(profile_name: str, device: str):
-    from li2verify.profiles import Profile
+    from li2verify.utils.profiles import Profile
 
     cfg, seeds = _config(Profile(profile_name), device)
     snaps = _snapshot_epochs(cfg.epochs)

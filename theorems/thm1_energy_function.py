@@ -18,12 +18,12 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.energy import energy, energy_gradient, riemannian_gradient, riemannian_hessian
-from li2verify.groups import cyclic, dicyclic, dihedral, product_of_cyclic, quaternion, symmetric
-from li2verify.profiles import active_profile
-from li2verify.task import center, centering_matrix, group_task, random_pairs
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.paper.energy import energy, energy_gradient, riemannian_gradient, riemannian_hessian
+from li2verify.groups.finite import cyclic, dicyclic, dihedral, product_of_cyclic, quaternion, symmetric
+from li2verify.utils.profiles import active_profile
+from li2verify.paper.task import center, centering_matrix, group_task, random_pairs
 
 EPS = np.finfo(float).eps
 

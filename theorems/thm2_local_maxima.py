@@ -1,7 +1,7 @@
 """Theorem 2 (local maxima of E for group input, σ = x²), its proof identities (App. F.1, Eqns 13–21), the
 real-domain form (Eqn 24), the zero-meaned one-hot remark and the extension σ = ax + bx².
 
-Instances: every family of ``li2verify.landscape.stage2_groups`` (prime/composite cyclic, products of cyclic
+Instances: every family of ``li2verify.paper.landscape.stage2_groups`` (prime/composite cyclic, products of cyclic
 groups, dihedral, symmetric, alternating, quaternion, dicyclic, Z3xS3, Z7:Z3), hence every Frobenius–Schur
 type (real, complex, quaternionic) and degrees 1–3.
 
@@ -23,14 +23,14 @@ import functools
 import numpy as np
 import sympy as sp
 
-from li2verify.activations import Activation, get_activation
-from li2verify.claims import check, claim
-from li2verify.energy import energy
-from li2verify.groups import cyclic, symmetric
-from li2verify.irreps import irrep_decomposition
-from li2verify import landscape as L
-from li2verify.profiles import active_profile
-from li2verify.task import group_task
+from li2verify.paper.activations import Activation, get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.paper.energy import energy
+from li2verify.groups.finite import cyclic, symmetric
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper import landscape as L
+from li2verify.utils.profiles import active_profile
+from li2verify.paper.task import group_task
 
 SQ = get_activation("square")
 PROFILE = active_profile().name
@@ -1306,7 +1306,7 @@ def _draw_maximizer(data, g, v_other):
     from hypothesis import assume
     from hypothesis import strategies as st
 
-    from li2verify.strategies import real_matrices
+    from li2verify.groups.strategies import real_matrices
 
     dec = irrep_decomposition(g)
     comps = L.real_components(dec)
@@ -1327,7 +1327,7 @@ def _given_groups(order_cap):
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from li2verify.strategies import groups, max_order
+    from li2verify.groups.strategies import groups, max_order
 
     return given(g=groups(max_order=min(order_cap, max_order())), data=st.data())
 
@@ -1356,7 +1356,7 @@ def test_form_property(evidence, g, data):
     evidence.tolerance(1e-9, "float64 rounding of E, its gradient and Hessian over M² ≤ 576 samples, relative to E")
     from hypothesis import assume
 
-    from li2verify.strategies import real_matrices
+    from li2verify.groups.strategies import real_matrices
 
     dec, comps, comp, w = _draw_maximizer(data, g, v_other=True)
     fam = _fam("", g, comp)
@@ -1385,7 +1385,7 @@ def test_no_other_property(evidence, g, data):
                              "Riemannian gradient ≤ 1e-7·E (mass ~ gradient²)")
     from hypothesis import assume
 
-    from li2verify.strategies import real_matrices
+    from li2verify.groups.strategies import real_matrices
 
     M = g.order
     w0 = data.draw(real_matrices((2 * M,)), label="start")

@@ -18,14 +18,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from li2verify.claims import check, claim, measured_violation
-from li2verify import groups as G
-from li2verify.irreps import irrep_decomposition
-from li2verify import landscape as L
-from li2verify import reconstruction as RC
-from li2verify.profiles import active_profile
-from li2verify.strategies import bounded_floats, groups, max_order
-from li2verify.task import center, group_task
+from li2verify.verify.claims import check, claim, measured_violation
+from li2verify.groups import finite as G
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper import landscape as L
+from li2verify.paper import reconstruction as RC
+from li2verify.utils.profiles import active_profile
+from li2verify.groups.strategies import bounded_floats, groups, max_order
+from li2verify.paper.task import center, group_task
 
 GROUPS = L.stage2_groups(active_profile().name)
 

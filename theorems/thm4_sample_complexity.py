@@ -3,7 +3,7 @@
 Claim: ``thm4.sample_complexity.maxima_kept``.  The printed statement is a sufficient condition with an
 unspecified universal constant, so no finite range of M can refute it; what can be measured is how the critical
 sample count n_c(M) — the smallest n at which ascent of the empirical energy Ê from a Thm 2 maximizer stays in
-its irrep in ≥ 1 − δ of the draws (``li2verify.sampling``) — grows with M, against the M log M the theorem
+its irrep in ≥ 1 − δ of the draws (``li2verify.paper.sampling``) — grows with M, against the M log M the theorem
 predicts (the boundary Fig 5 draws as p = n/M² ∼ M⁻¹ log M).
 
 Decision rule (written after a pilot on Z7–Z23 had been seen, which this note discloses): fit log n_c against
@@ -51,13 +51,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from li2verify.asymptotics import fit_order
-from li2verify.claims import check, claim
-from li2verify.strategies import bounded_floats, groups, real_matrices
-from li2verify.groups import cyclic
-from li2verify.irreps import irrep_decomposition
-from li2verify.landscape import real_components
-from li2verify.sampling import critical_sample_count, kept_fraction
+from li2verify.utils.fits import fit_order
+from li2verify.verify.claims import check, claim
+from li2verify.groups.strategies import bounded_floats, groups, real_matrices
+from li2verify.groups.finite import cyclic
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper.landscape import real_components
+from li2verify.paper.sampling import critical_sample_count, kept_fraction
 
 SAMPLES = claim(
     "thm4.sample_complexity.maxima_kept",
@@ -316,7 +316,7 @@ def test_eqn27_bias_monte_carlo(evidence, li2_profile):
                       "(1/M)Σ_h w_h² conj C_{k',h} ⊗ C_{k,h} over N draws vs (1 + (1 − p)/(pM))A_{k,k'} (z-score of "
                       "the worst entry), p ∈ {0.2, 0.5}; the unbiased alternative A is reported")
     evidence.tolerance(5.0, "|z| ≤ 5 per entry: two-sided Bonferroni over ≲ 300 entries, family-wise false alarm ≲ 1e-4")
-    from li2verify.groups import symmetric
+    from li2verify.groups.finite import symmetric
 
     N = li2_profile.pick(fast=4000, thorough=40000)
     rng = np.random.default_rng(27)

@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from li2verify.claims import check, claim
-from li2verify import groups as G
-from li2verify import memorization as MZ
-from li2verify.strategies import bounded_floats, group_specs, group, unit_vectors
+from li2verify.verify.claims import check, claim
+from li2verify.groups import finite as G
+from li2verify.paper import memorization as MZ
+from li2verify.groups.strategies import bounded_floats, group_specs, group, unit_vectors
 
 PHI = claim(
     "lemma6.phi.monotonicity",

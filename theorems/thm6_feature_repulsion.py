@@ -8,7 +8,7 @@ Claims:
   ridge residuals, q_12 = −β/(αγ − β²), αγ − β² > 0.
 - ``thm6.projector.is_projection`` — "P_{η,−jl} ... is a projection matrix".
 
-All pairs are checked through the block-inverse identity read backwards (li2verify.repulsion): the (j,l)
+All pairs are checked through the block-inverse identity read backwards (li2verify.paper.repulsion): the (j,l)
 principal 2×2 block of B is S⁻¹, so β_jl = −b_jl/(b_jj b_ll − b_jl²) for every pair from one K×K inverse.
 That formula is itself checked against one explicit projector per sampled pair.
 """
@@ -22,10 +22,10 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.claims import check, claim
-from li2verify.strategies import bounded_floats, real_matrices
-from li2verify.groups import cyclic
-from li2verify.repulsion import (
+from li2verify.verify.claims import check, claim
+from li2verify.groups.strategies import bounded_floats, real_matrices
+from li2verify.groups.finite import cyclic
+from li2verify.paper.repulsion import (
     EPS,
     all_pairs_schur,
     all_pairs_sign_match,
@@ -41,7 +41,7 @@ from li2verify.repulsion import (
     top_similar_pairs,
     woodbury_inverse,
 )
-from li2verify.task import center, group_task, random_pairs
+from li2verify.paper.task import center, group_task, random_pairs
 
 COLUMN = claim(
     "thm6.repulsion.column_expansion",

@@ -36,12 +36,12 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.strategies import groups, real_matrices, unit_vectors
-from li2verify.groups import cyclic, dicyclic, dihedral, direct_product, product_of_cyclic, quaternion, symmetric
-from li2verify.irreps import irrep_decomposition
-from li2verify.modulation import (
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.groups.strategies import groups, real_matrices, unit_vectors
+from li2verify.groups.finite import cyclic, dicyclic, dihedral, direct_product, product_of_cyclic, quaternion, symmetric
+from li2verify.groups.irreps import irrep_decomposition
+from li2verify.paper.modulation import (
     ascend_modulated,
     block_rows,
     centered_targets,

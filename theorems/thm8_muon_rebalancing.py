@@ -27,10 +27,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from li2verify.asymptotics import fit_line
-from li2verify.claims import check, claim
-from li2verify.strategies import bounded_floats
-from li2verify.coupon import (
+from li2verify.utils.fits import fit_line
+from li2verify.verify.claims import check, claim
+from li2verify.groups.strategies import bounded_floats
+from li2verify.paper.coupon import (
     coupon_T0_inclusion_exclusion,
     coupon_T0_integral,
     eqn10_batch_winners,
@@ -46,7 +46,7 @@ from li2verify.coupon import (
     thm8_bound_printed,
     thm8_Ta_printed,
 )
-from li2verify.muon import (
+from li2verify.paper.muon import (
     eqn37_corrected,
     eqn37_printed,
     gram_inverse_root,
@@ -76,7 +76,7 @@ def _fit_slope(x, y):
 # -- exact helpers for the theorem-level symbolic checks ---------------------------------------------------------
 def _T0_quadrature_mp(p) -> float:
     """Eqn 41, T0 = ∫₀^∞ (1 − Π_l(1 − e^{−p_lt})) dt, by mpmath tanh-sinh quadrature at 30 digits, split at every
-    time scale 1/p_l (the float64 quadrature of li2verify.coupon loses accuracy when the scales span many decades)."""
+    time scale 1/p_l (the float64 quadrature of li2verify.paper.coupon loses accuracy when the scales span many decades)."""
     import mpmath
 
     with mpmath.workdps(30):

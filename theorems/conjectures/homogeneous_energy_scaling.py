@@ -11,11 +11,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.activations import get_activation
-from li2verify.claims import check, claim
-from li2verify.energy import energy, riemannian_gradient
-from li2verify.groups import cyclic
-from li2verify.task import group_task, random_pairs
+from li2verify.paper.activations import get_activation
+from li2verify.verify.claims import check, claim
+from li2verify.paper.energy import energy, riemannian_gradient
+from li2verify.groups.finite import cyclic
+from li2verify.paper.task import group_task, random_pairs
 
 DEGREE = {"square": 2, "relu2": 2, "relu": 1}
 
@@ -67,7 +67,7 @@ def test_riemannian_gradient_scales(evidence, li2_profile):
         c = float(rng.uniform(0.2, 5))
         # on the radius-c sphere the tangent projection at cw is the same as at w
         gw = riemannian_gradient(w, task.X, task.Y_tilde, sigma)
-        from li2verify.energy import energy_gradient
+        from li2verify.paper.energy import energy_gradient
 
         gc = energy_gradient(c * w, task.X, task.Y_tilde, sigma)
         gc = gc - w * (w @ gc)
