@@ -2,22 +2,21 @@
 M = 23 and faster at M = 41, 89, 127.
 
 Claim ``fig13_14.ridge_top.speed_by_m``. ``fast``/``thorough`` compare at M = 23 on the runs that
-``theorems/empirical_training_variants.py`` already trains (its ``_fig12_runs`` baseline and ``_ridge_runs`` ridge
-runs, cached per process: no extra training when the suite runs both modules; alone, this module trains them),
-read at the common horizon of 300 epochs. M = 41, 89, 127 at K = 256 need the ``paper`` profile (a GPU).
+``fig12_complex_weights`` and ``fig13_ridge_top`` already train (the ``fig12_runs`` baseline and ``ridge_runs``
+ridge runs of ``theorems/_training_variants.py``, cached per process: no extra training when the suite runs those
+modules; alone, this module trains them), read at the common horizon of 300 epochs. M = 41, 89, 127 at K = 256
+need the ``paper`` profile (a GPU).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
-
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from theorems.empirical_training_variants import _fig12_runs, _ridge_runs, _seeds
+from theorems._training_variants import fig12_runs, ridge_runs, seeds_for
 
 SPEED = claim(
     "fig13_14.ridge_top.speed_by_m",
@@ -69,9 +68,9 @@ def test_ridge_speed_by_m(evidence, li2_profile, li2_device):
         H = 500
         pairs = {M: (_t_at(r["baseline"], H), _t_at(r["ridge"], H)) for M, r in by_m.items()}
     else:
-        S = _seeds(li2_profile)
+        S = seeds_for(li2_profile)
         H = 300
-        base, ridge = _fig12_runs(tuple(S))["real"], _ridge_runs(tuple(S))
+        base, ridge = fig12_runs(tuple(S))["real"], ridge_runs(tuple(S))
         pairs = {23: (_t_at(base, H), _t_at(ridge, H))}
         evidence.inconclusive("M = 41, 89, 127 at K = 256 (Figs 11/13) need the paper profile (GPU); not run here")
     for M, (tb, tr) in pairs.items():

@@ -14,7 +14,7 @@ import html
 import re
 from functools import lru_cache
 
-__all__ = ["to_mathml", "statement_html", "statement_markdown", "is_latex", "split_math", "problems"]
+__all__ = ["to_mathml", "statement_html", "prose_html", "statement_markdown", "is_latex", "split_math", "problems"]
 
 # A backslash command, a sub/superscript, or braces: a string without ``$`` that has one of these is LaTeX.
 _LATEX_HINT = re.compile(r"\\[A-Za-z]+|\\[{}|,;! ]|[_^]\{|[A-Za-z0-9)\]}][_^]")
@@ -156,13 +156,22 @@ def _plain(s: str) -> str:
     return html.escape(s, quote=False)
 
 
-def statement_html(text: str | None) -> str:
+def prose_html(text: str | None) -> str:
+    """Safe HTML for prose (assumptions, notes): only ``$``-delimited formulas become MathML; the rest is text,
+    however many underscores or carets it has (``t_grok``, ``x^2``)."""
+    if not text:
+        return ""
+    return statement_html(text, whole_statement_may_be_math=False)
+
+
+def statement_html(text: str | None, whole_statement_may_be_math: bool = True) -> str:
     """Safe HTML for a statement: prose escaped, every formula as MathML (the source in ``<code>`` where a
     formula does not parse)."""
     if not text:
         return ""
     parts = []
-    for kind, content, disp in split_math(text):
+    pieces = split_math(text) if (whole_statement_may_be_math or _MATH.search(text)) else [("text", text, False)]
+    for kind, content, disp in pieces:
         if kind == "text":
             parts.append(_text_html(content))
             continue

@@ -514,6 +514,7 @@ def _env(kind: str):
         "num": fmt_num, "human": humanize, "natural": _natural, "rerun": rerun_command,
         "short": lambda check: check.split("::")[-1],
         "math": lambda t: M(mathml.statement_html(t)),
+        "prose": lambda t: M(mathml.prose_html(t)),
         "mdmath": mathml.statement_markdown, "mdcell": _md_cell,
         "exact": lambda v: M(exact_html(v)) if exact_html(v) else fmt_num(v),
         "mdexact": lambda v: f"${v}$" if exact_html(v) else fmt_num(v),

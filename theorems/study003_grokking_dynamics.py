@@ -1,5 +1,5 @@
-"""Claims of the independent empirical study ``papers/003_…`` ("Feature Repulsion and Spectral Lock-in"), and
-the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, checked by training real networks.
+"""The ``study003.*`` claims of the independent empirical study ``papers/003_…`` ("Feature Repulsion and
+Spectral Lock-in"), and the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, checked by training real networks.
 
 - ``study003.signmatch.over_training`` — Thm 6's sign rule on trained nets over training, with paper 003's
   approximate projector (top-200 most similar pairs, P_{η,−jl} ≈ P_η formed literally) and with the exact
@@ -7,9 +7,10 @@ the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, checked by training real ne
 - ``study003.eigengap.x2_not_relu`` — the rolling σ2/σ3 slope detector of ΔW fires for σ = x² with η > 0, not
   for η = 0 and not for ReLU.
 - ``study003.grok_time.inverse_eta`` — grokking time ∝ 1/η (sweep η, fit the exponent).
-- ``fig3.gf_norm.settles_prop_eta`` — late ‖G_F‖ ∝ η (Sec 3.1: ‘converge exponentially to O(η)’).
 
 CPU scale: Z_23, K=256, p=0.4, σ=x² (and ReLU), Adam lr 5e-3 (paper 003: M=71, K=2048, lr 1e-3).
+Each claim is followed by its checks. The η sweep lives in ``theorems/_eta_sweep.py`` (shared with
+``fig3_grokking``, which holds ``fig3.gf_norm.settles_prop_eta``, the late ‖G_F‖ ∝ η reading of the same runs).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import loglog_slope, max_detector_slope
 from li2verify.train.probes import eigengap_fire
+from theorems._eta_sweep import ETAS, eta_data, eta_epochs, eta_runs, sweep_seeds
 
-# η sweep (a log–log fit, not a seed vote): 3 seeds in fast.
-SEEDS = {"fast": [10, 11, 12], "thorough": [10, 11, 12, 13, 14], "paper": list(range(10, 25))}
+
 # Seed votes (sign-match, eigengap): 5 seeds in fast, so that one undecided seed cannot turn a unanimous 5/5
 # into a different status (k_min = 4 of 5; a counterexample needs ≤ 2 even counting the undecided).
 VOTE_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}
@@ -34,6 +35,32 @@ VOTE_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "pap
 R_SIGN = SeedRule("approximate top-200 sign-match at the final checkpoint", 0.95, 0.03, ">=")
 R_FIRE = SeedRule("max_{t≥100} s(t) of log(σ2/σ3) (detector fires above 0.04)", 0.04, 0.01, ">=")
 R_SILENT = SeedRule("max_{t≥100} s(t) of log(σ2/σ3) (detector silent below 0.04)", 0.04, 0.01, "<=")
+
+
+@lru_cache(maxsize=None)
+def _rep_runs(seeds: tuple):
+    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, probe_every=100,
+                    probes=["signmatch", "eigengap"], eigengap_window=20, threads=1, eval_every=5)
+    return train_conditions({"x2 eta>0": b, "x2 eta=0": b.replace(wd=0.0),
+                             "relu eta>0": b.replace(activation="relu", epochs=800)}, list(seeds))
+
+
+def _curves(runs, keys):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 2.6))
+    for i, (c, r) in enumerate(runs.items()):
+        for a, k in zip(ax, keys):
+            v = r.metrics[k]
+            ok = np.isfinite(v).all(1)
+            a.plot(r.epochs[ok], np.median(v[ok], 1), color=f"C{i}", label=c, marker="." if ok.sum() < 30 else None)
+            a.set_title(k, fontsize=9)
+            if k == "gap23":
+                a.set_yscale("log")
+    ax[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
 
 SIGN = claim(
     "study003.signmatch.over_training",
@@ -70,6 +97,29 @@ SIGN = claim(
           "status verified → inconclusive: under the dead band the ReLU seeds do not decide ‘holds robustly’ either way.",
 )
 
+
+@check(SIGN, "empirical")
+def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
+    evidence.describe("At checkpoints every 100 epochs: 003's approximate top-200 sign-match and the exact "
+                      "all-pairs sign-match (li2verify.paper.repulsion) on F̃ of the trained net")
+    S = VOTE_SEEDS[li2_profile.name]
+    runs = _rep_runs(tuple(S))
+    for c in ("x2 eta>0", "relu eta>0"):
+        r = runs[c]
+        ok = np.isfinite(r.metrics["signmatch"][:, 0])
+        ap, ex = r.metrics["signmatch"][ok], r.metrics["signmatch_exact"][ok]
+        evidence.detail(f"{c}: checkpoints", r.epochs[ok].tolist())
+        evidence.detail(f"{c}: approximate top-200 sign-match (rows: checkpoints)", ap.tolist())
+        evidence.detail(f"{c}: exact all-pairs sign-match", ex.tolist())
+        for j, s in enumerate(S):
+            for i in range(ex.shape[0]):
+                evidence.holds(ex[i, j] == 1.0, f"exact sign-match = 1 ({c}, epoch {r.epochs[ok][i]})",
+                               family=f"Z23 {c}", seed=s)
+        evidence.seed_vote(R_SIGN, ap[-1], seeds=S, family=f"Z23 {c}",
+                           what=f"{c}: approximate top-200 sign-match at the last checkpoint ≥ 0.95",
+                           first=ap[0].tolist())
+
+
 GAP = claim(
     "study003.eigengap.x2_not_relu",
     title="σ2/σ3 eigengap detector of ΔW fires for x² with weight decay, not for η = 0 nor for ReLU (paper 003)",
@@ -91,6 +141,29 @@ GAP = claim(
     notes="Rule written 2026-12-01 before the run: the k-of-N booleans on ‘fired / not fired’ were replaced by the "
           "dead-band rule on the detector's slope, same threshold (003's printed 0.04).",
 )
+
+
+@check(GAP, "empirical")
+def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
+    evidence.describe("Rolling-window (W=20) Gram of ΔW every epoch; 003's slope detector on log σ2/σ3")
+    S = VOTE_SEEDS[li2_profile.name]
+    runs = _rep_runs(tuple(S))
+    fires, slope = {}, {}
+    for c, r in runs.items():
+        f = np.array([eigengap_fire(r.metrics["gap23"][:, j], r.epochs, 25, 0.04, 100) for j in range(len(S))])
+        fires[c] = f
+        slope[c] = np.array([max_detector_slope(r.metrics["gap23"][:, j], r.epochs, 25, 100) for j in range(len(S))])
+        evidence.detail(f"{c}: max detector slope per seed", slope[c].tolist())
+        late = r.epochs >= r.epochs[-1] * 0.5
+        evidence.detail(f"{c}: fire epoch per seed (NaN = never)", f.tolist())
+        evidence.detail(f"{c}: median σ2/σ3 over the second half", np.nanmedian(r.metrics["gap23"][late], 0).tolist())
+        evidence.detail(f"{c}: final test acc", r.metrics["test_acc"][-1].tolist())
+    evidence.seed_vote(R_FIRE, slope["x2 eta>0"], seeds=S, family="Z23 x2", what="x² η>0: detector fires")
+    evidence.seed_vote(R_SILENT, slope["x2 eta=0"], seeds=S, family="Z23 x2", what="x² η=0: detector silent")
+    evidence.seed_vote(R_SILENT, slope["relu eta>0"], seeds=S, family="Z23 relu", what="ReLU η>0: detector silent")
+    evidence.plot(_curves(runs, ("test_acc", "gap23", "signmatch")), "median test acc, σ2/σ3 of the rolling ΔW "
+                  "Gram (W=20), approximate top-200 sign-match")
+
 
 ETA = claim(
     "study003.grok_time.inverse_eta",
@@ -117,152 +190,11 @@ ETA = claim(
           "is specific to this CPU-scale instance and a factor-8 range of η with 3 seeds.",
 )
 
-GFETA = claim(
-    "fig3.gf_norm.settles_prop_eta",
-    title="Late ‖G_F‖ is proportional to η (Sec 3.1; Lemma 1, Eqn 5)",
-    paper_ref="Sec 3.1 (‘G_F at initial phase’); Lemma 1, Eqn 5",
-    printed=r"$\|G_F\|$ will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to "
-            r"$O(\eta)$. [Lemma 1:] When $\eta$ is small, we have $G_F \propto \eta\tilde{Y}\tilde{Y}^\top\tilde{F}$.",
-    depends_on=["fig3.gf_norm.rise_then_settle"],
-    assumptions=[
-        "Same η sweep as study003.grok_time.inverse_eta; ‖G_F‖ (Eqn 2, float64) every 20 epochs; ‘late’ = the "
-        "value at the horizon (fast: epoch 800; thorough/paper: epoch 2500)",
-        "Decision rule: log–log slope of late ‖G_F‖ on η with ±2 SE: holds if it contains 1; counterexample if it "
-        "excludes 1 (the fitted order is recorded either way)",
-        "Settledness precondition (added by the audit, see notes): a run is settled when |‖G_F‖(T) − ‖G_F‖(0.75T)| "
-        "≤ 0.05·‖G_F‖(T); if any (η, seed) run is unsettled at the horizon the fit is not read (inconclusive)",
-    ],
-    notes="Lemma 1's proportionality is for the Stage-I fixed point with F frozen; at the horizon the network has "
-          "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning. "
-          "Audit (17:35 UTC): the first version read the slope at epoch 800 without the settledness precondition and "
-          "recorded a refutation (order 0.78 ± 0.09). The convergence the printed statement describes is slowest at "
-          "the smallest η, and at epoch 800 the η = 5e-4 runs were still falling (by 7-44% over the last quarter of "
-          "the horizon), which biases the order low. An audit run of the same sweep (seeds 10-12) to epoch 2500: "
-          "order 0.925 ± 0.017 (2 SE) at 1200 epochs, 0.916 ± 0.019 at 2500, every run settled (≤ 1.4%); "
-          "‖G_F‖/η ≈ 1080-1150 at η = 5e-4 and 920-970 at η = 4e-3. So the late ‖G_F‖ is O(η) over the range to "
-          "within a 20% drift, while an exact first-order proportionality is excluded at 2 SE; the thorough/paper "
-          "profiles (horizon 2500) are therefore expected to record that counterexample. The precondition and the "
-          "longer thorough horizon were added after seeing the epoch-800 outcome.",
-)
-
-
-def _seeds(profile):
-    return SEEDS[profile.name]
-
-
-@lru_cache(maxsize=None)
-def _rep_runs(seeds: tuple):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, probe_every=100,
-                    probes=["signmatch", "eigengap"], eigengap_window=20, threads=1, eval_every=5)
-    return train_conditions({"x2 eta>0": b, "x2 eta=0": b.replace(wd=0.0),
-                             "relu eta>0": b.replace(activation="relu", epochs=800)}, list(seeds))
-
-
-ETAS = (5e-4, 1e-3, 2e-3, 4e-3)
-
-
-def _eta_epochs(profile) -> int:
-    return profile.pick(fast=800, thorough=2500, paper=2500)
-
-
-@lru_cache(maxsize=None)
-def _eta_runs(seeds: tuple, epochs: int = 800):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=epochs, probe_every=20,
-                    probes=["gf_norm"], threads=1, eval_every=2)
-    return train_conditions({f"eta={e:g}": b.replace(wd=e) for e in ETAS}, list(seeds))
-
-
-@check(SIGN, "empirical")
-def test_sign_rule_over_training_approx_and_exact(evidence, li2_profile):
-    evidence.describe("At checkpoints every 100 epochs: 003's approximate top-200 sign-match and the exact "
-                      "all-pairs sign-match (li2verify.paper.repulsion) on F̃ of the trained net")
-    S = VOTE_SEEDS[li2_profile.name]
-    runs = _rep_runs(tuple(S))
-    for c in ("x2 eta>0", "relu eta>0"):
-        r = runs[c]
-        ok = np.isfinite(r.metrics["signmatch"][:, 0])
-        ap, ex = r.metrics["signmatch"][ok], r.metrics["signmatch_exact"][ok]
-        evidence.detail(f"{c}: checkpoints", r.epochs[ok].tolist())
-        evidence.detail(f"{c}: approximate top-200 sign-match (rows: checkpoints)", ap.tolist())
-        evidence.detail(f"{c}: exact all-pairs sign-match", ex.tolist())
-        for j, s in enumerate(S):
-            for i in range(ex.shape[0]):
-                evidence.holds(ex[i, j] == 1.0, f"exact sign-match = 1 ({c}, epoch {r.epochs[ok][i]})",
-                               family=f"Z23 {c}", seed=s)
-        evidence.seed_vote(R_SIGN, ap[-1], seeds=S, family=f"Z23 {c}",
-                           what=f"{c}: approximate top-200 sign-match at the last checkpoint ≥ 0.95",
-                           first=ap[0].tolist())
-
-
-@check(GAP, "empirical")
-def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
-    evidence.describe("Rolling-window (W=20) Gram of ΔW every epoch; 003's slope detector on log σ2/σ3")
-    S = VOTE_SEEDS[li2_profile.name]
-    runs = _rep_runs(tuple(S))
-    fires, slope = {}, {}
-    for c, r in runs.items():
-        f = np.array([eigengap_fire(r.metrics["gap23"][:, j], r.epochs, 25, 0.04, 100) for j in range(len(S))])
-        fires[c] = f
-        slope[c] = np.array([max_detector_slope(r.metrics["gap23"][:, j], r.epochs, 25, 100) for j in range(len(S))])
-        evidence.detail(f"{c}: max detector slope per seed", slope[c].tolist())
-        late = r.epochs >= r.epochs[-1] * 0.5
-        evidence.detail(f"{c}: fire epoch per seed (NaN = never)", f.tolist())
-        evidence.detail(f"{c}: median σ2/σ3 over the second half", np.nanmedian(r.metrics["gap23"][late], 0).tolist())
-        evidence.detail(f"{c}: final test acc", r.metrics["test_acc"][-1].tolist())
-    evidence.seed_vote(R_FIRE, slope["x2 eta>0"], seeds=S, family="Z23 x2", what="x² η>0: detector fires")
-    evidence.seed_vote(R_SILENT, slope["x2 eta=0"], seeds=S, family="Z23 x2", what="x² η=0: detector silent")
-    evidence.seed_vote(R_SILENT, slope["relu eta>0"], seeds=S, family="Z23 relu", what="ReLU η>0: detector silent")
-    evidence.plot(_curves(runs, ("test_acc", "gap23", "signmatch")), "median test acc, σ2/σ3 of the rolling ΔW "
-                  "Gram (W=20), approximate top-200 sign-match")
-
-
-def _curves(runs, keys):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 2.6))
-    for i, (c, r) in enumerate(runs.items()):
-        for a, k in zip(ax, keys):
-            v = r.metrics[k]
-            ok = np.isfinite(v).all(1)
-            a.plot(r.epochs[ok], np.median(v[ok], 1), color=f"C{i}", label=c, marker="." if ok.sum() < 30 else None)
-            a.set_title(k, fontsize=9)
-            if k == "gap23":
-                a.set_yscale("log")
-    ax[0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def _eta_data(profile):
-    S = _seeds(profile)
-    runs = _eta_runs(tuple(S), _eta_epochs(profile))
-    x, t, g = [], [], []
-    never = 0
-    for e in ETAS:
-        r = runs[f"eta={e:g}"]
-        for j in range(len(S)):
-            v = np.nan_to_num(r.metrics["test_acc"][:, j], nan=-1)
-            idx = np.flatnonzero(v >= 0.5)
-            if idx.size:
-                x.append(e)
-                t.append(float(r.epochs[idx[0]]))
-            else:
-                never += 1
-            gf = r.metrics["gf_norm"][:, j]
-            ok = np.isfinite(gf)
-            ep, gv = r.epochs[ok], gf[ok]
-            g75 = gv[np.flatnonzero(ep <= 0.75 * ep[-1])[-1]]
-            g.append((e, float(gv[-1]), float(abs(gv[-1] - g75) / gv[-1])))
-    return S, np.array(x), np.array(t), never, g
-
 
 def _delay_fit(profile):
     """Log–log slope of t_grok − t_mem against η (t_mem = first epoch with train acc ≥ 0.99)."""
-    S = _seeds(profile)
-    runs = _eta_runs(tuple(S), _eta_epochs(profile))
+    S = sweep_seeds(profile)
+    runs = eta_runs(tuple(S), eta_epochs(profile))
     x, d = [], []
     for e in ETAS:
         r = runs[f"eta={e:g}"]
@@ -279,7 +211,7 @@ def _delay_fit(profile):
 def test_grokking_time_versus_eta(evidence, li2_profile):
     evidence.describe("Sweep η over a factor 8 on matched seeds (all η in one batched program); fit log t_grok "
                       "against log η")
-    S, x, t, never, _ = _eta_data(li2_profile)
+    S, x, t, never, _ = eta_data(li2_profile)
     evidence.detail("(η, t_grok) points", list(zip(x.tolist(), t.tolist())))
     for e in ETAS:
         evidence.instance(f"Z23 η={e:g}")
@@ -297,9 +229,6 @@ def test_grokking_time_versus_eta(evidence, li2_profile):
                                 family="Z23 η sweep", points=list(zip(x.tolist(), t.tolist())))
     else:
         evidence.holds(True, f"slope {slope:.3f} ± {2 * se:.3f} contains −1", family="Z23 η sweep")
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(3.6, 2.8))
@@ -317,7 +246,7 @@ def test_grokking_time_versus_eta(evidence, li2_profile):
 @check(ETA, "empirical", target="corrected")
 def test_grokking_time_power_law_slower_than_inverse_eta(evidence, li2_profile):
     evidence.describe("Same sweep: the fitted exponent's ±2 SE interval lies inside (−1, 0)")
-    S, x, t, never, _ = _eta_data(li2_profile)
+    S, x, t, never, _ = eta_data(li2_profile)
     if never:
         evidence.inconclusive(f"{never} runs did not grok within the horizon")
         return
@@ -325,30 +254,3 @@ def test_grokking_time_power_law_slower_than_inverse_eta(evidence, li2_profile):
     evidence.detail("fitted exponent", f"{slope:.3f} ± {2 * se:.3f}")
     evidence.holds(-1 < slope - 2 * se and slope + 2 * se < 0, f"−1 < {slope:.3f} ± {2 * se:.3f} < 0",
                    family="Z23 η sweep")
-
-
-@check(GFETA, "empirical")
-def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
-    evidence.describe("Same η sweep: ‖G_F‖ at the horizon against η on a log–log scale (claimed slope 1), read only "
-                      "when every run has settled (change ≤ 5% over the last quarter of the horizon)")
-    S, _, _, _, g = _eta_data(li2_profile)
-    ex = np.array([a for a, _, _ in g])
-    gv = np.array([b for _, b, _ in g])
-    drift = np.array([c for _, _, c in g])
-    for e in ETAS:
-        evidence.instance(f"Z23 η={e:g}")
-    slope, se = loglog_slope(ex, gv)
-    evidence.detail("(η, late ‖G_F‖, relative change over the last quarter) points", g)
-    evidence.detail("‖G_F‖/η at the horizon", (gv / ex).tolist())
-    evidence.detail("fitted order in η (claimed 1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
-    unsettled = [(float(a), round(float(c), 3)) for a, _, c in g if c > 0.05]
-    if unsettled:
-        evidence.inconclusive(f"{len(unsettled)} runs still changing by > 5% over the last quarter of the "
-                              f"{_eta_epochs(li2_profile)}-epoch horizon (η, relative change): {unsettled}; the "
-                              "fitted order is biased until they settle")
-        return
-    evidence.holds(bool(np.all(drift <= 0.05)), "every run settled at the horizon", family="Z23 η sweep")
-    if abs(slope - 1) > 2 * se:
-        evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", measured=slope, printed=1.0, relation="==",
-                                tol=2 * se, why="two standard errors of the least-squares slope",
-                                family="Z23 η sweep")

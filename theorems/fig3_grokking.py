@@ -1,0 +1,423 @@
+"""Fig 3 (Sec 1, Sec 3.1): grokking with weight decay, ‖G_F‖ (its rise and settling, and its late value against η),
+near-diagonal Grams, two stages of ΔV/ΔW — the ``fig3.*`` claims, each followed by its checks.
+
+Every check trains real networks (li2verify.train; all seeds and both conditions η > 0 / η = 0 batched in one
+tensor program), reduces each seed to one value and decides with the dead-band seed rule
+(``evidence.seed_vote`` with a ``SeedRule`` stated in the claim's assumptions before the run; a seed inside the
+margin, or NaN, is undecided and counts against whichever verdict is being reached).  Changes made after seeing an
+outcome are dated in the claim's notes.
+
+Scales.  The paper's Fig 3 is M = 71, K = 2048, n = 2016 (40%), Adam lr 1e-3, η = 2e-4, 15 seeds.  On the
+2-core CI machine the *CPU scale* is M = 23, K = 256, p = 0.4 (n = 212), Adam lr 5e-3, η = 2e-3 vs 0, 400 epochs,
+5 + 5 seeds (≈ 20 s): the same phenomena appear there (grokking near epoch 200, none without weight decay).
+The 8% claim is about the Gram matrices' *size-dependent* off-diagonal level, so it is checked at the paper's
+own scale (1 seed × 400 epochs in ``fast``, ≈ 40–80 s — a single seed, see the claim; 5 seeds × 800 epochs in
+``thorough``; 15 in ``paper``).
+``fig3.gf_norm.settles_prop_eta`` reads the η sweep of ``theorems/_eta_sweep.py`` (shared with
+``study003_grokking_dynamics``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from li2verify.verify.claims import SeedRule, check, claim
+from li2verify.train import TrainConfig
+from li2verify.train.batched import train_conditions
+from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsettled
+from theorems._eta_sweep import ETAS, eta_data, eta_epochs
+
+
+RULE_DATE = "2026-12-01"
+
+# Decision rules, written before the runs of 2026-12-01 (the claims' assumptions quote them).
+R_GROKS = SeedRule("max test acc within the horizon (η > 0)", 0.9, 0.03, ">=")
+R_DELAY = SeedRule("t_grok(test acc ≥ 0.9) − t_mem(train acc ≥ 0.99), epochs (η > 0)", 50.0, 10.0, ">=")
+R_NOGROK = SeedRule("max test acc within the horizon (η = 0)", 0.9, 0.03, "<=")
+R_RISE = SeedRule("peak ‖G_F‖ / ‖G_F(0)‖", 1.05, 0.02, ">=")
+R_SETTLE = SeedRule("late ‖G_F‖ / peak ‖G_F‖", 0.8, 0.05, "<=")
+R_KEEP = SeedRule("log10(late ‖G_F‖(η>0) / late ‖G_F‖(η=0))", 1.0, 0.1, ">=")
+R_GRAM = SeedRule("max over training of the off-diagonal ratio (F̃ᵀF̃ and P1⊥FFᵀ); NaN while still rising", 0.08,
+                  0.005, "<=")
+R_ORDER = SeedRule("argmax_t ΔW_t − argmax_t ΔV_t, epochs", 0.0, 1.0, ">=")
+R_HUGE = SeedRule("max ΔV / max ΔW", 3.0, 0.3, ">=")
+
+
+@lru_cache(maxsize=None)
+def _cpu_runs(n_seeds: int):
+    base = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=400, probe_every=1,
+                       probes=["gf_norm", "delta_cos"], seeds=[0], threads=1)
+    # ‖G_F‖ rises within the first ~10 epochs: probe every epoch (cheap at this size).
+    conds = {"eta>0": base.replace(wd=2e-3), "eta=0": base.replace(wd=0.0)}
+    return train_conditions(conds, list(range(n_seeds)))
+
+
+@lru_cache(maxsize=None)
+def _paper_gram(n_seeds: int, epochs: int, device: str = "cpu"):
+    """Train at the paper's scale, keep weight snapshots every 25 epochs, and evaluate the Gram metrics offline:
+    {name: (T, S) array}, epochs, final test acc."""
+    import torch
+
+    from li2verify.train.models import center, hidden
+    from li2verify.train.run import build, train
+
+    every = 25
+    probe_epochs = list(range(0, epochs + 1, every))
+    cfg = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, wd=2e-4, epochs=epochs,
+                      probe_every=epochs, eval_every=every, probes=[], seeds=list(range(n_seeds)), threads=1,
+                      device=device)
+    res = train(cfg, keep_snapshots=probe_epochs)
+    task, _, _ = build(cfg)
+    out = {k: [] for k in ("ftf", "p1fft", "rho_tian", "fit_diag_11_ffT")}
+
+    def offdiag_ratio(A):  # the code's compute_diag_off_diag_avg: mean|off| / mean|diag|, per seed
+        Aa = A.abs()
+        n = Aa.shape[-1]
+        d = torch.diagonal(Aa, dim1=1, dim2=2)
+        return ((Aa.sum((1, 2)) - d.sum(1)) / (n * (n - 1))) / d.mean(1)
+
+    def fit_11(A, ref):  # distance from (d − b)I + b11ᵀ, d, b the mean diagonal / off-diagonal, relative to ‖ref‖
+        n = A.shape[-1]
+        d = torch.diagonal(A, dim1=1, dim2=2).mean(1)
+        b = (A.sum((1, 2)) - torch.diagonal(A, dim1=1, dim2=2).sum(1)) / (n * (n - 1))
+        est = (d - b)[:, None, None] * torch.eye(n, dtype=A.dtype, device=A.device) + b[:, None, None]
+        return torch.linalg.vector_norm(A - est, dim=(1, 2)) / torch.linalg.vector_norm(ref, dim=(1, 2))
+
+    with torch.no_grad():
+        for e in probe_epochs:
+            F = hidden(res.extras["snapshots"][e], task.train, cfg, task.M).double()
+            Ft = center(F)
+            G = F @ F.transpose(1, 2)
+            P1G = center(G)                      # P1⊥FFᵀ (the code's kernel2 − kernel2.mean(dim=0))
+            out["ftf"].append(offdiag_ratio(Ft.transpose(1, 2) @ Ft).cpu().numpy())
+            out["p1fft"].append(offdiag_ratio(P1G).cpu().numpy())
+            out["rho_tian"].append(fit_11(P1G, G).cpu().numpy())
+            out["fit_diag_11_ffT"].append(fit_11(G, G).cpu().numpy())
+    return {k: np.array(v) for k, v in out.items()}, np.array(probe_epochs), res.metrics["test_acc"][-1]
+
+
+@lru_cache(maxsize=None)
+def _paper_fig3(device: str):
+    base = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, epochs=400, probe_every=5,
+                       probes=["gf_norm", "delta_cos"], seeds=[0], device=device)
+    return train_conditions({"eta>0": base.replace(wd=2e-4), "eta=0": base.replace(wd=0.0)}, list(range(15)))
+
+
+def _runs(profile, device="cpu"):
+    if profile.name == "paper":
+        return _paper_fig3(device)
+    return _cpu_runs(profile.pick(fast=5, thorough=10))
+
+
+def _first(series, epochs, thr):
+    idx = np.flatnonzero(np.nan_to_num(series, nan=-1) >= thr)
+    return float(epochs[idx[0]]) if idx.size else float("nan")
+
+
+GROK = claim(
+    "fig3.grokking.weight_decay",
+    title="Grokking happens with weight decay η > 0 and not with η = 0 (Fig 3)",
+    paper_ref="Fig 3 caption; Sec 1",
+    printed=r"Grokking dynamics on modular addition task with $M = 71$, $K = 2048$, $n = 2016$ (40\% training out "
+            r"of $71^2$ samples) with and without weight decay. \textit{Top:} $\eta = 0.0002$ and grokking happens. "
+            r"\textit{Bottom:} $\eta = 0$ and no grokking happens.",
+    assumptions=[
+        "CPU scale: Z_23, K=256, p=0.4 (n=212), σ=x², MSE (Eqn 1 centering, code's 1/n scale), full-batch Adam "
+        "lr 5e-3 with L2 weight decay η=2e-3 vs η=0, V init U(±1/√K), 400 epochs; seeds 0-4 per condition "
+        "(thorough: 0-9; paper profile: M=71, K=2048, n=2016, lr 1e-3, η=2e-4, 15 seeds)",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run; seeds 0-4 fast, 0-9 thorough, "
+        "0-14 paper; horizon 400 epochs, test acc every epoch): (a) η>0 groks: per seed the max test acc within "
+        "the horizon ≥ 0.9 (the ‘groks’ level of every empirical check), margin 0.03 (≈ 10 of the 317 test pairs: "
+        "a run that touches 0.9 by a few pairs is undecided); (b) delayed: t_grok(0.9) − t_mem(train acc 0.99) ≥ 50 "
+        "epochs, margin 10 epochs (a few Adam steps of jitter in either crossing), NaN (undecided) if the seed "
+        "never groks; (c) η=0 does not grok: max test acc within the horizon ≤ 0.9, margin 0.03. Each part: holds "
+        "when ≥ 80% of seeds show it outside the band, counterexample when at most half do even counting the "
+        "undecided ones, inconclusive otherwise",
+    ],
+    notes="The CPU scale uses a larger η and lr than the paper (smaller K and n make the paper's η=2e-4 grok "
+          "only after thousands of epochs). At paper scale on CPU (1 seed, 300 epochs, 57 s) test acc crossed "
+          "0.5 at epoch ≈142 and reached 1.0 by epoch 200 (cf. paper 003: median 102). "
+          "Rule written 2026-12-01 before the run: the k-of-N booleans (t_grok ≥ t_mem + 50; final test acc < 0.5 "
+          "for η = 0) were replaced by the dead-band seed rule on the per-seed values; the η = 0 part now reads "
+          "‘no grokking’ at the same 0.9 level as ‘grokking’ (it was 0.5 at the horizon). Previous run (k-of-N): "
+          "5/5 and 5/5, max test acc η=0 ≈ 0.02-0.04. Run of 2026-12-01 (fast, seeds 0-4): (a) max test acc η>0 "
+          "0.953/0.915/0.943/0.994/0.931 → 4 show it, seed 1 undecided; (b) delay 202/209/219/261/213 (5/5); (c) max "
+          "test acc η=0 0.04-0.06 (5/5) → verified, unchanged with LI2_INIT_PERTURBATION=1e-6. Fragility, stated: "
+          "part (a) holds by 4 of 5 and seed 4 is one test pair (1/317) outside the band (0.9306 vs 0.93); at the "
+          "400-epoch CPU-scale horizon the η>0 test accuracy is still below 1 in most seeds.",
+)
+
+
+@check(GROK, "empirical")
+def test_grokking_with_weight_decay_not_without(evidence, li2_profile, li2_device):
+    evidence.describe("Train the 2-layer x² net with η > 0 and η = 0 on matched seeds (same split, same init); "
+                      "count seeds that grok (delayed test-accuracy rise) and seeds that do not")
+    runs = _runs(li2_profile, li2_device)
+    wd, nwd = runs["eta>0"], runs["eta=0"]
+    S = wd.config.seeds
+    e = wd.epochs
+    rows, mx, mx0, delay = [], [], [], []
+    for j in range(len(S)):
+        tm = first_epoch(wd.metrics["train_acc"][:, j], e, 0.99)
+        tg = first_epoch(wd.metrics["test_acc"][:, j], e, 0.9)
+        mx.append(float(np.nanmax(wd.metrics["test_acc"][:, j])))
+        mx0.append(float(np.nanmax(nwd.metrics["test_acc"][:, j])))
+        delay.append(tg - tm)  # NaN when the seed never groks (or never memorizes): undecided for (b)
+        rows.append({"seed": S[j], "t_mem": tm, "t_grok(0.9)": tg, "final_test_acc_eta>0":
+                     float(wd.metrics["test_acc"][-1, j]), "final_test_acc_eta=0": float(nwd.metrics["test_acc"][-1, j])})
+    evidence.detail("per-seed", rows)
+    evidence.detail("scale", f"Z{wd.config.group}, K={wd.config.hidden}, lr={wd.config.lr}, "
+                             f"η={wd.config.wd_values()[0]} vs 0, {wd.config.epochs} epochs")
+    fam = f"Z{wd.config.group}"
+    evidence.seed_vote(R_GROKS, mx, seeds=S, family=fam, what="η>0 seeds grok (test acc reaches 0.9)")
+    evidence.seed_vote(R_DELAY, delay, seeds=S, family=fam, what="η>0 grokking is delayed (t_grok − t_mem ≥ 50)")
+    evidence.seed_vote(R_NOGROK, mx0, seeds=S, family=fam, what="η=0 seeds do not grok (test acc stays below 0.9)")
+    evidence.plot(_fig_acc(runs), "median (IQR) train/test accuracy, η > 0 vs η = 0")
+
+
+def _fig_acc(runs):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(10, 2.6))
+    for c, col in (("eta>0", "C0"), ("eta=0", "C3")):
+        r = runs[c]
+        for a, k in zip(ax, ("train_acc", "test_acc", "gf_norm")):
+            v = r.metrics[k]
+            ok = np.isfinite(v[:, 0])
+            a.plot(r.epochs[ok], np.median(v[ok], 1), color=col, label=c)
+            a.set_title(k, fontsize=9)
+    ax[2].set_yscale("log")
+    ax[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+GF = claim(
+    "fig3.gf_norm.rise_then_settle",
+    title="‖G_F‖ rises then settles; weight decay keeps it large (Fig 3, Sec 3.1)",
+    paper_ref="Fig 3 caption; Sec 3.1 (‘G_F at initial phase’)",
+    printed=r"Weight decay leads to larger $|G_F|$ around epoch 100 and induces grokking behavior. [Sec 3.1:] "
+            r"$\|G_F\|$ will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to "
+            r"$O(\eta)$. Fig. 3 shows that this is indeed the case for $\|G_F\|$, regardless whether grokking "
+            r"happens or not.",
+    depends_on=["fig3.grokking.weight_decay"],
+    assumptions=[
+        "Same runs as fig3.grokking.weight_decay; ‖G_F‖_F = ‖P1⊥(Y − FV)Vᵀ‖ (Eqn 2) in float64 every epoch",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run; same seeds): (a) *rise*: "
+        "peak/‖G_F(0)‖ ≥ 1.05, margin 0.02; *settle*: (median over the last 20% of epochs)/peak ≤ 0.8, margin 0.05 "
+        "— each in EACH condition (the text says ‘regardless whether grokking happens’); (b) *weight decay keeps "
+        "it large*: log10(late ‖G_F‖ η>0 / late ‖G_F‖ η=0) ≥ 1 (a factor 10), margin 0.1 (a factor 1.26) on "
+        "matched seeds. Margins: a few % of the ratio, above float32 rounding of a norm by orders of magnitude. "
+        "Each part: ≥ 80% of seeds → holds; ≤ half even counting undecided → counterexample",
+    ],
+    notes="The default init V ~ U(±1/√K) is not the small-α regime of Prop 1, so ‖G_F(0)‖ is not O(α) small; "
+          "the rule tests the rise relative to the initial value. Rule written 2026-12-01 before the run: same "
+          "thresholds as before, k-of-N booleans replaced by the dead-band rule on the ratios.",
+)
+
+
+@check(GF, "empirical")
+def test_gf_norm_rises_then_settles_and_weight_decay_keeps_it(evidence, li2_profile, li2_device):
+    evidence.describe("‖G_F‖ = ‖P1⊥(Y − FV)Vᵀ‖_F (Eqn 2, float64) along training: rise above its initial value, "
+                      "settle below the peak; compare late values with and without weight decay")
+    runs = _runs(li2_profile, li2_device)
+    S = runs["eta>0"].config.seeds
+    late = {}
+    for c, r in runs.items():
+        gf = r.metrics["gf_norm"]
+        e = r.epochs
+        tail = e >= 0.8 * e[-1]
+        g0, gmax, glate = gf[0], np.nanmax(gf, 0), np.nanmedian(gf[tail], 0)
+        late[c] = glate
+        fam = f"Z{r.config.group} {c}"
+        evidence.detail(f"{c}: ‖G_F(0)‖, peak, late (median over seeds)",
+                        [float(np.median(g0)), float(np.median(gmax)), float(np.median(glate))])
+        evidence.detail(f"{c}: peak epoch per seed", [float(e[np.nanargmax(gf[:, j])]) for j in range(len(S))])
+        evidence.seed_vote(R_RISE, gmax / g0, seeds=S, family=fam, what=f"{c}: ‖G_F‖ rises above ‖G_F(0)‖")
+        evidence.seed_vote(R_SETTLE, glate / gmax, seeds=S, family=fam, what=f"{c}: ‖G_F‖ settles below its peak")
+    ratio = np.log10(late["eta>0"] / np.maximum(late["eta=0"], 1e-300))
+    evidence.seed_vote(R_KEEP, ratio, seeds=S, family="Z23", what="late ‖G_F‖(η>0) ≥ 10 × late ‖G_F‖(η=0)")
+
+
+GFETA = claim(
+    "fig3.gf_norm.settles_prop_eta",
+    title="Late ‖G_F‖ is proportional to η (Sec 3.1; Lemma 1, Eqn 5)",
+    paper_ref="Sec 3.1 (‘G_F at initial phase’); Lemma 1, Eqn 5",
+    printed=r"$\|G_F\|$ will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to "
+            r"$O(\eta)$. [Lemma 1:] When $\eta$ is small, we have $G_F \propto \eta\tilde{Y}\tilde{Y}^\top\tilde{F}$.",
+    depends_on=["fig3.gf_norm.rise_then_settle"],
+    assumptions=[
+        "Same η sweep as study003.grok_time.inverse_eta; ‖G_F‖ (Eqn 2, float64) every 20 epochs; ‘late’ = the "
+        "value at the horizon (fast: epoch 800; thorough/paper: epoch 2500)",
+        "Decision rule: log–log slope of late ‖G_F‖ on η with ±2 SE: holds if it contains 1; counterexample if it "
+        "excludes 1 (the fitted order is recorded either way)",
+        "Settledness precondition (added by the audit, see notes): a run is settled when |‖G_F‖(T) − ‖G_F‖(0.75T)| "
+        "≤ 0.05·‖G_F‖(T); if any (η, seed) run is unsettled at the horizon the fit is not read (inconclusive)",
+    ],
+    notes="Lemma 1's proportionality is for the Stage-I fixed point with F frozen; at the horizon the network has "
+          "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning. "
+          "Audit (17:35 UTC): the first version read the slope at epoch 800 without the settledness precondition and "
+          "recorded a refutation (order 0.78 ± 0.09). The convergence the printed statement describes is slowest at "
+          "the smallest η, and at epoch 800 the η = 5e-4 runs were still falling (by 7-44% over the last quarter of "
+          "the horizon), which biases the order low. An audit run of the same sweep (seeds 10-12) to epoch 2500: "
+          "order 0.925 ± 0.017 (2 SE) at 1200 epochs, 0.916 ± 0.019 at 2500, every run settled (≤ 1.4%); "
+          "‖G_F‖/η ≈ 1080-1150 at η = 5e-4 and 920-970 at η = 4e-3. So the late ‖G_F‖ is O(η) over the range to "
+          "within a 20% drift, while an exact first-order proportionality is excluded at 2 SE; the thorough/paper "
+          "profiles (horizon 2500) are therefore expected to record that counterexample. The precondition and the "
+          "longer thorough horizon were added after seeing the epoch-800 outcome.",
+)
+
+
+@check(GFETA, "empirical")
+def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
+    evidence.describe("Same η sweep: ‖G_F‖ at the horizon against η on a log–log scale (claimed slope 1), read only "
+                      "when every run has settled (change ≤ 5% over the last quarter of the horizon)")
+    S, _, _, _, g = eta_data(li2_profile)
+    ex = np.array([a for a, _, _ in g])
+    gv = np.array([b for _, b, _ in g])
+    drift = np.array([c for _, _, c in g])
+    for e in ETAS:
+        evidence.instance(f"Z23 η={e:g}")
+    slope, se = loglog_slope(ex, gv)
+    evidence.detail("(η, late ‖G_F‖, relative change over the last quarter) points", g)
+    evidence.detail("‖G_F‖/η at the horizon", (gv / ex).tolist())
+    evidence.detail("fitted order in η (claimed 1)", f"{slope:.3f} ± {2 * se:.3f} (2 SE)")
+    unsettled = [(float(a), round(float(c), 3)) for a, _, c in g if c > 0.05]
+    if unsettled:
+        evidence.inconclusive(f"{len(unsettled)} runs still changing by > 5% over the last quarter of the "
+                              f"{eta_epochs(li2_profile)}-epoch horizon (η, relative change): {unsettled}; the "
+                              "fitted order is biased until they settle")
+        return
+    evidence.holds(bool(np.all(drift <= 0.05)), "every run settled at the horizon", family="Z23 η sweep")
+    if abs(slope - 1) > 2 * se:
+        evidence.counterexample("late ‖G_F‖ ∝ η^slope with slope ≠ 1", measured=slope, printed=1.0, relation="==",
+                                tol=2 * se, why="two standard errors of the least-squares slope",
+                                family="Z23 η sweep")
+
+
+GRAM = claim(
+    "fig3.gram.near_diagonal_8pct",
+    title="F̃ᵀF̃ and P1⊥FFᵀ remain diagonal with up to 8% error throughout training (Fig 3)",
+    paper_ref="Fig 3 caption; Sec 4 (independent feature learning); Lemma 1",
+    printed=r"Throughout the training, $\tilde{F}^\top \tilde{F}$ and $P_1^\perp F F^\top$ remains diagonal with "
+            r"up to 8\% error, validating our analysis (independent feature learning, Sec. 4).",
+    depends_on=["fig3.grokking.weight_decay"],
+    assumptions=[
+        "Paper scale: Z_71, K=2048, n=2016, σ=x², Adam lr 1e-3, η=2e-4, Grams every 25 epochs, metrics in float64; "
+        "fast: seed 0, 400 epochs (paper 003's Fig 3 reproduction horizon; one paper-scale seed costs ≈ 65 s on one "
+        "core, so fast cannot afford more); thorough: seeds 0-4, 800 epochs; paper: seeds 0-14, 800 epochs",
+        "Metric (the paper code's, for both matrices named in the caption): ‘diagonal with error e’ read as "
+        "e = mean|off-diagonal| / mean|diagonal| (the code's compute_diag_off_diag_avg), applied to F̃ᵀF̃ (K×K) and "
+        "to P1⊥FFᵀ = FFᵀ minus its column means (n×n; the code's zero-mean kernel2, logged as FF^t_off_diag_avg / "
+        "FF^t_diag_avg). Recorded as details only (other readings, not the caption's): paper 003's ρ_tian "
+        "(distance of P1⊥FFᵀ from aI + b11ᵀ relative to ‖FFᵀ‖) and the code's fit_diag_11 on the raw FFᵀ",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run): per seed m = max over the probed "
+        "epochs of both ratios; threshold 0.08 with margin 0.005 — the printed ‘8%’ has one significant figure, so "
+        "any value in [0.075, 0.085] is printed as 8% and is undecided. Settledness precondition: a seed whose ratio "
+        "is still rising at the horizon (value at T more than 2% above the value at the last probe ≤ 0.75·T) is "
+        "undecided (NaN) unless m already exceeds 0.085 (a maximum over training can only grow, so that violation "
+        "stands). Holds when ≥ 80% of seeds show m < 0.075 settled; counterexample when at most half do even "
+        "counting the undecided; inconclusive otherwise. With the single fast seed the fast verdict is that seed's "
+        "vote (a rising seed → inconclusive)",
+    ],
+    notes="Audit (17:30 UTC): the first version of this check measured P1⊥FFᵀ by ρ_tian and by fit_diag_11 on FFᵀ "
+          "and recorded an erratum (ρ_tian 8.75%, fit_diag_11 10.5% at epoch 160). Neither is the metric the paper "
+          "code logs for P1⊥FFᵀ: the code applies compute_diag_off_diag_avg to FFᵀ − column means, the same off/diag "
+          "ratio it uses for F̃ᵀF̃; fit_diag_11 is applied to the raw FFᵀ (‘distance from ideal’). The metric and the "
+          "rounding band of the rule were changed AFTER seeing audit runs (same engine, seeds 0-2, 400 epochs): "
+          "code metric for P1⊥FFᵀ max 0.0788 (seed 0), 0.0808 (seed 1), 0.0795 (seed 2), rising after grokking (2.6% at init, "
+          "3.9% at epoch 160); F̃ᵀF̃ ratio ≤ 0.031; ρ_tian ≈ 0.136-0.138 and fit_diag_11(FFᵀ) ≈ 0.157-0.159 at epoch 400. "
+          "So the caption's 8% is met to its printed precision at a 400-epoch horizon, but with no margin: the "
+          "P1⊥FFᵀ ratio is still growing at epoch 400 (thorough, seeds 0-2, is expected to be inconclusive: seed 1 in "
+          "the rounding band). "
+          "Rule written 2026-12-01 before the run (replacing the audit's rule, which had been chosen after the "
+          "erratum on 1 seed with the value still rising): the code's metric is kept, the 0.08 threshold gets a "
+          "symmetric ±0.005 dead band (the printed precision) instead of the one-sided 0.085 acceptance, and a seed "
+          "still rising at the horizon is undecided. The audit values quoted above were known when this rule was "
+          "written; under it all three seeds are undecided at 400 epochs (0.0788, 0.0808, 0.0795 are inside the "
+          "band and rising), so the fast status moves verified → inconclusive. The thorough profile runs 5 seeds "
+          "to 800 epochs so that the ratio can settle; that run was not made in this session. Run of 2026-12-01 (fast, seed "
+          "0, 400 epochs): max ratio 0.0788 (P1⊥FFᵀ; F̃ᵀF̃ ≤ 0.030), still rising (0.0685 at epoch 300 → 0.0788 at 400) "
+          "→ undecided → inconclusive, the same with LI2_INIT_PERTURBATION=1e-6.",
+)
+
+
+@check(GRAM, "empirical")
+def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile, li2_device):
+    evidence.describe("Train at the paper's scale (M=71, K=2048, n=2016, η=2e-4) and measure, every 25 epochs in "
+                      "float64, the paper code's off-diagonal ratio mean|off|/mean|diag| of F̃ᵀF̃ and of P1⊥FFᵀ; "
+                      "ρ_tian and fit_diag_11(FFᵀ) recorded alongside as other readings")
+    n_seeds, epochs = li2_profile.pick(fast=(1, 400), thorough=(5, 800), paper=(15, 800))
+    m, e, acc = _paper_gram(n_seeds, epochs, li2_device)
+    S = list(range(n_seeds))
+    evidence.detail("probed epochs", e.tolist())
+    evidence.detail("max F̃ᵀF̃ off-diag ratio per seed", np.max(m["ftf"], 0).tolist())
+    evidence.detail("max P1⊥FFᵀ off-diag ratio per seed (the code's metric)", np.max(m["p1fft"], 0).tolist())
+    evidence.detail("P1⊥FFᵀ off-diag ratio trajectory (seed 0)", m["p1fft"][:, 0].tolist())
+    evidence.detail("other reading, not the caption's metric: max ρ_tian per seed", np.max(m["rho_tian"], 0).tolist())
+    evidence.detail("other reading, not the caption's metric: max fit_diag_11(FFᵀ) per seed",
+                    np.max(m["fit_diag_11_ffT"], 0).tolist())
+    evidence.detail("test acc at the horizon", np.asarray(acc).tolist())
+    worst = np.maximum(np.max(m["ftf"], 0), np.max(m["p1fft"], 0))
+    rising = [unsettled(m["ftf"][:, j], e) or unsettled(m["p1fft"][:, j], e) for j in range(len(S))]
+    evidence.detail("still rising at the horizon (settledness precondition) per seed", rising)
+    vals = [float(w) if (not r or w > R_GRAM.threshold + R_GRAM.margin) else float("nan")
+            for w, r in zip(worst, rising)]
+    evidence.detail("max off-diag ratio per seed before the precondition", as_list(worst))
+    evidence.seed_vote(R_GRAM, vals, seeds=S, family="Z71 K=2048 n=2016",
+                       what=f"Grams within 8% of diagonal over {epochs} epochs", max_ratio=as_list(worst),
+                       rising=rising)
+    evidence.plot(_fig_gram(e, m["ftf"], m["p1fft"], m["rho_tian"]), "Gram diagonality at the paper's scale "
+                  "(dashed: 8%); ρ_tian is paper 003's reading, not the caption's metric")
+
+
+def _fig_gram(e, ftf, rho, ffd):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(10, 2.6))
+    for a, v, t in zip(ax, (ftf, rho, ffd), ("F̃ᵀF̃ off-diag ratio", "P1⊥FFᵀ off-diag ratio (code)", "ρ_tian (003)")):
+        a.plot(e, v)
+        a.axhline(0.08, ls="--", color="k")
+        a.set_title(t, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+STAGES = claim(
+    "fig3.two_stage.dv_then_dw",
+    title="Two stages: first a huge update of V, then a large update of W (Fig 3)",
+    paper_ref="Fig 3 caption",
+    printed=r"The weights difference $\Delta W$ between consecutive weights at time $t$ and $t + 1$, measured by "
+            r"cosine distance, shows two-stage behaviors: first there is huge update on the output weight $V$, "
+            r"then large update on the hidden weight $W$.",
+    depends_on=["fig3.grokking.weight_decay"],
+    assumptions=[
+        "Same runs as fig3.grokking.weight_decay (η > 0 seeds); ΔV_t = 1 − cos(V_t, V_{t−1}), ΔW_t likewise, every "
+        "epoch",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run; same seeds): (a) V's burst "
+        "first: argmax_t ΔW_t − argmax_t ΔV_t > 0 epochs, margin 1 epoch (the resolution of the per-epoch "
+        "probe: a one-epoch shift of either argmax is undecided); (b) ‘huge’: max ΔV / max ΔW ≥ 3, margin 0.3 "
+        "(10%). Each part: ≥ 80% of seeds → holds; ≤ half even counting undecided → counterexample",
+    ],
+    notes="Rule written 2026-12-01 before the run: same thresholds as the k-of-N version, now with dead bands on "
+          "the per-seed values.",
+)
+
+
+@check(STAGES, "empirical")
+def test_v_updates_first_then_w(evidence, li2_profile, li2_device):
+    evidence.describe("Cosine distances of consecutive V and W (every epoch) in the η > 0 runs: V's burst must "
+                      "precede W's and be larger")
+    r = _runs(li2_profile, li2_device)["eta>0"]
+    e = r.epochs[1:]
+    dV, dW = r.metrics["dV_cos"][1:], r.metrics["dW_cos"][1:]
+    S = r.config.seeds
+    tV = e[np.nanargmax(dV, 0)]
+    tW = e[np.nanargmax(dW, 0)]
+    evidence.detail("argmax ΔV epoch per seed", tV.tolist())
+    evidence.detail("argmax ΔW epoch per seed", tW.tolist())
+    evidence.seed_vote(R_ORDER, tW - tV, seeds=S, family="Z23", what="ΔV peaks before ΔW")
+    evidence.seed_vote(R_HUGE, np.nanmax(dV, 0) / np.nanmax(dW, 0), seeds=S, family="Z23",
+                       what="max ΔV ≥ 3 × max ΔW")
