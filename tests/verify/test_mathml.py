@@ -40,3 +40,11 @@ def test_a_formula_that_does_not_parse_is_shown_as_source_and_listed():
 def test_display_math_and_escaping():
     h = M.statement_html(r"$$a<b$$ and <script>")
     assert 'display="block"' in h and "&lt;script&gt;" in h and "<script>" not in h
+
+
+def test_prose_renders_only_delimited_formulas():
+    from li2verify.verify.mathml import prose_html, statement_html
+
+    text = r"t_grok = first epoch with test acc ≥ 0.9; σ = x^2; weight decay $\eta = 2\cdot10^{-4}$"
+    assert prose_html(text).count("<math") == 1 and "t_grok" in prose_html(text)
+    assert statement_html(r"\mathcal{E}(w) = \frac12 \|w\|^2").count("<math") >= 1
