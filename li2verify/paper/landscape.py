@@ -22,6 +22,7 @@ import numpy as np
 from li2verify.paper.activations import Activation
 from li2verify.groups.finite import FiniteGroup
 from li2verify.paper.task import center, group_task
+from li2verify.utils.sphere import SphereAscent, sphere_ascent, sphere_project  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -70,62 +71,24 @@ def group_energy(W: np.ndarray, group: FiniteGroup, act: Activation) -> np.ndarr
     return group_energy_and_gradient(W, group, act)[0]
 
 
-def sphere_project(W: np.ndarray) -> np.ndarray:
-    """Normalize every column to unit norm."""
-    return W / np.linalg.norm(W, axis=0, keepdims=True)
-
-
 def random_starts(M: int, n: int, rng: np.random.Generator) -> np.ndarray:
     """n Gaussian starting points on the unit sphere of R^{2M} (2M×n)."""
     return sphere_project(rng.standard_normal((2 * M, n)))
 
 
-@dataclass
-class AscentResult:
-    """Converged points of :func:`ascend` (columns of ``W``) with their energies and Riemannian gradient norms."""
-
-    W: np.ndarray
-    energy: np.ndarray
-    grad_norm: np.ndarray
-    iterations: int
-    converged: np.ndarray
+AscentResult = SphereAscent  # converged points (columns of ``W``), energies, Riemannian gradient norms
 
 
 def ascend(group: FiniteGroup, act: Activation, W0: np.ndarray, *, max_iter: int = 20000,
            gtol: float = 1e-10, lr0: float | None = None) -> AscentResult:
     """Projected (Riemannian) gradient ascent of E on the unit sphere ‖w‖ = 1 (Sec 4.1), all columns of
-    ``W0`` at once.  Step: w ← (w + η_j (I − wwᵀ)∇E)/‖·‖ with a per-start step η_j that grows by 1.2 after an
-    accepted (non-decreasing) step and halves after a rejected one, so E is monotone along every run.
-    A start stops when its Riemannian gradient norm is below ``gtol``·max(1, E), or when E has not grown by a
-    relative 1e-14 for 100 iterations (the float64 floor); ``converged`` flags gradient ≤ 10·gtol·max(1, E)."""
-    W = sphere_project(np.array(W0, dtype=float, copy=True))
-    B = W.shape[1]
+    ``W0`` at once (:func:`li2verify.utils.sphere.sphere_ascent`): per-start step ×1.2 after an accepted
+    (non-decreasing) step, ×0.5 after a rejected one, so E is monotone along every run.  A start stops when its
+    Riemannian gradient norm is below ``gtol``·max(1, E), or when E has not grown by a relative 1e-14 for 100
+    iterations (the float64 floor); ``converged`` flags gradient ≤ 10·gtol·max(1, E)."""
     T = target_onehot(group)
-    M = group.order
-    lr = np.full(B, lr0 if lr0 is not None else 0.05 / M)
-    E, G = group_energy_and_gradient(W, group, act, T)
-    best_at = np.zeros(B, dtype=int)  # iteration of the last relative improvement > 1e-14
-    E_ref = E.copy()
-    it = 0
-    for it in range(1, max_iter + 1):
-        RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-        gn = np.linalg.norm(RG, axis=0)
-        # converged, or stalled at the float64 floor (no relative gain above 1e-14 for 100 iterations)
-        done = (gn <= gtol * np.maximum(1.0, E)) | (it - best_at > 100)
-        if np.all(done):
-            break
-        Wn = sphere_project(W + lr * RG)
-        En, Gn = group_energy_and_gradient(Wn, group, act, T)
-        ok = (En >= E) & ~done
-        W[:, ok], E[ok], G[:, ok] = Wn[:, ok], En[ok], Gn[:, ok]
-        gained = E > E_ref * (1 + 1e-14) + 1e-300
-        best_at[gained] = it
-        E_ref[gained] = E[gained]
-        lr = np.where(ok, lr * 1.2, np.where(done, lr, lr * 0.5))
-        lr = np.maximum(lr, 1e-14)
-    RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-    gn = np.linalg.norm(RG, axis=0)
-    return AscentResult(W, E, gn, it, gn <= gtol * np.maximum(1.0, E) * 10)
+    return sphere_ascent(lambda W: group_energy_and_gradient(W, group, act, T), W0, max_iter=max_iter, gtol=gtol,
+                         lr0=lr0 if lr0 is not None else 0.05 / group.order, stall=100)
 
 
 # ----------------------------------------------------------------------------------------------------------

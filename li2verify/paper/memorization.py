@@ -18,6 +18,7 @@ from scipy.optimize import brentq
 
 from li2verify.paper.activations import Activation, get_activation
 from li2verify.groups.finite import FiniteGroup
+from li2verify.utils.sphere import sphere_ascent
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -204,26 +205,13 @@ def literal_centered_energy(w: np.ndarray, data: SingleTarget, p: np.ndarray, ac
 
 def ascend_w(data: SingleTarget, p: np.ndarray, act: Activation, W0: np.ndarray, *, max_iter: int = 5000,
              gtol: float = 1e-10):
-    """Riemannian gradient ascent of E_h on ‖w‖ = 1 from every column of W0.  Returns (W, E, grad norms)."""
-    W = W0 / np.linalg.norm(W0, axis=0, keepdims=True)
-    B = W.shape[1]
-    lr = np.full(B, 0.1)
-    E, G = single_target_energy(W, data, p, act)
-    for _ in range(max_iter):
-        RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-        gn = np.linalg.norm(RG, axis=0)
-        if np.all(gn <= gtol * np.maximum(E, 1e-300) + 1e-300):
-            break
-        Wn = W + lr * RG
-        Wn /= np.linalg.norm(Wn, axis=0, keepdims=True)
-        En, Gn = single_target_energy(Wn, data, p, act)
-        ok = En > E
-        W[:, ok], E[ok], G[:, ok] = Wn[:, ok], En[ok], Gn[:, ok]
-        lr = np.minimum(np.where(ok, lr * 1.3, lr * 0.5), 1e6)
-        if np.all(lr < 1e-16):
-            break
-    RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-    return W, E, np.linalg.norm(RG, axis=0)
+    """Riemannian gradient ascent of E_h on ‖w‖ = 1 from every column of W0
+    (:func:`li2verify.utils.sphere.sphere_ascent`: steps kept only when E_h strictly grows, ×1.3 / ×0.5, at most
+    1e6; stops when every gradient is ≤ gtol·E_h or every step is below 1e-16).  Returns (W, E, grad norms)."""
+    r = sphere_ascent(lambda W: single_target_energy(W, data, p, act), W0, max_iter=max_iter, gtol=gtol,
+                      gtol_floor=1e-300, gtol_abs=1e-300, lr0=0.1, grow=1.3, shrink=0.5, lr_min=0.0, lr_max=1e6,
+                      lr_stop=1e-16, accept="increasing", freeze_done=False)
+    return r.W, r.energy, r.grad_norm
 
 
 def polish_s(s0: np.ndarray, p: np.ndarray, act: Activation) -> np.ndarray:

@@ -30,6 +30,7 @@ from li2verify.paper.activations import Activation, get_activation
 from li2verify.groups.finite import FiniteGroup
 from li2verify.paper.landscape import group_energy_and_gradient, target_onehot
 from li2verify.paper.task import center, group_task
+from li2verify.utils.sphere import SphereAscent, sphere_ascent
 
 log = logging.getLogger(__name__)
 
@@ -156,39 +157,17 @@ def trace_form_energy_S(w: np.ndarray, group: FiniteGroup, dec, learned: set[int
     return float(tot)
 
 
-@dataclass
-class ModulatedAscent:
-    W: np.ndarray
-    energy: np.ndarray
-    grad_norm: np.ndarray
-    converged: np.ndarray
+ModulatedAscent = SphereAscent
 
 
 def ascend_modulated(group: FiniteGroup, K: np.ndarray, W0: np.ndarray, *, act: Activation | None = None,
                      max_iter: int = 20000, gtol: float = 1e-9) -> ModulatedAscent:
-    """Projected gradient ascent of E_K on the unit sphere, all columns at once, with a per-start step that
-    grows ×1.2 on accepted (non-decreasing) steps and halves on rejected ones (monotone in E_K)."""
+    """Projected gradient ascent of E_K on the unit sphere, all columns at once
+    (:func:`li2verify.utils.sphere.sphere_ascent`), with a per-start step that grows ×1.2 on accepted
+    (non-decreasing) steps and halves on rejected ones (monotone in E_K)."""
     act = act or get_activation("square")
-    W = np.array(W0, dtype=float, copy=True)
-    W /= np.linalg.norm(W, axis=0, keepdims=True)
-    B = W.shape[1]
-    lr = np.full(B, 0.05 / group.order)
-    E, G = modulated_energy_and_gradient(W, group, K, act)
-    for _ in range(max_iter):
-        RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-        gn = np.linalg.norm(RG, axis=0)
-        done = gn <= gtol * np.maximum(1.0, E)
-        if np.all(done):
-            break
-        Wn = W + lr * RG
-        Wn /= np.linalg.norm(Wn, axis=0, keepdims=True)
-        En, Gn = modulated_energy_and_gradient(Wn, group, K, act)
-        ok = (En >= E) & ~done
-        W[:, ok], E[ok], G[:, ok] = Wn[:, ok], En[ok], Gn[:, ok]
-        lr = np.maximum(np.where(ok, lr * 1.2, np.where(done, lr, lr * 0.5)), 1e-14)
-    RG = G - W * np.sum(W * G, axis=0, keepdims=True)
-    gn = np.linalg.norm(RG, axis=0)
-    return ModulatedAscent(W, E, gn, gn <= 10 * gtol * np.maximum(1.0, E))
+    return sphere_ascent(lambda W: modulated_energy_and_gradient(W, group, K, act), W0, max_iter=max_iter,
+                         gtol=gtol, lr0=0.05 / group.order)
 
 
 def component_masses(w: np.ndarray, group: FiniteGroup, dec) -> dict[int, float]:

@@ -14,23 +14,25 @@ import numpy as np
 from li2verify.groups.finite import FiniteGroup
 from li2verify.paper.landscape import claimed_maximizer, split_uv
 from li2verify.paper.task import group_task, random_pairs
+from li2verify.utils.sphere import sphere_ascent
+
+
+def subsampled_energy_and_gradient(W: np.ndarray, X: np.ndarray, Y_tilde: np.ndarray):
+    """Ê(w) = ½‖Ỹᵀ(Xw)²‖² (σ = x², Eqn 7) and ∇Ê = Xᵀ(2Xw ⊙ ỸỸᵀ(Xw)²) (Eqn 6), for every column of ``W``."""
+    U = X @ W
+    Z = Y_tilde.T @ (U * U)
+    return 0.5 * np.sum(Z * Z, axis=0), X.T @ (2.0 * U * (Y_tilde @ Z))
 
 
 def subsampled_ascent(W: np.ndarray, X: np.ndarray, Y_tilde: np.ndarray, iters: int = 400,
                       step: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """Riemannian gradient ascent of Ê(w) = ½‖Ỹᵀ(Xw)²‖² (σ = x², Eqn 7) on the unit sphere for every column of
-    ``W`` (2M×B), with step ``step/Ê(w)`` (Ê is quartic, so its curvature scales with Ê).  Returns (W, Ê)."""
-    W = W / np.linalg.norm(W, axis=0)
-    E = np.zeros(W.shape[1])
-    for _ in range(iters):
-        U = X @ W
-        Z = Y_tilde.T @ (U * U)
-        E = 0.5 * np.sum(Z * Z, axis=0)
-        G = X.T @ (2.0 * U * (Y_tilde @ Z))  # ∇Ê (Eqn 6)
-        G -= W * np.sum(W * G, axis=0)
-        W = W + (step / np.maximum(E, 1e-300)) * G
-        W /= np.linalg.norm(W, axis=0)
-    return W, E
+    """Riemannian gradient ascent of Ê on the unit sphere for every column of ``W`` (2M×B), ``iters`` steps of
+    size ``step/Ê(w)`` (Ê is quartic, so its curvature scales with Ê), every step kept
+    (:func:`li2verify.utils.sphere.sphere_ascent`).  Returns (W, Ê(W))."""
+    r = sphere_ascent(lambda V: subsampled_energy_and_gradient(V, X, Y_tilde), W, max_iter=iters, gtol=None,
+                      lr0=step, grow=1.0, shrink=1.0, lr_min=0.0, accept="always", freeze_done=False,
+                      step_over_energy=True)
+    return r.W, r.energy
 
 
 def component_mass(W: np.ndarray, basis: np.ndarray, group: FiniteGroup) -> np.ndarray:

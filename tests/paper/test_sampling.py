@@ -7,7 +7,7 @@ from li2verify.paper.energy import energy_gradient
 from li2verify.groups.finite import cyclic, dihedral
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import claimed_maximizer, join_uv, real_components
-from li2verify.paper.sampling import component_mass, subsampled_ascent
+from li2verify.paper.sampling import component_mass, subsampled_ascent, subsampled_energy_and_gradient
 from li2verify.paper.task import group_task, random_pairs
 
 
@@ -38,8 +38,10 @@ def test_ascent_gradient_matches_the_energy_module():
     w = rng.normal(size=10)
     w /= np.linalg.norm(w)
     step = 1e-9
-    W, E = subsampled_ascent(w[:, None], task.X, task.Y_tilde, iters=1, step=step)
+    W, E1 = subsampled_ascent(w[:, None], task.X, task.Y_tilde, iters=1, step=step)
+    E0 = subsampled_energy_and_gradient(w[:, None], task.X, task.Y_tilde)[0]
+    assert np.allclose(E1, subsampled_energy_and_gradient(W, task.X, task.Y_tilde)[0])  # Ê at the returned point
     G = energy_gradient(w, task.X, task.Y_tilde, get_activation("square"))
     G -= w * (w @ G)
-    moved = (W[:, 0] - w) * E[0] / step
+    moved = (W[:, 0] - w) * E0[0] / step
     assert np.allclose(moved, G, rtol=1e-5, atol=1e-9)
