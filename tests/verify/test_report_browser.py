@@ -2,7 +2,8 @@
 
 Asserts what a reader relies on: formulas laid out as MathML, filters and search change what is visible, a node
 of the dependency graph lands on its claim, no request leaves the page; saves a screenshot next to the report.
-Skipped only when chromium or chromedriver is not installed (``.ci/run`` installs both).
+Skipped only when chromium or chromedriver is not installed, or selenium (the test extra) is not (``.ci/run``
+installs all three).
 """
 
 import os
@@ -66,6 +67,7 @@ def _record():
 
 @pytest.fixture(scope="module")
 def browser():
+    pytest.importorskip("selenium", reason="selenium is in the test extra: pip install -e '.[test]'")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
