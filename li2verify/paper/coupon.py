@@ -247,18 +247,14 @@ def muon_direction_alpha(alpha: np.ndarray, mu: np.ndarray, S: np.ndarray, metho
     (Lemma 9); ``method="ns"``: Muon's 5-step Newton–Schulz iteration (li2verify.paper.muon.MUON_NS_COEFFS) applied to
     the L×(L+1) matrix [diag(1_S), g] (zero columns do not change the result)."""
     if method == "ns":
-        from li2verify.paper.muon import MUON_NS_COEFFS, MUON_NS_STEPS
+        from li2verify.paper.muon import newton_schulz
 
-        a, b, c = MUON_NS_COEFFS
         g = mu * alpha**2
         n, L = g.shape
         A = np.zeros((n, L, L + 1))
         A[:, np.arange(L), np.arange(L)] = S.astype(float)
         A[:, :, L] = g
-        X = A / (np.linalg.norm(A, axis=(1, 2), keepdims=True) + 1e-7)
-        for _ in range(MUON_NS_STEPS):  # rows (L) ≤ cols (L+1): no transpose, as in the reference code
-            AA = X @ np.swapaxes(X, 1, 2)
-            X = a * X + (b * AA + c * AA @ AA) @ X
+        X = newton_schulz(A)  # rows (L) ≤ cols (L+1): no transpose, as in the reference code
         return X[:, :, L]
     if method != "polar":
         raise ValueError(f"unknown Muon method {method!r}; choose 'polar' or 'ns'")

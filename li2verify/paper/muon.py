@@ -18,6 +18,11 @@ import numpy as np
 MUON_NS_COEFFS = (3.4445, -4.7750, 2.0315)
 #: Number of Newton–Schulz steps of the Muon reference implementation.
 MUON_NS_STEPS = 5
+#: Jordan et al.'s schedule: the same quintic (:data:`MUON_NS_COEFFS`) at each of the 5 steps.
+JORDAN_NS_SCHEDULE = (MUON_NS_COEFFS,) * MUON_NS_STEPS
+#: The paper code's ``MuonEnhanced`` schedule: a different quintic (a, b, c) at each of its 5 steps.
+PAPER_CODE_NS_SCHEDULE = ((4.01, -9.22, 5.80), (3.49, -6.38, 3.23), (3.34, -6.21, 3.20), (3.64, -7.48, 4.43),
+                          (3.46, -5.35, 2.85))
 
 
 def polar_factor(G: np.ndarray, rank_tol: float | None = None) -> np.ndarray:
@@ -32,28 +37,42 @@ def polar_factor(G: np.ndarray, rank_tol: float | None = None) -> np.ndarray:
     return U[:, :r] @ Vt[:r]
 
 
-def newton_schulz(G: np.ndarray, steps: int = MUON_NS_STEPS, coeffs: tuple[float, float, float] = MUON_NS_COEFFS,
-                  eps: float = 1e-7) -> np.ndarray:
-    """Muon's Newton–Schulz orthogonalization (Jordan et al., 2024), in float64: X ← G/(‖G‖_F + eps); if
-    rows > cols work on Xᵀ; repeat X ← aX + (bA + cA²)X with A = XXᵀ."""
-    a, b, c = coeffs
-    X = np.asarray(G, dtype=float)
-    X = X / (np.linalg.norm(X) + eps)
-    tr = X.shape[0] > X.shape[1]
+def _frobenius(X):
+    """‖X‖_F of each matrix (last two axes), keeping dims; numpy arrays or torch tensors (duck-typed, so this
+    layer never imports torch)."""
+    if isinstance(X, np.ndarray):
+        return np.linalg.norm(X) if X.ndim == 2 else np.linalg.norm(X, axis=(-2, -1), keepdims=True)
+    return X.norm(dim=(-2, -1), keepdim=True)
+
+
+def newton_schulz(G, steps: int = MUON_NS_STEPS, coeffs: tuple[float, float, float] = MUON_NS_COEFFS,
+                  eps: float = 1e-7, *, schedule=None):
+    """Muon's Newton–Schulz orthogonalization, the one implementation: if rows > cols work on Xᵀ;
+    X ← X/(‖X‖_F + eps); then for each step's (a, b, c): X ← aX + (bA + cA²)X with A = XXᵀ.
+
+    ``schedule`` is the sequence of per-step coefficients; the default is ``steps`` repetitions of ``coeffs``
+    (:data:`JORDAN_NS_SCHEDULE`); the paper code's optimizer uses :data:`PAPER_CODE_NS_SCHEDULE`.  ``G`` is one
+    matrix or a batch (…, r, c), a float64 numpy array (array-likes are converted) or a torch tensor (kept on
+    its device and dtype)."""
+    if schedule is None:
+        schedule = (tuple(coeffs),) * steps
+    X = G if hasattr(G, "swapaxes") and not isinstance(G, np.ndarray) else np.asarray(G, dtype=float)
+    tr = X.shape[-2] > X.shape[-1]
     if tr:
-        X = X.T
-    for _ in range(steps):
-        A = X @ X.T
+        X = X.swapaxes(-2, -1)
+    X = X / (_frobenius(X) + eps)
+    for a, b, c in schedule:
+        A = X @ X.swapaxes(-2, -1)
         X = a * X + (b * A + c * A @ A) @ X
-    return X.T if tr else X
+    return X.swapaxes(-2, -1) if tr else X
 
 
 def newton_schulz_scalar(x: np.ndarray, steps: int = MUON_NS_STEPS,
-                         coeffs: tuple[float, float, float] = MUON_NS_COEFFS) -> np.ndarray:
-    """φ(x): the scalar map the Newton–Schulz iteration applies to each normalized singular value."""
-    a, b, c = coeffs
+                         coeffs: tuple[float, float, float] = MUON_NS_COEFFS, *, schedule=None) -> np.ndarray:
+    """φ(x): the scalar map :func:`newton_schulz` (same ``steps``/``coeffs``/``schedule``) applies to each
+    normalized singular value."""
     x = np.asarray(x, dtype=float)
-    for _ in range(steps):
+    for a, b, c in schedule if schedule is not None else (tuple(coeffs),) * steps:
         x = a * x + b * x**3 + c * x**5
     return x
 

@@ -22,24 +22,17 @@ import math
 
 import torch
 
+from li2verify.paper.muon import PAPER_CODE_NS_SCHEDULE
+from li2verify.paper.muon import newton_schulz as _newton_schulz
 from li2verify.train.config import TrainConfig
 
-NS_COEFFS = ((4.01, -9.22, 5.80), (3.49, -6.38, 3.23), (3.34, -6.21, 3.20), (3.64, -7.48, 4.43),
-             (3.46, -5.35, 2.85))
+NS_COEFFS = PAPER_CODE_NS_SCHEDULE
 
 
 def newton_schulz(G: torch.Tensor) -> torch.Tensor:
-    """Approximate polar factor of each matrix in the batch G (…, r, c): the code's 5-step iteration."""
-    X = G
-    tr = G.shape[-2] > G.shape[-1]
-    if tr:
-        X = X.transpose(-2, -1)
-    X = X / (X.norm(dim=(-2, -1), keepdim=True) + 1e-7)
-    for a, b, c in NS_COEFFS:
-        A = X @ X.transpose(-2, -1)
-        B = b * A + c * A @ A
-        X = a * X + B @ X
-    return X.transpose(-2, -1) if tr else X
+    """Approximate polar factor of each matrix in the batch G (…, r, c): the paper code's 5-step schedule
+    (:data:`li2verify.paper.muon.PAPER_CODE_NS_SCHEDULE`) of the one Newton–Schulz routine."""
+    return _newton_schulz(G, schedule=PAPER_CODE_NS_SCHEDULE)
 
 
 def polar(G: torch.Tensor) -> torch.Tensor:

@@ -64,3 +64,17 @@ def test_eqn37_corrected_first_order():
     T = X @ X.T + np.eye(2)
     G = np.block([[np.eye(3), C], [C.T, C.T @ C + T]])
     assert np.abs(gram_inverse_root(G, 2.0) - eqn37_corrected(C, T, 2.0)).max() < 1e-7
+
+
+def test_one_newton_schulz_two_named_schedules():
+    from li2verify.paper.muon import JORDAN_NS_SCHEDULE, PAPER_CODE_NS_SCHEDULE
+
+    assert JORDAN_NS_SCHEDULE == (MUON_NS_COEFFS,) * 5 and JORDAN_NS_SCHEDULE != PAPER_CODE_NS_SCHEDULE
+    rng = np.random.default_rng(3)
+    G = rng.normal(size=(4, 6))
+    U, s, Vt = np.linalg.svd(G, full_matrices=False)
+    for sched in (JORDAN_NS_SCHEDULE, PAPER_CODE_NS_SCHEDULE):
+        expect = U @ np.diag(newton_schulz_scalar(s / (np.linalg.norm(G) + 1e-7), schedule=sched)) @ Vt
+        assert np.allclose(newton_schulz(G, schedule=sched), expect, atol=1e-10)
+    batch = rng.normal(size=(3, 5, 2))  # batched, rows > cols
+    assert np.allclose(newton_schulz(batch), np.stack([newton_schulz(b) for b in batch]), atol=1e-12)

@@ -166,3 +166,12 @@ def test_fused_manual_gradients_equal_autograd(act, loss):
     torch.testing.assert_close(l, l2.detach(), rtol=1e-13, atol=1e-13)
     torch.testing.assert_close(g["W"], gW, rtol=1e-12, atol=1e-14)
     torch.testing.assert_close(g["V"], gV, rtol=1e-12, atol=1e-14)
+
+
+def test_torch_newton_schulz_is_the_paper_routine_on_the_code_schedule():
+    from li2verify.paper.muon import PAPER_CODE_NS_SCHEDULE
+    from li2verify.paper.muon import newton_schulz as ns_numpy
+
+    G = torch.randn(3, 6, 4, dtype=torch.float64)
+    expect = np.stack([ns_numpy(g.numpy(), schedule=PAPER_CODE_NS_SCHEDULE) for g in G])
+    assert np.allclose(newton_schulz(G).numpy(), expect, atol=1e-12)

@@ -22,6 +22,7 @@ from li2verify.paper.energy import energy, energy_gradient
 from li2verify.groups.finite import cyclic
 from li2verify.paper.task import center, group_task, random_pairs
 
+
 LR = claim(
     "appe.regimes.large_lr_signal",
     title="A large initial learning rate strengthens the initial signal term G_F ∝ tỸỸᵀF",
@@ -35,51 +36,7 @@ LR = claim(
     depends_on=["zero_init.signal_term.first_order"],
 )
 
-OVERFIT = claim(
-    "appe.regimes.delay_overfit",
-    title="Stable softmax and SGD delay overfitting and keep G_F nonzero longer",
-    paper_ref="App. E, ‘Stay longer before overfitting’; App. I",
-    printed=r"(Prieto et al., 2025) uses stable softmax (linear form) rather than regular softmax (exponential form) "
-            r"in computing probability. This prevents the model from overfitting to the label too quickly, and thus "
-            r"maintains a nonzero backpropagated gradient that can be useful for feature learning. (Kumar et al., "
-            r"2024) also reports that grokking happens without regularization, using vanilla SGD optimizer. Our "
-            r"explanation is that it may take longer for SGD to converge to $V_{\text{ridge}}$ than Adam",
-    assumptions=[
-        "Stage I on fixed random features: all pairs of Z_11 (n = 121), F = σ(XW), σ = x², W ~ N(0, 1/2), "
-        "K = 128 ≥ n (the top layer can overfit), η = 0; only V trained, V(0) = 0, full batch",
-        "(a) cross-entropy with softmax vs with the stable softmax s(x) = x + 1 (x ≥ 0), 1/(1 − x) (x < 0) of Prieto "
-        "et al.; Adam lr 5e-3, 300 steps; metric log10(‖G_F‖_stable / ‖G_F‖_softmax) at step 300, G_F = −∂L/∂F",
-        "(b) MSE ½‖Ỹ − F̃V‖²/n: full-batch SGD (no momentum) vs Adam, both lr 5e-3; metric: log10 of the ratio of the "
-        "steps each needs to bring ‖V − V_ridge‖/‖V_ridge‖ below 0.5 (500 steps + 1 if never), V_ridge the "
-        "minimum-norm least-squares solution (η = 0)",
-        "Decision rule (dead-band seed rule, written 2026-12-01 before the run), seeds 0-4 (thorough 0-9) of W: "
-        "(a) log-ratio > 0, margin 0.1 (a 26% difference); (b) log-ratio > 0, margin 0.1; each ≥ 80% of seeds → "
-        "holds, ≤ half even counting undecided → counterexample, inconclusive otherwise",
-    ],
-    depends_on=["prop1.fixed_point.eqn4"],
-)
 
-EARLY = claim(
-    "appe.regimes.early_stopping",
-    title="Scarce data: memorization maxima of Ê are higher than generalizing ones (early stopping)",
-    paper_ref="App. E, ‘Early stopping’; Thms 4-5",
-    printed=r"Model may overfit after generalization Montanari \& Urbani (2025). Our framework shows that if data are "
-            r"scarce, generalization solutions have lower energy than memorization ones. If trained long enough, "
-            r"weights will move to solutions with larger $\mathcal{E}$.",
-    assumptions=["ascended points are classified after the ascent: generalizing when ≥ 80% of each block's weight "
-                 "stays in its start frequency's (cos, sin) subspace, memorization when ≥ 50% of ‖w‖² stays on its "
-                 "pair; starts that leave their class are not counted",
-                 "empirical energy Ê(w) = ½‖Ỹᵀσ(Xw)‖² on n random pairs of Z_M (Ỹ centered over the sample), σ = x², "
-                 "‖w‖ = 1; generalizing: the best of Riemannian gradient ascents started at each Fourier frequency "
-                 "(u = v = cos(2πkg/M)/√M, k = 1..(M−1)/2); memorization: the best ascent started at a focused node "
-                 "(e_g + e_{g⁻¹h})/√2 on a sampled pair; ‘scarce’ = n = 2M (M = 11, 13); the comparison at all M² "
-                 "pairs is recorded as a scope note",
-                 "claim read as: max Ê over the memorization maxima > max Ê over the generalizing maxima"],
-    depends_on=["thm5.memorization.global_optimum", "thm4.sample_complexity.maxima_kept"],
-)
-
-
-# ------------------------------------------------------------------------------------------ large lr
 @check(LR, "symbolic")
 def test_one_step_signal_grows_with_lr(evidence):
     evidence.describe("sympy, generic symbols F̃ (3×2), Ỹ (3×2), step h: V_1 = V_0 + h F̃ᵀ(Ỹ − F̃V_0) with V_0 = 0, "
@@ -131,7 +88,31 @@ def test_one_step_signal_numeric(evidence, li2_profile):
             evidence.error(abs(a - b) / h, family="Z7 K=16", seed=seed, what="signal coefficient vs closed form")
 
 
-# ------------------------------------------------------------------------------------------ delay overfitting
+OVERFIT = claim(
+    "appe.regimes.delay_overfit",
+    title="Stable softmax and SGD delay overfitting and keep G_F nonzero longer",
+    paper_ref="App. E, ‘Stay longer before overfitting’; App. I",
+    printed=r"(Prieto et al., 2025) uses stable softmax (linear form) rather than regular softmax (exponential form) "
+            r"in computing probability. This prevents the model from overfitting to the label too quickly, and thus "
+            r"maintains a nonzero backpropagated gradient that can be useful for feature learning. (Kumar et al., "
+            r"2024) also reports that grokking happens without regularization, using vanilla SGD optimizer. Our "
+            r"explanation is that it may take longer for SGD to converge to $V_{\text{ridge}}$ than Adam",
+    assumptions=[
+        "Stage I on fixed random features: all pairs of Z_11 (n = 121), F = σ(XW), σ = x², W ~ N(0, 1/2), "
+        "K = 128 ≥ n (the top layer can overfit), η = 0; only V trained, V(0) = 0, full batch",
+        "(a) cross-entropy with softmax vs with the stable softmax s(x) = x + 1 (x ≥ 0), 1/(1 − x) (x < 0) of Prieto "
+        "et al.; Adam lr 5e-3, 300 steps; metric log10(‖G_F‖_stable / ‖G_F‖_softmax) at step 300, G_F = −∂L/∂F",
+        "(b) MSE ½‖Ỹ − F̃V‖²/n: full-batch SGD (no momentum) vs Adam, both lr 5e-3; metric: log10 of the ratio of the "
+        "steps each needs to bring ‖V − V_ridge‖/‖V_ridge‖ below 0.5 (500 steps + 1 if never), V_ridge the "
+        "minimum-norm least-squares solution (η = 0)",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run), seeds 0-4 (thorough 0-9) of W: "
+        "(a) log-ratio > 0, margin 0.1 (a 26% difference); (b) log-ratio > 0, margin 0.1; each ≥ 80% of seeds → "
+        "holds, ≤ half even counting undecided → counterexample, inconclusive otherwise",
+    ],
+    depends_on=["prop1.fixed_point.eqn4"],
+)
+
+
 def _stable_softmax_logp(z):
     s = torch.where(z >= 0, z + 1, 1 / (1 - torch.clamp(z, max=0)))
     return torch.log(s) - torch.log(s.sum(-1, keepdim=True))
@@ -200,7 +181,26 @@ def test_stable_softmax_and_sgd_delay_overfitting(evidence, li2_profile):
         torch.set_num_threads(n0)
 
 
-# ------------------------------------------------------------------------------------------ early stopping
+EARLY = claim(
+    "appe.regimes.early_stopping",
+    title="Scarce data: memorization maxima of Ê are higher than generalizing ones (early stopping)",
+    paper_ref="App. E, ‘Early stopping’; Thms 4-5",
+    printed=r"Model may overfit after generalization Montanari \& Urbani (2025). Our framework shows that if data are "
+            r"scarce, generalization solutions have lower energy than memorization ones. If trained long enough, "
+            r"weights will move to solutions with larger $\mathcal{E}$.",
+    assumptions=["ascended points are classified after the ascent: generalizing when ≥ 80% of each block's weight "
+                 "stays in its start frequency's (cos, sin) subspace, memorization when ≥ 50% of ‖w‖² stays on its "
+                 "pair; starts that leave their class are not counted",
+                 "empirical energy Ê(w) = ½‖Ỹᵀσ(Xw)‖² on n random pairs of Z_M (Ỹ centered over the sample), σ = x², "
+                 "‖w‖ = 1; generalizing: the best of Riemannian gradient ascents started at each Fourier frequency "
+                 "(u = v = cos(2πkg/M)/√M, k = 1..(M−1)/2); memorization: the best ascent started at a focused node "
+                 "(e_g + e_{g⁻¹h})/√2 on a sampled pair; ‘scarce’ = n = 2M (M = 11, 13); the comparison at all M² "
+                 "pairs is recorded as a scope note",
+                 "claim read as: max Ê over the memorization maxima > max Ê over the generalizing maxima"],
+    depends_on=["thm5.memorization.global_optimum", "thm4.sample_complexity.maxima_kept"],
+)
+
+
 def _ascend(w, X, Yt, act, iters=1500, lr=0.05):
     for _ in range(iters):
         g = energy_gradient(w, X, Yt, act)

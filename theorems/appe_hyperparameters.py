@@ -21,8 +21,24 @@ from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, 
                             random_feature_instance, signal_term)
 from li2verify.paper.task import center, group_task
 
+
 FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 ETAS = geometric(1e-6, 1e-2, 7)
+
+
+def _etas(Ft: np.ndarray) -> np.ndarray:
+    """η range below the smallest nonzero σ(F̃)² (the O(η) regime is η ≪ σ⁺_min²)."""
+    s = np.linalg.svd(Ft, compute_uv=False)
+    s2 = float(np.min(s[s > 1e-9 * s.max()]) ** 2)
+    return s2 * ETAS
+
+
+def _inst(family: str, seed: int, K: int, act: str = "square"):
+    task = group_task(FAMILIES[family]())
+    rng = np.random.default_rng(seed)
+    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
+    return Ft, Yt, rng.normal(size=(K, task.M)), task.n
+
 
 WD = claim(
     "appe.weight_decay.linear_in_eta",
@@ -42,86 +58,6 @@ WD = claim(
           "large-K regime and under App. H's standing (A2) it holds (linear in η); the erratum is narrowly the "
           "missing hypothesis: 'according to Eqn 4' under Prop 1's hypotheses alone (K < n − 1) it fails.",
 )
-
-TRAJ = claim(
-    "appe.trajectory.rise_then_eta",
-    title="‖G_F‖ rises from O(α) to O(1), then converges exponentially to O(η)",
-    paper_ref="Sec 3.1, 'G_F at initial phase'",
-    printed=r"The proposition suggests that for small top layer initialization (measured by $\alpha$), $\|G_F\|$ "
-            r"will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to $O(\eta)$.",
-    verified=r"$\|G_F(0)\|_F = O(\alpha)$, $\max_t\|G_F(t)\|_F = \Theta(1)$ as $\alpha\to0$, and "
-             r"$\|G_F(+\infty)\|_F = O(\eta)$ for $\eta \ll \sigma^+_{\min}(\tilde F)^2$ under (A2) (random features: "
-             r"$K \ge n - 1$); without (A2) the limit is "
-             r"$O(1)$ as $\eta\to0$",
-    depends_on=["appe.weight_decay.linear_in_eta", "prop1.gf0.norm"],
-    notes="Audit scope note: as for appe.weight_decay.linear_in_eta, the printed sentence holds under (A2) (App. H) "
-          "or in Lemma 1's K ≫ n regime; the erratum is the missing hypothesis, since Prop 1 assumes only full "
-          "column rank (K < n − 1 allowed), where ‖G_F(+∞)‖ = O(1) as η → 0.",
-)
-
-WIDTH = claim(
-    "appe.width.no_feature_learning",
-    title="K → ∞ ⇒ G_F(+∞) → 0 (no feature learning, NTK regime)",
-    paper_ref="Sec 3.1 (after Lemma 1); App. E, 'The number of hidden nodes K'",
-    printed=r"From Eqn. 5, it is clear that if $K \rightarrow +\infty$, then $G_F(+\infty) \rightarrow 0$ and there "
-            r"is no feature learning (i.e., NTK regime). ... Lemma 1 tells that very large $K$ may reduce "
-            r"$|G_F(+\infty)|$ and makes grokking slower.",
-    assumptions=["W iid N(0,1), η > 0 fixed, n fixed"],
-    depends_on=["lemma1.eqn5.gf_infinity"],
-    notes="‖G_F(+∞)‖_F decays like K^{-3/2} (coefficient K^{-2} times ‖ỸỸᵀF̃‖ ∝ K^{1/2}); Eqn 5 as printed "
-          "would give K^{-1/2}. The conclusion (→ 0) holds either way.",
-)
-
-ALPHA = claim(
-    "appe.init.alpha_noise",
-    title="Small α: G_F(t) dominated by the signal tỸỸᵀF̃; large α: noise O(α) dominates",
-    paper_ref="App. E, 'Weight initialization'; Eqn 3",
-    printed=r"$G_F(t) = O(\alpha) + t\tilde{Y}\tilde{Y}^\top F + O(\alpha t) + O(t^2)$ and if the weight "
-            r"initialization $\alpha$ is small, then $G_F(t)$ is dominated by clear signal term "
-            r"$t\tilde{Y}\tilde{Y}^\top \tilde{F}$, which leads to fast feature learning. If $\alpha$ is large, then "
-            r"$O(\alpha)$ term is large and the initial phase of $G_F$ contains too much noise",
-    depends_on=["prop1.small_time.eqn3"],
-)
-
-BETA0 = claim(
-    "appe.beta.initial_phase",
-    title="β: G_F(t) = O(α) + t[βỸỸᵀF̃ + O(β²α) + O(β³α²)] + O(t²)",
-    paper_ref="App. E, 'Scaling factor β of the output'; App. H.3, Eqn 68",
-    printed=r"$G_F(t) = O(\alpha) + t[\beta\tilde{Y}\tilde{Y}^\top \tilde{F} + O(\beta^2\alpha) + O(\beta^3\alpha^2)] + "
-            r"O(t^2)$. So if $\beta > 1$ is large and the initialization $\alpha \ll 1$ then the signal term "
-            r"$t\beta\tilde{Y}\tilde{Y}^\top \tilde{F}$ becomes more dominant than the case of $\beta = 1$",
-    assumptions=["η = 0 (Eqn 61)", "'more dominant' read as: relative to the t⁰ noise ỸV0ᵀ = O(α)"],
-    depends_on=["beta.expansion.eqn68"],
-    notes="Relative to the order-t noise β²R2, the signal βỸỸᵀF̃ becomes *less* dominant as β grows (ratio ∝ βα); "
-          "relative to the t⁰ noise O(α) it grows ∝ β. Both recorded.",
-)
-
-BETA_INF = claim(
-    "appe.beta.fixed_point_smaller",
-    title="Large β makes the final G_F(+∞) small",
-    paper_ref="App. E, 'Scaling factor β'; App. H.3 (after Eqn 69)",
-    printed=r"if we have too large $\beta$ over $\alpha$, then the term $O(\beta^2\alpha)$ may cause trouble in feature "
-            r"learning and the final $G_F(+\infty)$ becomes small (Eqn. 69). ... Therefore, if $\beta > 1$ is large, "
-            r"then the final fixed point of $G_{\tilde{F},\beta}(+\infty)$ leads to a smaller backpropagated gradient "
-            r"$G_F$ and may delay grokking.",
-    depends_on=["beta.fixed_point.eqn69"],
-    notes="True asymptotically (‖G*_β‖ ∝ β⁻³ under (A2), ∝ β⁻¹ without), although Eqn 69's β⁻² is wrong; not "
-          "monotone: for η ≫ β²σ²_max, G*_β ≈ βG* grows with β first.",
-)
-
-
-def _etas(Ft: np.ndarray) -> np.ndarray:
-    """η range below the smallest nonzero σ(F̃)² (the O(η) regime is η ≪ σ⁺_min²)."""
-    s = np.linalg.svd(Ft, compute_uv=False)
-    s2 = float(np.min(s[s > 1e-9 * s.max()]) ** 2)
-    return s2 * ETAS
-
-
-def _inst(family: str, seed: int, K: int, act: str = "square"):
-    task = group_task(FAMILIES[family]())
-    rng = np.random.default_rng(seed)
-    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
-    return Ft, Yt, rng.normal(size=(K, task.M)), task.n
 
 
 @check(WD, "numeric")
@@ -178,6 +114,23 @@ def test_weight_decay_linear_under_a2(evidence, li2_profile):
             evidence.holds(fl.agrees(1.0), f"non-realizable limit: {fl}", family=f"{fam},K={n // 3}", seed=seed)
 
 
+TRAJ = claim(
+    "appe.trajectory.rise_then_eta",
+    title="‖G_F‖ rises from O(α) to O(1), then converges exponentially to O(η)",
+    paper_ref="Sec 3.1, 'G_F at initial phase'",
+    printed=r"The proposition suggests that for small top layer initialization (measured by $\alpha$), $\|G_F\|$ "
+            r"will first increase from $O(\alpha)$ to $O(1)$ and then converge exponentially to $O(\eta)$.",
+    verified=r"$\|G_F(0)\|_F = O(\alpha)$, $\max_t\|G_F(t)\|_F = \Theta(1)$ as $\alpha\to0$, and "
+             r"$\|G_F(+\infty)\|_F = O(\eta)$ for $\eta \ll \sigma^+_{\min}(\tilde F)^2$ under (A2) (random features: "
+             r"$K \ge n - 1$); without (A2) the limit is "
+             r"$O(1)$ as $\eta\to0$",
+    depends_on=["appe.weight_decay.linear_in_eta", "prop1.gf0.norm"],
+    notes="Audit scope note: as for appe.weight_decay.linear_in_eta, the printed sentence holds under (A2) (App. H) "
+          "or in Lemma 1's K ≫ n regime; the erratum is the missing hypothesis, since Prop 1 assumes only full "
+          "column rank (K < n − 1 allowed), where ‖G_F(+∞)‖ = O(1) as η → 0.",
+)
+
+
 @check(TRAJ, "numeric")
 def test_trajectory_counterexample_without_a2(evidence):
     evidence.describe("Z5, K = 8 < n − 1 (Prop 1's hypotheses hold, (A2) does not): ‖G_F(+∞)‖ over "
@@ -227,9 +180,6 @@ def test_trajectory_rise_and_decay(evidence, li2_profile):
                        family=fam)
         evidence.detail(f"{fam}: max_t‖G‖, ‖G(∞)‖, η", [mx[0], ginf, eta])
         if fam == "Z5":
-            import matplotlib
-
-            matplotlib.use("Agg")
             import matplotlib.pyplot as plt
 
             fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -239,6 +189,20 @@ def test_trajectory_rise_and_decay(evidence, li2_profile):
             ax.axhline(ginf, ls=":", c="k", label="‖G(∞)‖ (Eqn 4)")
             ax.set_xlabel("t"), ax.set_ylabel("‖G_F(t)‖_F"), ax.legend(fontsize=7)
             evidence.plot(fig, f"‖G_F(t)‖ on Z5, K = n − 1, η = {eta:.2g}: rise from O(α), plateau, decay to O(η)")
+
+
+WIDTH = claim(
+    "appe.width.no_feature_learning",
+    title="K → ∞ ⇒ G_F(+∞) → 0 (no feature learning, NTK regime)",
+    paper_ref="Sec 3.1 (after Lemma 1); App. E, 'The number of hidden nodes K'",
+    printed=r"From Eqn. 5, it is clear that if $K \rightarrow +\infty$, then $G_F(+\infty) \rightarrow 0$ and there "
+            r"is no feature learning (i.e., NTK regime). ... Lemma 1 tells that very large $K$ may reduce "
+            r"$|G_F(+\infty)|$ and makes grokking slower.",
+    assumptions=["W iid N(0,1), η > 0 fixed, n fixed"],
+    depends_on=["lemma1.eqn5.gf_infinity"],
+    notes="‖G_F(+∞)‖_F decays like K^{-3/2} (coefficient K^{-2} times ‖ỸỸᵀF̃‖ ∝ K^{1/2}); Eqn 5 as printed "
+          "would give K^{-1/2}. The conclusion (→ 0) holds either way.",
+)
 
 
 @check(WIDTH, "numeric")
@@ -269,6 +233,18 @@ def test_width_kills_fixed_point(evidence, li2_profile):
     evidence.detail("order_in_K", fits)
 
 
+ALPHA = claim(
+    "appe.init.alpha_noise",
+    title="Small α: G_F(t) dominated by the signal tỸỸᵀF̃; large α: noise O(α) dominates",
+    paper_ref="App. E, 'Weight initialization'; Eqn 3",
+    printed=r"$G_F(t) = O(\alpha) + t\tilde{Y}\tilde{Y}^\top F + O(\alpha t) + O(t^2)$ and if the weight "
+            r"initialization $\alpha$ is small, then $G_F(t)$ is dominated by clear signal term "
+            r"$t\tilde{Y}\tilde{Y}^\top \tilde{F}$, which leads to fast feature learning. If $\alpha$ is large, then "
+            r"$O(\alpha)$ term is large and the initial phase of $G_F$ contains too much noise",
+    depends_on=["prop1.small_time.eqn3"],
+)
+
+
 @check(ALPHA, "numeric")
 def test_alpha_noise_to_signal(evidence, li2_profile):
     evidence.describe("Exact flow at t = 1e-2: noise-to-signal ‖G(t;α) − G(t;0)‖/‖G(t;0)‖ has order 1 in α; it "
@@ -288,6 +264,20 @@ def test_alpha_noise_to_signal(evidence, li2_profile):
             evidence.holds(f.agrees(1.0) and ratio(a_star / 4) < 1 < ratio(4 * a_star),
                            f"{f}; α* = {a_star:.3g}: ratios {ratio(a_star / 4):.3g}, {ratio(4 * a_star):.3g}",
                            family=fam, seed=seed)
+
+
+BETA0 = claim(
+    "appe.beta.initial_phase",
+    title="β: G_F(t) = O(α) + t[βỸỸᵀF̃ + O(β²α) + O(β³α²)] + O(t²)",
+    paper_ref="App. E, 'Scaling factor β of the output'; App. H.3, Eqn 68",
+    printed=r"$G_F(t) = O(\alpha) + t[\beta\tilde{Y}\tilde{Y}^\top \tilde{F} + O(\beta^2\alpha) + O(\beta^3\alpha^2)] + "
+            r"O(t^2)$. So if $\beta > 1$ is large and the initialization $\alpha \ll 1$ then the signal term "
+            r"$t\beta\tilde{Y}\tilde{Y}^\top \tilde{F}$ becomes more dominant than the case of $\beta = 1$",
+    assumptions=["η = 0 (Eqn 61)", "'more dominant' read as: relative to the t⁰ noise ỸV0ᵀ = O(α)"],
+    depends_on=["beta.expansion.eqn68"],
+    notes="Relative to the order-t noise β²R2, the signal βỸỸᵀF̃ becomes *less* dominant as β grows (ratio ∝ βα); "
+          "relative to the t⁰ noise O(α) it grows ∝ β. Both recorded.",
+)
 
 
 @check(BETA0, "numeric")
@@ -317,6 +307,20 @@ def test_beta_initial_phase(evidence, li2_profile):
                        and fb.agrees(1.0, atol=0.15),
                        f"β²α regime {f2}; β³α² regime {f3}; signal/G(0) {fs} (β ≤ 1), {fb} (1 ≤ β ≤ 100)", family=fam)
         evidence.detail(f"{fam}: noise/signal at order t grows ∝ β (βα)", [noise(b) / frob(b * S) for b in b_small])
+
+
+BETA_INF = claim(
+    "appe.beta.fixed_point_smaller",
+    title="Large β makes the final G_F(+∞) small",
+    paper_ref="App. E, 'Scaling factor β'; App. H.3 (after Eqn 69)",
+    printed=r"if we have too large $\beta$ over $\alpha$, then the term $O(\beta^2\alpha)$ may cause trouble in feature "
+            r"learning and the final $G_F(+\infty)$ becomes small (Eqn. 69). ... Therefore, if $\beta > 1$ is large, "
+            r"then the final fixed point of $G_{\tilde{F},\beta}(+\infty)$ leads to a smaller backpropagated gradient "
+            r"$G_F$ and may delay grokking.",
+    depends_on=["beta.fixed_point.eqn69"],
+    notes="True asymptotically (‖G*_β‖ ∝ β⁻³ under (A2), ∝ β⁻¹ without), although Eqn 69's β⁻² is wrong; not "
+          "monotone: for η ≫ β²σ²_max, G*_β ≈ βG* grows with β first.",
+)
 
 
 @check(BETA_INF, "numeric")

@@ -43,9 +43,11 @@ from li2verify.groups.irreps import irrep_decomposition
 from li2verify.utils.profiles import active_profile
 from li2verify.groups.strategies import bounded_floats, groups, max_order, real_matrices
 
+
 SQ = get_activation("square")
 GROUPS = L.stage2_groups(active_profile().name)
 RTOL = 1e-7  # the flatness rule: |λ| ≤ RTOL·E counts as a zero eigenvalue
+
 
 SHARP = claim(
     "appi.flat_sharp.memorization_vs_generalization",

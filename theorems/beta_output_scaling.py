@@ -21,10 +21,22 @@ from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, 
                             integrate_flow, objective_J, random_feature_instance, signal_term, sym_matrix,
                             sym_taylor)
 from li2verify.paper.task import group_task
+from hypothesis import given
+from hypothesis import strategies as st
+
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)
 FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
+
+
+def _inst(family: str, seed: int, K: int | None = None, act: str = "square"):
+    task = group_task(FAMILIES[family]())
+    rng = np.random.default_rng(seed)
+    K = task.n // 2 if K is None else K
+    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
+    return Ft, Yt, rng.normal(size=(K, task.M))
+
 
 GRAD = claim(
     "beta.gradient.eqn62_63",
@@ -36,49 +48,6 @@ GRAD = claim(
     notes="Eqn 61 has no weight decay; App. E writes J_β = ‖Ỹ − βF̃V‖² + η‖V‖² (with η, without ½). Both are "
           "checked: the η-term adds ηV to the gradient.",
 )
-
-EXPANSION = claim(
-    "beta.expansion.eqn68",
-    title="Small-time expansion with output scaling (Eqns 66–68)",
-    paper_ref="App. H.3, Eqns 64–68",
-    printed=r"$G_{\tilde{F},\beta}(t) = \underbrace{\tilde{Y} V_0^\top - \beta \tilde{F} V_0 V_0^\top}_{G_{\tilde{F},"
-            r"\beta}(0)} + t \left[ \beta \tilde{Y} \tilde{Y}^\top \tilde{F} + \beta^2 R_2(V_0) + \beta^3 R_3(V_0) "
-            r"\right] + O(t^2)$, $R_2(V_0) := -(\tilde{Y} V_0^\top \tilde{F}^\top \tilde{F} + \tilde{F} V_0 "
-            r"\tilde{Y}^\top \tilde{F} + \tilde{F} \tilde{F}^\top \tilde{Y} V_0^\top)$, $R_3(V_0) := \tilde{F} V_0 "
-            r"V_0^\top \tilde{F}^\top \tilde{F} + \tilde{F} \tilde{F}^\top \tilde{F} V_0 V_0^\top$; "
-            r"$\|R_2(V_0)\|_F = O(\alpha)$, $\|R_3(V_0)\|_F = O(\alpha^2)$",
-    assumptions=["η = 0 (Eqn 61)"],
-    depends_on=["beta.gradient.eqn62_63"],
-    notes="With App. E's weight decay η > 0 the t¹ coefficient gains −ηỸV0ᵀ + 2ηβF̃V0V0ᵀ (derived symbolically, "
-          "recorded as a detail); these are O(ηα) and O(ηβα²).",
-)
-
-EQN69 = claim(
-    "beta.fixed_point.eqn69",
-    title="G*_β = G*/β² (Eqn 69) — the fixed point is β⁻¹G*(η/β²)",
-    paper_ref="App. H.3, Eqn 69; App. E",
-    printed=r"Similarly the final fixed point of $G_{\tilde{F},\beta}(+\infty)$ can be computed by replacing "
-            r"$\tilde{Y}$ with $\tilde{Y}/\beta$ in Eqn. 60: $G_{\tilde{F},\beta}^* = \frac{1}{\beta^2} "
-            r"G_{\tilde{F}}^*$",
-    verified=r"With $J_\beta = \frac12\|\tilde Y - \beta\tilde FV\|^2 + \frac\eta2\|V\|^2$ and $G_{\tilde F,\beta} := "
-             r"E V^\top$: $G_{\tilde{F},\beta}^*(\eta) = \frac{1}{\beta} G_{\tilde{F}}^*(\eta/\beta^2) = "
-             r"\frac{\eta}{\beta^3}(\tilde F\tilde F^\top + \tfrac{\eta}{\beta^2}I)^{-1}\tilde Y\tilde Y^\top\tilde F"
-             r"(\tilde F^\top\tilde F + \tfrac{\eta}{\beta^2}I)^{-1}$; in the realizable regime (small η) "
-             r"$G^*_\beta \approx G^*/\beta^3$, for $\eta \gg \beta^2\sigma_{\max}^2$ it is $\approx \beta G^*$",
-    assumptions=["η > 0 (App. E's J_β); η = 0 (Eqn 61) also checked"],
-    depends_on=["prop1.fixed_point.eqn4"],
-    notes="Replacing Ỹ by Ỹ/β also rescales the ridge parameter: J_β = β²[½‖Ỹ/β − F̃V‖² + (η/β²)/2‖V‖²], so "
-          "V* is the ridge solution for (Ỹ/β, η/β²), and E_β = βE'. For η = 0 (Eqn 61 as printed) and "
-          "realizable data both sides are 0; without realizability G*_β = G*/β, not G*/β².",
-)
-
-
-def _inst(family: str, seed: int, K: int | None = None, act: str = "square"):
-    task = group_task(FAMILIES[family]())
-    rng = np.random.default_rng(seed)
-    K = task.n // 2 if K is None else K
-    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
-    return Ft, Yt, rng.normal(size=(K, task.M))
 
 
 @check(GRAD, "symbolic")
@@ -113,6 +82,23 @@ def test_gradient_autograd(evidence, li2_profile):
             rel = frob(Vi - LazyFlow(Ft, Yt, 0.1 * Z, eta, beta).V(0.3)) / frob(Vi)
             evidence.holds(rel < 1e-7, f"flow: solve_ivp vs spectral, rel {rel:.2e} < 1e-7 (solve_ivp rtol 1e-11)",
                            family=fam, seed=seed)
+
+
+EXPANSION = claim(
+    "beta.expansion.eqn68",
+    title="Small-time expansion with output scaling (Eqns 66–68)",
+    paper_ref="App. H.3, Eqns 64–68",
+    printed=r"$G_{\tilde{F},\beta}(t) = \underbrace{\tilde{Y} V_0^\top - \beta \tilde{F} V_0 V_0^\top}_{G_{\tilde{F},"
+            r"\beta}(0)} + t \left[ \beta \tilde{Y} \tilde{Y}^\top \tilde{F} + \beta^2 R_2(V_0) + \beta^3 R_3(V_0) "
+            r"\right] + O(t^2)$, $R_2(V_0) := -(\tilde{Y} V_0^\top \tilde{F}^\top \tilde{F} + \tilde{F} V_0 "
+            r"\tilde{Y}^\top \tilde{F} + \tilde{F} \tilde{F}^\top \tilde{Y} V_0^\top)$, $R_3(V_0) := \tilde{F} V_0 "
+            r"V_0^\top \tilde{F}^\top \tilde{F} + \tilde{F} \tilde{F}^\top \tilde{F} V_0 V_0^\top$; "
+            r"$\|R_2(V_0)\|_F = O(\alpha)$, $\|R_3(V_0)\|_F = O(\alpha^2)$",
+    assumptions=["η = 0 (Eqn 61)"],
+    depends_on=["beta.gradient.eqn62_63"],
+    notes="With App. E's weight decay η > 0 the t¹ coefficient gains −ηỸV0ᵀ + 2ηβF̃V0V0ᵀ (derived symbolically, "
+          "recorded as a detail); these are O(ηα) and O(ηβα²).",
+)
 
 
 @check(EXPANSION, "symbolic")
@@ -156,6 +142,26 @@ def test_eqn68_orders(evidence, li2_profile):
         evidence.holds(f2.agrees(1.0) and f3.agrees(2.0), f"R2 {f2}, R3 {f3}", family=fam)
     evidence.detail("remainder_fits", fits)
     evidence.detail("R2_R3_fits", {"R2": f2.summary(1.0), "R3": f3.summary(2.0)})
+
+
+EQN69 = claim(
+    "beta.fixed_point.eqn69",
+    title="G*_β = G*/β² (Eqn 69) — the fixed point is β⁻¹G*(η/β²)",
+    paper_ref="App. H.3, Eqn 69; App. E",
+    printed=r"Similarly the final fixed point of $G_{\tilde{F},\beta}(+\infty)$ can be computed by replacing "
+            r"$\tilde{Y}$ with $\tilde{Y}/\beta$ in Eqn. 60: $G_{\tilde{F},\beta}^* = \frac{1}{\beta^2} "
+            r"G_{\tilde{F}}^*$",
+    verified=r"With $J_\beta = \frac12\|\tilde Y - \beta\tilde FV\|^2 + \frac\eta2\|V\|^2$ and $G_{\tilde F,\beta} := "
+             r"E V^\top$: $G_{\tilde{F},\beta}^*(\eta) = \frac{1}{\beta} G_{\tilde{F}}^*(\eta/\beta^2) = "
+             r"\frac{\eta}{\beta^3}(\tilde F\tilde F^\top + \tfrac{\eta}{\beta^2}I)^{-1}\tilde Y\tilde Y^\top\tilde F"
+             r"(\tilde F^\top\tilde F + \tfrac{\eta}{\beta^2}I)^{-1}$; in the realizable regime (small η) "
+             r"$G^*_\beta \approx G^*/\beta^3$, for $\eta \gg \beta^2\sigma_{\max}^2$ it is $\approx \beta G^*$",
+    assumptions=["η > 0 (App. E's J_β); η = 0 (Eqn 61) also checked"],
+    depends_on=["prop1.fixed_point.eqn4"],
+    notes="Replacing Ỹ by Ỹ/β also rescales the ridge parameter: J_β = β²[½‖Ỹ/β − F̃V‖² + (η/β²)/2‖V‖²], so "
+          "V* is the ridge solution for (Ỹ/β, η/β²), and E_β = βE'. For η = 0 (Eqn 61 as printed) and "
+          "realizable data both sides are 0; without realizability G*_β = G*/β, not G*/β².",
+)
 
 
 @check(EQN69, "symbolic")
@@ -250,9 +256,6 @@ def test_eqn69_corrected_numeric(evidence, li2_profile):
     f = fit_order(betas, [frob(fixed_point_gradient(Ft, Yt, 0.05, b)) for b in betas])
     evidence.holds(f.agrees(-3.0) and f.excludes(-2.0), f"‖G*_β‖ order in β {f}: −3, not −2", family="Z5 K=100")
     evidence.detail("large_beta_order", f.summary(-3.0))
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     bb = geometric(0.1, 100.0, 40)
@@ -266,10 +269,6 @@ def test_eqn69_corrected_numeric(evidence, li2_profile):
     big_eta = [frob(fixed_point_gradient(Ft, Yt, 1e4, b)) / frob(fixed_point_gradient(Ft, Yt, 1e4, 1.0))
                for b in (1.0, 2.0, 4.0)]
     evidence.detail("eta=1e4: ‖G*_β‖/‖G*‖ for β=1,2,4 (grows ≈ β when η ≫ β²σ²)", big_eta)
-
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @check(EQN69, "property", target="corrected")

@@ -13,7 +13,9 @@ from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.utils.profiles import active_profile
 
+
 SQ = get_activation("square")
+
 
 Z15 = claim(
     "meaning.z15.subgroup_invariance",
@@ -27,15 +29,6 @@ Z15 = claim(
              r"} \mathbf{u} \in \mathcal{H}_k \text{ is invariant under translation by } \ker C_k",
     assumptions=["div(h, m) read literally as integer division (the corrected form uses the residue h mod m)"],
     title="Z15 irreps that see only one factor",
-)
-KERNEL = claim(
-    "meaning.kernel_invariance",
-    paper_ref="Sec 4.3, 'Meaning of the learned features' (general form of the Z15 example)",
-    printed=r"\text{learned representations naturally contain useful invariance ... these features lead to focusing on one factor and "
-            r"invariant to others. More importantly, they emerge automatically without explicit supervision.}",
-    assumptions=["invariance = R_n u = u and u R_n-right-translates = u for n in the kernel of the irrep of the component",
-                 "'emerge automatically' = the maxima reached by ascent from random starts carry it"],
-    title="Learned features are invariant under the kernel of their irrep (every group)",
 )
 
 
@@ -113,6 +106,17 @@ def test_z15_residue_maps_and_learned_maxima(evidence, li2_profile):
                                    what="activation depends on residues only") if (a + b) % 7 == 0 else None
     evidence.detail("ascent_maxima_seen_Z3_like_Z5_like", seen)
     evidence.holds(seen[3] + seen[5] > 0, "ascent reached a subgroup-like feature", family="Z15")
+
+
+KERNEL = claim(
+    "meaning.kernel_invariance",
+    paper_ref="Sec 4.3, 'Meaning of the learned features' (general form of the Z15 example)",
+    printed=r"\text{learned representations naturally contain useful invariance ... these features lead to focusing on one factor and "
+            r"invariant to others. More importantly, they emerge automatically without explicit supervision.}",
+    assumptions=["invariance = R_n u = u and u R_n-right-translates = u for n in the kernel of the irrep of the component",
+                 "'emerge automatically' = the maxima reached by ascent from random starts carry it"],
+    title="Learned features are invariant under the kernel of their irrep (every group)",
+)
 
 
 @check(KERNEL, "numeric")

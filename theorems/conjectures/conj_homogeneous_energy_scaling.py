@@ -17,7 +17,9 @@ from li2verify.paper.energy import energy, riemannian_gradient
 from li2verify.groups.finite import cyclic
 from li2verify.paper.task import group_task, random_pairs
 
+
 DEGREE = {"square": 2, "relu2": 2, "relu": 1}
+
 
 SCALING = claim(
     "conj.energy.homogeneous_scaling",
