@@ -22,6 +22,7 @@ from scipy import integrate
 from scipy.special import gammaln
 
 from li2verify.paper.activations import Activation, get_activation
+from li2verify.utils.arrays import center
 
 __all__ = [
     "phi", "phi_all", "gauss_hermite", "hermite_coefficients", "hermite_coefficients_closed_form",
@@ -220,8 +221,7 @@ def kernel_matrix(X: np.ndarray, act: Activation | str, L: int = 60) -> np.ndarr
 def centered_kernel(X: np.ndarray, act: Activation | str, L: int = 60) -> np.ndarray:
     """S = P1⊥𝒦P1⊥: the K → ∞ limit of F̃F̃ᵀ/K for W ~ N(0, I) (proof of Lemma 1)."""
     K = kernel_matrix(X, act, L)
-    K = K - K.mean(axis=0, keepdims=True)
-    return K - K.mean(axis=1, keepdims=True)
+    return center(center(K), 1)
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,12 @@ from functools import cached_property
 import numpy as np
 
 from li2verify.groups.finite import FiniteGroup
+from li2verify.utils.arrays import center  # noqa: F401  (re-exported: the one centring helper)
 
 
 def centering_matrix(n: int) -> np.ndarray:
     """P1⊥ = I − 11ᵀ/n (Eqn 1): the zero-mean projection along the sample dimension."""
     return np.eye(n) - np.full((n, n), 1.0 / n)
-
-
-def center(A: np.ndarray) -> np.ndarray:
-    """P1⊥ A, computed as A minus its column means (no n×n matrix formed)."""
-    A = np.asarray(A)
-    return A - A.mean(axis=0, keepdims=True)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import torch
 
 from li2verify.paper.activations import get_activation
 from li2verify.train.config import SEED_ALIAS, TrainConfig
+from li2verify.utils.arrays import center as _center
 
 
 @dataclass
@@ -125,8 +126,8 @@ def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: i
 
 
 def center(A: torch.Tensor) -> torch.Tensor:
-    """P1⊥A along the sample axis (dim −2)."""
-    return A - A.mean(dim=-2, keepdim=True)
+    """P1⊥A along the sample axis (dim −2) of a batched (seeds, n, …) tensor (:func:`li2verify.utils.arrays.center`)."""
+    return _center(A, -2)
 
 
 def one_hot(y: torch.Tensor, M: int, dtype) -> torch.Tensor:

@@ -34,6 +34,7 @@ from li2verify.paper import repulsion as rep
 from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
+from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
 PROBE_COSTS = {
     "gf_norm": "O(S·n·K·M)",
@@ -46,10 +47,6 @@ PROBE_COSTS = {
     "signmatch": "O(S·(n·K² + K³))",
 }
 EVERY_EPOCH = ("delta_cos", "eigengap")
-
-
-def _center(A: torch.Tensor) -> torch.Tensor:
-    return A - A.mean(dim=-2, keepdim=True)
 
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
