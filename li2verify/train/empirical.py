@@ -17,6 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
+from li2verify.utils.fits import loglog_slope  # noqa: F401  (re-exported: the one log–log fit)
+
 
 def first_epoch(series: np.ndarray, epochs: np.ndarray, thr: float, *, never: float = math.nan) -> float:
     """First epoch at which ``series`` (one seed; NaN = not evaluated) is ≥ ``thr``; ``never`` if it is not."""
@@ -66,20 +68,6 @@ def unsettled(series: np.ndarray, epochs: np.ndarray, *, frac: float = 0.75, rel
     i = np.flatnonzero(e <= frac * e[-1])
     v0 = v[i[-1]] if i.size else v[0]
     return bool(v[-1] - v0 > rel * abs(v[-1]))
-
-
-def loglog_slope(x, y) -> tuple[float, float]:
-    """Least-squares slope of log y on log x and its standard error."""
-    lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
-    A = np.stack([lx, np.ones_like(lx)], 1)
-    coef, res, *_ = np.linalg.lstsq(A, ly, rcond=None)
-    n = len(lx)
-    if n <= 2:
-        return float(coef[0]), float("nan")
-    resid = ly - A @ coef
-    s2 = float(resid @ resid) / (n - 2)
-    se = float(np.sqrt(s2 / np.sum((lx - lx.mean()) ** 2)))
-    return float(coef[0]), se
 
 
 def as_list(x: Sequence[float]) -> list[float]:

@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["FitError", "OrderFit", "RateFit", "fit_order", "fit_rate", "fit_line", "geometric"]
+__all__ = ["FitError", "OrderFit", "RateFit", "fit_order", "fit_rate", "fit_line", "geometric", "loglog_slope"]
 
 
 class FitError(ValueError):
@@ -193,3 +193,18 @@ def fit_rate(ts: Sequence[float], values: Sequence[float]) -> RateFit:
     _check_positive("values", v)
     lf = fit_line(t, np.log(v))
     return RateFit(-lf.slope, lf.stderr, lf.intercept, lf.r2, lf.n)
+
+
+def loglog_slope(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
+    """(slope, standard error) of the least-squares line of log y on log x (:func:`fit_line`), the lenient form
+    used on per-seed training data: (NaN, NaN) when a value is non-positive or non-finite or the fit is undefined
+    instead of raising, and a NaN standard error from only 2 points."""
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if x.shape != y.shape or not (np.all(np.isfinite(x) & (x > 0)) and np.all(np.isfinite(y) & (y > 0))):
+        return float("nan"), float("nan")
+    try:
+        lf = fit_line(np.log(x), np.log(y))
+    except FitError:
+        return float("nan"), float("nan")
+    return lf.slope, (lf.stderr if lf.n > 2 else float("nan"))

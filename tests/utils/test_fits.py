@@ -63,3 +63,19 @@ def test_a_loose_fit_neither_agrees_nor_excludes():
     loose = OrderFit(slope=0.54, stderr=0.12, intercept=0.0, r2=0.9, n=6)
     assert loose.verdict(1.0) == "undecided"
     assert not loose.agrees(1.0) and not loose.excludes(1.0) and not loose.agrees(0.54)
+
+
+def test_loglog_slope_is_fit_line_on_logs_and_lenient():
+    import math
+
+    import numpy as np
+
+    from li2verify.utils.fits import fit_line, loglog_slope
+
+    x = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    y = 3 * x**-1.5 * np.array([1.01, 0.99, 1.02, 0.98, 1.0])
+    lf = fit_line(np.log(x), np.log(y))
+    assert loglog_slope(x, y) == (lf.slope, lf.stderr)
+    assert all(math.isnan(v) for v in loglog_slope([1, 2, 3], [1, 0, 2]))  # non-positive: undecided, no raise
+    assert all(math.isnan(v) for v in loglog_slope([1, 2, 3], [1, float("nan"), 2]))
+    assert math.isnan(loglog_slope([1, 2], [1, 4])[1]) and abs(loglog_slope([1, 2], [1, 4])[0] - 2) < 1e-12
