@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -23,6 +22,7 @@ import numpy as np
 
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
+from li2verify.utils.io import atomic_path, atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +110,13 @@ def write_curves_csv(fig, path: Path) -> Path | None:
     curves = getattr(fig, "_li2_curves", None)
     if not curves:
         return None
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["condition", "metric", "epoch", "median", "q25", "q75", "seeds"])
         for c in curves:
             for ep, m, lo, hi in zip(c["epochs"], c["median"], c["q25"], c["q75"]):
                 w.writerow([c["condition"], c["metric"], f"{float(ep):g}", repr(float(m)), repr(float(lo)),
                             repr(float(hi)), c["seeds"]])
-    os.replace(tmp, path)
     return path
 
 
@@ -382,14 +380,11 @@ def run_preset(name: str, scale: str = "cpu", out: str | Path = "figures", seeds
     files = []
     for ext in ("png", "svg"):
         p = out / f"{name}.{ext}"
-        tmp = out / f".{name}.tmp.{ext}"
-        res["figure"].savefig(tmp, dpi=120)
-        os.replace(tmp, p)
+        with atomic_path(p) as tmp:
+            res["figure"].savefig(tmp, dpi=120)
         files.append(p)
     p = out / f"{name}.json"
-    tmp = out / f".{name}.json.tmp"
-    tmp.write_text(json.dumps(_jsonable(res["numbers"]), indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, p)
+    atomic_write_text(p, json.dumps(_jsonable(res["numbers"]), indent=2, ensure_ascii=False))
     files.append(p)
     csv_path = write_curves_csv(res["figure"], out / f"{name}.curves.csv")
     if csv_path is not None:

@@ -35,7 +35,6 @@ import logging
 import math
 import os
 import sys
-import tempfile
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from li2verify.train.data import make_split, resolve_group, train_size
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
+from li2verify.utils.io import atomic_write_bytes, probe_writable_dir
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +111,10 @@ def metric_columns(cfg: TrainConfig) -> list[str]:
     return cols
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def _atomic_torch_save(obj, path: Path) -> None:
     buf = io.BytesIO()
     torch.save(obj, buf)
-    _atomic_write(path, buf.getvalue())
+    atomic_write_bytes(path, buf.getvalue())
 
 
 # ------------------------------------------------------------------------------------------ memory estimate
@@ -306,17 +297,14 @@ def _prepare_run_dir(rd: Path) -> None:
     if rd.exists() and not rd.is_dir():
         raise ConfigError(f"run directory {str(rd)!r} exists and is not a directory; choose another --out")
     try:
-        rd.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".li2-write-test-", dir=rd)
-        os.close(fd)
-        os.unlink(tmp)
+        probe_writable_dir(rd)
     except OSError as e:
         raise ConfigError(f"cannot write the run directory {str(rd)!r}: {e.strerror or e}; choose another --out") \
             from None
 
 
 def _write_status(rd: Path, status: str, epoch: int, message: str = "", **extra) -> None:
-    _atomic_write(rd / "status.json", json.dumps({"status": status, "epoch": epoch, "message": message,
+    atomic_write_bytes(rd / "status.json", json.dumps({"status": status, "epoch": epoch, "message": message,
                                                   **extra}).encode())
 
 
@@ -674,7 +662,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
             w = csv.writer(buf)
             w.writerow(header)
             w.writerows(keep)
-            _atomic_write(m_path, buf.getvalue().encode())
+            atomic_write_bytes(m_path, buf.getvalue().encode())
             written_upto = start - 1
             state["epoch"] = start
             log.info("resuming %s at epoch %d", rd, start)
@@ -682,11 +670,11 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
             state["touched"] = True
             buf = io.StringIO()
             csv.writer(buf).writerow(header)
-            _atomic_write(m_path, buf.getvalue().encode())
+            atomic_write_bytes(m_path, buf.getvalue().encode())
             if ck_path.exists():  # --no-resume: a stale checkpoint must not be resumed with the new metrics
                 ck_path.unlink()
         state["touched"] = True
-        _atomic_write(cfg_path, cfg.to_json().encode())
+        atomic_write_bytes(cfg_path, cfg.to_json().encode())
         prov_path = rd / "provenance.json"
         try:
             starts = json.loads(prov_path.read_text()).get("starts", []) if prov_path.exists() else []
@@ -694,7 +682,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         except (OSError, ValueError, AttributeError):
             starts = []
         starts.append({**provenance(command), "start_epoch": start, "resumed": start > 0})
-        _atomic_write(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())
+        atomic_write_bytes(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())
         _write_status(rd, "running", start)
 
     def flush(upto: int):

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from li2verify.utils.io import atomic_write_text, default_file_mode, probe_writable_dir  # noqa: F401  (re-exported)
 from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry
 
 SCHEMA = 1
@@ -43,36 +44,10 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
     except OSError as e:
         raise ReportError(f"cannot create report directory {str(p)!r}: {e.strerror or e}") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".li2-write-test-", dir=p)
-        os.close(fd)
-        os.unlink(tmp)
+        probe_writable_dir(p)
     except OSError as e:
         raise ReportError(f"report directory {str(p)!r} is not writable: {e.strerror or e}") from None
     return p
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same directory and ``os.replace``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; a report is meant to be read by others
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _default_file_mode() -> int:
-    """0666 minus the process umask (what ``open(path, "w")`` would give)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def git_sha(cwd: str | os.PathLike | None = None) -> str:
@@ -666,7 +641,7 @@ def write_report(rec: dict[str, Any], out_dir: str | os.PathLike) -> dict[str, P
                 fh.write(texts[k])
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(f, _default_file_mode())
+            os.chmod(f, default_file_mode())
         (st / "COMPLETE").write_text(run_id)
         _fsync_dir(st)
         for k in ("md", "html", "json"):
