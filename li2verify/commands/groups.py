@@ -96,14 +96,13 @@ def show_cmd(order, smallgroup_id, matrices, check) -> None:
         raise click.ClickException(str(exc.args[0])) from None
     g = rec.group()
     dec = irrep_decomposition(g)
-    kinds = {1: "real", 0: "complex", -1: "quaternionic"}
     click.echo(f"SmallGroup({order},{smallgroup_id}) = {rec.name}   order {g.order}, "
                f"{'Abelian' if g.is_abelian else 'non-Abelian'}, exponent {g.exponent}, centre of order "
                f"{len(g.center)}, {len(dec.classes)} classes")
     click.echo(f"irrep degrees: {dec.degrees.tolist()}   (Σ d² = {int((dec.degrees ** 2).sum())})")
     click.echo("FS indicators: " + ", ".join(f"{ir.fs:+d}" for ir in dec.irreps))
     click.echo("irreps: " + ", ".join(
-        f"{ir.k}:d{ir.degree} {kinds[ir.fs]}" + (f"(conj {ir.conjugate})" if ir.fs == 0 else "")
+        f"{ir.k}:d{ir.degree} {ir.kind}" + (f"(conj {ir.conjugate})" if ir.fs == 0 else "")
         for ir in dec.irreps))
     reps = dec.class_representatives
     click.echo("\ncharacter table (rows: irreps; columns: classes, size / order of representative)")
@@ -115,7 +114,7 @@ def show_cmd(order, smallgroup_id, matrices, check) -> None:
         click.echo(f"χ{ir.k:<3}{'+0-'[1 - ir.fs]} " + "".join(f"{c:>{w}}" for c in row))
     if matrices:
         for ir in dec.irreps:
-            click.echo(f"\nC_{ir.k} ({kinds[ir.fs]}, d={ir.degree}):")
+            click.echo(f"\nC_{ir.k} ({ir.kind}, d={ir.degree}):")
             for h in range(min(g.order, 3)):
                 click.echo(f"  g={h}: " + np.array2string(np.round(ir.matrices[h], 4), max_line_width=160))
     if check:

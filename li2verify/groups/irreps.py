@@ -38,7 +38,15 @@ from li2verify.groups.finite import FiniteGroup
 log = logging.getLogger(__name__)
 
 __all__ = ["Irrep", "Block", "IrrepDecomposition", "IrrepError", "irrep_decomposition", "character_table",
-           "consistency_errors"]
+           "consistency_errors", "FS_KINDS", "irrep_kind"]
+
+#: The real / complex / quaternionic type of an irrep by its Frobenius–Schur indicator (+1, 0, −1): the one label.
+FS_KINDS = {1: "real", 0: "complex", -1: "quaternionic"}
+
+
+def irrep_kind(fs: int) -> str:
+    """``"real"``, ``"complex"`` or ``"quaternionic"`` for Frobenius–Schur indicator ``fs`` (:data:`FS_KINDS`)."""
+    return FS_KINDS[int(fs)]
 
 # tolerance used to decide that two computed eigenvalues / characters are "the same"
 _MATCH_TOL = 1e-6
@@ -74,7 +82,8 @@ class Irrep:
 
     @property
     def kind(self) -> str:
-        return {1: "real", 0: "complex", -1: "quaternionic"}[self.fs]
+        """real / complex / quaternionic (by the Frobenius–Schur indicator)."""
+        return irrep_kind(self.fs)
 
 
 @dataclass(frozen=True)

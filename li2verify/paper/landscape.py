@@ -21,6 +21,7 @@ import numpy as np
 
 from li2verify.paper.activations import Activation
 from li2verify.groups.finite import FiniteGroup
+from li2verify.groups.irreps import irrep_kind
 from li2verify.paper.task import center, group_task
 from li2verify.utils.sphere import SphereAscent, sphere_ascent, sphere_project  # noqa: F401  (re-exported)
 
@@ -121,7 +122,8 @@ class RealComponent:
 
     @property
     def kind(self) -> str:
-        return {1: "real", 0: "complex", -1: "quaternionic"}[self.fs]
+        """The type of its irrep (:attr:`li2verify.groups.irreps.Irrep.kind`)."""
+        return irrep_kind(self.fs)
 
     @property
     def label(self) -> str:

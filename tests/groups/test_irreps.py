@@ -167,3 +167,14 @@ def test_relabeling_gives_the_same_irreps_permuted(name, seed):
         k = d1.index_of_character(chi, tol=1e-9)
         assert k not in used and d1.irreps[k].fs == ir.fs and d1.irreps[k].degree == ir.degree
         used.add(k)
+
+
+def test_irrep_kind_is_one_label_read_by_every_layer():
+    from li2verify.groups.irreps import FS_KINDS, irrep_kind
+    from li2verify.paper.landscape import real_components
+
+    dec = irrep_decomposition(quaternion())  # Q8: four real characters and one quaternionic irrep
+    assert [ir.kind for ir in dec.irreps] == [irrep_kind(ir.fs) for ir in dec.irreps]
+    assert sorted({ir.kind for ir in dec.irreps}) == ["quaternionic", "real"]
+    assert {c.kind for c in real_components(dec)} == {FS_KINDS[c.fs] for c in real_components(dec)}
+    assert irrep_decomposition(cyclic(5)).irreps[1].kind == "complex"
