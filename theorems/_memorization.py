@@ -1,0 +1,30 @@
+"""Helpers shared by the Lemma 5, Lemma 6 and Theorem 5 modules (memorization; App. F.4): the activations
+grouped by the type of φ = σ'/x, random target weights p, and the global maximizer of the single-target objective
+F(s) = Σ_g p_g σ(s_g) by exponentiated-gradient ascent.  Not a theorem module (holds no claims).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from li2verify.paper import memorization as MZ
+
+ACTS_FOCUSED = ("square", "cube", "quartic")
+ACTS_SPREAD = ("relu", "silu", "tanh", "sigmoid", "log_gap")
+
+
+def _mirror(p, name, profile):
+    """Global maximizer of F for decreasing φ by exponentiated-gradient ascent in t = s² (concave there).
+
+    The step η respects the stability bound η·|d log φ/d log t| < 2 (≤ 0.29 for x − log(1+x) at s ≤ √2, ½ for
+    ReLU, up to ≈1.8 for tanh/sigmoid): η = 2 for x − log(1+x), ½ otherwise.  The thresholded case gets more
+    iterations: a coordinate whose p_gφ(0⁺) lies within a relative gap δ of 2λ decays like exp(−ηδN)."""
+    act = MZ.memorization_activation(name)
+    eta = 2.0 if name == "log_gap" else 0.5
+    iters = profile.pick(fast=20000, thorough=40000) if name == "log_gap" else profile.pick(fast=3000, thorough=5000)
+    return MZ.mirror_ascent_t(p, act, iters=iters, eta=eta)
+
+
+def _random_p(rng, M):
+    p = rng.dirichlet(np.ones(M))
+    return p
