@@ -22,18 +22,14 @@ import numpy as np
 
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
+from li2verify.train.empirical import first_epoch
+from li2verify.train.presets import FIG3_SIZES, fig3_setup  # noqa: F401  (FIG3_SIZES re-exported)
 from li2verify.utils.io import atomic_path, atomic_write_text
 
 log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-def first_epoch(series: np.ndarray, epochs: np.ndarray, thr: float) -> float:
-    """First epoch where ``series`` ≥ thr (NaN if never)."""
-    idx = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
-    return float(epochs[idx[0]]) if idx.size else float("nan")
-
-
 def grok_stats(res, thr_test: float = 0.9, thr_train: float = 0.99) -> dict[str, list[float]]:
     """Per seed: epoch train acc ≥ thr_train (memorized), epoch test acc ≥ thr_test (grokked), final test acc."""
     e = res.epochs
@@ -135,23 +131,13 @@ def _seeds(n: int | None, default: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------------ presets
-FIG3_SIZES = {
-    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, probe_every=10,
-                threads=1),
-    "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=15, probe_every=5),
-}
-
 
 def fig3(scale="cpu", seeds=None, device="cpu", progress=False, out=None, probes_extra=()):
     """Fig 3: grokking with η > 0, none with η = 0; ‖G_F‖; F̃ᵀF̃ / P1⊥FFᵀ near-diagonal; ΔV then ΔW."""
-    s = dict(FIG3_SIZES[scale])
-    S = _seeds(seeds, s.pop("seeds"))
-    eta = s.pop("wd")
-    n = s.pop("n", None)
-    fr = s.pop("train_frac", None)
-    base = TrainConfig(**s, n=n, train_frac=fr if n is None else None, device=device,
-                       probes=["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos", *probes_extra])
-    conds = {"eta>0": base.replace(wd=eta), "eta=0": base.replace(wd=0.0)}
+    conds, eta, n_seeds = fig3_setup(scale, device=device,
+                                     probes=["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos", *probes_extra])
+    S = _seeds(seeds, n_seeds)
+    base = conds["eta>0"]
     runs = train_conditions(conds, S, progress=progress, out=out)
     nums = {"scale": scale, "config": {k: v for k, v in base.to_dict().items() if k not in ("seeds",)},
             "eta": eta, "seeds": S, "conditions": {}}
