@@ -353,7 +353,7 @@ def exact_html(v: Any) -> str | None:
 
 # -- the view ---------------------------------------------------------------------------------------------
 def rerun_command(check: str) -> str:
-    """``pytest theorems/thm2_local_maxima.py::test_x`` for a check named ``theorems.thm2_local_maxima::test_x``."""
+    """``pytest theorems/thm2_energy_value.py::test_x`` for a check named ``theorems.thm2_energy_value::test_x``."""
     mod, _, fn = check.partition("::")
     path = mod.replace(".", "/") + ".py" if mod else ""
     node = f"{path}::{fn}" if fn else path
