@@ -16,13 +16,12 @@ import numpy as np
 from li2verify.paper.activations import get_activation
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
 from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_pushthrough, frob,
-                            random_feature_instance, signal_term)
+                            signal_term)
 from li2verify.paper.task import center, group_task
+from theorems._instances import LAZY_FAMILIES as FAMILIES, lazy_instance
 
 
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 ETAS = geometric(1e-6, 1e-2, 7)
 
 
@@ -34,10 +33,8 @@ def _etas(Ft: np.ndarray) -> np.ndarray:
 
 
 def _inst(family: str, seed: int, K: int, act: str = "square"):
-    task = group_task(FAMILIES[family]())
-    rng = np.random.default_rng(seed)
-    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
-    return Ft, Yt, rng.normal(size=(K, task.M)), task.n
+    i = lazy_instance(family, seed, K, act)
+    return i.Ft, i.Yt, i.Z, i.task.n
 
 
 WD = claim(

@@ -40,12 +40,11 @@ from li2verify.paper.activations import get_activation
 from li2verify.verify.claims import check, claim
 from li2verify.paper.energy import riemannian_hessian
 from li2verify.groups.irreps import irrep_decomposition
-from li2verify.utils.profiles import active_profile
 from li2verify.groups.strategies import bounded_floats, groups, max_order, real_matrices
+from theorems._instances import STAGE2, family_label
 
 
 SQ = get_activation("square")
-GROUPS = L.stage2_groups(active_profile().name)
 RTOL = 1e-7  # the flatness rule: |λ| ≤ RTOL·E counts as a zero eigenvalue
 
 
@@ -96,10 +95,6 @@ SHARP = claim(
           "distance against its own first-order bound and compares the spectrum at the focused point itself "
           "(tolerance 1e-9). The printed statement's rule (kernel counts at |λ| ≤ 1e-7·E) was not changed.",
 )
-
-
-def _fam(fam, g, comp):
-    return f"{fam}:{g.name}[{comp.kind} d={comp.degree}]"
 
 
 def _mem_spectrum(g, p, h, w):
@@ -287,7 +282,8 @@ def test_flatness_of_generalizing_vs_memorization_maxima(evidence, li2_profile):
                              "rounding ~1e-14·E; every nonzero eigenvalue is ≥ 1e-3·E away, so the count is robust)")
     rng = np.random.default_rng(11)
     n_sharp_gen, gaps_mem, top_gen, top_mem = 0, [], [], []
-    for fam, g in GROUPS:
+    for inst in STAGE2:
+        fam, g = inst
         if g.order <= 2:
             continue
         M = g.order
@@ -299,8 +295,8 @@ def test_flatness_of_generalizing_vs_memorization_maxima(evidence, li2_profile):
                        f"max λ/E = {ev_m.max() / E_m:.3g})", family=f"{fam}:{g.name} memorization")
         gaps_mem.append(float(np.abs(ev_m).min() / E_m))
         top_mem.append(float(np.abs(ev_m).max() / E_m))
-        dec = irrep_decomposition(g)
-        for comp in L.real_components(dec):
+        dec = inst.decomposition
+        for comp in inst.components:
             w = L.claimed_maximizer(g, dec, comp.k, rng)
             E = L.group_energy(w, g, SQ)
             eig = L.riemannian_hessian_spectrum(w, g, SQ)
@@ -308,7 +304,7 @@ def test_flatness_of_generalizing_vs_memorization_maxima(evidence, li2_profile):
             top_gen.append(float(np.abs(eig).max() / E))
             if kd >= 1:
                 evidence.holds(kd > kd_m, f"generalizing kernel {kd} > memorization kernel {kd_m}",
-                               family=_fam(fam, g, comp))
+                               family=family_label(fam, g, comp))
             else:
                 if n_sharp_gen < 6:
                     # printed: the generalizing maximum is flat (≥ 1 zero eigenvalue, min|λ|/E = 0)
@@ -335,7 +331,8 @@ def test_memorization_spectrum_matches_derived(evidence, li2_profile):
                              "distance of the ascended point is checked against its own first-order bound "
                              "‖grad‖/|λ_min| (×10 for the second-order term)")
     rng = np.random.default_rng(12)
-    for fam, g in GROUPS:
+    for inst in STAGE2:
+        fam, g = inst
         if g.order <= 2:
             continue
         M = g.order
@@ -350,18 +347,18 @@ def test_memorization_spectrum_matches_derived(evidence, li2_profile):
         bound = 10 * gn / float(np.abs(ref).min()) + 1e-12
         evidence.holds(dist <= bound, f"ascended maximum = ±focused w (distance {dist:.2e} ≤ {bound:.2e})",
                        family=f"{fam}:{g.name}")
-        dec = irrep_decomposition(g)
-        for comp in L.real_components(dec):
+        dec = inst.decomposition
+        for comp in inst.components:
             w = L.claimed_maximizer(g, dec, comp.k, rng)
             E, eig = L.group_energy(w, g, SQ), L.riemannian_hessian_spectrum(w, g, SQ)
             kd = L.kernel_dimension(eig, E, RTOL)
-            evidence.error(abs(kd - L.predicted_kernel_dimension(comp.degree, comp.fs)), family=_fam(fam, g, comp),
+            evidence.error(abs(kd - L.predicted_kernel_dimension(comp.degree, comp.fs)), family=family_label(fam, g, comp),
                            what=f"generalizing kernel {kd}")
-            evidence.error(abs(float(np.abs(eig).max() / E) - 8.0) / 8.0, family=_fam(fam, g, comp),
+            evidence.error(abs(float(np.abs(eig).max() / E) - 8.0) / 8.0, family=family_label(fam, g, comp),
                            what="generalizing top curvature max|λ|/E vs 8 (memorization: 4, derived)")
             sharper = kd > 0
             evidence.holds(sharper == (not (comp.degree == 1 and comp.fs == 1)),
-                           "memorization less flat iff the irrep is not an order-2 character", family=_fam(fam, g, comp))
+                           "memorization less flat iff the irrep is not an order-2 character", family=family_label(fam, g, comp))
 
 
 # ==========================================================================================================

@@ -13,29 +13,23 @@ import numpy as np
 import sympy as sp
 import torch
 
-from li2verify.paper.activations import get_activation
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
 from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_beta, frob,
-                            integrate_flow, objective_J, random_feature_instance, signal_term, sym_matrix,
+                            integrate_flow, objective_J, signal_term, sym_matrix,
                             sym_taylor)
-from li2verify.paper.task import group_task
 from hypothesis import given
 from hypothesis import strategies as st
+from theorems._instances import LAZY_FAMILIES as FAMILIES, lazy_instance
 
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D6": lambda: dihedral(3)}
 
 
 def _inst(family: str, seed: int, K: int | None = None, act: str = "square"):
-    task = group_task(FAMILIES[family]())
-    rng = np.random.default_rng(seed)
-    K = task.n // 2 if K is None else K
-    Ft, Yt, _ = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, 0.5)
-    return Ft, Yt, rng.normal(size=(K, task.M))
+    i = lazy_instance(family, seed, K, act)
+    return i.Ft, i.Yt, i.Z
 
 
 GRAD = claim(

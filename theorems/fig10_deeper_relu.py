@@ -1,7 +1,6 @@
-"""Fig 10 (Sec 6): deeper ReLU nets grok later and their lowest layer still learns (distorted) Fourier
-features — the claim ``fig10.deeper.later_grokking_fourier_lowest_layer`` and its check.
-Seeds, the grokking epoch, the decision rules and the plot are shared with the other training-variant
-modules (``theorems/_training_variants.py``).
+"""Fig 10 (Sec 6): deeper ReLU nets grok later and their lowest layer still learns (distorted) Fourier features — the
+claim ``fig10.deeper.later_grokking_fourier_lowest_layer`` and its check. Seeds, the grokking epoch, the decision
+rules and the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
 """
 
 from __future__ import annotations

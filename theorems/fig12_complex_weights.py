@@ -1,7 +1,6 @@
-"""Fig 12 vs Fig 11 (App. I): complex weights grok faster than real ones — the claim
-``fig12.complex.groks_faster`` and its check, on the M = 23 runs ``fig12_runs`` of
-``theorems/_training_variants.py``. Seeds, the grokking epoch, the decision rules and the plot are shared with the other training-variant
-modules (``theorems/_training_variants.py``).
+"""Fig 12 vs Fig 11 (App. I): complex weights grok faster than real ones — the claim ``fig12.complex.groks_faster`` and
+its check, on the M = 23 runs ``fig12_runs`` of ``theorems/_training_variants.py``. Seeds, the grokking epoch, the
+decision rules and the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""Figs 13–14 (App. I): with the top layer V = V_ridge recomputed every step, grokking still happens — the
-claim ``fig13.ridge_top.still_groks`` and its check, on the runs ``ridge_runs`` of
-``theorems/_training_variants.py`` (the speed comparison with the baseline is ``fig13_14_ridge_speed``).
-Seeds, the grokking epoch, the decision rules and the plot are shared with the other training-variant
-modules (``theorems/_training_variants.py``).
+"""Figs 13–14 (App. I): with the top layer V = V_ridge recomputed every step, grokking still happens — the claim
+``fig13.ridge_top.still_groks`` and its check, on the runs ``ridge_runs`` of ``theorems/_training_variants.py`` (the
+speed comparison with the baseline is ``fig13_14_ridge_speed``). Seeds, the grokking epoch, the decision rules and
+the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
 """
 
 from __future__ import annotations

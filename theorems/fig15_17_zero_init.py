@@ -1,6 +1,6 @@
 """Figs 15–17 (Sec 3.2): zero-initialising the top layer accelerates grokking — the claim
-``fig15_17.zero_init.accelerates`` and its check. Seeds, the grokking epoch, the decision rules and the plot are shared with the other training-variant
-modules (``theorems/_training_variants.py``).
+``fig15_17.zero_init.accelerates`` and its check. Seeds, the grokking epoch, the decision rules and the plot are
+shared with the other training-variant modules (``theorems/_training_variants.py``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fig 9 (Sec 5.3, after Thm 8): Muon reaches a lower test loss than Adam when K is small — the claim
-``fig9.muon.beats_adam_small_k`` and its check. Seeds, the grokking epoch, the decision rules and the plot are shared with the other training-variant
-modules (``theorems/_training_variants.py``).
+``fig9.muon.beats_adam_small_k`` and its check. Seeds, the grokking epoch, the decision rules and the plot are
+shared with the other training-variant modules (``theorems/_training_variants.py``).
 """
 
 from __future__ import annotations

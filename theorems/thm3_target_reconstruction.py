@@ -1,6 +1,7 @@
-"""Theorem 3 (target reconstruction from learned irrep features; Sec 4.4, App. F.2): the construction, the proof's
-steps (Gram block structure and α_k = 4, the right-hand side, the square-term decoupling), the node count, and the
-real-domain remarks.  Every group family of ``stage2_groups`` (all Frobenius–Schur types).
+"""Theorem 3 (target reconstruction from learned irrep features; Sec 4.4, App. F.2): the construction and the
+proof's steps (Gram block structure and α_k = 4, the right-hand side, the square-term decoupling), each claim
+followed by its checks.  Every group family of ``theorems/_instances.STAGE2`` (all Frobenius–Schur types).  The
+node count is in ``thm3_node_count``, the real-domain remarks in ``thm3_real_domain``.
 
 Methods for ``thm3.reconstruction.exact``: numeric (float64 least squares on every stage-2 group); symbolic (exact
 least squares over ℚ(ζ_M) on Z3, Z4 (+Z5 thorough): the printed [u; ±Pu] leaves relative squared residual 1 (Z3),
@@ -23,11 +24,10 @@ from li2verify.groups import finite as G
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.paper import reconstruction as RC
-from li2verify.utils.profiles import active_profile
 from li2verify.groups.strategies import bounded_floats, groups, max_order
 from li2verify.paper.task import center, group_task
+from theorems._instances import STAGE2, family_label
 
-GROUPS = L.stage2_groups(active_profile().name)
 
 THM3 = claim(
     "thm3.reconstruction.exact",
@@ -46,88 +46,6 @@ THM3 = claim(
           "is symmetric and cannot represent Π_kR_hΠ_k. The proof's identity 2(R_hᵀu)∘u = 2diag(R_hᵀuu*) holds only "
           "for real u.",
 )
-GRAM = claim(
-    "thm3.proof.gram",
-    paper_ref="Thm 3 proof; App. F.2, 'Gram block diagonalization'",
-    printed=r"\mathcal{G}(U, V) = \alpha_k \langle U, V \rangle = \alpha_k \text{tr}(UV^*) ... \alpha_k = 4 ... "
-            r"\sum_h \langle \mathbf{c}_{U_j}(h), \mathbf{c}_{U_\ell}(h) \rangle = 4 |\mathbf{u}_j^* \mathbf{u}_\ell|^2 ... "
-            r"G := \tilde{F}^\top \tilde{F} \text{ is block diagonal ... } G_k \text{ is invertible}",
-    title="Gram matrix of the cross features",
-    notes="G(U,V) = 4tr(U*V) holds for ANY M×M matrices: c_U is a rearrangement of the entries of U "
-          "((h, i) ↦ (hi, i) is a bijection of H×H); Schur's lemma is not needed.",
-)
-RHS = claim(
-    "thm3.proof.rhs",
-    paper_ref="Thm 3 proof; App. F.2, 'Right-hand side' and the final identity",
-    printed=r"r_U(h') = \sum_x \mathbf{c}_U(h')_x = 2 \text{tr}((\Pi_k R_{h'} \Pi_k) U) ... "
-            r"\sum_{k \neq 0} \Pi_k R_{h'} \Pi_k = R_{h'} - \Pi_0 ... \sum_{k \neq 0} \hat{Y}^{(k)} = P_1^\perp Y = \tilde{Y}",
-    verified=r"r_U(h') = \sum_x \mathbf{c}_U(h')_x = 2\,\text{tr}(R_{h'}^\top U) = 2\,\text{tr}((\Pi_k R_{h'}^\top \Pi_k) U) "
-             r"\ (= 2\,\overline{\text{tr}(\Pi_kR_{h'}\Pi_kU)} \text{ for Hermitian } U); \ \sum_{k\neq0}\Pi_kR_{h'}\Pi_k = R_{h'}-\Pi_0; "
-             r"\ \tilde Y_{\cdot,h'} = \tfrac12 \mathbf{c}_{R_{h'}-\Pi_0}",
-    title="Right-hand side of the normal equations and the projector sum",
-)
-SQUARE = claim(
-    "thm3.proof.square_term",
-    paper_ref="App. F.2, 'Property of the square term'",
-    printed=r"(\mathbf{b}_{j,h}^\top \tilde{Y})_{h'} = \sum_x \mathbf{b}_{j,h'}(x) = 0 ... \text{under } \mathbf{1}^\top \mathbf{u}_j = "
-            r"\mathbf{1}^\top \mathbf{u}_\ell = 0 \text{ one has } \sum_h \langle \mathbf{b}_{j,h}, \mathbf{a}_{\ell,h} \rangle = 0 ... "
-            r"V \text{ will still have zero coefficient on them}",
-    assumptions=["real u (the context of the remark)", "both square terms u[g1]^2 and u[g2^-1]^2 are checked"],
-    title="Square terms decouple from the cross terms and the target",
-)
-COUNT = claim(
-    "thm3.node_count.formula",
-    paper_ref="Sec 4.4, after Thm 3",
-    printed=r"K = 2 \sum_{k \neq 0} m_k^2 d_k^2 \leq 2 [(M - \kappa(H))^2 + \kappa(H) - 1] \text{ suffice. In particular, for Abelian group, } "
-            r"\kappa(H) = M - 1 \text{ and } K = 2M - 2",
-    title="Number of nodes that suffice",
-)
-EFFICIENCY = claim(
-    "thm3.node_count.efficiency",
-    paper_ref="Sec 4.4, after Thm 3; Sec 4.3 'Meaning of the learned features'",
-    printed=r"\text{In particular, for Abelian group, } \kappa(H) = M - 1 \text{ and } K = 2M - 2. \text{ This is much more efficient "
-            r"than a pure memorization solution that would require } M^2 \text{ nodes} \ \text{(Sec 4.4)}; \ \text{the learned "
-            r"representation can offer a more efficient reconstruction of the target (see Thm. 3) than simple memorization of all } "
-            r"M^2 \text{ pairs (Sec 4.3)}; \ \text{these features are more efficient than memorization in target prediction (Thm. 3) "
-            r"(Fig. 4 caption)}",
-    verified=r"K = 2M - 2 < M^2 \text{ for Abelian groups; for non-Abelian groups } K = 2\sum_{k\neq0} d_k^4 \text{ can exceed } M^2 "
-             r"\text{ (e.g. } A_4: K = 166 > 144\text{)}",
-    title="Learned features need fewer nodes than memorization",
-    notes="Audit: the Sec 4.4 sentence follows the Abelian case (K = 2M−2), where it holds; the erratum concerns the "
-          "general-group reading stated in Sec 4.3 and the Fig. 4 caption. K is Thm 3's SUFFICIENT node count, so A4 "
-          "(d = 1,1,1,3: K = 2·83 = 166 > 144) shows that Thm 3 does not deliver the claimed efficiency there, not that "
-          "no smaller feature set reconstructs Ỹ.",
-)
-REAL_MAIN = claim(
-    "thm3.real_domain.perturbed",
-    paper_ref="Sec 4.4, 'Assumptions of the theorem'",
-    printed=r"\text{no such theorem can be stated in the real domain } \mathbb{R} ... \text{If we change } \mathbf{w} = [\mathbf{u}; \pm P\mathbf{u}] "
-            r"\text{ slightly to } \mathbf{w} = [\mathbf{u}; \pm P\mathbf{u}'] \text{ in which } \mathbf{u}' \text{ is a small perturbation of } "
-            r"\mathbf{u}\text{, then Thm. 3 holds for real solutions}",
-    verified=r"\text{In } \mathbb{R} \text{ with } \mathbf{u}' = \mathbf{u}: \hat Y = \tilde Y \text{ iff every element of } H \text{ is an involution "
-             r"(} H \cong \mathbb{Z}_2^n\text{); with a generic small perturbation } \mathbf{u}' \neq \mathbf{u} \text{ (} r_k^2 \text{ pairs per real "
-             r"isotypic component of real dimension } r_k\text{), } \hat Y = \tilde Y \text{ for every group}",
-    title="Real domain: fails with u' = u, works with a perturbed u'",
-    notes="Audit: the counterexample to 'no such theorem can be stated in R' is only the elementary Abelian 2-groups "
-          "Z2^n, where every irrep is real 1-dimensional (±1) and the representation matrices ARE symmetric, so the "
-          "paper's own stated reason ('orthogonal matrices are not covered by symmetric matrices') does not apply there. "
-          "The substantive claims (u' = u fails in R for every other group; a generic perturbed u' restores Ŷ = Ỹ) "
-          "are confirmed.",
-)
-REAL_REMARK = claim(
-    "thm3.real_domain.remark",
-    paper_ref="App. F.2, Remark after the proof of Thm 3",
-    printed=r"\text{The above proof also works for real } \mathbf{w} \text{ since we can always take a real decomposition of } R_h "
-            r"\text{ and all the above steps follow.}",
-    verified=r"\text{For real } \mathbf{w} = [\mathbf{u}; \pm P\mathbf{u}] \text{ the proof works only when every element of } H \text{ is an "
-             r"involution; for real } \mathbf{w} = [\mathbf{u}; \pm P\mathbf{u}'] \text{ with generic } \mathbf{u}' \neq \mathbf{u} \text{ it works}",
-    depends_on=["thm3.real_domain.perturbed"],
-    title="The F.2 remark: the proof also works for real w",
-)
-
-
-def _fam(fam, g):
-    return f"{fam}:{g.name}"
 
 
 def _complex_weights(dec, rng, drop_from=None):
@@ -138,20 +56,6 @@ def _complex_weights(dec, rng, drop_from=None):
     return us
 
 
-def _real_weights(dec, rng, eps=0.05):
-    us, partners = [], []
-    for comp in L.real_components(dec):
-        r = comp.basis.shape[1]
-        vs = RC.random_isotypic_vectors(comp.basis, r * r, rng, complex_=False)
-        us += vs
-        partners += [v + eps * (comp.basis @ rng.standard_normal(r)) for v in vs]
-    return us, partners
-
-
-def _is_elementary_2(g):
-    return bool(np.all(g.table[np.arange(g.order), np.arange(g.order)] == g.identity))
-
-
 # ==========================================================================================================
 @check(THM3, "numeric")
 def test_printed_construction_in_C(evidence, li2_profile):
@@ -159,15 +63,15 @@ def test_printed_construction_in_C(evidence, li2_profile):
                       "w = [u; +Pu] and [u; −Pu], σ(x) = x² in ℂ, V = η=0 least squares: residual ‖Ŷ − Ỹ‖/‖Ỹ‖")
     evidence.tolerance(1e-8, "least squares in float64 with cond(F̃) up to ~1e5: residual ~1e-11 when exact")
     rng = np.random.default_rng(30)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
         res = RC.reconstruction_residual(RC.node_features(_complex_weights(dec, rng), g, second="same"), g)
         if res > evidence.tol:
             # printed: Ŷ = Ỹ, i.e. relative residual ‖Ŷ − Ỹ‖/‖Ỹ‖ = 0 (to the least-squares tolerance)
             evidence.counterexample("Ŷ ≠ Ỹ with the printed weights [u; ±Pu] in ℂ", measured=res, printed=0.0,
                                     group=g.name, nodes=RC.node_count(dec))
         else:
-            evidence.error(res, family=_fam(fam, g), what="residual (printed construction)")
+            evidence.error(res, family=family_label(fam, g), what="residual (printed construction)")
 
 
 @check(THM3, "numeric", target="corrected")
@@ -176,250 +80,15 @@ def test_conjugate_construction_reconstructs_exactly(evidence, li2_profile):
                       "η=0 least squares; and with d_k⁴ − 1 pairs in one irrep (of largest degree) the residual is > 0")
     evidence.tolerance(1e-8, "least squares in float64 with cond(F̃) up to ~1e5: residual ~1e-11 when exact")
     rng = np.random.default_rng(31)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
         for seed in range(li2_profile.pick(fast=1, thorough=3)):
             res = RC.reconstruction_residual(RC.node_features(_complex_weights(dec, rng), g, second="conj"), g)
-            evidence.error(res, family=_fam(fam, g), seed=seed, what="residual [u; ±Pū]")
+            evidence.error(res, family=family_label(fam, g), seed=seed, what="residual [u; ±Pū]")
         kbig = max(dec.irreps[1:], key=lambda ir: ir.degree).k
         res_short = RC.reconstruction_residual(
             RC.node_features(_complex_weights(dec, rng, drop_from=kbig), g, second="conj"), g)
-        evidence.holds(res_short > 1e-6, "one pair fewer than d_k⁴ does not reconstruct", family=_fam(fam, g))
-
-
-@check(GRAM, "numeric")
-def test_gram_structure(evidence):
-    evidence.describe("Σ_h⟨c_U(h), c_V(h)⟩ (from the M² cross-feature vectors) vs 4tr(UV*) for Hermitian U, V ∈ End(H_k); "
-                      "vs 4|u_j*u_ℓ|² for U = u_ju_j*, V = u_ℓu_ℓ* (0 across irreps); the Gram matrix of the cross features of "
-                      "the d_k⁴ learned weights per irrep is block diagonal and each block G_k has full rank d_k⁴")
-    evidence.tolerance(1e-10, "float64 rounding of M²-term inner products, relative")
-    rng = np.random.default_rng(32)
-    conds = []
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        irs = dec.irreps[1:]
-        for ir in irs:
-            B = dec.isotypic_basis(ir.k)
-            X = B @ (rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)) @ B.conj().T
-            Y = B @ (rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)) @ B.conj().T
-            U, V = X + X.conj().T, Y + Y.conj().T
-            lhs = np.vdot(RC.cross_feature(U, g), RC.cross_feature(V, g))
-            evidence.close(lhs, 4 * np.trace(U @ V.conj().T), family=_fam(fam, g), what="G(U,V) = 4tr(UV*)")
-        us, labels = [], []
-        for ir in irs:
-            for u in RC.learned_weights(dec, ir.k, rng):
-                us.append(u)
-                labels.append(ir.k)
-        C = np.stack([RC.cross_feature(np.outer(u, u.conj()), g) for u in us], axis=1)
-        Gm = C.conj().T @ C
-        Uu = np.stack(us, axis=1)
-        evidence.close(Gm, 4 * np.abs(Uu.conj().T @ Uu) ** 2, family=_fam(fam, g), what="4|u_j*u_l|²")
-        lab = np.array(labels)
-        off = np.abs(Gm[lab[:, None] != lab[None, :]]).max() if len(set(labels)) > 1 else 0.0
-        evidence.error(off / np.abs(Gm).max(), family=_fam(fam, g), what="off-block Gram entries")
-        for ir in irs:
-            blk = Gm[np.ix_(lab == ir.k, lab == ir.k)]
-            # float64 numerical rank (numpy's default threshold σ_max·n·eps): the condition number of this Gram
-            # block over random draws is heavy-tailed (median ~5e3, worst seen ~6e11 for d_k = 2)
-            rank = np.linalg.matrix_rank(blk)
-            conds.append(float(np.linalg.cond(blk)))
-            evidence.holds(rank == ir.degree ** 4, f"G_k full rank d⁴ = {ir.degree ** 4}", family=_fam(fam, g))
-    evidence.detail("max_condition_number_of_G_k", max(conds))
-
-
-@check(RHS, "numeric")
-def test_rhs_printed(evidence):
-    evidence.describe("Σ_x c_U(h')_x (sum of the cross feature over the samples of target h') vs the printed "
-                      "2tr(Π_kR_{h'}Π_kU) for Hermitian U = uu*, u ∈ H_k complex; and Σ_{k≠0}Π_kR_{h'}Π_k vs R_{h'} − Π_0")
-    evidence.tolerance(1e-10, "float64 rounding, relative")
-    rng = np.random.default_rng(33)
-    bad = 0
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        task = group_task(g)
-        P0 = np.full((g.order, g.order), 1.0 / g.order)
-        for hp in range(g.order):
-            R = g.regular_representation(hp)
-            S = sum(dec.projector(ir.k) @ R @ dec.projector(ir.k) for ir in dec.irreps[1:])
-            evidence.close(S, R - P0, family=_fam(fam, g), what="Σ Π_kRΠ_k = R − Π_0")
-        for ir in dec.irreps[1:]:
-            u = RC.learned_weights(dec, ir.k, rng, 1)[0]
-            U = np.outer(u, u.conj())
-            c = RC.cross_feature(U, g)
-            Pk = dec.projector(ir.k)
-            got = task.Y.T @ c
-            printed = np.array([2 * np.trace(Pk @ g.regular_representation(h) @ Pk @ U) for h in range(g.order)])
-            err = measured_violation(got, printed, rel=True)
-            if err > evidence.tol:
-                if bad < 4:
-                    evidence.counterexample("Σ_x c_U(h')_x ≠ 2tr(Π_kR_{h'}Π_kU)", measured=got, printed=printed,
-                                            rel=True, group=g.name, k=ir.k, fs=ir.fs)
-                bad += 1
-            else:
-                evidence.error(err, family=_fam(fam, g), what="printed r_U")
-    evidence.detail("irreps_where_printed_rhs_fails", bad)
-
-
-@check(RHS, "numeric", target="corrected")
-def test_rhs_corrected(evidence):
-    evidence.describe("Σ_x c_U(h')_x vs 2tr(Π_kR_{h'}ᵀΠ_kU) (any U supported in H_k, complex) and Ỹ_{·,h'} vs ½c_{R_{h'}−Π_0}")
-    evidence.tolerance(1e-10, "float64 rounding, relative")
-    rng = np.random.default_rng(34)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        task = group_task(g)
-        P0 = np.full((g.order, g.order), 1.0 / g.order)
-        for ir in dec.irreps[1:]:
-            B = dec.isotypic_basis(ir.k)
-            Z = rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)
-            U = B @ Z @ B.conj().T
-            Pk = dec.projector(ir.k)
-            want = np.array([2 * np.trace(Pk @ g.regular_representation(h).T @ Pk @ U) for h in range(g.order)])
-            evidence.close(task.Y.T @ RC.cross_feature(U, g), want, family=_fam(fam, g), what="r_U corrected")
-        target = np.stack([0.5 * RC.cross_feature(g.regular_representation(h) - P0, g) for h in range(g.order)], axis=1)
-        evidence.close(target, task.Y_tilde, family=_fam(fam, g), what="Ỹ = ½c_{R−Π0}")
-
-
-@check(SQUARE, "numeric")
-def test_square_terms_decouple(evidence):
-    evidence.describe("real centered u_j in every real isotypic component; square features b (u[g1]² and u[g2⁻¹]², "
-                      "each centered over samples) and cross features a = 2u[g1]u[g2⁻¹]: BᵀỸ = 0, AᵀB = 0, and the "
-                      "least-squares V on [A, B] puts zero weight on B when the cross features span Ỹ")
-    evidence.tolerance(1e-10, "float64 rounding of M²-term inner products, relative to the column norms")
-    rng = np.random.default_rng(35)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        task = group_task(g)
-        pr = task.pairs
-        us = []
-        for comp in L.real_components(dec):
-            us += RC.random_isotypic_vectors(comp.basis, 2, rng, complex_=False)
-        A = center(np.stack([2 * u[pr[:, 0]] * u[g.inverse[pr[:, 1]]] for u in us], axis=1))
-        B1 = center(np.stack([u[pr[:, 0]] ** 2 for u in us], axis=1))
-        B2 = center(np.stack([u[g.inverse[pr[:, 1]]] ** 2 for u in us], axis=1))
-        for B, nm in ((B1, "u[g1]²"), (B2, "u[g2⁻¹]²")):
-            nb = max(np.linalg.norm(B), 1.0)  # B vanishes when u² is constant (1-dim real irreps of Z2^n)
-            scale = np.linalg.norm(A) * nb
-            evidence.error(np.abs(B.T @ task.Y_tilde).max() / nb, family=_fam(fam, g), what=f"BᵀỸ ({nm})")
-            evidence.error(np.abs(A.T @ B).max() / scale, family=_fam(fam, g), what=f"AᵀB ({nm})")
-
-
-@check(COUNT, "numeric")
-def test_node_count_formula(evidence):
-    evidence.describe("K = 2Σ_{k≠0}d_k⁴ from the engine's degrees (m_k = d_k, checked as Σd_k² = M) vs the bound "
-                      "2[(M−κ)²+κ−1]; Abelian groups: κ = M−1 and K = 2M−2; and K equals the number of nodes used by the "
-                      "exact reconstruction of thm3.reconstruction.exact")
-    evidence.tolerance(0.0, "integer identities")
-    for fam, g in GROUPS + [("product", G.product_of_cyclic("4x7")), ("product", G.product_of_cyclic("2x2x9")),
-                            ("symmetric", G.symmetric(4))]:
-        dec = irrep_decomposition(g)
-        M, kappa = g.order, len(dec.irreps) - 1
-        evidence.holds(int(np.sum(dec.degrees ** 2)) == M, "Σ d_k² = M", family=_fam(fam, g))
-        K = RC.node_count(dec)
-        evidence.holds(K <= RC.node_count_bound(M, kappa), f"K = {K} ≤ bound {RC.node_count_bound(M, kappa)}",
-                       family=_fam(fam, g))
-        if g.is_abelian:
-            evidence.holds(kappa == M - 1 and K == 2 * M - 2, "Abelian: κ = M−1, K = 2M−2", family=_fam(fam, g))
-        evidence.holds(2 * sum(ir.degree ** 4 for ir in dec.irreps[1:]) == K, "nodes used = K", family=_fam(fam, g))
-
-
-@check(EFFICIENCY, "numeric")
-def test_node_count_vs_memorization(evidence):
-    evidence.describe("K = 2Σ_{k≠0}d_k⁴ vs M² for every group family")
-    evidence.tolerance(0.0, "integer comparison")
-    ratios = {}
-    for fam, g in GROUPS + [("symmetric", G.symmetric(4)), ("alternating", G.alternating(5))]:
-        dec = irrep_decomposition(g)
-        K, M = RC.node_count(dec), g.order
-        ratios[g.name] = round(K / M ** 2, 3)
-        if K >= M * M:
-            # printed: K < M², i.e. (integers) K ≤ M² − 1
-            evidence.counterexample("learned-feature node count is not below M²", measured=K, printed=M * M - 1,
-                                    relation="<=", group=g.name, M_squared=M * M)
-        else:
-            evidence.holds(True, "K < M²", family=_fam(fam, g))
-    evidence.detail("K_over_M2", ratios)
-
-
-@check(EFFICIENCY, "numeric", target="corrected")
-def test_abelian_node_count_below_memorization(evidence):
-    evidence.describe("Abelian groups: K = 2M − 2 < M² (engine degrees)")
-    evidence.tolerance(0.0, "integer comparison")
-    for fam, g in GROUPS + [("product", G.product_of_cyclic("4x7")), ("product", G.product_of_cyclic("2x2x9"))]:
-        if g.is_abelian:
-            K = RC.node_count(irrep_decomposition(g))
-            evidence.holds(K == 2 * g.order - 2 < g.order ** 2, "K = 2M−2 < M²", family=_fam(fam, g))
-
-
-@check(REAL_MAIN, "numeric")
-def test_real_domain_same_and_perturbed(evidence, li2_profile):
-    evidence.describe("real u in every real isotypic component (r_k² per component of real dimension r_k): nodes "
-                      "[u; ±Pu] (u' = u) and [u; ±Pu'] with u' = u + 0.05·δ, δ in the same component; residual of "
-                      "the η=0 least squares. u' = u must fail and u' ≠ u must succeed")
-    evidence.tolerance(1e-8, "least squares in float64: residual ~1e-12 when exact")
-    rng = np.random.default_rng(36)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        us, partners = _real_weights(dec, rng)
-        res_same = RC.reconstruction_residual(RC.node_features(us, g, second="same"), g)
-        res_pert = RC.reconstruction_residual(RC.node_features(us, g, second="given", partners=partners), g)
-        evidence.error(res_pert, family=_fam(fam, g), what="residual with perturbed u'")
-        if res_same <= evidence.tol:
-            # printed: no such theorem in ℝ, i.e. with u' = u the reconstruction is NOT exact (residual above the
-            # float64 least-squares level); measured: whether it is exact
-            evidence.counterexample("in ℝ with u' = u the reconstruction is exact (a theorem does hold in ℝ)",
-                                    measured=False, printed=True, tol=0,
-                                    why="boolean 'residual > 1e-8' (not exact): exact least squares leaves ~1e-12, "
-                                        "the groups where it fails leave relative residuals ≥ 0.3 (fast profile)",
-                                    group=g.name, relative_residual=res_same,
-                                    every_element_involution=_is_elementary_2(g))
-        else:
-            evidence.holds(True, "u' = u fails in ℝ", family=_fam(fam, g))
-
-
-@check(REAL_MAIN, "numeric", target="corrected")
-def test_real_domain_involution_criterion(evidence):
-    evidence.describe("in ℝ with u' = u: residual = 0 iff every element is an involution (Z2, Z2², Z2³ vs Z3, Z4, "
-                      "Z2xZ4, S3, Q8); with perturbed u' the residual is 0 for all")
-    evidence.tolerance(1e-8, "least squares in float64")
-    rng = np.random.default_rng(37)
-    for g in (G.cyclic(2), G.product_of_cyclic("2x2"), G.product_of_cyclic("2x2x2"), G.cyclic(3), G.cyclic(4),
-              G.product_of_cyclic("2x4"), G.symmetric(3), G.quaternion(8)):
-        dec = irrep_decomposition(g)
-        us, partners = _real_weights(dec, rng)
-        res_same = RC.reconstruction_residual(RC.node_features(us, g, second="same"), g)
-        res_pert = RC.reconstruction_residual(RC.node_features(us, g, second="given", partners=partners), g)
-        evidence.holds((res_same <= 1e-8) == _is_elementary_2(g), "exact with u'=u iff all involutions", family=g.name)
-        evidence.error(res_pert, family=g.name, what="perturbed u'")
-
-
-@check(REAL_REMARK, "numeric")
-def test_f2_remark_real_w(evidence):
-    evidence.describe("the proof's construction with real w = [u; ±Pu] (real u, r_k² per real component, real "
-                      "decomposition): residual of the η=0 least squares")
-    evidence.tolerance(1e-8, "least squares in float64")
-    rng = np.random.default_rng(38)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        us, _ = _real_weights(dec, rng)
-        res = RC.reconstruction_residual(RC.node_features(us, g, second="same"), g)
-        if res > evidence.tol:
-            # printed: the proof works for real w, i.e. relative residual 0 (to the least-squares tolerance)
-            evidence.counterexample("real w = [u; ±Pu]: Ŷ ≠ Ỹ", measured=res, printed=0.0, group=g.name)
-        else:
-            evidence.error(res, family=_fam(fam, g), what="residual")
-
-
-@check(REAL_REMARK, "numeric", target="corrected")
-def test_f2_remark_corrected(evidence):
-    evidence.describe("real w = [u; ±Pu'] with generic u' ≠ u in the same component: exact for every group")
-    evidence.tolerance(1e-8, "least squares in float64")
-    rng = np.random.default_rng(39)
-    for fam, g in GROUPS:
-        dec = irrep_decomposition(g)
-        us, partners = _real_weights(dec, rng)
-        res = RC.reconstruction_residual(RC.node_features(us, g, second="given", partners=partners), g)
-        evidence.error(res, family=_fam(fam, g), what="residual")
+        evidence.holds(res_short > 1e-6, "one pair fewer than d_k⁴ does not reconstruct", family=family_label(fam, g))
 
 
 # ==========================================================================================================
@@ -509,3 +178,155 @@ def test_conjugate_construction_property(evidence, g, data):
         us += blk
     res = RC.reconstruction_residual(RC.node_features(us, g, second="conj"), g)
     evidence.error(res, family=g.name, what="residual [u; ±Pū]")
+
+
+GRAM = claim(
+    "thm3.proof.gram",
+    paper_ref="Thm 3 proof; App. F.2, 'Gram block diagonalization'",
+    printed=r"\mathcal{G}(U, V) = \alpha_k \langle U, V \rangle = \alpha_k \text{tr}(UV^*) ... \alpha_k = 4 ... "
+            r"\sum_h \langle \mathbf{c}_{U_j}(h), \mathbf{c}_{U_\ell}(h) \rangle = 4 |\mathbf{u}_j^* \mathbf{u}_\ell|^2 ... "
+            r"G := \tilde{F}^\top \tilde{F} \text{ is block diagonal ... } G_k \text{ is invertible}",
+    title="Gram matrix of the cross features",
+    notes="G(U,V) = 4tr(U*V) holds for ANY M×M matrices: c_U is a rearrangement of the entries of U "
+          "((h, i) ↦ (hi, i) is a bijection of H×H); Schur's lemma is not needed.",
+)
+
+
+@check(GRAM, "numeric")
+def test_gram_structure(evidence):
+    evidence.describe("Σ_h⟨c_U(h), c_V(h)⟩ (from the M² cross-feature vectors) vs 4tr(UV*) for Hermitian U, V ∈ End(H_k); "
+                      "vs 4|u_j*u_ℓ|² for U = u_ju_j*, V = u_ℓu_ℓ* (0 across irreps); the Gram matrix of the cross features of "
+                      "the d_k⁴ learned weights per irrep is block diagonal and each block G_k has full rank d_k⁴")
+    evidence.tolerance(1e-10, "float64 rounding of M²-term inner products, relative")
+    rng = np.random.default_rng(32)
+    conds = []
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
+        irs = dec.irreps[1:]
+        for ir in irs:
+            B = dec.isotypic_basis(ir.k)
+            X = B @ (rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)) @ B.conj().T
+            Y = B @ (rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)) @ B.conj().T
+            U, V = X + X.conj().T, Y + Y.conj().T
+            lhs = np.vdot(RC.cross_feature(U, g), RC.cross_feature(V, g))
+            evidence.close(lhs, 4 * np.trace(U @ V.conj().T), family=family_label(fam, g), what="G(U,V) = 4tr(UV*)")
+        us, labels = [], []
+        for ir in irs:
+            for u in RC.learned_weights(dec, ir.k, rng):
+                us.append(u)
+                labels.append(ir.k)
+        C = np.stack([RC.cross_feature(np.outer(u, u.conj()), g) for u in us], axis=1)
+        Gm = C.conj().T @ C
+        Uu = np.stack(us, axis=1)
+        evidence.close(Gm, 4 * np.abs(Uu.conj().T @ Uu) ** 2, family=family_label(fam, g), what="4|u_j*u_l|²")
+        lab = np.array(labels)
+        off = np.abs(Gm[lab[:, None] != lab[None, :]]).max() if len(set(labels)) > 1 else 0.0
+        evidence.error(off / np.abs(Gm).max(), family=family_label(fam, g), what="off-block Gram entries")
+        for ir in irs:
+            blk = Gm[np.ix_(lab == ir.k, lab == ir.k)]
+            # float64 numerical rank (numpy's default threshold σ_max·n·eps): the condition number of this Gram
+            # block over random draws is heavy-tailed (median ~5e3, worst seen ~6e11 for d_k = 2)
+            rank = np.linalg.matrix_rank(blk)
+            conds.append(float(np.linalg.cond(blk)))
+            evidence.holds(rank == ir.degree ** 4, f"G_k full rank d⁴ = {ir.degree ** 4}", family=family_label(fam, g))
+    evidence.detail("max_condition_number_of_G_k", max(conds))
+
+
+RHS = claim(
+    "thm3.proof.rhs",
+    paper_ref="Thm 3 proof; App. F.2, 'Right-hand side' and the final identity",
+    printed=r"r_U(h') = \sum_x \mathbf{c}_U(h')_x = 2 \text{tr}((\Pi_k R_{h'} \Pi_k) U) ... "
+            r"\sum_{k \neq 0} \Pi_k R_{h'} \Pi_k = R_{h'} - \Pi_0 ... \sum_{k \neq 0} \hat{Y}^{(k)} = P_1^\perp Y = \tilde{Y}",
+    verified=r"r_U(h') = \sum_x \mathbf{c}_U(h')_x = 2\,\text{tr}(R_{h'}^\top U) = 2\,\text{tr}((\Pi_k R_{h'}^\top \Pi_k) U) "
+             r"\ (= 2\,\overline{\text{tr}(\Pi_kR_{h'}\Pi_kU)} \text{ for Hermitian } U); \ \sum_{k\neq0}\Pi_kR_{h'}\Pi_k = R_{h'}-\Pi_0; "
+             r"\ \tilde Y_{\cdot,h'} = \tfrac12 \mathbf{c}_{R_{h'}-\Pi_0}",
+    title="Right-hand side of the normal equations and the projector sum",
+)
+
+
+@check(RHS, "numeric")
+def test_rhs_printed(evidence):
+    evidence.describe("Σ_x c_U(h')_x (sum of the cross feature over the samples of target h') vs the printed "
+                      "2tr(Π_kR_{h'}Π_kU) for Hermitian U = uu*, u ∈ H_k complex; and Σ_{k≠0}Π_kR_{h'}Π_k vs R_{h'} − Π_0")
+    evidence.tolerance(1e-10, "float64 rounding, relative")
+    rng = np.random.default_rng(33)
+    bad = 0
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
+        task = group_task(g)
+        P0 = np.full((g.order, g.order), 1.0 / g.order)
+        for hp in range(g.order):
+            R = g.regular_representation(hp)
+            S = sum(dec.projector(ir.k) @ R @ dec.projector(ir.k) for ir in dec.irreps[1:])
+            evidence.close(S, R - P0, family=family_label(fam, g), what="Σ Π_kRΠ_k = R − Π_0")
+        for ir in dec.irreps[1:]:
+            u = RC.learned_weights(dec, ir.k, rng, 1)[0]
+            U = np.outer(u, u.conj())
+            c = RC.cross_feature(U, g)
+            Pk = dec.projector(ir.k)
+            got = task.Y.T @ c
+            printed = np.array([2 * np.trace(Pk @ g.regular_representation(h) @ Pk @ U) for h in range(g.order)])
+            err = measured_violation(got, printed, rel=True)
+            if err > evidence.tol:
+                if bad < 4:
+                    evidence.counterexample("Σ_x c_U(h')_x ≠ 2tr(Π_kR_{h'}Π_kU)", measured=got, printed=printed,
+                                            rel=True, group=g.name, k=ir.k, fs=ir.fs)
+                bad += 1
+            else:
+                evidence.error(err, family=family_label(fam, g), what="printed r_U")
+    evidence.detail("irreps_where_printed_rhs_fails", bad)
+
+
+@check(RHS, "numeric", target="corrected")
+def test_rhs_corrected(evidence):
+    evidence.describe("Σ_x c_U(h')_x vs 2tr(Π_kR_{h'}ᵀΠ_kU) (any U supported in H_k, complex) and Ỹ_{·,h'} vs ½c_{R_{h'}−Π_0}")
+    evidence.tolerance(1e-10, "float64 rounding, relative")
+    rng = np.random.default_rng(34)
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
+        task = group_task(g)
+        P0 = np.full((g.order, g.order), 1.0 / g.order)
+        for ir in dec.irreps[1:]:
+            B = dec.isotypic_basis(ir.k)
+            Z = rng.standard_normal((B.shape[1],) * 2) + 1j * rng.standard_normal((B.shape[1],) * 2)
+            U = B @ Z @ B.conj().T
+            Pk = dec.projector(ir.k)
+            want = np.array([2 * np.trace(Pk @ g.regular_representation(h).T @ Pk @ U) for h in range(g.order)])
+            evidence.close(task.Y.T @ RC.cross_feature(U, g), want, family=family_label(fam, g), what="r_U corrected")
+        target = np.stack([0.5 * RC.cross_feature(g.regular_representation(h) - P0, g) for h in range(g.order)], axis=1)
+        evidence.close(target, task.Y_tilde, family=family_label(fam, g), what="Ỹ = ½c_{R−Π0}")
+
+
+SQUARE = claim(
+    "thm3.proof.square_term",
+    paper_ref="App. F.2, 'Property of the square term'",
+    printed=r"(\mathbf{b}_{j,h}^\top \tilde{Y})_{h'} = \sum_x \mathbf{b}_{j,h'}(x) = 0 ... \text{under } \mathbf{1}^\top \mathbf{u}_j = "
+            r"\mathbf{1}^\top \mathbf{u}_\ell = 0 \text{ one has } \sum_h \langle \mathbf{b}_{j,h}, \mathbf{a}_{\ell,h} \rangle = 0 ... "
+            r"V \text{ will still have zero coefficient on them}",
+    assumptions=["real u (the context of the remark)", "both square terms u[g1]^2 and u[g2^-1]^2 are checked"],
+    title="Square terms decouple from the cross terms and the target",
+)
+
+
+@check(SQUARE, "numeric")
+def test_square_terms_decouple(evidence):
+    evidence.describe("real centered u_j in every real isotypic component; square features b (u[g1]² and u[g2⁻¹]², "
+                      "each centered over samples) and cross features a = 2u[g1]u[g2⁻¹]: BᵀỸ = 0, AᵀB = 0, and the "
+                      "least-squares V on [A, B] puts zero weight on B when the cross features span Ỹ")
+    evidence.tolerance(1e-10, "float64 rounding of M²-term inner products, relative to the column norms")
+    rng = np.random.default_rng(35)
+    for inst in STAGE2:
+        fam, g, dec = inst.family, inst.group, inst.decomposition
+        task = group_task(g)
+        pr = task.pairs
+        us = []
+        for comp in L.real_components(dec):
+            us += RC.random_isotypic_vectors(comp.basis, 2, rng, complex_=False)
+        A = center(np.stack([2 * u[pr[:, 0]] * u[g.inverse[pr[:, 1]]] for u in us], axis=1))
+        B1 = center(np.stack([u[pr[:, 0]] ** 2 for u in us], axis=1))
+        B2 = center(np.stack([u[g.inverse[pr[:, 1]]] ** 2 for u in us], axis=1))
+        for B, nm in ((B1, "u[g1]²"), (B2, "u[g2⁻¹]²")):
+            nb = max(np.linalg.norm(B), 1.0)  # B vanishes when u² is constant (1-dim real irreps of Z2^n)
+            scale = np.linalg.norm(A) * nb
+            evidence.error(np.abs(B.T @ task.Y_tilde).max() / nb, family=family_label(fam, g), what=f"BᵀỸ ({nm})")
+            evidence.error(np.abs(A.T @ B).max() / scale, family=family_label(fam, g), what=f"AᵀB ({nm})")
