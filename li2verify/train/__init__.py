@@ -2,6 +2,7 @@
 
 Modules:
 
+- :mod:`~li2verify.train.activations`  σ on torch tensors for every name of the activation registry.
 - :mod:`~li2verify.train.config`  ``TrainConfig``: every knob of a run (model, loss, optimizer, data, probes).
 - :mod:`~li2verify.train.data`    seeded train/test splits from :mod:`li2verify.groups.finite` / :mod:`li2verify.paper.task`.
 - :mod:`~li2verify.train.models`  ``Ŷ = β σ(XW)V`` (Eqn 1) with XW as a gather, L-layer variant (Sec 6),
@@ -11,6 +12,8 @@ Modules:
   Fourier concentration, Thm 6 sign-match) with their costs.
 - :mod:`~li2verify.train.run`     the training loop, run directory, checkpoints, resume, divergence stop.
 - :mod:`~li2verify.train.batched` many seeds (and η values) in one tensor program; one-seed-at-a-time reference.
+- :mod:`~li2verify.train.presets` named setups shared by ``li2verify reproduce`` and the empirical claims (Fig 3).
+- :mod:`~li2verify.train.repulsion` trained group-arithmetic features for Thm 6 (paper 003's setup).
 """
 
 from li2verify.train.config import TrainConfig

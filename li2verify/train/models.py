@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import torch
 
-from li2verify.paper.activations import get_activation
+from li2verify.paper.activations import ACTIVATIONS
+from li2verify.train.activations import torch_activation
 from li2verify.train.config import SEED_ALIAS, TrainConfig
 from li2verify.utils.arrays import center as _center
 
@@ -106,7 +107,7 @@ def first_layer(W: torch.Tensor, batch: Batch, M: int, mode: str = "gather") -> 
 def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int,
            return_all: bool = False):
     """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6."""
-    act = get_activation(cfg.activation).torch_fn
+    act = torch_activation(cfg.activation)
     cplx = cfg.complex_weights
     W = as_weight(params["W"], cplx)
     if cplx:
@@ -172,7 +173,7 @@ def accuracy(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (out.argmax(-1) == y).to(torch.float64).mean(-1)
 
 
-FAST_ACTIVATIONS = ("square", "relu", "linear")
+FAST_ACTIVATIONS = tuple(n for n, a in ACTIVATIONS.items() if a.fused)  # registry entries with fused=True
 
 
 def fast_path_ok(cfg: TrainConfig) -> bool:
