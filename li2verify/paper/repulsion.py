@@ -37,7 +37,6 @@ import numpy as np
 import scipy.linalg as sla
 
 from li2verify.paper.li2 import ridge_inverse as ridge_inverse_chol  # B, shared with the Stage I checks
-from li2verify.paper.task import center
 
 log = logging.getLogger(__name__)
 
