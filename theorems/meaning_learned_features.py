@@ -11,7 +11,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.finite import cyclic
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
-from li2verify.utils.profiles import active_profile
+from theorems._instances import STAGE2
 
 
 SQ = get_activation("square")
@@ -127,9 +127,8 @@ def test_kernel_invariance_every_group(evidence, li2_profile):
     evidence.tolerance(1e-6, "1e-12 for basis combinations; ascent maxima converge to Riemannian gradient 1e-7·E")
     rng = np.random.default_rng(41)
     nontrivial_kernels = 0
-    for fam, g in L.stage2_groups(active_profile().name):
-        dec = irrep_decomposition(g)
-        comps = L.real_components(dec)
+    for inst in STAGE2:
+        g, dec, comps, lab = inst.group, inst.decomposition, inst.components, inst.label
         kern = {c.k: np.flatnonzero(np.abs(dec.irreps[c.k].character - dec.irreps[c.k].degree) < 1e-9) for c in comps}
         for c in comps:
             if len(kern[c.k]) > 1:
@@ -137,8 +136,8 @@ def test_kernel_invariance_every_group(evidence, li2_profile):
             for _ in range(2):
                 u = c.basis @ rng.standard_normal(c.basis.shape[1])
                 for n in kern[c.k]:
-                    evidence.close(g.regular_representation(n) @ u, u, family=f"{fam}:{g.name}", what="left invariance")
-                    evidence.close(u[g.table[:, n]], u, family=f"{fam}:{g.name}", what="right invariance")
+                    evidence.close(g.regular_representation(n) @ u, u, family=lab, what="left invariance")
+                    evidence.close(u[g.table[:, n]], u, family=lab, what="right invariance")
         res = L.ascend(g, SQ, L.random_starts(g.order, li2_profile.pick(fast=8, thorough=40), rng), max_iter=4000,
                        gtol=1e-7)
         for j in range(res.W.shape[1]):
@@ -146,6 +145,6 @@ def test_kernel_invariance_every_group(evidence, li2_profile):
             u, v = L.split_uv(res.W[:, j], g)
             for n in kern[pc.support[0]]:
                 R = g.regular_representation(n)
-                evidence.close(R @ u, u, rel=False, family=f"{fam}:{g.name}", seed=j, what="ascent u invariant")
-                evidence.close(R @ v, v, rel=False, family=f"{fam}:{g.name}", seed=j, what="ascent v invariant")
+                evidence.close(R @ u, u, rel=False, family=lab, seed=j, what="ascent u invariant")
+                evidence.close(R @ v, v, rel=False, family=lab, seed=j, what="ascent v invariant")
     evidence.detail("components_with_nontrivial_kernel", nontrivial_kernels)
