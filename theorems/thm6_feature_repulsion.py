@@ -28,7 +28,6 @@ from li2verify.paper.repulsion import (
     all_pairs_sign_match,
     approx_residual_similarity,
     gram_condition,
-    group_net_features,
     pair_projector,
     residual_similarity_explicit,
     ridge_inverse_chol,
@@ -37,6 +36,7 @@ from li2verify.paper.repulsion import (
     top_similar_pairs,
     woodbury_inverse,
 )
+from li2verify.train.repulsion import group_net_features
 from li2verify.paper.task import center, group_task, random_pairs
 from theorems._repulsion import _random_family, FAMILIES, _pairs
 
