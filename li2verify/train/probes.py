@@ -1,6 +1,10 @@
 """The Li2 probes logged during training, with their cost per evaluation (n samples, K nodes, M classes,
 S seeds; all in float64 from the current float32 weights, so numbers are comparable across runs).
 
+The registry :data:`PROBES` (name, metric columns, cost and memory model, cadence, function; at the end of this
+module) is what :mod:`li2verify.train.run` reads; a new probe is one :class:`Probe` entry there, and
+``tests/train/test_probes.py`` runs every entry.
+
 ==================  ==========================================================  =====================
 name                what                                                        cost per evaluation
 ==================  ==========================================================  =====================
@@ -27,6 +31,9 @@ name                what                                                        
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 import numpy as np
 import torch
 
@@ -35,19 +42,6 @@ from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
-
-PROBE_COSTS = {
-    "gf_norm": "O(S·n·K·M)",
-    "ftf_offdiag": "O(S·n·K²)",
-    "rho_tian": "O(S·n·K²)",
-    "delta_cos": "O(S·M·K) per epoch",
-    "eigengap": "O(S·w·M·K) per epoch",
-    "energy": "O(S·n·K·M)",
-    "fourier": "O(S·M²·K)",
-    "signmatch": "O(S·(n·K² + K³))",
-}
-EVERY_EPOCH = ("delta_cos", "eigengap")
-
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     """‖G_F‖_F per seed, G_F = P1⊥(Y − βFV)(βV)ᴴ (Eqn 2).  F (S,n,K), V (S,K,M), Y one-hot (S,n,M)."""
@@ -250,3 +244,120 @@ def signmatch(F: torch.Tensor, eta: float, top: int = 200) -> dict[str, np.ndarr
         res["signmatch"].append(approx.rate)
         res["signmatch_exact"].append(exact.rate)
     return {k: np.array(v) for k, v in res.items()}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the probe registry: where a new probe goes
+# ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProbeDims:
+    """Sizes the memory cost models read: seeds S, training pairs n, nodes K, classes M, c = 2 for complex weights
+    (else 1), the eigengap window w."""
+
+    S: int
+    n: int
+    K: int
+    M: int
+    c: int = 1
+    window: int = 20
+
+
+@dataclass
+class ProbeInputs:
+    """What a ``probe_every`` probe sees: the float64 hidden features F (S, n, K), top layer V, one-hot targets Y,
+    first-layer weights W, the run's config, the group order M and the probe's own state (from ``setup``)."""
+
+    cfg: Any
+    F: torch.Tensor
+    V: torch.Tensor
+    Y: torch.Tensor
+    W: torch.Tensor
+    M: int
+    state: Any = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One probe: its metric columns (for a config), its asymptotic cost and memory model, its cadence and its
+    function.
+
+    ``cadence`` is ``"probe_every"`` (evaluated every ``cfg.probe_every`` epochs and at the last one, from the
+    float64 weights: ``fn(ProbeInputs) -> {column: (S,) array}``) or ``"every_epoch"`` (from the weights of two
+    consecutive epochs: ``fn(cur, prev, state) -> {column: (S,) array}``, ``cur``/``prev`` parameter dicts).
+    ``setup(cfg, group)`` makes per-run state (None if not needed); ``memory(dims)`` is the peak extra bytes while
+    it is evaluated, ``state_memory(dims)`` what its state holds for the whole run."""
+
+    name: str
+    columns: Callable[[Any], list[str]]
+    cost: str
+    cadence: str
+    fn: Callable
+    memory: Callable[[ProbeDims], int] = lambda d: 0
+    state_memory: Callable[[ProbeDims], int] = lambda d: 0
+    setup: Callable[[Any, FiniteGroup], Any] | None = None
+
+
+def _np(t: torch.Tensor) -> np.ndarray:
+    return t.cpu().numpy()
+
+
+def _energy(x: ProbeInputs) -> dict[str, np.ndarray]:
+    E = node_energy(x.F, x.Y)
+    return {"energy_mean": _np(E.mean(1)), "energy_max": _np(E.max(1).values)}
+
+
+def _signmatch(x: ProbeInputs) -> dict[str, np.ndarray]:
+    wd = x.cfg.wd_values()
+    sm = [signmatch(x.F[s:s + 1], max(wd[s], 1e-12)) for s in range(x.cfg.S)]
+    return {"signmatch": np.array([r["signmatch"][0] for r in sm]),
+            "signmatch_exact": np.array([r["signmatch_exact"][0] for r in sm])}
+
+
+def _delta_cos(cur: dict, prev: dict, state) -> dict[str, np.ndarray]:
+    out = {"dW_cos": _np(cosine_distance(cur["W"], prev["W"]))}
+    if "V" in cur:
+        out["dV_cos"] = _np(cosine_distance(cur["V"], prev["V"]))
+    return out
+
+
+def _eigengap(cur: dict, prev: dict, state: EigengapTracker) -> dict[str, np.ndarray]:
+    g = state.push(cur["W"] - prev["W"])
+    return {} if g is None else {k: _np(v) for k, v in g.items()}
+
+
+PROBES: dict[str, Probe] = {p.name: p for p in (
+    Probe("gf_norm", lambda cfg: ["gf_norm"], "O(S·n·K·M)", "probe_every",
+          lambda x: {"gf_norm": _np(gf_norm(x.F, x.V, x.Y, x.cfg.beta))},
+          memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c),
+    Probe("ftf_offdiag", lambda cfg: ["ftf_offdiag"], "O(S·n·K²)", "probe_every",
+          lambda x: {"ftf_offdiag": _np(ftf_offdiag(x.F))},
+          memory=lambda d: d.S * d.n * d.K * 8 * d.c + 2 * d.S * d.K * d.K * 8 * d.c),
+    Probe("rho_tian", lambda cfg: ["rho_tian", "ffT_dist"], "O(S·n·K²)", "probe_every",
+          lambda x: {k: _np(v) for k, v in gram_levels(x.F).items()},
+          memory=lambda d: 2 * d.S * d.n * d.K * 8 * d.c + 3 * d.S * (d.c * d.K) ** 2 * 8),
+    Probe("delta_cos", lambda cfg: ["dW_cos"] + ([] if cfg.ridge_top else ["dV_cos"]), "O(S·M·K) per epoch",
+          "every_epoch", _delta_cos),
+    Probe("eigengap", lambda cfg: ["sigma1", "sigma2", "sigma3", "sigma4", "sigma5", "gap23"],
+          "O(S·w·M·K) per epoch", "every_epoch", _eigengap,
+          state_memory=lambda d: d.S * d.window * 2 * d.M * d.K * d.c * 8,
+          setup=lambda cfg, group: EigengapTracker(cfg.eigengap_window)),
+    Probe("energy", lambda cfg: ["energy_mean", "energy_max"], "O(S·n·K·M)", "probe_every", _energy,
+          memory=lambda d: 2 * d.S * d.n * d.M * 8 + d.S * d.M * d.K * 8 * d.c),
+    Probe("fourier", lambda cfg: ["fourier_conc", "fourier_distinct"], "O(S·M²·K)", "probe_every",
+          lambda x: fourier_concentration(x.W, x.state, x.M),
+          memory=lambda d: d.M * d.M * 8 * 2 + 6 * d.S * d.M * d.K * 8 * d.c,
+          setup=lambda cfg, group: isotypic_bases(group)),
+    Probe("signmatch", lambda cfg: ["signmatch", "signmatch_exact"], "O(S·(n·K² + K³))", "probe_every",
+          _signmatch, memory=lambda d: 3 * d.n * d.n * 8 + 8 * d.K * d.K * 8 + 4 * d.n * d.K * 8 + d.K * d.K * 8 * 2),
+)}
+#: Cost per evaluation by probe name (the table above).
+PROBE_COSTS = {name: p.cost for name, p in PROBES.items()}
+EVERY_EPOCH = tuple(name for name, p in PROBES.items() if p.cadence == "every_epoch")
+
+
+def active_probes(cfg) -> list[Probe]:
+    """The registry entries ``cfg.probes`` names, in registry order; ``ValueError`` naming unknown ones."""
+    unknown = set(cfg.probes) - set(PROBES)
+    if unknown:
+        raise ValueError(f"TrainConfig.probes: unknown probes {sorted(unknown)}; known {sorted(PROBES)}")
+    return [p for name, p in PROBES.items() if name in cfg.probes]

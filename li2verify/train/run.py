@@ -45,6 +45,7 @@ import numpy as np
 import torch
 
 from li2verify.train import probes as P
+from li2verify.train.probes import ProbeDims
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.groups.spec import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
@@ -87,28 +88,14 @@ class RunResult:
 
 
 def metric_columns(cfg: TrainConfig) -> list[str]:
-    cols = list(BASE_COLUMNS)
-    pr = set(cfg.probes)
-    if "gf_norm" in pr:
-        cols.append("gf_norm")
-    if "ftf_offdiag" in pr:
-        cols.append("ftf_offdiag")
-    if "rho_tian" in pr:
-        cols += ["rho_tian", "ffT_dist"]
-    if "delta_cos" in pr:
-        cols += ["dW_cos"] + ([] if cfg.ridge_top else ["dV_cos"])
-    if "eigengap" in pr:
-        cols += ["sigma1", "sigma2", "sigma3", "sigma4", "sigma5", "gap23"]
-    if "energy" in pr:
-        cols += ["energy_mean", "energy_max"]
-    if "fourier" in pr:
-        cols += ["fourier_conc", "fourier_distinct"]
-    if "signmatch" in pr:
-        cols += ["signmatch", "signmatch_exact"]
-    unknown = pr - set(P.PROBE_COSTS)
-    if unknown:
-        raise ConfigError(f"TrainConfig.probes: unknown probes {sorted(unknown)}; known {sorted(P.PROBE_COSTS)}")
-    return cols
+    return list(BASE_COLUMNS) + [c for p in _active_probes(cfg) for c in p.columns(cfg)]
+
+
+def _active_probes(cfg: TrainConfig) -> list[P.Probe]:
+    try:
+        return P.active_probes(cfg)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
 
 
 def _atomic_torch_save(obj, path: Path) -> None:
@@ -135,11 +122,12 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     M2, nt = M * M, M * M - n
     cpu = not str(cfg.device).startswith("cuda")
     P = S * c * (2 * M * K + (L - 1) * K * K + (0 if cfg.ridge_top else K * M))  # parameter entries
-    pr = set(cfg.probes)
+    probes = _active_probes(cfg)
+    dims = ProbeDims(S=S, n=n, K=K, M=M, c=c, window=cfg.eigengap_window)
     parts: dict[str, int] = {
         "group table and splits": 48 * M2 + 48 * S * M2,
         "weights, gradients, optimizer state, previous weights": 6 * P * b
-        + (S * cfg.eigengap_window * 2 * M * K * c * 8 if "eigengap" in pr else 0),
+        + sum(p.state_memory(dims) for p in probes),
     }
     fast = fast_path_ok(cfg)
 
@@ -153,22 +141,9 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     St = chunk(nt)
     test = St * nt * K * b * c * 3 + St * nt * M * b * 3 + (St * n * K * b * c * 2 if cfg.ridge_top else 0)
     probe = 0
-    if pr - {"delta_cos", "eigengap"}:
+    if any(p.cadence == "probe_every" for p in probes):
         base = S * n * K * 8 * c * (L + 1) + P * 8 + S * n * M * 8
-        extra = [0]
-        if "gf_norm" in pr:
-            extra.append(S * n * M * 8 * 3 + S * n * K * 8 * c)
-        if "ftf_offdiag" in pr:
-            extra.append(S * n * K * 8 * c + 2 * S * K * K * 8 * c)
-        if "rho_tian" in pr:
-            extra.append(2 * S * n * K * 8 * c + 3 * S * (c * K) ** 2 * 8)
-        if "energy" in pr:
-            extra.append(2 * S * n * M * 8 + S * M * K * 8 * c)
-        if "fourier" in pr:
-            extra.append(M2 * 8 * 2 + 6 * S * M * K * 8 * c)
-        if "signmatch" in pr:
-            extra.append(3 * n * n * 8 + 8 * K * K * 8 + 4 * n * K * 8 + K * K * 8 * 2)
-        probe = base + max(extra)
+        probe = base + max([0] + [p.memory(dims) for p in probes if p.cadence == "probe_every"])
     parts["training step (largest seed chunk)"] = step
     parts["test evaluation"] = test
     parts["probes (float64)"] = probe
@@ -224,9 +199,7 @@ def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
     problem; returns ``{"M", "n", "memory", "memory_parts", "budget"}``."""
     cfg.validate()
     check_device(cfg.device)
-    probe_cols = set(cfg.probes) - set(P.PROBE_COSTS)
-    if probe_cols:
-        raise ConfigError(f"TrainConfig.probes: unknown probes {sorted(probe_cols)}; known {sorted(P.PROBE_COSTS)}")
+    _active_probes(cfg)  # ConfigError naming unknown probes
     try:
         M = spec_order(cfg.group)
     except GroupSpecError as e:
@@ -379,31 +352,20 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
     return F.detach(), out.detach(), V.detach() if torch.is_tensor(V) else V, loss.detach()
 
 
-def _expensive_probes(cfg: TrainConfig, task: _Task, params, bases) -> dict[str, np.ndarray]:
-    pr = set(cfg.probes)
+def _expensive_probes(cfg: TrainConfig, task: _Task, params, states: dict) -> dict[str, np.ndarray]:
+    """Every active ``probe_every`` probe of the registry (:data:`li2verify.train.probes.PROBES`) on the float64
+    weights."""
+    probes = [p for p in P.active_probes(cfg) if p.cadence == "probe_every"]
     res: dict[str, np.ndarray] = {}
+    if not probes:
+        return res
     p64 = {k: v.detach().double() for k, v in params.items()}
     with torch.no_grad():
         F = hidden(p64, task.train, cfg, task.M)
         _, V = output(p64, F, cfg, task.train.y, task.M)
         Y = one_hot(task.train.y, task.M, torch.float64)
-        if "gf_norm" in pr:
-            res["gf_norm"] = P.gf_norm(F, V, Y, cfg.beta).cpu().numpy()
-        if "ftf_offdiag" in pr:
-            res["ftf_offdiag"] = P.ftf_offdiag(F).cpu().numpy()
-        if "rho_tian" in pr:
-            res.update({k: v.cpu().numpy() for k, v in P.gram_levels(F).items()})
-        if "energy" in pr:
-            E = P.node_energy(F, Y)
-            res["energy_mean"] = E.mean(1).cpu().numpy()
-            res["energy_max"] = E.max(1).values.cpu().numpy()
-        if "fourier" in pr:
-            res.update(P.fourier_concentration(p64["W"], bases, task.M))
-        if "signmatch" in pr:
-            wd = cfg.wd_values()
-            sm = [P.signmatch(F[s:s + 1], max(wd[s], 1e-12)) for s in range(cfg.S)]
-            res["signmatch"] = np.array([x["signmatch"][0] for x in sm])
-            res["signmatch_exact"] = np.array([x["signmatch_exact"][0] for x in sm])
+        for p in probes:
+            res.update(p.fn(P.ProbeInputs(cfg, F, V, Y, p64["W"], task.M, states.get(p.name))))
     return res
 
 
@@ -627,8 +589,10 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
 def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
            command=None) -> RunResult:
     E, S = cfg.epochs, cfg.S
-    bases = P.isotypic_bases(task.group) if "fourier" in cfg.probes else None
-    eig = P.EigengapTracker(cfg.eigengap_window) if "eigengap" in cfg.probes else None
+    probes = _active_probes(cfg)
+    states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
+    epoch_probes = [p for p in probes if p.cadence == "every_epoch"]
+    eig = states.get("eigengap")  # checkpointed with the run
     prev: dict[str, torch.Tensor] | None = None
     start = 0
     rows: dict[int, dict[str, np.ndarray]] = {}
@@ -723,10 +687,10 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                 checkpoint(e)
             if keep_snapshots and e in keep_snapshots:
                 snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
-            cur = {k: v.detach().clone() for k, v in params.items()} if ("delta_cos" in cfg.probes or eig) else None
+            cur = {k: v.detach().clone() for k, v in params.items()} if epoch_probes else None
             r: dict[str, np.ndarray] = {}
             if e % cfg.probe_every == 0 or e == E:
-                r.update(_expensive_probes(cfg, task, params, bases))
+                r.update(_expensive_probes(cfg, task, params, states))
             if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
                 with torch.no_grad():
                     _test_metrics(cfg, task, params, r)
@@ -741,14 +705,8 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
             r["train_acc"] = accuracy(out, task.train.y).cpu().numpy()
             if cur is not None:
                 if prev is not None:
-                    if "delta_cos" in cfg.probes:
-                        r["dW_cos"] = P.cosine_distance(cur["W"], prev["W"]).cpu().numpy()
-                        if "V" in cur:
-                            r["dV_cos"] = P.cosine_distance(cur["V"], prev["V"]).cpu().numpy()
-                    if eig is not None:
-                        g = eig.push(cur["W"] - prev["W"])
-                        if g is not None:
-                            r.update({k: v.cpu().numpy() for k, v in g.items()})
+                    for p in epoch_probes:
+                        r.update(p.fn(cur, prev, states.get(p.name)))
                 prev = cur
             rows[e] = r
             if on_epoch is not None:
