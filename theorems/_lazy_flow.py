@@ -10,7 +10,6 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
 from li2verify.groups.strategies import bounded_floats, real_matrices
 from li2verify.paper.activations import get_activation
 from li2verify.paper.lazy import (
@@ -19,10 +18,11 @@ from li2verify.paper.lazy import (
 )
 from li2verify.paper.task import center, group_task
 from li2verify.utils.fits import geometric
+from theorems._instances import LAZY_FAMILIES
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
+FAMILIES = LAZY_FAMILIES
 
 
 def _group_instance(family: str, seed: int, K: int | None = None, act: str = "square", w_scale: float = 0.5):

@@ -21,14 +21,12 @@ from li2verify.paper.activations import get_activation
 from li2verify.paper.energy import energy
 from li2verify.paper.task import group_task
 from li2verify.utils.profiles import active_profile
+from theorems._instances import STAGE2, family_label
 
 SQ = get_activation("square")
 PROFILE = active_profile().name
-GROUPS = L.stage2_groups(PROFILE)
-
-
-def _fam(fam, g, comp=None):
-    return f"{fam}:{g.name}" + (f"[{comp.kind} d={comp.degree}]" if comp is not None else "")
+GROUPS = STAGE2
+_fam = family_label
 
 
 def _S(u, v, act):

@@ -26,11 +26,11 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.groups import finite as G
 from li2verify.paper import landscape as L
-from li2verify.utils.profiles import active_profile
 from li2verify.groups.strategies import groups, max_order, real_matrices
+from theorems._instances import STAGE2, family_label
 
 SQ = get_activation("square")
-GROUPS = L.stage2_groups(active_profile().name)
+GROUPS = STAGE2
 
 FLAT = claim(
     "cor1.flatness.zero_eigenvalue",
@@ -54,8 +54,7 @@ ABELIAN = claim(
 )
 
 
-def _fam(fam, g, comp):
-    return f"{fam}:{g.name}[{comp.kind} d={comp.degree}]"
+_fam = family_label
 
 
 @check(FLAT, "numeric")

@@ -16,7 +16,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.groups.finite import cyclic
 from li2verify.groups.strategies import bounded_floats, groups, max_order
 from li2verify.paper.hermite import (
     centered_kernel,
@@ -28,8 +28,9 @@ from li2verify.paper.task import centering_matrix, group_task, random_pairs
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
 from theorems._gradient_structure import _ACT, ACTS, _features, _two_cluster_inputs
+from theorems._instances import LAZY_FAMILIES
 
-FAM = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
+FAM = LAZY_FAMILIES
 GROUP = claim(
     "lemma1.group_inputs.one_hot_pairs",
     title="Lemma 1 under its input hypotheses (2)–(3): F̃F̃ᵀ/K → a multiple of P1⊥ up to O(ε) as ε → 0 "

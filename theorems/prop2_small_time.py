@@ -79,7 +79,7 @@ def test_prop2_corrected_orders_and_limit(evidence, li2_profile):
                       "‖G⁽⁰⁾(t)/t − ỸỸᵀF̃‖ has order 1 in t; ‖G(t)‖/(t‖ỸỸᵀF̃‖) → 1 for α ≪ t ≪ 1; η ∈ {0, 0.5}")
     evidence.tolerance(0.0, "ratios and slopes asserted directly (slopes within 3σ + 0.1)")
     grid_a, grid_t = geometric(1e-5, 1e-2, 6), geometric(1e-5, 1e-2, 6)
-    for fam in ("Z5", "Z2xZ3", "D3"):
+    for fam in ("Z5", "Z2xZ3", "D6"):
         for eta in (0.0, 0.5):
             seed = 10 + len(fam)
             Ft, Yt, Z = _group_instance(fam, seed)

@@ -38,7 +38,7 @@ def test_rank_deficient_behaviour(evidence, li2_profile):
     evidence.describe("K = 2n random features (A1 fails): η = 0 — G → 0 at fitted rate σ⁺_min² while σ_min = 0, "
                       "V(∞) depends on V0; η > 0 — λ_min(A) = η, G → Eqn 4 at fitted rate η")
     evidence.tolerance(0.03, "relative rate error (next-mode contamination ≤ e^{−6})")
-    for fam in ("Z5", "D3"):
+    for fam in ("Z5", "D6"):
         task = group_task(FAMILIES[fam]())
         Ft, Yt, Z = _group_instance(fam, 90, K=2 * task.n, act="relu")
         s2 = np.linalg.svd(Ft, compute_uv=False) ** 2

@@ -113,7 +113,7 @@ def test_global_maximum_location(evidence, li2_profile):
                       "fast-profile groups)")
     evidence.tolerance(1e-9, "float64 energies, relative")
     rng = np.random.default_rng(60)
-    for fam, g in GROUPS + [("special-linear", L.special_linear_2(5))]:
+    for fam, g in [*GROUPS, ("special-linear", L.special_linear_2(5))]:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
         Es = {c.k: L.group_energy(L.claimed_maximizer(g, dec, c.k, rng), g, SQ) for c in comps}
@@ -138,7 +138,7 @@ def test_global_maximum_corrected(evidence, li2_profile):
     evidence.tolerance(1e-6, "ascent energies converge to ~1e-12; 1e-6 leaves margin, relative")
     rng = np.random.default_rng(61)
     extra = li2_profile.pick(fast=[], thorough=[("special-linear", L.special_linear_2(5))])
-    for fam, g in GROUPS + extra:
+    for fam, g in [*GROUPS, *extra]:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
         Estar = max(L.corrected_max_energy(g.order, c.degree, c.fs) for c in comps)

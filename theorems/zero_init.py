@@ -16,12 +16,13 @@ import torch
 from li2verify.paper.activations import get_activation
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
+from li2verify.groups.finite import cyclic
 from li2verify.paper.lazy import LazyFlow, frob, random_feature_instance, signal_term, sym_matrix, sym_taylor
 from li2verify.paper.task import center, group_task
+from theorems._instances import LAZY_FAMILIES
 
 TS = geometric(1e-5, 1e-2, 8)
-FAMILIES = {"Z5": lambda: cyclic(5), "Z2xZ3": lambda: product_of_cyclic("2x3"), "D3": lambda: dihedral(3)}
+FAMILIES = LAZY_FAMILIES
 
 ZERO = claim(
     "zero_init.signal_term.first_order",
