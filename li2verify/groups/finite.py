@@ -16,9 +16,7 @@ Associativity is checked by Light's test over a generating set (O(M²·|S|), vec
 from __future__ import annotations
 
 import itertools
-import re
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 

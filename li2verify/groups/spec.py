@@ -11,7 +11,8 @@ from typing import Callable
 
 import numpy as np
 
-from li2verify.groups.finite import FiniteGroup, alternating, cyclic, dicyclic, dihedral, product_of_cyclic, quaternion, symmetric
+from li2verify.groups.families import FAMILIES
+from li2verify.groups.finite import FiniteGroup, product_of_cyclic
 
 MAX_SPEC_ORDER = 4096
 
@@ -28,6 +29,13 @@ class GroupSpecError(ValueError):
 
 def _spec_error(spec, why: str) -> GroupSpecError:
     return GroupSpecError(f"group spec {str(spec)!r}: {why}")
+
+
+def _member(family: str, n: int) -> tuple[int, "Callable[[], FiniteGroup]"]:
+    """``(order, build)`` of member ``n`` of a registry family (:data:`li2verify.groups.families.FAMILIES`); the
+    parser has checked ``n``."""
+    fam = FAMILIES[family]
+    return fam.order(n), lambda: fam.constructor(n)
 
 
 def parse_spec(spec) -> tuple[int, "Callable[[], FiniteGroup]"]:
@@ -55,7 +63,7 @@ def parse_spec(spec) -> tuple[int, "Callable[[], FiniteGroup]"]:
         M = int(m.group(1))
         if M < 1:
             raise _spec_error(spec, f"a cyclic group's order must be ≥ 1, got {M}")
-        return M, lambda: cyclic(M)
+        return _member("cyclic", M)
     if re.fullmatch(r"[Zz]?\d+([xX][Zz]?\d+)+", compact):
         orders = [int(x.lstrip("Zz")) for x in compact.lower().split("x")]
         if min(orders) < 1:
@@ -78,25 +86,22 @@ def parse_spec(spec) -> tuple[int, "Callable[[], FiniteGroup]"]:
                                         f"list` do (D8 = symmetries of the square, order 8); the order must be even "
                                         f"and ≥ 2, got {n}" + (f" (the symmetries of the {n}-gon are D{2 * n})"
                                                               if n >= 1 else ""))
-            return n, lambda: dihedral(n // 2)
+            return _member("dihedral", n // 2)
         if kind in ("s", "a"):
             what = "symmetric" if kind == "s" else "alternating"
             if not 1 <= n <= 6:
                 raise _spec_error(spec, f"{what} groups stop at n = 6 ({what[0].upper()}n acts on n points; "
                                         f"{what[0].upper()}7 would have order {5040 if kind == 's' else 2520}, "
                                         f"beyond the tables li2verify builds); got n = {n}")
-            import math
-
-            return (math.factorial(n) // (1 if kind == "s" or n < 2 else 2)), (
-                (lambda: symmetric(n)) if kind == "s" else (lambda: alternating(n)))
+            return _member(what, n)
         if kind == "q":
             if n < 8 or n % 4:
                 raise _spec_error(spec, f"quaternion groups are named by their order, a multiple of 4 that is ≥ 8 "
                                         f"(Q8, Q16, ...), got {n}")
-            return n, lambda: quaternion(n)
+            return _member("quaternion", n // 4)
         if n < 1:
             raise _spec_error(spec, f"Dic<n> needs n ≥ 1 (order 4n), got {n}")
-        return 4 * n, lambda: dicyclic(n)
+        return _member("dicyclic", n)
     # a name from the shipped catalog (`li2verify groups list`), e.g. 'SL(2,3)', 'C3 : C4', 'QD16'
     if re.search(r"[:()]|\bx\b|^(C\d|QD|SL|GL|PSL)", s):
         from li2verify.groups.catalog import find_by_name

@@ -6,19 +6,18 @@ direction.  Property checks draw from these instead of handing an integer seed t
 failing example shrinks to a counterexample the report can print.
 
 Sizes come from the active profile (:func:`li2verify.utils.profiles.active_profile`): ``max_order`` defaults to
-:data:`MAX_ORDER` of that profile.  The family registry :data:`GROUP_FAMILIES` is the one place a new group
-family is added for property checks; ``tests/groups/test_strategies.py`` draws from every entry.
+:data:`MAX_ORDER` of that profile.  The families come from the registry :data:`li2verify.groups.families.FAMILIES`
+(the one place a new group family is added; its ``profiles`` say where property checks draw it);
+``tests/groups/test_strategies.py`` draws from every entry of :data:`GROUP_FAMILIES`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from li2verify.groups.families import FAMILIES, GroupFamily
 from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.spec import from_spec
 from li2verify.utils.profiles import active_profile
@@ -30,18 +29,6 @@ __all__ = ["GROUP_FAMILIES", "GroupFamily", "MAX_ORDER", "group_specs", "groups"
 MAX_ORDER = {"fast": 24, "thorough": 48, "paper": 64}
 
 
-@dataclass(frozen=True)
-class GroupFamily:
-    """A family of groups for property checks: ``spec(n)`` names the member with parameter ``n`` (a spec
-    :func:`li2verify.groups.spec.from_spec` understands), ``order(n)`` its order, ``n_min`` the smallest parameter."""
-
-    name: str
-    spec: Callable[[int], str]
-    order: Callable[[int], int]
-    n_min: int
-    abelian: bool
-
-
 def _catalog_specs() -> list[str]:
     from li2verify.groups.catalog import catalog_records
 
@@ -49,14 +36,10 @@ def _catalog_specs() -> list[str]:
             if not r.is_abelian]
 
 
-#: The registry: cyclic, products of two cyclic groups, dihedral, dicyclic, and the shipped non-Abelian catalog
-#: (drawn by index, smallest order first).  Order matters for shrinking: earlier families are simpler.
-GROUP_FAMILIES: tuple[GroupFamily, ...] = (
-    GroupFamily("cyclic", lambda n: f"Z{n}", lambda n: n, 2, True),
-    GroupFamily("product", lambda n: f"2x{n}", lambda n: 2 * n, 2, True),
-    GroupFamily("dihedral", lambda n: f"D{2 * n}", lambda n: 2 * n, 3, False),
-    GroupFamily("dicyclic", lambda n: f"Dic{n}", lambda n: 4 * n, 2, False),
-)
+#: The families property checks draw from: the entries of :data:`li2verify.groups.families.FAMILIES` that some
+#: profile uses (cyclic, products Z2 × Zn, dihedral, dicyclic), in registry order, plus the shipped non-Abelian
+#: catalog (drawn by index, smallest order first).  Order matters for shrinking: earlier families are simpler.
+GROUP_FAMILIES: tuple[GroupFamily, ...] = tuple(f for f in FAMILIES.values() if f.profiles)
 
 
 def max_order(profile_name: str | None = None) -> int:
@@ -76,7 +59,8 @@ def group_specs(max_order: int | None = None, families: tuple[str, ...] | None =
     """Group specs from the registry's families (and the shipped non-Abelian catalog), of order ≤ ``max_order``;
     shrinks toward ``Z2``."""
     mo = max_order if max_order is not None else globals()["max_order"]()
-    fams = [f for f in GROUP_FAMILIES if (families is None or f.name in families)
+    prof = active_profile().name
+    fams = [f for f in GROUP_FAMILIES if (families is None or f.name in families) and prof in f.profiles
             and (abelian is None or f.abelian == abelian) and f.order(f.n_min) <= mo]
     parts = [_family_member(f, mo) for f in fams]
     if catalog and abelian is not True and (families is None or "catalog" in families):
