@@ -18,11 +18,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.verify.claims import SeedRule
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-
+from li2verify.train.figures import training_curves
+from li2verify.verify.claims import SeedRule
 
 SEED0 = 10
 
@@ -64,22 +64,6 @@ def paired(evidence, a_run, b_run, name_a, name_b, seeds, family, what, horizon,
     return ok1 and ok2
 
 
-def plot_acc(runs, title):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, 2, figsize=(7, 2.5))
-    for i, (c, r) in enumerate(runs.items()):
-        for a, k in zip(ax, ("train_acc", "test_acc")):
-            v = r.metrics[k]
-            ok = np.isfinite(v[:, 0])
-            a.plot(r.epochs[ok], np.median(v[ok], 1), color=f"C{i}", label=c)
-            a.set_title(k, fontsize=9)
-    ax[0].legend(fontsize=7)
-    fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
 @lru_cache(maxsize=None)
 def fig12_runs(seeds: tuple, ridge_reg: float = 0.1, epochs: int = 300):
     b = TrainConfig(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=epochs, probes=[], threads=1,
@@ -93,3 +77,8 @@ def ridge_runs(seeds: tuple, ridge_reg: float = 5e-5, epochs: int = 500):
     b = TrainConfig(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=epochs, probes=[], threads=1,
                     eval_every=5, ridge_reg=ridge_reg, ridge_top=True)
     return train_conditions({"ridge": b}, list(seeds))["ridge"]
+
+
+def plot_acc(runs, title):
+    """Train and test accuracy per condition (median and IQR over seeds), labelled for a talk."""
+    return training_curves(runs, ("train_acc", "test_acc"), title)

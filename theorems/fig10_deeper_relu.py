@@ -43,7 +43,7 @@ DEEP = claim(
         "‘Grokking becomes more prominent’ (the delay t_grok − t_mem by depth) is recorded, not decided: a depth "
         "that never groks has no delay to compare",
     ],
-    notes="History. Audit (17:40 UTC): the first version read t_grok at test acc 0.5 with 2 seeds and turned a 1–1 "
+    notes="History. Audit: the first version read t_grok at test acc 0.5 with 2 seeds and turned a 1–1 "
           "split into a refutation; it then required a strict majority against, raised fast to 3 seeds and "
           "formulated a corrected statement (‘3-layer nets need not grok later than 2-layer ones’) from audit runs "
           "at the 0.5 threshold; the committed fast status was refuted (seeds 10-12, t_grok(0.5) 2/3/4 layers "

@@ -32,7 +32,7 @@ RIDGE = claim(
         "10 epochs (two evaluation intervals), NaN (undecided) for a seed that never groks. Each part: ≥ 80% of "
         "seeds → holds; ≤ half even counting undecided → counterexample; inconclusive otherwise",
     ],
-    notes="Audit (17:42 UTC): the horizon was 300 epochs, under which seed 12 had not reached test acc 0.9 (t_grok "
+    notes="Audit: the horizon was 300 epochs, under which seed 12 had not reached test acc 0.9 (t_grok "
           "235/175/>300, inconclusive 2/3); it was raised to Fig 14's 500 epochs after that outcome, with λ = 0.1 "
           "chosen by pilot runs (λ = 1e-3, the code's default, had test acc 0.2 at epoch 600). Both choices were "
           "made after seeing outcomes. Rule written 2026-12-01 before the run: λ and the horizon are now taken from "

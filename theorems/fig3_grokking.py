@@ -23,12 +23,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsettled
+from li2verify.train.figures import training_curves
+from li2verify.verify.claims import SeedRule, check, claim
 from theorems._eta_sweep import ETAS, eta_data, eta_epochs
-
 
 RULE_DATE = "2026-12-01"
 
@@ -174,24 +174,9 @@ def test_grokking_with_weight_decay_not_without(evidence, li2_profile, li2_devic
     evidence.seed_vote(R_GROKS, mx, seeds=S, family=fam, what="η>0 seeds grok (test acc reaches 0.9)")
     evidence.seed_vote(R_DELAY, delay, seeds=S, family=fam, what="η>0 grokking is delayed (t_grok − t_mem ≥ 50)")
     evidence.seed_vote(R_NOGROK, mx0, seeds=S, family=fam, what="η=0 seeds do not grok (test acc stays below 0.9)")
-    evidence.plot(_fig_acc(runs), "median (IQR) train/test accuracy, η > 0 vs η = 0")
-
-
-def _fig_acc(runs):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, 3, figsize=(10, 2.6))
-    for c, col in (("eta>0", "C0"), ("eta=0", "C3")):
-        r = runs[c]
-        for a, k in zip(ax, ("train_acc", "test_acc", "gf_norm")):
-            v = r.metrics[k]
-            ok = np.isfinite(v[:, 0])
-            a.plot(r.epochs[ok], np.median(v[ok], 1), color=col, label=c)
-            a.set_title(k, fontsize=9)
-    ax[2].set_yscale("log")
-    ax[0].legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    evidence.plot(training_curves(runs, ("train_acc", "test_acc", "gf_norm"), "Fig 3 at CPU scale: weight decay η > 0 vs η = 0",
+                                  log_keys=("gf_norm",)),
+                  "median (IQR band) over seeds: train/test accuracy and ‖G_F‖, η > 0 vs η = 0")
 
 
 GF = claim(
@@ -258,7 +243,7 @@ GFETA = claim(
     ],
     notes="Lemma 1's proportionality is for the Stage-I fixed point with F frozen; at the horizon the network has "
           "grokked (Stage III), so this checks whether the O(η) scaling survives feature learning. "
-          "Audit (17:35 UTC): the first version read the slope at epoch 800 without the settledness precondition and "
+          "Audit: the first version read the slope at epoch 800 without the settledness precondition and "
           "recorded a refutation (order 0.78 ± 0.09). The convergence the printed statement describes is slowest at "
           "the smallest η, and at epoch 800 the η = 5e-4 runs were still falling (by 7-44% over the last quarter of "
           "the horizon), which biases the order low. An audit run of the same sweep (seeds 10-12) to epoch 2500: "
@@ -322,7 +307,7 @@ GRAM = claim(
         "counting the undecided; inconclusive otherwise. With the single fast seed the fast verdict is that seed's "
         "vote (a rising seed → inconclusive)",
     ],
-    notes="Audit (17:30 UTC): the first version of this check measured P1⊥FFᵀ by ρ_tian and by fit_diag_11 on FFᵀ "
+    notes="Audit: the first version of this check measured P1⊥FFᵀ by ρ_tian and by fit_diag_11 on FFᵀ "
           "and recorded an erratum (ρ_tian 8.75%, fit_diag_11 10.5% at epoch 160). Neither is the metric the paper "
           "code logs for P1⊥FFᵀ: the code applies compute_diag_off_diag_avg to FFᵀ − column means, the same off/diag "
           "ratio it uses for F̃ᵀF̃; fit_diag_11 is applied to the raw FFᵀ (‘distance from ideal’). The metric and the "
@@ -376,11 +361,18 @@ def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile, li2_devi
 def _fig_gram(e, ftf, rho, ffd):
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(1, 3, figsize=(10, 2.6))
-    for a, v, t in zip(ax, (ftf, rho, ffd), ("F̃ᵀF̃ off-diag ratio", "P1⊥FFᵀ off-diag ratio (code)", "ρ_tian (003)")):
-        a.plot(e, v)
-        a.axhline(0.08, ls="--", color="k")
+    fig, ax = plt.subplots(1, 3, figsize=(10.5, 2.9))
+    titles = ("Off-diagonal part of F̃ᵀF̃", "Off-diagonal part of P₁⊥FFᵀ (paper code)", "ρ_tian (paper 003)")
+    for a, v, t in zip(ax, (ftf, rho, ffd), titles):
+        v = np.asarray(v)
+        for j in range(v.shape[1] if v.ndim == 2 else 1):
+            a.plot(e, v[:, j] if v.ndim == 2 else v, label=f"seed {j}")
+        a.axhline(0.08, ls="--", color="k", label="8% (Fig 3 caption)")
         a.set_title(t, fontsize=9)
+        a.set_xlabel("epoch", fontsize=8)
+        a.set_ylabel("off-diagonal / diagonal (ratio)", fontsize=8)
+        a.legend(fontsize=6)
+    fig.suptitle("Fig 3 at the paper's scale: Grams of the hidden features stay near diagonal", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -65,7 +65,7 @@ WWT = claim(
         "within −0.5 ± 0.15, cosine within 0.03 of 1/√2 at K ≥ 256, and the cosine of the average of G_{L−1} over "
         "200 independent W_L draws ≥ 0.99",
     ],
-    notes="Audit (17:45 UTC): the cosine is scale-free, so the normalisation of W_L (the code's U(±1/√K), variance "
+    notes="Audit: the cosine is scale-free, so the normalisation of W_L (the code's U(±1/√K), variance "
           "1/(3K), diag(W_LW_Lᵀ) ≈ 1/3 rather than 1) does not affect it. For a K_{L−1}×K_L matrix W_L with iid "
           "entries of variance s, E‖AW_LW_Lᵀ‖² = s²K_L(K_{L−1} + K_L + 1)‖A‖² for any A (Gaussian entries; uniform ones differ by O(1/K)), so cos ≈ √(K_L/(K_{L−1} + K_L + 1)): "
           "1/√2 for the equal widths of Fig 10 (numpy, 3 draws: 0.704-0.708 at 256×256, 0.706-0.708 at 512×512), "

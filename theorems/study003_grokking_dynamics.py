@@ -19,13 +19,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import loglog_slope, max_detector_slope
+from li2verify.train.figures import training_curves
 from li2verify.train.probes import eigengap_fire
+from li2verify.verify.claims import SeedRule, check, claim
 from theorems._eta_sweep import ETAS, eta_data, eta_epochs, eta_runs, sweep_seeds
-
 
 # Seed votes (sign-match, eigengap): 5 seeds in fast, so that one undecided seed cannot turn a unanimous 5/5
 # into a different status (k_min = 4 of 5; a counterexample needs ≤ 2 even counting the undecided).
@@ -43,23 +43,6 @@ def _rep_runs(seeds: tuple):
                     probes=["signmatch", "eigengap"], eigengap_window=20, threads=1, eval_every=5)
     return train_conditions({"x2 eta>0": b, "x2 eta=0": b.replace(wd=0.0),
                              "relu eta>0": b.replace(activation="relu", epochs=800)}, list(seeds))
-
-
-def _curves(runs, keys):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 2.6))
-    for i, (c, r) in enumerate(runs.items()):
-        for a, k in zip(ax, keys):
-            v = r.metrics[k]
-            ok = np.isfinite(v).all(1)
-            a.plot(r.epochs[ok], np.median(v[ok], 1), color=f"C{i}", label=c, marker="." if ok.sum() < 30 else None)
-            a.set_title(k, fontsize=9)
-            if k == "gap23":
-                a.set_yscale("log")
-    ax[0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
 
 
 SIGN = claim(
@@ -161,7 +144,8 @@ def test_eigengap_detector_fires_for_x2_only(evidence, li2_profile):
     evidence.seed_vote(R_FIRE, slope["x2 eta>0"], seeds=S, family="Z23 x2", what="x² η>0: detector fires")
     evidence.seed_vote(R_SILENT, slope["x2 eta=0"], seeds=S, family="Z23 x2", what="x² η=0: detector silent")
     evidence.seed_vote(R_SILENT, slope["relu eta>0"], seeds=S, family="Z23 relu", what="ReLU η>0: detector silent")
-    evidence.plot(_curves(runs, ("test_acc", "gap23", "signmatch")), "median test acc, σ2/σ3 of the rolling ΔW "
+    evidence.plot(training_curves(runs, ("test_acc", "gap23", "signmatch"), "Paper 003 at CPU scale: Z23, K = 256",
+                                  log_keys=("gap23",)), "median test acc, σ2/σ3 of the rolling ΔW "
                   "Gram (W=20), approximate top-200 sign-match")
 
 
@@ -181,7 +165,7 @@ ETA = claim(
         "holds if the interval contains −1; counterexample if it excludes −1; inconclusive if any run does not grok "
         "within the horizon. Corrected statement checked: the interval lies inside (−1, 0)",
     ],
-    notes="Audit (17:45 UTC): Tian's ‘t ∼ 1/η’ is a heuristic from gradient flow (η is the learning rate of the "
+    notes="Audit: Tian's ‘t ∼ 1/η’ is a heuristic from gradient flow (η is the learning rate of the "
           "feature-learning energy ascent); the check trains with Adam, as the paper's and paper 003's experiments "
           "do, and measures the test-acc-0.5 crossing. The measured t_grok includes an η-independent memorization "
           "time (t_mem ≈ 10-20 epochs), which biases a pure power-law fit toward 0; the delay t_grok − t_mem is "

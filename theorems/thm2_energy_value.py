@@ -99,7 +99,9 @@ def _energy_plot(evidence, points, names):
         ax.axhline(y, ls=st, color="gray", lw=0.8)
         ax.text(len(names) - 0.5, y, lab, fontsize=7, va="bottom", ha="right")
     ax.set_xticks(range(len(names)), names, rotation=60, fontsize=7)
-    ax.set_ylabel("E · d_k / M at converged maxima")
+    ax.set_ylabel("E · d_k / M at converged maxima", fontsize=8)
+    ax.set_xlabel("group (each point: one converged ascent)", fontsize=8)
+    ax.set_title("Thm 2: energies of the local maxima vs the printed and the verified constants", fontsize=9)
     ax.legend(fontsize=7, loc="lower left")
     evidence.plot(fig, "Energies of all converged ascent maxima, scaled by d_k/M, against the printed (dotted) and "
                        "verified (solid) constants of Thm 2")

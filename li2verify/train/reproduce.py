@@ -23,6 +23,8 @@ import numpy as np
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import first_epoch
+from li2verify.train.figures import METRICS, legends as _legends, new_figure as _fig, plot_curves as _plot_curves  # noqa: F401
+from li2verify.train.figures import pretty_condition, write_curves_csv  # noqa: F401
 from li2verify.train.presets import FIG3_SIZES, fig3_setup  # noqa: F401  (FIG3_SIZES re-exported)
 from li2verify.utils.io import atomic_path, atomic_write_text
 
@@ -40,90 +42,6 @@ def grok_stats(res, thr_test: float = 0.9, thr_train: float = 0.99) -> dict[str,
     fin = [float(np.nanmean(res.metrics["test_acc"][-tail:, s])) for s in range(S)]
     return {"memorize_epoch": mem, "grok_epoch": grk, "final_test_acc": fin,
             "final_test_loss": [float(x) for x in res.metrics["test_loss"][-1]]}
-
-
-# Panel titles in words and y-axis labels with units (the x axis is always training epochs).
-METRICS = {
-    "train_acc": ("Training accuracy", "accuracy (fraction correct)"),
-    "test_acc": ("Test accuracy", "accuracy (fraction correct)"),
-    "train_loss": ("Training loss", "loss (MSE)"),
-    "test_loss": ("Test loss", "loss (MSE)"),
-    "gf_norm": ("Backpropagated gradient ‖G_F‖", "‖G_F‖_F (Frobenius norm)"),
-    "ftf_offdiag": ("Off-diagonal part of F̃ᵀF̃", "off-diagonal / diagonal (ratio)"),
-    "rho_tian": ("Feature-interaction ratio ρ", "ρ (ratio)"),
-    "ffT_dist": ("Distance of P₁⊥FFᵀ from a multiple of P₁⊥", "relative distance (ratio)"),
-    "dV_cos": ("Change of the top layer ΔV", "1 − cos(V_t, V_{t+1})"),
-    "dW_cos": ("Change of the hidden layer ΔW", "1 − cos(W_t, W_{t+1})"),
-    "fourier_conc": ("Fourier concentration of the lowest layer", "energy in the top frequency (fraction)"),
-    "signmatch": ("Thm 6 sign rule, approximate projector", "pairs matching the sign rule (fraction)"),
-    "signmatch_exact": ("Thm 6 sign rule, exact projector", "pairs matching the sign rule (fraction)"),
-    "gap23": ("Eigengap σ₂/σ₃ of ΔW", "σ₂/σ₃ (ratio)"),
-}
-
-
-def pretty_condition(c: str) -> str:
-    """``eta>0`` → ``η > 0``, ``x2 eta=0`` → ``σ = x², η = 0`` (legend text)."""
-    t = c.replace("eta", "η").replace(">", " > ").replace("=", " = ").replace("  ", " ")
-    t = t.replace("x2 ", "σ = x², ").replace("relu ", "σ = ReLU, ")
-    return t
-
-
-def _plot_curves(ax, res, key, label, color, log=False):
-    """Median over seeds (line) and the 25–75 % band across seeds; the curve is kept on the figure for CSV."""
-    e = res.epochs
-    v = res.metrics[key]
-    ok = np.isfinite(v[:, 0])
-    med = np.nanmedian(v[ok], axis=1)
-    n = v.shape[1]
-    ax.plot(e[ok], med, color=color, label=f"{label} (median of {n} seed{'s' if n != 1 else ''})")
-    q25 = q75 = med
-    if n > 1:
-        q25, q75 = np.nanpercentile(v[ok], 25, 1), np.nanpercentile(v[ok], 75, 1)
-        ax.fill_between(e[ok], q25, q75, color=color, alpha=0.2, lw=0)
-    if log:
-        ax.set_yscale("log")
-    title, ylabel = METRICS.get(key, (key.replace("_", " "), key))
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("epoch", fontsize=8)
-    ax.set_ylabel(ylabel + (" (log scale)" if log else ""), fontsize=8)
-    ax.tick_params(labelsize=7)
-    curves = ax.figure.__dict__.setdefault("_li2_curves", [])
-    curves.append({"condition": label, "metric": key, "epochs": e[ok], "median": med, "q25": q25, "q75": q75,
-                   "seeds": n})
-
-
-def _legends(axes) -> None:
-    """A legend in every panel that has curves (each names every condition shown there)."""
-    for a in np.ravel(axes):
-        if a.get_legend_handles_labels()[0]:
-            a.legend(fontsize=6, loc="best")
-
-
-def write_curves_csv(fig, path: Path) -> Path | None:
-    """The curves a figure plots as CSV: condition, metric, epoch, median, q25, q75, seeds."""
-    import csv
-
-    curves = getattr(fig, "_li2_curves", None)
-    if not curves:
-        return None
-    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["condition", "metric", "epoch", "median", "q25", "q75", "seeds"])
-        for c in curves:
-            for ep, m, lo, hi in zip(c["epochs"], c["median"], c["q25"], c["q75"]):
-                w.writerow([c["condition"], c["metric"], f"{float(ep):g}", repr(float(m)), repr(float(lo)),
-                            repr(float(hi)), c["seeds"]])
-    return path
-
-
-def _fig(nrows, ncols, w=4.2, h=3.2):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows), squeeze=False)
-    return fig, axes
 
 
 def _seeds(n: int | None, default: int) -> list[int]:
