@@ -118,7 +118,7 @@ def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ..
     try:
         rec = load_record(out_dir)
     except ReportError as e:
-        raise click.ClickException(f"the suite did not produce a report (pytest exit {proc.returncode}): {e}")
+        raise click.ClickException(f"the suite did not produce a report (pytest exit {proc.returncode}): {e}") from None
     click.echo("")
     for line in summary_lines(rec):
         click.echo(line)

@@ -20,7 +20,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.paper.energy import energy, energy_gradient
 from li2verify.groups.finite import cyclic, product_of_cyclic
 from li2verify.paper.muon import MUON_NS_COEFFS, MUON_NS_STEPS, newton_schulz, newton_schulz_scalar, polar_factor
-from li2verify.paper.task import group_task, random_pairs
+from li2verify.paper.task import group_task
 
 INNER = claim(
     "lemma2.muon.inner_product",

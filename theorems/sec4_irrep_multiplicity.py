@@ -24,7 +24,6 @@ from li2verify.groups import strategies as ST
 from li2verify.groups.catalog import catalog_records
 from li2verify.verify.claims import check, claim
 from li2verify.groups.irreps import irrep_decomposition
-from li2verify.utils.profiles import active_profile
 
 MULT = claim(
     "sec4.irreps.regular_multiplicity",

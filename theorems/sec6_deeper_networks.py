@@ -16,7 +16,7 @@ import torch
 from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.empirical import loglog_slope
-from li2verify.train.models import center, hidden, init_params, one_hot, output, loss_per_seed
+from li2verify.train.models import center, hidden, init_params, one_hot, loss_per_seed
 from li2verify.train.run import build, train_step
 
 class _one_thread:

@@ -72,7 +72,6 @@ def integrate_eqn10(alpha0: np.ndarray, mu: np.ndarray, t_sphere: float = 1e4, n
     Returns dict(t, alpha (n_out_total × L), hit_time).
     """
     mu = np.asarray(mu, dtype=float)
-    L = len(mu)
     if coords == "w":
         if zeta is None:
             raise ValueError("coords='w' needs zeta")

@@ -57,7 +57,6 @@ def test_idealized_Ta_equals_formula_and_factor1_gives_T0():
 
 
 def test_eqn10_leader_wins_and_batch_agrees():
-    rng = np.random.default_rng(3)
     mu = np.array([0.9, 0.5, 0.7])
     al0 = np.array([0.2, 0.3, 0.1])
     out = integrate_eqn10(al0, mu)

@@ -19,7 +19,8 @@ def test_phi_orthonormal_under_gauss_hermite():
 def test_phi_matches_numpy_hermite_e():
     z = np.linspace(-3, 3, 7)
     for l in range(8):
-        c = np.zeros(l + 1); c[l] = 1
+        c = np.zeros(l + 1)
+        c[l] = 1
         assert np.allclose(phi_all(z, 8)[l], np.polynomial.hermite_e.hermeval(z, c) / math.sqrt(math.factorial(l)))
 
 
