@@ -24,13 +24,13 @@ from li2verify.paper.repulsion import (
     EPS,
     all_pairs_sign_match,
     gram_condition,
-    group_net_features,
     residual_similarity_explicit,
     ridge_inverse_chol,
     top200_sign_match,
     woodbury_inverse,
 )
 from li2verify.paper.task import center, group_task, random_pairs
+from li2verify.train.repulsion import group_net_features
 
 
 def main(argv=None) -> dict:

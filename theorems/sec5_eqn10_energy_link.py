@@ -24,6 +24,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.paper.energy import energy_gradient
 from li2verify.groups.finite import cyclic, dihedral, product_of_cyclic
 from li2verify.paper.task import group_task, random_pairs
+from li2verify.train.activations import torch_activation
 
 LINK = claim(
     "sec5.eqn10.energy_link",
@@ -104,7 +105,7 @@ def test_eqn6_is_C_A_w_numeric(evidence, li2_profile):
             for name, C in HOMOG.items():
                 act = get_activation(name)
                 wt = torch.tensor(w, requires_grad=True)
-                z = torch.tensor(Yt).T @ act.torch_fn(torch.tensor(X) @ wt)
+                z = torch.tensor(Yt).T @ torch_activation(name)(torch.tensor(X) @ wt)
                 (gr,) = torch.autograd.grad(0.5 * (z**2).sum(), [wt])
                 A = _A(w, X, Yt, act)
                 evidence.close(gr.numpy(), C * A @ w, family=f"{fam} {name}", seed=seed, what="∇E − C·A(w)w")

@@ -18,6 +18,7 @@ from li2verify.train import TrainConfig
 from li2verify.train.empirical import loglog_slope
 from li2verify.train.models import center, hidden, init_params, one_hot, loss_per_seed
 from li2verify.train.run import build, train_step
+from li2verify.train.activations import torch_activation
 
 class _one_thread:
     """torch on one thread inside a check (OpenMP spin-waits make 2 threads very slow on a shared 2-core box)."""
@@ -101,7 +102,7 @@ def _chain(evidence, li2_profile):
             p = {k: v.detach() for k, v in params.items()}
             F, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
             F1 = Fs[0].detach().requires_grad_(True)
-            act_t = __import__("li2verify.paper.activations", fromlist=["x"]).get_activation(act).torch_fn
+            act_t = torch_activation(act)
             H2 = torch.bmm(F1, p["W2"])
             F2 = act_t(H2)
             out = torch.bmm(F2, p["V"])

@@ -17,11 +17,11 @@ import numpy as np
 import sympy as sp
 import torch
 
-from li2verify.paper.activations import get_activation
 from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.models import center, hidden, init_params, loss_per_seed, one_hot
 from li2verify.train.run import build, train_step
+from li2verify.train.activations import torch_activation
 
 ITER = claim(
     "sec6.iterated.gl_form",
@@ -195,7 +195,7 @@ def _res_grads(act: str, L: int, seed: int):
         train_step(cfg, task, params, opt)
     p = {k: v.detach() for k, v in params.items()}
     _, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
-    sig = get_activation(act).torch_fn
+    sig = torch_activation(act)
     F1 = Fs[0].detach().requires_grad_(True)
     F = F1
     Fl = [F1]

@@ -24,6 +24,7 @@ from li2verify.paper.energy import energy, energy_gradient, riemannian_gradient,
 from li2verify.groups.finite import cyclic, dicyclic, dihedral, product_of_cyclic, quaternion, symmetric
 from li2verify.utils.profiles import active_profile
 from li2verify.paper.task import center, centering_matrix, group_task, random_pairs
+from li2verify.train.activations import torch_activation
 
 EPS = np.finfo(float).eps
 
@@ -162,7 +163,7 @@ def test_energy_gradient_matches_autograd(evidence, li2_profile):
         wt = torch.tensor(w, requires_grad=True, dtype=torch.float64)
         Xt = torch.tensor(task.X)
         Yt = torch.tensor(task.Y_tilde)
-        E = 0.5 * torch.sum((Yt.T @ act.torch_fn(Xt @ wt)) ** 2)
+        E = 0.5 * torch.sum((Yt.T @ torch_activation(act.name)(Xt @ wt)) ** 2)
         (auto,) = torch.autograd.grad(E, wt)
         evidence.close(auto.numpy(), closed, family=f"{g.name}/{act.name}", seed=seed, what="autograd vs Eqn 6")
 
@@ -265,7 +266,7 @@ def test_energy_gradient_property(evidence, g, act_name, frac, scale, seed):
     w = scale * rng.normal(size=2 * M)
     closed = energy_gradient(w, task.X, task.Y_tilde, act)
     wt = torch.tensor(w, requires_grad=True, dtype=torch.float64)
-    E = 0.5 * torch.sum((torch.tensor(task.Y_tilde).T @ act.torch_fn(torch.tensor(task.X) @ wt)) ** 2)
+    E = 0.5 * torch.sum((torch.tensor(task.Y_tilde).T @ torch_activation(act.name)(torch.tensor(task.X) @ wt)) ** 2)
     (auto,) = torch.autograd.grad(E, wt)
     evidence.close(auto.numpy(), closed, family=f"{g.name}/{act_name}", seed=seed, what="autograd vs Eqn 6")
     tau = 1e-6 / (1.0 + np.linalg.norm(closed))

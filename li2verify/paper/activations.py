@@ -8,13 +8,11 @@ it.  ``tests/paper/test_activations.py`` checks every entry (σ′ and σ″ aga
 label on a grid, the Hermite closed form against quadrature).
 
 The paper layer never imports torch: σ on torch tensors for the registry's names is
-:func:`li2verify.train.activations.torch_activation`.  ``Activation.torch_fn`` is a temporary compatibility shim
-for theorem modules that still call it (it loads the training layer's function by name at call time).
+:func:`li2verify.train.activations.torch_activation`.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -43,16 +41,6 @@ class Activation:
     def grad(self, x: np.ndarray) -> np.ndarray:
         return self.np_grad(x)
 
-    @property
-    def torch_fn(self) -> Callable:
-        """σ on torch tensors: ``tensor_fn`` if given, else :func:`li2verify.train.activations.torch_activation`.
-
-        TEMPORARY compatibility shim (an upward reference, resolved by name at call time so this layer never
-        imports torch): new code calls ``torch_activation(name)`` in the training layer; remove this property
-        once no theorem module reads ``.torch_fn``."""
-        if self.tensor_fn is not None:
-            return self.tensor_fn
-        return importlib.import_module("li2verify.train.activations").torch_activation(self.name)
 
 
 def _sigmoid(x):

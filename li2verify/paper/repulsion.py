@@ -29,7 +29,6 @@ mismatch is rounding (:func:`approx_residual_similarity`).
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 
@@ -294,11 +293,3 @@ def top200_sign_match(F_tilde: np.ndarray, eta: float, k: int = 200, B: np.ndarr
     s = approx_residual_similarity(F_tilde, eta, pairs, B, how=how)
     return sign_match(B[pairs[:, 0], pairs[:, 1]], s, 0.0), pairs
 
-
-def __getattr__(name: str):
-    """TEMPORARY compatibility shim: :func:`group_net_features` (torch training) moved to
-    :mod:`li2verify.train.repulsion`; resolved by name at first use so this layer never imports torch.  Remove once
-    no caller imports it from here."""
-    if name == "group_net_features":
-        return importlib.import_module("li2verify.train.repulsion").group_net_features
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

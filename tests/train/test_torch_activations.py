@@ -25,4 +25,3 @@ def test_torch_values_and_autograd_derivative_match(name):
     (g,) = torch.autograd.grad(y.sum(), [xt])
     assert np.allclose(y.detach().numpy(), act(x), rtol=1e-12, atol=1e-12)
     assert np.allclose(g.numpy(), act.grad(x), rtol=1e-12, atol=1e-12)
-    assert act.torch_fn is torch_activation(name)  # the paper object's compatibility shim reads this registry
