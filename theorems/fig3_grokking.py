@@ -28,6 +28,7 @@ from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsettled
 from li2verify.train.figures import training_curves
 from li2verify.verify.claims import SeedRule, check, claim
+from li2verify.train.presets import fig3_setup
 from theorems._eta_sweep import ETAS, eta_data, eta_epochs
 
 RULE_DATE = "2026-12-01"
@@ -47,10 +48,9 @@ R_HUGE = SeedRule("max ΔV / max ΔW", 3.0, 0.3, ">=")
 
 @lru_cache(maxsize=None)
 def _cpu_runs(n_seeds: int):
-    base = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=400, probe_every=1,
-                       probes=["gf_norm", "delta_cos"], seeds=[0], threads=1)
-    # ‖G_F‖ rises within the first ~10 epochs: probe every epoch (cheap at this size).
-    conds = {"eta>0": base.replace(wd=2e-3), "eta=0": base.replace(wd=0.0)}
+    # The Fig 3 preset shared with `li2verify reproduce fig3`; ‖G_F‖ rises within the first ~10 epochs: probe
+    # every epoch (cheap at this size).
+    conds, _, _ = fig3_setup("cpu", probe_every=1)
     return train_conditions(conds, list(range(n_seeds)))
 
 
@@ -100,20 +100,14 @@ def _paper_gram(n_seeds: int, epochs: int, device: str = "cpu"):
 
 @lru_cache(maxsize=None)
 def _paper_fig3(device: str):
-    base = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, epochs=400, probe_every=5,
-                       probes=["gf_norm", "delta_cos"], seeds=[0], device=device)
-    return train_conditions({"eta>0": base.replace(wd=2e-4), "eta=0": base.replace(wd=0.0)}, list(range(15)))
+    conds, _, n_seeds = fig3_setup("paper", device=device)
+    return train_conditions(conds, list(range(n_seeds)))
 
 
 def _runs(profile, device="cpu"):
     if profile.name == "paper":
         return _paper_fig3(device)
     return _cpu_runs(profile.pick(fast=5, thorough=10))
-
-
-def _first(series, epochs, thr):
-    idx = np.flatnonzero(np.nan_to_num(series, nan=-1) >= thr)
-    return float(epochs[idx[0]]) if idx.size else float("nan")
 
 
 GROK = claim(
