@@ -21,6 +21,7 @@ from li2verify.paper.activations import get_activation
 from li2verify.paper.energy import energy
 from li2verify.paper.task import group_task
 from li2verify.utils.profiles import active_profile
+from li2verify.paper.exact import sphere_state
 from theorems._instances import STAGE2, family_label
 
 SQ = get_activation("square")
@@ -153,47 +154,15 @@ def _exact_state(i):
     because its roots are real).  E, ∇E, ∇²E from the data of all M² pairs: z_h = Σ_{g1g2=h}(x_pᵀw)², q_h = z_h − z̄,
     E = ½Σq_h², ∇E = Σq_h∇q_h, ∇²E = Σ∇q_h∇q_hᵀ + q_h∇²q_h."""
     g, _, _, _, w, _ = _exact_local_max_points()[i]
-    M = g.order
-    wv = sp.Matrix(w)
-    z = [sp.Integer(0)] * M
-    dz = [sp.zeros(2 * M, 1) for _ in range(M)]
-    d2z = [sp.zeros(2 * M, 2 * M) for _ in range(M)]
-    for h1 in range(M):
-        for h2 in range(M):
-            x = sp.zeros(2 * M, 1)
-            x[h1] += 1
-            x[M + h2] += 1
-            h = int(g.table[h1, h2])
-            a = wv[h1] + wv[M + h2]
-            z[h] += a ** 2
-            dz[h] += 2 * a * x
-            d2z[h] += 2 * x * x.T
-    zb, dzb, d2zb = sum(z) / M, sum(dz, sp.zeros(2 * M, 1)) / M, sum(d2z, sp.zeros(2 * M, 2 * M)) / M
-    q = [zh - zb for zh in z]
-    dq = [x - dzb for x in dz]
-    E = sp.Rational(1, 2) * sum(x ** 2 for x in q)
-    grad = sum((q[h] * dq[h] for h in range(M)), sp.zeros(2 * M, 1))
-    hess = sum((dq[h] * dq[h].T + q[h] * (d2z[h] - d2zb) for h in range(M)), sp.zeros(2 * M, 2 * M))
-    r2 = (wv.T * wv)[0, 0]
-    resid = r2 * grad - 4 * E * wv
-    H = hess * r2 - 4 * E * sp.eye(2 * M)
-    i0 = next(j for j in range(2 * M) if w[j] != 0)
-    T = sp.Matrix.hstack(*[sp.eye(2 * M)[:, j] - (w[j] / w[i0]) * sp.eye(2 * M)[:, i0] for j in range(2 * M) if j != i0])
-    xs = sp.Symbol("x")
-    coeffs = sp.Poly((T.T * H * T).charpoly(xs).as_expr(), xs).all_coeffs()[::-1]
-    zero = next(j for j, c in enumerate(coeffs) if c != 0)
-    def changes(cs):
-        s_ = [c for c in cs if c != 0]
-        return sum(1 for a_, b_ in zip(s_, s_[1:]) if (a_ > 0) != (b_ > 0))
-    pos, neg = changes(coeffs[::-1]), changes([c * (-1) ** j for j, c in enumerate(coeffs)][::-1])
-    return E / r2 ** 2, (resid.T * resid)[0, 0] / r2 ** 5, (pos, zero, neg)
+    st = sphere_state(g, w)
+    return st.energy, st.residual_sq, st.inertia
 
 
 def _exact_maximizers():
     return [(i, p) for i, p in enumerate(_exact_local_max_points()) if p[5] == "maximizer"]
 
 
-def _draw_maximizer(data, g, v_other):
+def draw_maximizer(data, g, v_other):
     """A point [u; Pv] in a Hypothesis-chosen component of ``g``: u = Re(α*C_k(g)β) and v = ±u (``v_other`` False) or
     v = Re(γ*C_k(g)β) (True), α, β, γ bounded arrays (complex for non-real irreps); vanishing u or v is rejected."""
     from hypothesis import assume

@@ -39,9 +39,9 @@ from li2verify.paper import memorization as MZ
 from li2verify.paper.activations import get_activation
 from li2verify.verify.claims import check, claim
 from li2verify.paper.energy import riemannian_hessian
-from li2verify.groups.irreps import irrep_decomposition
-from li2verify.groups.strategies import bounded_floats, groups, max_order, real_matrices
+from li2verify.groups.strategies import bounded_floats, groups, max_order
 from theorems._instances import STAGE2, family_label
+from theorems._local_maxima import draw_maximizer
 
 
 SQ = get_activation("square")
@@ -389,19 +389,7 @@ def test_flat_vs_sharp_property(evidence, g, data):
     kd_m = L.kernel_dimension(ev, E_m, RTOL)
     evidence.holds(kd_m == 0, f"memorization kernel {kd_m}", family=f"{g.name} memorization")
 
-    dec = irrep_decomposition(g)
-    comps = L.real_components(dec)
-    comp = comps[data.draw(st.integers(0, len(comps) - 1), label="component")]
-    ir = dec.irreps[comp.k]
-    d, cplx = ir.degree, ir.fs != 1
-    def vec(name):
-        a = data.draw(real_matrices((2, d)), label=name)
-        return a[0] + (1j * a[1] if cplx else 0)
-    al, be, ga = vec("alpha"), vec("beta"), vec("gamma")
-    u = L.matrix_coefficient_vector(ir, al, be)
-    v = L.matrix_coefficient_vector(ir, ga, be)
-    assume(np.linalg.norm(u) > 1e-3 and np.linalg.norm(v) > 1e-3)
-    w = L.maximizer_from_params(g, ir, al, be, ga)
+    dec, _, comp, w = draw_maximizer(data, g, v_other=True)
     E = L.group_energy(w, g, SQ)
     eig = L.riemannian_hessian_spectrum(w, g, SQ)
     kd = L.kernel_dimension(eig, E, RTOL)

@@ -18,7 +18,7 @@ import itertools
 
 import numpy as np
 import sympy as sp
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from li2verify.paper.activations import get_activation
@@ -26,8 +26,10 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.groups import finite as G
 from li2verify.paper import landscape as L
-from li2verify.groups.strategies import groups, max_order, real_matrices
+from li2verify.groups.strategies import groups, max_order
+from li2verify.paper.exact import sphere_state
 from theorems._instances import STAGE2, family_label
+from theorems._local_maxima import draw_maximizer
 
 SQ = get_activation("square")
 GROUPS = STAGE2
@@ -197,19 +199,6 @@ def test_degenerate_directions_are_the_maximizer_manifold(evidence):
 # ==========================================================================================================
 # exact Hessians on small groups (symbolic) and a Hypothesis search over groups and maximizers (property)
 # ==========================================================================================================
-def _inertia(p, x):
-    """(#positive, #zero, #negative) roots of the characteristic polynomial ``p`` of a real symmetric matrix: all
-    roots are real, so Descartes' rule of signs counts them exactly; zero roots = the lowest nonzero degree."""
-    coeffs = sp.Poly(p, x).all_coeffs()[::-1]  # ascending
-    zero = next(i for i, c in enumerate(coeffs) if c != 0)
-    def changes(cs):
-        s = [c for c in cs if c != 0]
-        return sum(1 for a, b in zip(s, s[1:]) if (a > 0) != (b > 0))
-    pos = changes(coeffs[::-1])
-    neg = changes([c * (-1) ** i for i, c in enumerate(coeffs)][::-1])
-    return pos, zero, neg
-
-
 @functools.lru_cache(maxsize=None)
 def _exact_points():
     """Rational maximizer candidates w = [u; P(±u)] (unnormalized) on Z3, Z4, S3: u a real matrix coefficient of one
@@ -241,34 +230,8 @@ def _exact_riemannian_hessian(i):
     E is homogeneous of degree 4, so at x = w/r the Riemannian gradient is ∝ r²∇E(w) − 4E(w)w and the Hessian on w⊥
     ∝ r²∇²E(w) − 4E(w)I; its inertia on w⊥ is read off a rational basis of w⊥ (Sylvester's law of inertia)."""
     g, _, _, _, w = _exact_points()[i]
-    M = g.order
-    wv = sp.Matrix(w)
-    z = [sp.Integer(0)] * M
-    dz = [sp.zeros(2 * M, 1) for _ in range(M)]
-    d2z = [sp.zeros(2 * M, 2 * M) for _ in range(M)]
-    for h1 in range(M):
-        for h2 in range(M):
-            x = sp.zeros(2 * M, 1)
-            x[h1] += 1
-            x[M + h2] += 1
-            h = int(g.table[h1, h2])
-            a = (x.T * wv)[0, 0]
-            z[h] += a ** 2
-            dz[h] += 2 * a * x
-            d2z[h] += 2 * x * x.T
-    zb, dzb, d2zb = sum(z) / M, sum(dz, sp.zeros(2 * M, 1)) / M, sum(d2z, sp.zeros(2 * M, 2 * M)) / M
-    q = [zh - zb for zh in z]
-    dq = [x - dzb for x in dz]
-    E = sp.Rational(1, 2) * sum(x ** 2 for x in q)
-    grad = sum((q[h] * dq[h] for h in range(M)), sp.zeros(2 * M, 1))
-    hess = sum((dq[h] * dq[h].T + q[h] * (d2z[h] - d2zb) for h in range(M)), sp.zeros(2 * M, 2 * M))
-    r2 = (wv.T * wv)[0, 0]
-    resid = r2 * grad - 4 * E * wv
-    H = hess * r2 - 4 * E * sp.eye(2 * M)
-    i0 = next(j for j in range(2 * M) if w[j] != 0)
-    T = sp.Matrix.hstack(*[sp.eye(2 * M)[:, j] - (w[j] / w[i0]) * sp.eye(2 * M)[:, i0] for j in range(2 * M) if j != i0])
-    x = sp.Symbol("x")
-    return E / r2 ** 2, resid, _inertia((T.T * H * T).charpoly(x).as_expr(), x)
+    st = sphere_state(g, w)
+    return st.energy, st.residual, st.inertia
 
 
 @check(FLAT, "symbolic")
@@ -309,24 +272,6 @@ def test_kernel_dimension_exact_small_groups(evidence):
         evidence.holds(E == sp.Rational(g.order, 2 * d if fs == 1 else 4 * d), f"E* = {E}", family=label)
 
 
-def _draw_maximizer(data, g):
-    """A maximizer [u; Pv] of a Hypothesis-chosen component of ``g``: u = Re(α*C_k(g)β), v = Re(γ*C_k(g)β) with α,
-    β, γ drawn as bounded arrays (complex for non-real irreps); examples where u or v vanishes are rejected."""
-    dec = irrep_decomposition(g)
-    comps = L.real_components(dec)
-    comp = comps[data.draw(st.integers(0, len(comps) - 1), label="component")]
-    ir = dec.irreps[comp.k]
-    d, cplx = ir.degree, ir.fs != 1
-    def vec(name):
-        a = data.draw(real_matrices((2, d)), label=name)
-        return a[0] + (1j * a[1] if cplx else 0)
-    al, be, ga = vec("alpha"), vec("beta"), vec("gamma")
-    u = L.matrix_coefficient_vector(ir, al, be)
-    v = L.matrix_coefficient_vector(ir, ga, be)
-    assume(np.linalg.norm(u) > 1e-3 and np.linalg.norm(v) > 1e-3)
-    return dec, comp, L.maximizer_from_params(g, ir, al, be, ga)
-
-
 @check(FLAT, "property", target="corrected")
 @given(g=groups(max_order=min(16, max_order())).filter(lambda g: g.order > 2), data=st.data())
 def test_kernel_dimension_property(evidence, g, data):
@@ -336,7 +281,7 @@ def test_kernel_dimension_property(evidence, g, data):
                       "(|λ| ≤ 1e-7·E*) vs 3(d−1) / 6d−4 / 6d−6, every other eigenvalue ≤ −1e-3·E*")
     evidence.tolerance(0.0, "integer kernel dimensions must match exactly (a spectral gap of 1e-3·E* below the "
                             "1e-7·E* threshold makes the count robust to float64 rounding)")
-    dec, comp, w = _draw_maximizer(data, g)
+    dec, _, comp, w = draw_maximizer(data, g, v_other=True)
     E = L.group_energy(w, g, SQ)
     eig = L.riemannian_hessian_spectrum(w, g, SQ)
     kd = L.kernel_dimension(eig, E, 1e-7)

@@ -24,7 +24,7 @@ from theorems._local_maxima import (
     SQ,
     _ascent,
     _check_is_local_max,
-    _draw_maximizer,
+    draw_maximizer,
     _exact_maximizers,
     _exact_state,
     _fam,
@@ -171,7 +171,7 @@ def test_energy_value_property(evidence, g, data):
                       "catalog), the component and α, β, the sign of [u; ±Pu] (u = Re(α*C_kβ)): Riemannian gradient 0, "
                       "Hessian ≤ 0, E = M/(2d) (real) or M/(4d) (complex pair, quaternionic)")
     evidence.tolerance(1e-9, "float64 rounding of E, its gradient and Hessian over M² ≤ 576 samples, relative to E")
-    dec, comps, comp, w = _draw_maximizer(data, g, v_other=False)
+    dec, comps, comp, w = draw_maximizer(data, g, v_other=False)
     fam = _fam("", g, comp)
     E, _ = _check_is_local_max(evidence, g, w, fam, "[u; ±Pu]")
     evidence.close(E, L.corrected_max_energy(g.order, comp.degree, comp.fs), family=fam, what="E* corrected")

@@ -23,7 +23,7 @@ from theorems._local_maxima import (
     SQ,
     _ascent,
     _check_is_local_max,
-    _draw_maximizer,
+    draw_maximizer,
     _exact_local_max_points,
     _exact_state,
     _fam,
@@ -201,7 +201,7 @@ def test_form_property(evidence, g, data):
 
     from li2verify.groups.strategies import real_matrices
 
-    dec, comps, comp, w = _draw_maximizer(data, g, v_other=True)
+    dec, comps, comp, w = draw_maximizer(data, g, v_other=True)
     fam = _fam("", g, comp)
     E, _ = _check_is_local_max(evidence, g, w, fam, "[u; Pv]")
     Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
