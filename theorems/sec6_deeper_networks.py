@@ -16,9 +16,10 @@ import torch
 from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.empirical import loglog_slope
-from li2verify.train.models import center, hidden, init_params, one_hot, loss_per_seed
+from li2verify.train.models import center, hidden, one_hot, loss_per_seed
 from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
+from theorems._deep_networks import random_deep_net
 
 class _one_thread:
     """torch on one thread inside a check (OpenMP spin-waits make 2 threads very slow on a shared 2-core box)."""
@@ -119,18 +120,7 @@ def _chain(evidence, li2_profile):
 
 def _wwt_measure(K: int, seed: int, draws: int = 0):
     """(max off-diag / mean diag of W2W2ᵀ, cos(G_{L−1}, ỸỸᵀF_{L−1}), cos of the W-averaged G_{L−1})."""
-    from li2verify.train.data import resolve_group
-    from li2verify.train.models import Batch
-    from li2verify.paper.task import all_pairs
-
-    g = resolve_group("23")
-    pairs = all_pairs(g)
-    y = g.table[pairs[:, 0], pairs[:, 1]]
-    b = Batch(*(torch.as_tensor(x)[None] for x in (pairs[:, 0], pairs[:, 1], y)))
-    cfg = TrainConfig(group="23", hidden=K, layers=2, activation="square", seeds=[seed], dtype="float64",
-                      probes=[], threads=1)
-    p = init_params(cfg, 23)
-    F, Fs = hidden(p, b, cfg, 23, return_all=True)
+    cfg, p, b, Fs = random_deep_net(K, 2, seed)
     F1 = Fs[0][0]                     # F_{L−1} = σ(XW_1), σ = x² (a linear first layer has ỸᵀF_1 = 0 on H×H)
     F2 = F1 @ p["W2"][0]              # top hidden layer linear: D_L = I, Eqn 11's product form is exact
     Yt = center(one_hot(b.y, 23, torch.float64))[0]

@@ -19,9 +19,10 @@ import torch
 
 from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
-from li2verify.train.models import center, hidden, init_params, loss_per_seed, one_hot
+from li2verify.train.models import center, hidden, loss_per_seed, one_hot
 from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
+from theorems._deep_networks import random_deep_net
 
 ITER = claim(
     "sec6.iterated.gl_form",
@@ -105,18 +106,7 @@ def test_iterated_form_exact(evidence):
 
 
 def _iter_measure(K: int, seed: int, draws: int = 0):
-    from li2verify.paper.task import all_pairs
-    from li2verify.train.data import resolve_group
-    from li2verify.train.models import Batch
-
-    g = resolve_group("23")
-    pairs = all_pairs(g)
-    y = g.table[pairs[:, 0], pairs[:, 1]]
-    b = Batch(*(torch.as_tensor(x)[None] for x in (pairs[:, 0], pairs[:, 1], y)))
-    cfg = TrainConfig(group="23", hidden=K, layers=3, activation="square", seeds=[seed], dtype="float64",
-                      probes=[], threads=1)
-    p = init_params(cfg, 23)
-    _, Fs = hidden(p, b, cfg, 23, return_all=True)
+    cfg, p, b, Fs = random_deep_net(K, 3, seed)
     F1 = Fs[0][0]
     W2, W3 = p["W2"][0], p["W3"][0]
     P = W2 @ W3

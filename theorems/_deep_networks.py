@@ -1,0 +1,27 @@
+"""Random deep networks on all pairs of a group, for the Sec 6 checks (Eqn 11 and its iteration).
+
+Not a theorem module (holds no claims).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from li2verify.paper.task import all_pairs
+from li2verify.train import TrainConfig
+from li2verify.train.data import resolve_group
+from li2verify.train.models import Batch, hidden, init_params
+
+
+def random_deep_net(K: int, layers: int, seed: int, group: str = "23"):
+    """``(cfg, params, batch, Fs)``: the package's L-layer σ = x² network at its random init (float64, one seed) on
+    every pair of ``group``, and its hidden representations F_1..F_L on that batch."""
+    g = resolve_group(group)
+    pairs = all_pairs(g)
+    y = g.table[pairs[:, 0], pairs[:, 1]]
+    b = Batch(*(torch.as_tensor(x)[None] for x in (pairs[:, 0], pairs[:, 1], y)))
+    cfg = TrainConfig(group=group, hidden=K, layers=layers, activation="square", seeds=[seed], dtype="float64",
+                      probes=[], threads=1)
+    p = init_params(cfg, g.order)
+    _, Fs = hidden(p, b, cfg, g.order, return_all=True)
+    return cfg, p, b, Fs
