@@ -112,8 +112,16 @@ def learned_prediction(group: FiniteGroup, dec, learned: set[int], rng: np.rando
     F = act(pre).reshape(M * M, -1)
     Ft = center(F)
     Yt = centered_targets(group)
-    V, *_ = np.linalg.lstsq(Ft, Yt, rcond=None)
+    # F̃ has more nodes than the learned components have dimensions, so it is rank deficient by construction: a
+    # singular value at rounding level (≲ 1e-13·σ_max) is a zero, not a direction to fit (lstsq's default cutoff
+    # keeps such directions on e.g. SmallGroup(8,4) and moves Ŷ by up to 8e-4).
+    V, *_ = np.linalg.lstsq(Ft, Yt, rcond=RANK_RTOL)
     return LearnedNetwork(W, Ft, V, Ft @ V)
+
+
+#: Relative singular-value cutoff of the least-squares top layer (float64 rounding of O(M²)-term Gram entries is
+#: ~1e-13 relative; genuine singular values of the learned features are O(1)).
+RANK_RTOL = 1e-10
 
 
 def centered_targets(group: FiniteGroup) -> np.ndarray:

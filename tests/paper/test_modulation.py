@@ -46,3 +46,28 @@ def test_block_rows_order():
     A = np.arange(9.0).reshape(3, 3)
     R = block_rows(A, G)
     assert R.shape == (9, 3) and np.allclose(R[1], A[1])  # pair (0, 1) has target 1
+
+
+def test_learned_prediction_does_not_fit_rounding_level_directions():
+    """F̃ of the learned network is rank deficient by construction; its least-squares top layer must treat
+    rounding-level singular values as zeros, so that Ŷ (the projection of Ỹ onto the learned components) does not
+    depend on which random nodes span them.  With lstsq's default cutoff Ŷ moved by up to 8e-4 on SmallGroup(8,4)."""
+    import itertools
+
+    import numpy as np
+
+    from li2verify.groups.irreps import irrep_decomposition
+    from li2verify.groups.spec import from_spec
+    from li2verify.paper.modulation import learned_prediction
+
+    g = from_spec("8:4")
+    dec = irrep_decomposition(g)
+    ks = range(1, len(dec.irreps))
+    worst = 0.0
+    for r in range(1, len(ks)):
+        for S in itertools.combinations(ks, r):
+            S = set(S) | {dec.irreps[k].conjugate for k in S}
+            a = learned_prediction(g, dec, S, np.random.default_rng(0))
+            b = learned_prediction(g, dec, S, np.random.default_rng(1))
+            worst = max(worst, float(np.abs(a.Y_hat - b.Y_hat).max()))
+    assert worst < 1e-9
