@@ -11,6 +11,7 @@ import torch
 from li2verify.paper.activations import get_activation
 from li2verify.train.activations import torch_activation
 from li2verify.utils.arrays import center
+from li2verify.train.threads import torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,8 @@ def group_net_features(X: np.ndarray, Y: np.ndarray, K: int, *, activation: str 
     opt = torch.optim.Adam([W, V], lr=lr, weight_decay=eta)
     out: dict[int, np.ndarray] = {}
     want = sorted(set(int(e) for e in epochs))
-    old_threads = torch.get_num_threads()
-    if X.shape[0] * K * (d + M) < 2e8:  # small problems: threading costs more than it gains (and on a shared
-        torch.set_num_threads(1)  # machine oversubscription makes it ~10× slower)
-    try:
+    with torch_threads(1 if X.shape[0] * K * (d + M) < 2e8 else None):  # small problems: one thread is faster
         out = _train_loop(act, act_t, Xt, Yt, W, V, opt, want, X)
-    finally:
-        torch.set_num_threads(old_threads)
     return out
 
 
