@@ -204,3 +204,4 @@ def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
 main.add_command(importlib.import_module("li2verify.commands.groups").groups)
 main.add_command(importlib.import_module("li2verify.commands.train").train_cmd)
 main.add_command(importlib.import_module("li2verify.commands.train").reproduce_cmd)
+main.add_command(importlib.import_module("li2verify.commands.sweep").sweep_cmd)

@@ -1,0 +1,12 @@
+"""Sweeps: grids of training cells (groups × p × seeds × lr × η × K × epochs) trained many cells per tensor
+program, in-process or as Ray tasks, with a resumable results table, phase diagrams and the generalization
+boundary p_c(M) (Thm 4, Figs 5–8).
+
+- :mod:`~li2verify.sweep.spec`     the spec (TOML/YAML, ``key=value`` overrides) and its cells.
+- :mod:`~li2verify.sweep.cells`    many cells in one tensor program (the training engine's batched network).
+- :mod:`~li2verify.sweep.table`    ``results.csv``: one row per cell, atomic, resumable, no duplicates.
+- :mod:`~li2verify.sweep.run`      the driver: resume, progress bar, in-process or Ray tasks.
+- :mod:`~li2verify.sweep.boundary` p_c(M) by logistic fit with bootstrap intervals; fits of n_c ∝ M^a against
+  candidate laws (numpy/scipy only).
+- :mod:`~li2verify.sweep.plots`    phase diagrams and the boundary plot.
+"""

@@ -1,0 +1,168 @@
+"""The generalization boundary p_c(M) of a sweep and fits of n_c = p_c·M² ∝ M^a against candidate laws (Thm 4:
+n ≳ d_k² M log(M/δ), so p_c ∝ M⁻¹ log M; Figs 5 and 8).  numpy/scipy only.
+
+Per group, success of a cell is ``best_test_acc ≥ threshold`` (the threshold written in the spec before the run).
+The probability of success is fitted by a logistic curve in log p,
+
+    P(success | p) = 1 / (1 + exp(−(log p − log p_c) / s)),
+
+by maximum likelihood with a weak penalty on the steepness 1/s (λ/s², so that perfectly separated data give the
+geometric midpoint of the gap between the largest failing and the smallest succeeding p, instead of an infinitely
+steep curve at an arbitrary point of the gap).  The interval of p_c is a bootstrap over seeds: each replicate
+resamples, for every p, that p's cells with replacement, and refits.  A group whose cells all succeed (or all
+fail) has no boundary inside the grid: p_c is NaN and ``censored`` says on which side it lies.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+
+PENALTY = 1e-3     # λ of the steepness penalty λ/s² (s in units of log p)
+S_MIN = 0.01       # steepest logistic allowed (log p units)
+BOOTSTRAP = 400
+
+
+def _nll(theta, x, y):
+    mu, log_s = theta
+    s = math.exp(log_s)
+    z = (x - mu) / s
+    # log(1 + e^{−z}) for success, log(1 + e^{z}) for failure, stably
+    return float(np.sum(np.logaddexp(0.0, -z) * y + np.logaddexp(0.0, z) * (1 - y)) + PENALTY / s ** 2)
+
+
+def logistic_fit(log_p: np.ndarray, success: np.ndarray) -> tuple[float, float]:
+    """(log p_c, s) of the penalized maximum-likelihood logistic fit; (nan, nan) when all cells agree."""
+    x = np.asarray(log_p, float)
+    y = np.asarray(success, float)
+    if y.min() == y.max():
+        return math.nan, math.nan
+    lo_ok = x[y == 1].min()
+    hi_bad = x[y == 0].max()
+    mu0 = 0.5 * (lo_ok + hi_bad)
+    best = None
+    for s0 in (0.05, 0.2, 0.8):
+        r = minimize(_nll, x0=[mu0, math.log(s0)], args=(x, y), method="L-BFGS-B",
+                     bounds=[(x.min() - 3, x.max() + 3), (math.log(S_MIN), math.log(10.0))])
+        if best is None or r.fun < best.fun:
+            best = r
+    return float(best.x[0]), float(math.exp(best.x[1]))
+
+
+def critical_fraction(rows: Sequence[dict], *, threshold: float, n_boot: int = BOOTSTRAP, seed: int = 0,
+                      ci: float = 0.95) -> dict[str, dict]:
+    """Per group (keyed by its spec string): ``{"M", "family", "max_dk", "p_c", "ci": (lo, hi), "n_c" = p_c·M²,
+    "n_c_ci", "seeds" (cells per p), "censored": None | "below" | "above", "success": {p: k/N}}``.
+
+    ``censored="below"``: every cell succeeded (p_c below the grid); ``"above"``: none did."""
+    by_group: dict[str, list[dict]] = {}
+    for r in rows:
+        by_group.setdefault(str(r["group"]), []).append(r)
+    rng = np.random.default_rng(seed)
+    out = {}
+    for g, rs in by_group.items():
+        M = int(rs[0]["M"])
+        ps = np.array([float(r["p"]) for r in rs])
+        acc = np.array([float(r["best_test_acc"]) for r in rs])
+        succ = (np.nan_to_num(acc, nan=-1.0) >= threshold).astype(float)
+        x = np.log(ps)
+        ups = np.unique(ps)
+        rate = {float(p): f"{int(succ[ps == p].sum())}/{int((ps == p).sum())}" for p in ups}
+        entry = {"M": M, "family": rs[0].get("family", ""), "max_dk": rs[0].get("max_dk", None),
+                 "seeds": int(min((ps == p).sum() for p in ups)), "success": rate, "censored": None,
+                 "p_grid": [float(p) for p in ups]}
+        mu, s = logistic_fit(x, succ)
+        if not math.isfinite(mu):
+            entry.update(p_c=math.nan, ci=(math.nan, math.nan), n_c=math.nan, n_c_ci=(math.nan, math.nan),
+                         width=math.nan, censored="below" if succ.all() else "above")
+            out[g] = entry
+            continue
+        idx_by_p = [np.flatnonzero(ps == p) for p in ups]
+        boots = []
+        for _ in range(n_boot):
+            take = np.concatenate([rng.choice(ix, size=ix.size, replace=True) for ix in idx_by_p])
+            m, _ = logistic_fit(x[take], succ[take])
+            if not math.isfinite(m):  # a replicate with no boundary: it lies beyond the side its cells say
+                m = x.min() - 0.5 * np.ptp(x) / max(1, len(ups) - 1) if succ[take].all() else \
+                    x.max() + 0.5 * np.ptp(x) / max(1, len(ups) - 1)
+            boots.append(m)
+        a = (1 - ci) / 2
+        lo, hi = np.quantile(boots, [a, 1 - a])
+        p_c = math.exp(mu)
+        entry.update(p_c=p_c, ci=(float(math.exp(lo)), float(math.exp(hi))), n_c=p_c * M * M,
+                     n_c_ci=(float(math.exp(lo)) * M * M, float(math.exp(hi)) * M * M), width=s)
+        out[g] = entry
+    return out
+
+
+LAWS = {"M log M": lambda M: M * np.log(M), "M": lambda M: M * 1.0, "M^2": lambda M: M ** 2.0}
+
+
+def fit_scaling(Ms: Sequence[float], n_c: Sequence[float], n_c_ci: Sequence[tuple[float, float]], *,
+                n_boot: int = 2000, seed: int = 0, ci: float = 0.95) -> dict:
+    """Fit n_c ∝ M^a (weighted least squares in log–log, weights from the intervals' widths) and compare with
+    the candidate laws n_c = c·f(M), f ∈ {M log M, M, M²} over the same M.
+
+    Returns ``{"a", "a_ci", "a_se", "n", "M_range", "laws": {name: {"exponent" (f's log–log slope over these M),
+    "c", "chi2", "aic", "delta_aic", "inside_ci"}}, "power_law": {"chi2", "aic"}, "best"}``.  σ of log n_c is
+    (log hi − log lo)/(2·z); the interval of a is a parametric bootstrap over those σ."""
+    M = np.asarray(Ms, float)
+    y = np.log(np.asarray(n_c, float))
+    lo = np.log(np.array([c[0] for c in n_c_ci], float))
+    hi = np.log(np.array([c[1] for c in n_c_ci], float))
+    if M.size < 2 or np.unique(M).size < 2:
+        raise ValueError(f"a scaling fit needs at least two distinct M, got {M.tolist()}")
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + ci / 2)
+    sig = np.maximum((hi - lo) / (2 * z), 0.05)  # floor: a degenerate interval must not get infinite weight
+    x = np.log(M)
+    w = 1 / sig ** 2
+
+    def wls(yv):
+        A = np.stack([x, np.ones_like(x)], 1)
+        Aw = A * np.sqrt(w)[:, None]
+        coef, *_ = np.linalg.lstsq(Aw, yv * np.sqrt(w), rcond=None)
+        return coef
+
+    a, b = wls(y)
+    resid = y - (a * x + b)
+    chi2_pl = float(np.sum(w * resid ** 2))
+    cov = np.linalg.inv((np.stack([x, np.ones_like(x)], 1) * w[:, None]).T @ np.stack([x, np.ones_like(x)], 1))
+    rng = np.random.default_rng(seed)
+    boots = np.array([wls(y + rng.normal(0, sig))[0] for _ in range(n_boot)])
+    qa = (1 - ci) / 2
+    a_lo, a_hi = np.quantile(boots, [qa, 1 - qa])
+    k = M.size
+    laws = {}
+    for name, f in LAWS.items():
+        lf = np.log(f(M))
+        c = float(np.sum(w * (y - lf)) / np.sum(w))
+        chi2 = float(np.sum(w * (y - lf - c) ** 2))
+        expo = float(np.polyfit(x, lf, 1)[0])
+        laws[name] = {"exponent": expo, "c": math.exp(c), "chi2": chi2, "aic": chi2 + 2 * 1,
+                      "inside_ci": bool(a_lo <= expo <= a_hi)}
+    aic_pl = chi2_pl + 2 * 2
+    best = min(list(laws.items()) + [("power law", {"aic": aic_pl})], key=lambda kv: kv[1]["aic"])[0]
+    for v in laws.values():
+        v["delta_aic"] = v["aic"] - min([aic_pl] + [u["aic"] for u in laws.values()])
+    return {"a": float(a), "a_se": float(math.sqrt(cov[0, 0])), "a_ci": (float(a_lo), float(a_hi)), "b": float(b),
+            "n": int(k), "M_range": (float(M.min()), float(M.max())), "laws": laws,
+            "power_law": {"chi2": chi2_pl, "aic": aic_pl}, "best": best}
+
+
+def fit_families(crit: dict[str, dict]) -> dict[str, dict]:
+    """:func:`fit_scaling` per family over its groups with an uncensored p_c (families with < 2 such M skipped)."""
+    fams: dict[str, list[dict]] = {}
+    for e in crit.values():
+        if math.isfinite(e.get("p_c", math.nan)):
+            fams.setdefault(e["family"], []).append(e)
+    out = {}
+    for fam, es in fams.items():
+        if len({e["M"] for e in es}) < 2:
+            continue
+        out[fam] = fit_scaling([e["M"] for e in es], [e["n_c"] for e in es], [e["n_c_ci"] for e in es])
+    return out

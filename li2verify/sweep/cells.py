@@ -1,0 +1,268 @@
+"""Many sweep cells in one tensor program: the training engine's batched network, one cell per seed slot.
+
+Cells that share (group, K, dtype, activation, loss, optimizer, epochs, lr) — :attr:`Cell.program_key` — train
+together.  Each cell keeps its own split (``make_split(group, n, seed)``, as ``li2verify train`` draws it), its
+own initial weights (``init_params`` of the cell's one-seed config, including ``$LI2_INIT_PERTURBATION``), its
+own weight decay η (the optimizer's per-seed η, ``wd_per_seed``) and its own optimizer state.  The parameters
+of all cells are stacked along the engine's leading seed axis S: one optimizer step updates every cell.
+
+Different training set sizes n.  The gradient of each step is computed per *size class* (cells of equal n,
+contiguous in the stack) with the engine's own step (:func:`li2verify.train.models.manual_grads`, fused x²
+backward; autograd otherwise) on index tensors of that n.  Padding every cell to the largest n with a mask
+would spend the largest cell's flops on every cell and change the order of the sums, so a cell would no
+longer reproduce ``li2verify train`` bitwise; a size class costs one extra kernel launch per distinct n.
+
+Seeds: cell seed s gives exactly the split and the init of ``li2verify train --seeds s`` at the cell's
+configuration (:meth:`li2verify.sweep.spec.Cell.train_config`); on CPU a cell trained among others equals the
+cell trained alone bitwise (tests/sweep/test_cells.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable
+
+import numpy as np
+import torch
+
+from li2verify.sweep.spec import Cell
+from li2verify.sweep.table import row_for
+from li2verify.train.config import apply_env_perturbation
+from li2verify.train.data import make_split, resolve_group
+from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
+                                    one_hot, output)
+from li2verify.train.optim import BatchedOptimizer
+from li2verify.train.probes import node_energy
+from li2verify.train.run import CPU_CHUNK_ELEMS, check_device
+from li2verify.train.threads import torch_threads
+
+log = logging.getLogger(__name__)
+
+
+def _batch(pairs: list[np.ndarray], targets: list[np.ndarray], device) -> Batch:
+    t = lambda x: torch.as_tensor(np.stack(x), dtype=torch.int64, device=device)  # noqa: E731
+    return Batch(t([p[:, 0] for p in pairs]), t([p[:, 1] for p in pairs]), t(targets))
+
+
+def _chunks(sl: slice, n: int, K: int, device) -> list[slice]:
+    """Seed slices of a size class whose S·n·K working set fits the engine's CPU chunk (one slice on GPUs)."""
+    S = sl.stop - sl.start
+    per = max(1, CPU_CHUNK_ELEMS // max(1, n * K)) if torch.device(device).type == "cpu" else S
+    return [slice(sl.start + i, sl.start + min(S, i + per)) for i in range(0, S, per)]
+
+
+class _Program:
+    """The stacked state of one program: params (S, ...), one optimizer, and per size class the train/test
+    index tensors."""
+
+    def __init__(self, cells: list[Cell], device: str, perturb: float | None):
+        c0 = cells[0]
+        self.cells = cells
+        self.group = resolve_group(c0.group)
+        self.M = M = self.group.order
+        self.device = torch.device(device)
+        cfgs = []
+        for c in cells:
+            cfg = c.train_config(device=device)
+            cfg = cfg.replace(init_perturbation=perturb) if perturb is not None else apply_env_perturbation(cfg)
+            cfgs.append(cfg)
+        self.cfg = cfgs[0].replace(seeds=list(range(len(cells))), wd_per_seed=[c.wd for c in cells],
+                                   init_perturbation=0.0)
+        per = [init_params(cfg, M, "cpu") for cfg in cfgs]  # each cell's own generator: bitwise = alone
+        self.params = {k: torch.cat([p[k] for p in per]).to(self.device).contiguous() for k in per[0]}
+        for p in self.params.values():
+            p.requires_grad_(True)
+        self.opt = BatchedOptimizer(self.cfg, self.params, M)
+        self.ns = [c.n_train for c in cells]
+        self.classes: list[tuple[slice, int, Batch, Batch]] = []
+        i = 0
+        while i < len(cells):
+            j = i
+            while j < len(cells) and self.ns[j] == self.ns[i]:
+                j += 1
+            splits = [make_split(self.group, self.ns[i], c.seed) for c in cells[i:j]]
+            tr = _batch([s.train_pairs for s in splits], [s.train_targets for s in splits], self.device)
+            te = _batch([s.test_pairs for s in splits], [s.test_targets for s in splits], self.device)
+            self.classes.append((slice(i, j), self.ns[i], tr, te))
+            i = j
+
+    def step(self, do_step: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """One full-batch step of every cell (pre-step train loss and accuracy per cell)."""
+        cfg, M, params = self.cfg, self.M, self.params
+        S = len(self.cells)
+        loss_all = np.empty(S)
+        acc_all = np.empty(S)
+        if do_step and fast_path_ok(cfg):
+            grads = {k: torch.empty_like(v) for k, v in params.items()}
+            for sl, n, tr, _ in self.classes:
+                for ch in _chunks(sl, n, cfg.hidden, self.device):
+                    b = slice(ch.start - sl.start, ch.stop - sl.start)
+                    batch = Batch(tr.a[b], tr.b[b], tr.y[b])
+                    _, out, loss, g = manual_grads({k: v[ch] for k, v in params.items()}, batch, cfg, M)
+                    for k in grads:
+                        grads[k][ch] = g[k]
+                    loss_all[ch] = loss.double().cpu().numpy()
+                    acc_all[ch] = accuracy(out, batch.y).cpu().numpy()
+            self.opt.step(params, grads)
+            return loss_all, acc_all
+        losses = []
+        for sl, n, tr, _ in self.classes:
+            p = {k: v[sl] for k, v in params.items()}
+            F = hidden(p, tr, cfg, M)
+            out, _ = output(p, F, cfg, tr.y, M)
+            loss = loss_per_seed(out, tr.y, cfg)
+            losses.append(loss)
+            loss_all[sl] = loss.detach().double().cpu().numpy()
+            acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
+        if do_step:
+            names = list(params)
+            grads = torch.autograd.grad(torch.cat(losses).sum(), [params[k] for k in names])
+            self.opt.step(params, dict(zip(names, grads)))
+        return loss_all, acc_all
+
+    @torch.no_grad()
+    def test_acc(self) -> np.ndarray:
+        cfg, M = self.cfg, self.M
+        pe = {k: v.detach() for k, v in self.params.items()}
+        acc = np.empty(len(self.cells))
+        for sl, n, _, te in self.classes:
+            nt = te.a.shape[1]
+            for ch in _chunks(sl, nt, cfg.hidden, self.device):
+                b = slice(ch.start - sl.start, ch.stop - sl.start)
+                bt = Batch(te.a[b], te.b[b], te.y[b])
+                p = {k: v[ch] for k, v in pe.items()}
+                o, _ = output(p, hidden(p, bt, cfg, M), cfg)
+                acc[ch] = accuracy(o, bt.y).cpu().numpy()
+        return acc
+
+    @torch.no_grad()
+    def energies(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell: the mean over hidden nodes of E(w_j) = ½‖Ỹᵀσ(Xw_j)‖² on the cell's training set (Eqn 7; the
+        engine's ``energy`` probe, float64), and the same for the unit-norm nodes w_j/‖w_j‖ (E(w/‖w‖) is E's
+        value on the sphere, comparable across runs whose weight norms differ)."""
+        cfg, M = self.cfg, self.M
+        p64 = {k: v.detach().double() for k, v in self.params.items()}
+        e_raw = np.empty(len(self.cells))
+        e_unit = np.empty(len(self.cells))
+        for sl, n, tr, _ in self.classes:
+            p = {k: v[sl] for k, v in p64.items()}
+            F = hidden(p, tr, cfg, M)
+            E = node_energy(F, one_hot(tr.y, M, torch.float64))  # (S, K)
+            e_raw[sl] = E.mean(1).cpu().numpy()
+            if cfg.activation == "square":  # E is homogeneous of degree 4 in w for σ = x²
+                norm4 = p["W"].pow(2).sum(1).pow(2).clamp_min(1e-300)
+                e_unit[sl] = (E / norm4).mean(1).cpu().numpy()
+            else:
+                Wn = p["W"] / p["W"].norm(dim=1, keepdim=True).clamp_min(1e-300)
+                Fn = hidden({**p, "W": Wn}, tr, cfg, M)
+                e_unit[sl] = node_energy(Fn, one_hot(tr.y, M, torch.float64)).mean(1).cpu().numpy()
+        return e_raw, e_unit
+
+
+def _programs(cells: list[Cell], batch_cells: int | None) -> list[list[Cell]]:
+    """Cells grouped by :attr:`Cell.program_key`, sorted by n inside a program, split into ≤ batch_cells."""
+    groups: dict[tuple, list[Cell]] = {}
+    for c in cells:
+        groups.setdefault(c.program_key, []).append(c)
+    out = []
+    for key in groups:
+        cs = sorted(groups[key], key=lambda c: (c.n_train, c.seed, c.wd))
+        step = batch_cells or len(cs)
+        out += [cs[i:i + step] for i in range(0, len(cs), step)]
+    return out
+
+
+def plan_programs(cells: Iterable[Cell], batch_cells: int | None = None) -> list[list[Cell]]:
+    """The tensor programs :func:`train_cells` runs for these cells (public: the Ray driver sends one per task)."""
+    return _programs(list(cells), batch_cells)
+
+
+def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
+                  perturb: float | None = None, return_params: bool = False, history: bool = False,
+                  threads: int | None = None) -> list[dict]:
+    """Train cells that share a program key in ONE tensor program; one result row per cell (input order)."""
+    if not cells:
+        return []
+    keys = {c.program_key for c in cells}
+    if len(keys) != 1:
+        raise ValueError(f"train_program needs cells of one program key, got {len(keys)}; use train_cells")
+    if len({c.cell_id for c in cells}) != len(cells):
+        raise ValueError("a cell appears twice")
+    check_device(device)
+    t0 = time.time()
+    order = sorted(range(len(cells)), key=lambda i: (cells[i].n_train, cells[i].seed, cells[i].wd))
+    sc = [cells[i] for i in order]
+    E = sc[0].epochs
+    M = resolve_group(sc[0].group).order
+    if threads is None and torch.device(device).type == "cpu":
+        # the engine's rule (TrainConfig.cpu_threads): one thread unless one step is large
+        work = sum(c.n_train for c in sc) * sc[0].K * M
+        threads = 1 if work < 2e8 else None
+    with torch_threads(threads):
+        prog = _Program(sc, device, perturb)
+        S = len(sc)
+        evals: list[int] = []
+        test_hist: list[np.ndarray] = []
+        train_hist: list[np.ndarray] = []
+        diverged = np.full(S, -1)
+        for e in range(E + 1):
+            if e % eval_every == 0 or e == E:
+                evals.append(e)
+                test_hist.append(prog.test_acc())
+            loss, tr_acc = prog.step(do_step=e < E)
+            train_hist.append(tr_acc)
+            bad = ~np.isfinite(loss) & (diverged < 0)
+            diverged[bad] = e
+        e_raw, e_unit = prog.energies()
+    wall = time.time() - t0
+    T = np.stack(test_hist)  # (evals, S)
+    ev = np.array(evals)
+    rows_sorted = []
+    for j, c in enumerate(sc):
+        t = np.nan_to_num(T[:, j], nan=-1.0)
+        hit = np.flatnonzero(t >= threshold)
+        row = row_for(c, final_test_acc=float(T[-1, j]), best_test_acc=float(np.nanmax(T[:, j])),
+                      epoch_success=int(ev[hit[0]]) if hit.size else None, train_acc=float(train_hist[-1][j]),
+                      energy=float(e_raw[j]), energy_unit=float(e_unit[j]), wall_s=wall / S, program_cells=S,
+                      status="diverged" if diverged[j] >= 0 else "complete", threshold=threshold)
+        if return_params:
+            row["params"] = {k: v[j].detach().cpu().clone() for k, v in prog.params.items()}
+        if history:
+            row["history"] = {"eval_epochs": ev.copy(), "test_acc": T[:, j].copy(),
+                              "train_acc": np.array([h[j] for h in train_hist])}
+        rows_sorted.append(row)
+    out: list[dict] = [None] * len(cells)  # type: ignore[list-item]
+    for pos, i in enumerate(order):
+        out[i] = rows_sorted[pos]
+    log.info("program %s K=%d lr=%g: %d cells, %d epochs in %.1fs", sc[0].group, sc[0].K, sc[0].lr, S, E, wall)
+    return out
+
+
+def train_cells(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
+                perturb: float | None = None, return_params: bool = False, history: bool = False,
+                batch_cells: int | None = None) -> list[dict]:
+    """Train any list of cells: those sharing a program key (:attr:`Cell.program_key`) in one tensor program
+    each (at most ``batch_cells`` cells per program).  Returns one row per cell, in input order (fields:
+    :data:`li2verify.sweep.table.ROW_FIELDS`; with ``return_params`` also ``row["params"]`` = {"W": (2M, K),
+    "V": (K, M)} final weights; with ``history`` the test-accuracy curve at the evaluation epochs).
+
+    ``perturb``: relative init perturbation (None: ``$LI2_INIT_PERTURBATION``, as ``li2verify train``)."""
+    idx = {c.cell_id: i for i, c in enumerate(cells)}
+    if len(idx) != len(cells):
+        raise ValueError("a cell appears twice")
+    rows: list[dict] = [None] * len(cells)  # type: ignore[list-item]
+    for prog in _programs(cells, batch_cells):
+        for c, r in zip(prog, train_program(prog, device=device, eval_every=eval_every, threshold=threshold,
+                                            perturb=perturb, return_params=return_params, history=history)):
+            rows[idx[c.cell_id]] = r
+    return rows
+
+
+def learned_nodes(row: dict) -> np.ndarray:
+    """The learned hidden nodes of a cell trained with ``return_params=True``: W as a (K, 2M) float64 array (one
+    node w_j = (u_j, v_j) per row, u acting on e_{h1}, v on e_{h2})."""
+    if "params" not in row:
+        raise ValueError("train the cells with return_params=True to get their weights")
+    return row["params"]["W"].double().numpy().T.copy()
+

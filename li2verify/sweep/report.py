@@ -1,0 +1,40 @@
+"""Outputs of a finished sweep: phase diagrams per family, the boundary p_c(M) and its fits (plot + JSON)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def write_outputs(rows: list[dict], out: str | Path, *, threshold: float) -> dict:
+    """Write ``phase_<family>.png`` per family, ``boundary.json`` and ``boundary.png`` into ``out``."""
+    from li2verify.sweep.boundary import critical_fraction, fit_families
+    from li2verify.sweep.plots import boundary_plot, phase_heatmap
+    from li2verify.utils.io import atomic_write_text
+
+    out = Path(out)
+    files = {}
+    for fam in sorted({r["family"] for r in rows}):
+        path = out / f"phase_{fam.replace(' ', '_').replace('-', '_')}.png"
+        phase_heatmap(rows, fam, path, threshold=threshold)
+        files[f"phase {fam}"] = str(path)
+    crit = critical_fraction(rows, threshold=threshold)
+    fits = fit_families(crit)
+    atomic_write_text(out / "boundary.json", json.dumps({"threshold": threshold, "critical": crit, "fits": fits},
+                                                        indent=1, default=_jsonable))
+    boundary_plot(crit, fits, out / "boundary.png")
+    files["boundary"] = str(out / "boundary.png")
+    return files
+
+
+def _jsonable(x):
+    import numpy as np
+
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    if isinstance(x, tuple):
+        return list(x)
+    return str(x)

@@ -1,0 +1,361 @@
+"""Sweep specs: a grid of training cells (groups × training fraction p or n × seeds × lr × η × K × epochs).
+
+A spec is a flat TOML (or YAML) table; every grid key takes one value or a list, and the grid is their product::
+
+    name = "fast"
+    threshold = 0.9          # success = best test accuracy ≥ threshold (written before the run)
+    eval_every = 10          # test accuracy every k epochs (and the last)
+    groups = ["Z5", "Z7", "Z11"]
+    p = [0.2, 0.3, 0.5]      # training fraction n/M² (Fig 5's y axis) — or n = [...] — or critical_ratio = [...]
+    seeds = 3                # N (seeds 0..N−1) or a list [0, 3, 5]
+    lr = 1e-3
+    wd = 2e-4                # the paper's η
+    K = 256
+    epochs = 600
+    activation = "square"    # σ = x² (the paper's); any name of li2verify.paper.activations
+    loss = "mse"             # centred MSE (1/n)‖P1⊥(Y − Ŷ)‖² (Eqn 1 with the code's scale)
+    optimizer = "adam"       # adam (L2 decay, the paper's code), adamw, sgd, muon
+    dtype = "float32"
+
+``critical_ratio = c`` is the paper code's split rule n = round(c · M log M) (Thm 4's n ∝ M log M), so one grid of
+c values follows the predicted boundary across M.  ``key=value`` overrides (the command line's) replace a key; the
+value is read as TOML (``p=[0.2,0.4]``, ``epochs=300``, ``groups=["Z5"]``) or, failing that, as a comma list
+(``groups=Z5,Z7``, ``p=0.2,0.4``).
+
+A cell is one training run of ``li2verify train`` with one seed: its seed s gives the same split and init as
+``li2verify train --seeds s`` at the same configuration (:meth:`Cell.train_config`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from li2verify.groups.spec import GroupSpecError, spec_order
+
+PACKAGED = ("fast", "thorough", "paper")
+ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
+GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
+SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
+               "description")
+
+
+class SpecError(ValueError):
+    """A sweep spec or override that cannot be used (the message names the key and why)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One training run: a group, a training set size (p = n/M², or n), a seed and the optimizer settings."""
+
+    group: str
+    p: float | None
+    n: int | None
+    seed: int
+    lr: float
+    wd: float
+    K: int
+    epochs: int
+    activation: str = "square"
+    loss: str = "mse"
+    optimizer: str = "adam"
+    dtype: str = "float32"
+
+    @property
+    def cell_id(self) -> str:
+        """A stable 12-hex-digit hash of every field (what makes a cell the same cell across resumes)."""
+        d = dataclasses.asdict(self)
+        blob = json.dumps({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in sorted(d.items())})
+        return hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+    @property
+    def M(self) -> int:
+        return spec_order(self.group)
+
+    @property
+    def n_train(self) -> int:
+        """n from p or n exactly as the training engine computes it (:func:`li2verify.train.data.train_size`)."""
+        from li2verify.train.data import train_size
+
+        return train_size(self.M, n=self.n, train_frac=self.p)
+
+    @property
+    def program_key(self) -> tuple:
+        """Cells with the same key train in one tensor program (per-cell split, init, η and optimizer state)."""
+        return (self.group, self.K, self.dtype, self.activation, self.loss, self.optimizer, self.epochs, self.lr)
+
+    def train_config(self, **kw):
+        """The :class:`li2verify.train.config.TrainConfig` of ``li2verify train`` that trains this cell alone."""
+        from li2verify.train.config import TrainConfig
+
+        base = dict(group=self.group, train_frac=self.p if self.n is None else None, n=self.n, hidden=self.K,
+                    activation=self.activation, loss=self.loss, optimizer=self.optimizer, lr=self.lr, wd=self.wd,
+                    epochs=self.epochs, seeds=[self.seed], dtype=self.dtype, probes=[])
+        base.update(kw)
+        return TrainConfig(**base).validate()
+
+
+def _as_list(key: str, v) -> list:
+    if isinstance(v, (list, tuple)):
+        if not v:
+            raise SpecError(f"{key}: empty list")
+        return list(v)
+    return [v]
+
+
+def _num(key: str, v, *, integer=False, positive=True, zero_ok=False) -> float | int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise SpecError(f"{key}: {v!r} is not a number")
+    if not math.isfinite(v):
+        raise SpecError(f"{key}: {v!r} is not finite")
+    if integer and (not float(v).is_integer()):
+        raise SpecError(f"{key}: {v!r} is not an integer")
+    if positive and (v < 0 or (v == 0 and not zero_ok)):
+        raise SpecError(f"{key}: must be {'≥' if zero_ok else '>'} 0, got {v!r}")
+    return int(v) if integer else float(v)
+
+
+@dataclass
+class SweepSpec:
+    """A sweep: the grid, the success threshold and the evaluation cadence.  :meth:`cells` is the grid's product."""
+
+    name: str = "sweep"
+    groups: list[str] = field(default_factory=lambda: ["Z5"])
+    p: list[float] | None = None
+    n: list[int] | None = None
+    critical_ratio: list[float] | None = None
+    seeds: list[int] = field(default_factory=lambda: [0])
+    lr: list[float] = field(default_factory=lambda: [1e-3])
+    wd: list[float] = field(default_factory=lambda: [2e-4])
+    K: list[int] = field(default_factory=lambda: [256])
+    epochs: list[int] = field(default_factory=lambda: [600])
+    activation: str = "square"
+    loss: str = "mse"
+    optimizer: str = "adam"
+    dtype: str = "float32"
+    threshold: float = 0.9
+    eval_every: int = 10
+    batch_cells: int = 64   # at most this many cells per tensor program (also the unit of resume and of Ray tasks)
+    description: str = ""
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "SweepSpec":
+        """A validated spec from a flat dict (a parsed TOML table); raises :class:`SpecError` naming the key."""
+        if not isinstance(d, dict):
+            raise SpecError("a spec is a table of keys (name, groups, p, seeds, ...)")
+        unknown = sorted(set(d) - set(GRID_KEYS) - set(SCALAR_KEYS))
+        if unknown:
+            raise SpecError(f"unknown key(s) {unknown}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
+        kw: dict[str, Any] = {}
+        for k in ("name", "description", "activation", "loss", "optimizer", "dtype"):
+            if k in d:
+                if not isinstance(d[k], str):
+                    raise SpecError(f"{k}: {d[k]!r} is not a string")
+                kw[k] = ALIASES.get(k, {}).get(d[k], d[k])
+        if "threshold" in d:
+            t = _num("threshold", d["threshold"])
+            if not 0 < t <= 1:
+                raise SpecError(f"threshold: a test accuracy in (0, 1], got {t}")
+            kw["threshold"] = t
+        for k in ("eval_every", "batch_cells"):
+            if k in d:
+                kw[k] = _num(k, d[k], integer=True)
+        if "groups" in d:
+            gs = _as_list("groups", d["groups"])
+            for g in gs:
+                if not isinstance(g, (str, int)) or isinstance(g, bool):
+                    raise SpecError(f"groups: {g!r} is not a group spec")
+            kw["groups"] = [str(g) for g in gs]
+        given = [k for k in ("p", "n", "critical_ratio") if d.get(k) is not None]
+        if len(given) > 1:
+            raise SpecError(f"{' and '.join(given)} both set the training set size; give only one")
+        if "p" in d and d["p"] is not None:
+            kw["p"] = [_num("p", v) for v in _as_list("p", d["p"])]
+            bad = [v for v in kw["p"] if not 0 < v < 1]
+            if bad:
+                raise SpecError(f"p: training fractions must lie in (0, 1), got {bad}")
+        if "n" in d and d["n"] is not None:
+            kw["n"] = [_num("n", v, integer=True) for v in _as_list("n", d["n"])]
+        if "critical_ratio" in d and d["critical_ratio"] is not None:
+            kw["critical_ratio"] = [_num("critical_ratio", v) for v in _as_list("critical_ratio", d["critical_ratio"])]
+        if "seeds" in d:
+            s = d["seeds"]
+            if isinstance(s, int) and not isinstance(s, bool):
+                if s < 1:
+                    raise SpecError(f"seeds: N must be ≥ 1 (seeds 0..N−1), got {s}")
+                kw["seeds"] = list(range(s))
+            else:
+                seeds = [_num("seeds", v, integer=True, zero_ok=True) for v in _as_list("seeds", s)]
+                if len(set(seeds)) != len(seeds):
+                    raise SpecError(f"seeds: a seed appears twice in {seeds}")
+                kw["seeds"] = seeds
+        for k in ("lr",):
+            if k in d:
+                kw[k] = [_num(k, v) for v in _as_list(k, d[k])]
+        if "wd" in d:
+            kw["wd"] = [_num("wd", v, zero_ok=True) for v in _as_list("wd", d["wd"])]
+        for k in ("K", "epochs"):
+            if k in d:
+                kw[k] = [_num(k, v, integer=True, zero_ok=(k == "epochs")) for v in _as_list(k, d[k])]
+        spec = cls(**kw)
+        spec.validate()
+        return spec
+
+    def validate(self) -> "SweepSpec":
+        from li2verify.paper.activations import ACTIVATIONS
+        from li2verify.train.config import LOSSES, OPTIMIZERS
+
+        if self.p is None and self.n is None and self.critical_ratio is None:
+            raise SpecError("give the training set size: p = [...] (fractions n/M²), n = [...] or critical_ratio = [...]")
+        if self.activation not in ACTIVATIONS:
+            raise SpecError(f"activation: unknown {self.activation!r}; known: {', '.join(sorted(ACTIVATIONS))}")
+        if self.loss not in LOSSES:
+            raise SpecError(f"loss: {self.loss!r} is not one of {LOSSES}")
+        if self.optimizer not in OPTIMIZERS:
+            raise SpecError(f"optimizer: {self.optimizer!r} is not one of {OPTIMIZERS}")
+        if self.dtype not in ("float32", "float64"):
+            raise SpecError(f"dtype: must be float32 or float64, got {self.dtype!r}")
+        for g in self.groups:
+            try:
+                M = spec_order(g)
+            except GroupSpecError as e:
+                raise SpecError(f"groups: {e}") from None
+            if M < 2:
+                raise SpecError(f"groups: {g!r} has order {M}; a training and a test set need order ≥ 2")
+        self.cells()  # every cell's training set size is checked against its group
+        return self
+
+    # ------------------------------------------------------------------ the grid
+    def sizes(self, group: str) -> list[tuple[float | None, int | None]]:
+        """The (p, n) pairs of the grid for ``group`` (n from critical_ratio is n = round(c·M log M))."""
+        if self.p is not None:
+            return [(p, None) for p in self.p]
+        if self.n is not None:
+            return [(None, n) for n in self.n]
+        from li2verify.train.data import critical_n
+
+        M = spec_order(group)
+        return [(None, critical_n(M, c)) for c in self.critical_ratio]
+
+    def cells(self) -> list["Cell"]:
+        """Every cell of the grid (groups × sizes × lr × η × K × epochs × seeds), in a fixed order."""
+        out = []
+        for g in self.groups:
+            M = spec_order(g)
+            for (p, n), lr, wd, K, E, s in itertools.product(self.sizes(g), self.lr, self.wd, self.K, self.epochs,
+                                                             self.seeds):
+                c = Cell(g, p, n, int(s), float(lr), float(wd), int(K), int(E), self.activation, self.loss,
+                         self.optimizer, self.dtype)
+                try:
+                    _ = c.n_train
+                except ValueError as e:
+                    raise SpecError(f"group {g} (M = {M}): {e}") from None
+                out.append(c)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        return {k: v for k, v in d.items() if v is not None}
+
+    def to_toml(self) -> str:
+        """The resolved spec as TOML (what ``spec.resolved.toml`` holds; :func:`load_spec` reads it back)."""
+        lines = []
+        for k, v in self.to_dict().items():
+            lines.append(f"{k} = {_toml_value(v)}")
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise SpecError(f"cannot write {v!r} as TOML")
+
+
+def parse_override(item: str) -> tuple[str, Any]:
+    """``key=value`` → (key, value): the value read as TOML, else as a comma list of numbers/strings."""
+    if "=" not in item:
+        raise SpecError(f"override {item!r}: expected key=value (e.g. epochs=300, p=0.2,0.4, groups=Z5,Z7)")
+    key, raw = (s.strip() for s in item.split("=", 1))
+    if key not in GRID_KEYS + SCALAR_KEYS:
+        raise SpecError(f"override {item!r}: unknown key {key!r}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
+    if not raw:
+        raise SpecError(f"override {item!r}: empty value")
+    try:
+        return key, tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        pass
+
+    def one(x: str):
+        x = x.strip()
+        try:
+            return tomllib.loads(f"v = {x}")["v"]
+        except tomllib.TOMLDecodeError:
+            return x
+
+    vals = [one(x) for x in raw.split(",")]
+    return key, vals if len(vals) > 1 or key in ("groups",) else vals[0]
+
+
+def _read_file(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise SpecError(f"cannot read spec {str(path)!r}: {e.strerror or e}") from None
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise SpecError(f"{path}: YAML specs need PyYAML (pip install pyyaml); or write the spec as TOML") from None
+        try:
+            d = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise SpecError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    else:
+        try:
+            d = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise SpecError(f"{path}: not valid TOML ({e})") from None
+    if not isinstance(d, dict):
+        raise SpecError(f"{path}: a spec is a table of keys")
+    return d
+
+
+def packaged_spec_path(name: str) -> Path:
+    return Path(str(resources.files("li2verify.sweep") / "specs" / f"{name}.toml"))
+
+
+def load_spec(path_or_name: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> SweepSpec:
+    """A spec by packaged name (``fast``, ``thorough``, ``paper``) or path (TOML, or YAML by suffix), with
+    ``key=value`` overrides applied in order.  Raises :class:`SpecError` with a one-line message."""
+    s = str(path_or_name)
+    if s in PACKAGED:
+        d = _read_file(packaged_spec_path(s))
+    else:
+        p = Path(s)
+        if not p.exists():
+            raise SpecError(f"spec {s!r}: no such file, and not a packaged spec ({', '.join(PACKAGED)})")
+        d = _read_file(p)
+    for item in overrides:
+        k, v = parse_override(item)
+        if k in ("p", "n", "critical_ratio"):
+            for other in ("p", "n", "critical_ratio"):
+                d.pop(other, None)
+        d[k] = v
+    return SweepSpec.from_dict(d)
