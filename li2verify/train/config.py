@@ -21,6 +21,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "muon")
 LOSSES = ("mse", "mse_sum", "ce")
 INPUT_MODES = ("gather", "dense")
 MUON_ORTH = ("newton_schulz", "polar")
+PROBE_MODES = ("fast", "exact")
 
 
 SEED_ALIAS = 100000  # seed values s and s + k·SEED_ALIAS share split and init (matched controls in one program)
@@ -99,6 +100,11 @@ class TrainConfig:
     probe_every: int = 10             # expensive probes every k epochs (plus epoch 0 and the last)
     eval_every: int = 1               # test loss/accuracy every k epochs (plus the last); NaN in between
     probes: list[str] = field(default_factory=lambda: ["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"])
+    probe_mode: str = "fast"          # "fast": ‖G_F‖ exact from the step's own forward, F̃ᵀF̃ ratio and ρ sampled
+    #                                   with standard errors (columns *_se), O(nK + sample) per probe; "exact":
+    #                                   float64 O(nK²) forms (li2verify.train.probes; exact used where "fast"
+    #                                   does not apply: deeper, complex, ridge-top or non-MSE nets)
+    probe_samples: int = 64           # fast mode: sampled rows of FFᵀ for ρ; 4× as many sampled columns for F̃ᵀF̃
     eigengap_window: int = 20         # rolling window of ΔW for the σ2/σ3 detector (paper 003, Eqn 5)
     checkpoint_every: int = 50
     threads: int | None = None        # torch CPU threads during the run; None = auto (1 for small problems:
@@ -117,6 +123,8 @@ class TrainConfig:
             bad("input_mode", f"{self.input_mode!r} is not one of {INPUT_MODES}")
         if self.muon_orth not in MUON_ORTH:
             bad("muon_orth", f"{self.muon_orth!r} is not one of {MUON_ORTH}")
+        if self.probe_mode not in PROBE_MODES:
+            bad("probe_mode", f"{self.probe_mode!r} is not one of {PROBE_MODES}")
         if self.muon_params not in ("W", "all"):
             bad("muon_params", "must be 'W' or 'all'")
         if self.hidden < 1:
@@ -168,7 +176,8 @@ class TrainConfig:
             if hi is not None and (v >= hi if hi_open else v > hi):
                 bad(f, f"must be {'<' if hi_open else '≤'} {hi:g}{what}, got {v:g}")
 
-        for f in ("hidden", "layers", "epochs", "probe_every", "checkpoint_every", "eval_every", "eigengap_window"):
+        for f in ("hidden", "layers", "epochs", "probe_every", "checkpoint_every", "eval_every", "eigengap_window",
+                  "probe_samples"):
             v = getattr(self, f)
             if isinstance(v, bool) or not isinstance(v, Integral):
                 bad(f, f"must be an integer, got {v!r}")
@@ -194,6 +203,8 @@ class TrainConfig:
             for w in self.wd_per_seed:
                 if isinstance(w, bool) or not isinstance(w, Real) or not math.isfinite(w) or w < 0:
                     bad("wd_per_seed", f"values must be finite and ≥ 0, got {w!r}")
+        if self.probe_samples < 2:
+            bad("probe_samples", f"must be ≥ 2 (a standard error needs two sampled rows), got {self.probe_samples}")
         if self.eigengap_window < 3:
             bad("eigengap_window", f"must be ≥ 3 (σ1..σ3 of the window Gram), got {self.eigengap_window}")
         if not isinstance(self.probes, list) or not all(isinstance(p, str) for p in self.probes):

@@ -182,45 +182,95 @@ def fast_path_ok(cfg: TrainConfig) -> bool:
             and cfg.input_mode == "gather" and cfg.activation in FAST_ACTIVATIONS)
 
 
-def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int):
+def _buf(ws: dict | None, name: str, shape, like: torch.Tensor) -> torch.Tensor:
+    """A work buffer of ``shape`` from ``ws`` (reused across steps), or a fresh one when no workspace is given."""
+    if ws is None:
+        return torch.empty(shape, dtype=like.dtype, device=like.device)
+    t = ws.get(name)
+    if t is None or tuple(t.shape) != tuple(shape) or t.dtype != like.dtype or t.device != like.device:
+        t = ws[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
+    return t
+
+
+#: Rows of the transposed top layer in the fused step: M padded up to a multiple of 8 (a zero row), which MKL's
+#: float32 kernels run markedly faster than M = 71 (measured in benchmarks/train_bench.py; the padded row's
+#: products are exact zeros, so the first M rows are the unpadded result).
+def _padded(M: int) -> int:
+    return -(-M // 8) * 8
+
+
+def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int, *,
+                 ws: dict | None = None, grads_out: dict[str, torch.Tensor] | None = None):
     """Forward and closed-form backward of Eqn 1 with fused elementwise passes (no autograd graph).
 
     J = c‖P1⊥(Y − βFV)‖², c = 1/n (``mse``) or ½ (``mse_sum``).  With R = P1⊥(βFV − Y):
     ∂J/∂V = 2cβ FᵀR,  ∂J/∂F = 2cβ RVᵀ (= −2cβ G_F, Eqn 2),  ∂J/∂H = ∂J/∂F ⊙ σ'(H),
     ∂J/∂W = scatter-add of ∂J/∂H rows at h1 and M + h2 (the transpose of the gather).
-    Returns (F, out, per-seed loss, grads)."""
+    Returns (F, out, per-seed loss, grads).
+
+    The small side is kept transposed: Ŷᵀ = (βVᵀ) Fᵀ (M×n), ∂Vᵀ = Rᵀ F (M×K), ∂F = (Rᵀ)ᵀ Vᵀ, with Vᵀ padded to a
+    multiple of 8 rows — the layouts in which MKL runs these skinny float32 products fastest; σ' = 2H for x² is
+    folded into the last product as (2Vᵀ) (exact: a power of two).
+
+    ``ws`` (a dict kept by the caller) holds the n×K and M×n work buffers between steps, and ``grads_out``
+    ({"W": (S, 2M, K), "V": (S, K, M)}, possibly views into larger buffers) receives the gradients, so a step
+    allocates nothing W- or F-sized (the returned F and out live in ``ws`` and are overwritten by the next call).
+    Without them every buffer is fresh (the arithmetic is the same either way).
+
+    Cost per seed: 3 matmuls of 2nKM FLOPs (FV, FᵀR, RVᵀ) — the floor — plus ≈ 6 elementwise passes over n×K
+    (two gathers and their sum, square, σ' product, two scatter-adds) and O(nM) for the residual."""
     W, V = params["W"].detach(), params["V"].detach()
     S, twoM, K = W.shape
+    n = batch.a.shape[1]
+    Mp = _padded(M)
     off = (torch.arange(S, device=W.device) * twoM).unsqueeze(1)
     ia = (batch.a + off).reshape(-1)
     ib = (batch.b + M + off).reshape(-1)
     Wf = W.reshape(S * twoM, K)
-    H = Wf.index_select(0, ia)
-    H.add_(Wf.index_select(0, ib))
-    H = H.reshape(S, -1, K)
-    n = H.shape[1]
+    H = _buf(ws, "H", (S * n, K), W)
+    torch.index_select(Wf, 0, ia, out=H)
+    Hb = _buf(ws, "F", (S * n, K), W)  # the second gather lands where F will be written
+    torch.index_select(Wf, 0, ib, out=Hb)
+    H.add_(Hb)
+    H = H.reshape(S, n, K)
     if cfg.activation == "square":
-        F = H * H
+        F = torch.mul(H, H, out=Hb.reshape(S, n, K))
     elif cfg.activation == "relu":
         F = torch.relu(H)
     else:
         F = H
-    out = torch.bmm(F, V)
-    if cfg.beta != 1.0:
-        out.mul_(cfg.beta)
-    R = center(out - one_hot(batch.y, M, out.dtype))
-    sq = R.pow(2).sum(dim=(1, 2))
+    Vt = _buf(ws, "Vt", (S, Mp, K), W)  # βVᵀ, padded with zero rows
+    Vt[:, M:].zero_()
+    torch.mul(V.transpose(1, 2), cfg.beta, out=Vt[:, :M]) if cfg.beta != 1.0 else Vt[:, :M].copy_(V.transpose(1, 2))
+    outT = torch.bmm(Vt, F.transpose(1, 2), out=_buf(ws, "outT", (S, Mp, n), W))  # Ŷᵀ (+ zero rows)
+    out = outT[:, :M].transpose(1, 2)
+    RT = _buf(ws, "RT", (S, Mp, n), W)
+    torch.sub(outT, one_hot(batch.y, Mp, W.dtype).transpose(1, 2), out=RT)
+    RT[:, M:].zero_()
+    RT.sub_(RT.mean(-1, keepdim=True))
+    sq = RT.pow(2).sum(dim=(1, 2))
     c = 1.0 / n if cfg.loss == "mse" else 0.5
     loss = sq * c
-    R.mul_(2 * c * cfg.beta)
-    gV = torch.bmm(F.transpose(1, 2), R)
-    dH = torch.bmm(R, V.transpose(1, 2))
+    RT.mul_(2 * c * cfg.beta)
+    gVT = torch.bmm(RT, F, out=_buf(ws, "gVT", (S, Mp, K), W))   # (∂J/∂V)ᵀ
+    if grads_out is not None:
+        gV = grads_out["V"]
+        gV.copy_(gVT[:, :M].transpose(1, 2))
+        gW = grads_out["W"].reshape(S * twoM, K)
+    else:
+        gV = gVT[:, :M].transpose(1, 2).contiguous()
+        gW = torch.empty_like(Wf)
     if cfg.activation == "square":
-        dH.mul_(H).mul_(2.0)
+        Vt.mul_(2.0 / cfg.beta if cfg.beta != 1.0 else 2.0)     # 2Vᵀ: σ'(H) = 2H folded in (exact)
+    elif cfg.beta != 1.0:
+        Vt.div_(cfg.beta)
+    dH = torch.bmm(RT.transpose(1, 2), Vt, out=_buf(ws, "dH", (S, n, K), W))
+    if cfg.activation == "square":
+        dH.mul_(H)
     elif cfg.activation == "relu":
         dH.mul_(H > 0)
     dH = dH.reshape(S * n, K)
-    gW = torch.zeros_like(Wf)
+    gW.zero_()
     gW.index_add_(0, ia, dH)
     gW.index_add_(0, ib, dH)
     return F, out, loss, {"W": gW.reshape(S, twoM, K), "V": gV}

@@ -50,6 +50,7 @@ class BatchedOptimizer:
         self.wd = torch.tensor(cfg.wd_values(), dtype=torch.float64, device=dev)
         self.t = 0
         self.state: dict[str, dict[str, torch.Tensor]] = {}
+        self._scratch: dict[str, torch.Tensor] = {}
         muon_names = set()
         if cfg.optimizer == "muon":
             muon_names = {"W"} if cfg.muon_params == "W" else set(params)
@@ -62,6 +63,12 @@ class BatchedOptimizer:
                 self.state[k] = {"m": torch.zeros_like(p), "v": torch.zeros_like(p)}
             else:
                 self.state[k] = {"m": torch.zeros_like(p)}
+
+    def _tmp(self, name: str, p: torch.Tensor) -> torch.Tensor:
+        t = self._scratch.get(name)
+        if t is None or t.shape != p.shape or t.dtype != p.dtype:
+            t = self._scratch[name] = torch.empty_like(p, memory_format=torch.contiguous_format)
+        return t
 
     def _bc(self, p: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         return x.to(p.dtype).reshape((-1,) + (1,) * (p.dim() - 1))
@@ -82,13 +89,20 @@ class BatchedOptimizer:
                 p.sub_(cfg.lr * st["m"])
             elif kind in ("adam", "adamw"):
                 b1, b2, eps = 0.9, 0.999, 1e-8
+                tmp = self._tmp(k, p)  # one reused W-sized scratch tensor: no per-step allocation
                 if kind == "adam":
-                    g = g + wd * p
+                    # g + wd·p, rounded exactly as `g + wd * p` (the product is rounded, then added)
+                    torch.mul(wd, p, out=tmp)
+                    tmp.add_(g)
+                    g = tmp
+                    st["m"].mul_(b1).add_(g, alpha=1 - b1)
+                    st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
                 else:
                     p.mul_(1 - cfg.lr * wd)
-                st["m"].mul_(b1).add_(g, alpha=1 - b1)
-                st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
-                denom = (st["v"] / (1 - b2 ** t)).sqrt_().add_(eps)
+                    st["m"].mul_(b1).add_(g, alpha=1 - b1)
+                    st["v"].mul_(b2).addcmul_(g, g, value=1 - b2)
+                torch.div(st["v"], 1 - b2 ** t, out=tmp)
+                denom = tmp.sqrt_().add_(eps)
                 p.addcdiv_(st["m"], denom, value=-cfg.lr / (1 - b1 ** t))
             else:  # muon
                 lr = cfg.muon_lr if cfg.muon_lr is not None else cfg.lr

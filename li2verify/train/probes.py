@@ -107,6 +107,124 @@ def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
     return out
 
 
+# ---------------------------------------------------------------- the Fig 3 diagnostics, fast forms
+# Used every probe epoch when ``cfg.probe_mode == "fast"`` (the default) on the paper's 2-layer real net: they read
+# the float32 F and Ŷ = βFV of the training step's own forward pass (no second forward), reduce in float64, and
+# never form an n×n or K×K matrix.  ``probe_mode="exact"`` keeps the float64 O(nK²) forms above.
+def _gen(seed: int, epoch: int) -> torch.Generator:
+    """The sampling stream of one seed at one epoch: stateless, so a resumed or batched run draws the same indices."""
+    return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(epoch) * 7_919 + 12_345) % (2 ** 63))
+
+
+def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """‖G_F‖_F per seed from the step's output Ŷ = βFV (S,n,M), exact in form (Eqn 2):
+
+    ‖R(βV)ᵀ‖²_F = β²⟨RᵀR, VᵀV⟩ with R = P1⊥(Y − Ŷ) — two M×M Grams instead of the n×K matrix G_F.
+    Cost model: O(S·(nM² + KM²)) FLOPs (≈ 2·(2016 + 2048)·71² ≈ 41 MFLOP per seed at Fig 3 size), O(S·(nM + M²))
+    memory, in float64 from the float32 Ŷ; the only difference from the float64 form is Ŷ's float32 rounding."""
+    S, n, M = out.shape
+    R = out.double().neg_()
+    R.scatter_add_(-1, y.unsqueeze(-1), torch.ones(S, n, 1, dtype=R.dtype, device=R.device))
+    R = _center(R)
+    Vd = V.double()
+    RtR = R.transpose(1, 2) @ R
+    VtV = Vd.transpose(1, 2) @ Vd
+    return (beta * beta * (RtR * VtV).sum((1, 2))).clamp_min(0).sqrt()
+
+
+def _col_moments(F: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Column sums Fᵀ1 and column sums of squares (S, K), float32 cascade sums returned as float64 (a float64
+    reduction along the strided sample axis costs more than the training step's elementwise passes)."""
+    return F.sum(-2).double(), (F * F).sum(-2).double()
+
+
+def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+    """mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)| per seed, estimated: (value, standard error), float64 (S,).
+
+    The diagonal ‖F̃_j‖² = Σ_i F_ij² − n·μ_j² is exact in form (O(nK)).  The off-diagonal mean is estimated from a
+    uniform random subset J of m of the K columns (without replacement): the mean of |F̃_Jᵀ F̃_J| off its diagonal
+    is unbiased for the mean over all K(K−1) off-diagonal entries (every pair is equally likely to be in J).  Its
+    standard error is the delete-one-column jackknife of that U-statistic (computed from the row sums of the m×m
+    block) times the finite-population factor √(1 − m/K); m ≥ K gives the exact value with SE 0.  The ratio's
+    error is the numerator's divided by the exact denominator.
+    Cost model: O(S·nK) for the column moments + 2·n·m² FLOPs per seed (≈ 0.26 GFLOP at n = 2016, m = 256) in
+    float32; O(S·n·m) memory; sums of the m×m block in float64."""
+    S, n, K = F.shape
+    dt = torch.float64
+    m = min(m, K)
+    colsum, colsq = _col_moments(F)
+    mu = colsum / n
+    diag_mean = (colsq - n * mu * mu).mean(-1)
+    if m < 3:
+        nan = torch.full((S,), float("nan"), dtype=dt, device=F.device)
+        return nan, nan
+    num = torch.empty(S, dtype=dt, device=F.device)
+    se = torch.empty(S, dtype=dt, device=F.device)
+    mu32 = mu.to(F.dtype)
+    for s, sd in enumerate(seeds):
+        J = torch.randperm(K, generator=_gen(sd, epoch))[:m].to(F.device)
+        cols = F[s].index_select(1, J) - mu32[s].index_select(0, J)
+        C = (cols.T @ cols).abs().double()
+        C.fill_diagonal_(0.0)
+        row = C.sum(1)
+        T = row.sum()
+        num[s] = T / (m * (m - 1))
+        loo = (T - 2 * row) / ((m - 1) * (m - 2))                  # θ without column j
+        fpc = max(0.0, 1 - m / K)
+        se[s] = ((m - 1) / m * ((loo - loo.mean()) ** 2).sum() * fpc).sqrt()
+    return num / diag_mean, se / diag_mean
+
+
+def gram_levels_sampled(F: torch.Tensor, seeds, epoch: int, rows: int = 64) -> dict[str, torch.Tensor]:
+    """ρ_tian and ffT_dist (as :func:`gram_levels`) from ``rows`` sampled rows of FFᵀ, with standard errors.
+
+    Per seed, exactly in O(nK): the row norms G_ii = ‖f_i‖², the diagonal of A = P1⊥FFᵀ = F̃Fᵀ,
+    A_ii = ‖f_i‖² − μᵀf_i (μ = Fᵀ1/n), tr G, tr A = ‖F‖² − n‖μ‖², ΣG = ‖Fᵀ1‖², ΣA = 0, hence a and b of each fit and
+    the diagonal parts of ‖A − (aI + b11ᵀ)‖² and of ‖G‖².  The off-diagonal parts Σ_{i≠i'}(A_ii' − b)² and
+    Σ_{i≠i'} G_ii'² are totals over rows; a uniform sample I of ``rows`` rows (without replacement) gives the block
+    G_I = F_I Fᵀ (one rows×K×n matmul) and A_I = G_I − 1(Fμ)ᵀ, and the totals are estimated by (n/r)·Σ_{i∈I}
+    (unbiased), with the finite-population standard error n·√((1 − r/n)·s²/r).  ρ is √(numerator/denominator) of
+    the two estimated totals (a ratio estimator: consistent, bias O(SE²)); its standard error is the delta method's,
+    from the per-row values e_i = t_i − ρ²u_i.  With rows ≥ n it is exact (SE 0).
+    Cost model: O(S·nK) + 2·rows·K·n FLOPs per seed (≈ 0.53 GFLOP at n = 2016, K = 2048, rows = 64) in float32,
+    O(S·rows·n) memory; sums in float64."""
+    S, n, K = F.shape
+    dt = torch.float64
+    r = min(rows, n)
+    col = F.sum(-2).double()                                        # Fᵀ1 (float32 cascade sum)
+    mu = col / n                                                    # (S, K)
+    rn = torch.linalg.vector_norm(F, dim=-1, dtype=dt) ** 2         # (S, n): G_ii
+    Fmu = torch.bmm(F, mu.to(F.dtype).unsqueeze(-1)).squeeze(-1).to(dt)  # (S, n): μᵀf_i
+    trG, totG = rn.sum(-1), (col * col).sum(-1)
+    trA = trG - n * (mu * mu).sum(-1)
+    dA = rn - Fmu
+    out: dict[str, torch.Tensor] = {}
+    idx = torch.stack([torch.randperm(n, generator=_gen(sd, epoch + 500_000))[:r] for sd in seeds]).to(F.device)
+    FI = torch.gather(F, 1, idx.unsqueeze(-1).expand(S, r, K))      # (S, r, K)
+    GI = torch.bmm(FI, F.transpose(1, 2)).to(dt)                    # (S, r, n)
+    offmask = torch.ones(S, r, n, dtype=torch.bool, device=F.device)
+    offmask.scatter_(2, idx.unsqueeze(-1), False)
+    fpc = (1 - r / n) / r if r < n else 0.0
+    # ‖G‖²: diagonal exact, off-diagonal total estimated
+    uG = (GI * GI * offmask).sum(-1)                                # (S, r)
+    g2 = (rn * rn).sum(-1) + n * uG.mean(-1)
+    for name, AI, tr, tot, diag in (("ffT_dist", GI, trG, totG, rn),
+                                    ("rho_tian", GI - Fmu.unsqueeze(1), trA, torch.zeros_like(trG), dA)):
+        d = tr / n
+        b = (tot - tr) / (n * (n - 1))
+        a = d - b
+        dpart = ((diag - (a + b).unsqueeze(-1)) ** 2).sum(-1)
+        t = ((AI - b[:, None, None]) ** 2 * offmask).sum(-1)       # (S, r) per-row off-diagonal residual
+        r2 = dpart + n * t.mean(-1)
+        rho2 = (r2 / g2).clamp_min(0)
+        e = t - rho2.unsqueeze(-1) * uG
+        se_rho2 = n * (fpc * (e.var(-1) if r > 1 else torch.zeros_like(rho2))).sqrt() / g2
+        rho = rho2.sqrt()
+        out[name] = rho
+        out[name + "_se"] = torch.where(rho > 0, se_rho2 / (2 * rho.clamp_min(1e-300)), se_rho2.sqrt())
+    return out
+
+
 def cosine_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """1 − cos(a, b) per seed over all other axes (complex: real inner product of the re/im storage)."""
     a = a.reshape(a.shape[0], -1).double()
@@ -295,6 +413,39 @@ class Probe:
     memory: Callable[[ProbeDims], int] = lambda d: 0
     state_memory: Callable[[ProbeDims], int] = lambda d: 0
     setup: Callable[[Any, FiniteGroup], Any] | None = None
+    fast: Callable[["StepInputs"], dict[str, np.ndarray]] | None = None  # the probe_mode="fast" form
+
+
+@dataclass
+class StepInputs:
+    """What a fast-form probe sees: the training step's own pre-update forward pass for a slice of seeds — the float32
+    hidden features F (S, n, K) and output Ŷ = βFV (S, n, M), the top layer V, the labels y (S, n), the seed values
+    and the epoch (they seed the sampling streams), and the run's config."""
+
+    cfg: Any
+    F: torch.Tensor
+    out: torch.Tensor
+    V: torch.Tensor
+    y: torch.Tensor
+    seeds: list
+    epoch: int
+
+
+def uses_fast_probes(cfg) -> bool:
+    """Whether the fast forms run: ``probe_mode == "fast"`` and the step has the paper's 2-layer real MSE net (the
+    fused step whose forward they read); otherwise the float64 exact forms run."""
+    from li2verify.train.models import fast_path_ok
+
+    return cfg.probe_mode == "fast" and fast_path_ok(cfg)
+
+
+def _se_cols(cfg, cols: list[str]) -> list[str]:
+    return cols + [c + "_se" for c in cols] if uses_fast_probes(cfg) else cols
+
+
+def _ftf_fast(x: StepInputs) -> dict[str, np.ndarray]:
+    v, se = ftf_offdiag_sampled(x.F, x.seeds, x.epoch, m=4 * x.cfg.probe_samples)
+    return {"ftf_offdiag": _np(v), "ftf_offdiag_se": _np(se)}
 
 
 def _np(t: torch.Tensor) -> np.ndarray:
@@ -326,15 +477,20 @@ def _eigengap(cur: dict, prev: dict, state: EigengapTracker) -> dict[str, np.nda
 
 
 PROBES: dict[str, Probe] = {p.name: p for p in (
-    Probe("gf_norm", lambda cfg: ["gf_norm"], "O(S·n·K·M)", "probe_every",
+    Probe("gf_norm", lambda cfg: ["gf_norm"], "fast: O(S·(nM² + KM²)), exact: O(S·n·K·M)", "probe_every",
           lambda x: {"gf_norm": _np(gf_norm(x.F, x.V, x.Y, x.cfg.beta))},
-          memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c),
-    Probe("ftf_offdiag", lambda cfg: ["ftf_offdiag"], "O(S·n·K²)", "probe_every",
+          memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c,
+          fast=lambda x: {"gf_norm": _np(gf_norm_fast(x.out, x.V, x.y, x.cfg.beta))}),
+    Probe("ftf_offdiag", lambda cfg: _se_cols(cfg, ["ftf_offdiag"]),
+          "fast: O(S·(nK + 2·n·m²)) sampled, m = 4·probe_samples columns; exact: O(S·n·K²)", "probe_every",
           lambda x: {"ftf_offdiag": _np(ftf_offdiag(x.F))},
-          memory=lambda d: d.S * d.n * d.K * 8 * d.c + 2 * d.S * d.K * d.K * 8 * d.c),
-    Probe("rho_tian", lambda cfg: ["rho_tian", "ffT_dist"], "O(S·n·K²)", "probe_every",
+          memory=lambda d: d.S * d.n * d.K * 8 * d.c + 2 * d.S * d.K * d.K * 8 * d.c, fast=_ftf_fast),
+    Probe("rho_tian", lambda cfg: _se_cols(cfg, ["rho_tian", "ffT_dist"]),
+          "fast: O(S·(nK + 2·r·n·K)) sampled, r = probe_samples; exact: O(S·n·K²)", "probe_every",
           lambda x: {k: _np(v) for k, v in gram_levels(x.F).items()},
-          memory=lambda d: 2 * d.S * d.n * d.K * 8 * d.c + 3 * d.S * (d.c * d.K) ** 2 * 8),
+          memory=lambda d: 2 * d.S * d.n * d.K * 8 * d.c + 3 * d.S * (d.c * d.K) ** 2 * 8,
+          fast=lambda x: {k: _np(v) for k, v in gram_levels_sampled(x.F, x.seeds, x.epoch,
+                                                                     rows=x.cfg.probe_samples).items()}),
     Probe("delta_cos", lambda cfg: ["dW_cos"] + ([] if cfg.ridge_top else ["dV_cos"]), "O(S·M·K) per epoch",
           "every_epoch", _delta_cos),
     Probe("eigengap", lambda cfg: ["sigma1", "sigma2", "sigma3", "sigma4", "sigma5", "gap23"],

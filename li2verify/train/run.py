@@ -322,40 +322,92 @@ def build(cfg: TrainConfig):
     return task, params, opt
 
 
-def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_step: bool = True):
-    """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights."""
+def _step_workspace(opt: BatchedOptimizer, params) -> dict:
+    """Work buffers of the fused step, kept with the optimizer for the run (gradients, the full Ŷ, and the
+    n×K buffers shared by the seed chunks): after the first step nothing W- or F-sized is allocated."""
+    ws = opt.__dict__.setdefault("step_workspace", {})
+    g = ws.get("grads")
+    if g is None or any(g[k].shape != params[k].shape for k in ("W", "V")):
+        ws["grads"] = {k: torch.empty_like(params[k], requires_grad=False, memory_format=torch.contiguous_format)
+                       for k in ("W", "V")}
+        ws["chunk"] = {}
+    return ws
+
+
+def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_step: bool = True,
+               on_forward: Callable[[slice, torch.Tensor, torch.Tensor], None] | None = None):
+    """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights.
+
+    ``on_forward(seed_slice, F, out)`` is called with the float32 hidden features and output of the pre-update
+    forward pass of each seed chunk (before the update), so probes can read the step's own forward instead of
+    recomputing it; F is only valid during the call (its buffer is reused)."""
     if do_step and fast_path_ok(cfg):
         S, n = task.train.a.shape
         chunks = _seed_chunks(S, n, cfg.hidden, params["W"].device)
+        ws = _step_workspace(opt, params)
+        grads = ws["grads"]
         if len(chunks) == 1:
-            F, out, loss, grads = manual_grads(params, task.train, cfg, task.M)
+            F, out, loss, _ = manual_grads(params, task.train, cfg, task.M, ws=ws["chunk"], grads_out=grads)
+            if on_forward is not None:
+                on_forward(slice(0, S), F, out)
         else:
             # CPU: the elementwise passes over S×n×K are memory-bound, so seeds are processed in cache-sized
-            # chunks (same per-seed arithmetic); the optimizer update stays one batched call.
-            parts = []
+            # chunks (same per-seed arithmetic, shared work buffers); the optimizer update stays one batched call.
+            F = None
+            out = ws.get("out_full")
+            if out is None or out.shape != (S, n, task.M):
+                out = ws["out_full"] = torch.empty(S, n, task.M, dtype=params["W"].dtype, device=params["W"].device)
+            losses = []
             for sl in chunks:
                 b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
-                parts.append(manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M))
-            F = None
-            out = torch.cat([p[1] for p in parts])
-            loss = torch.cat([p[2] for p in parts])
-            grads = {k: torch.cat([p[3][k] for p in parts]) for k in parts[0][3]}
+                Fc, oc, lc, _ = manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M,
+                                             ws=ws["chunk"], grads_out={k: g[sl] for k, g in grads.items()})
+                out[sl].copy_(oc)
+                losses.append(lc)
+                if on_forward is not None:
+                    on_forward(sl, Fc, oc)
+            loss = torch.cat(losses)
         opt.step(params, grads)
         return F, out, params["V"].detach(), loss
     F = hidden(params, task.train, cfg, task.M)
     out, V = output(params, F, cfg, task.train.y, task.M)
     loss = loss_per_seed(out, task.train.y, cfg)
+    if on_forward is not None and not do_step:
+        with torch.no_grad():
+            on_forward(slice(0, F.shape[0]), F.detach(), out.detach())
     if do_step:
         names = list(params)
         grads = torch.autograd.grad(loss.sum(), [params[k] for k in names])
+        if on_forward is not None:
+            with torch.no_grad():
+                on_forward(slice(0, F.shape[0]), F.detach(), out.detach())
         opt.step(params, dict(zip(names, grads)))
     return F.detach(), out.detach(), V.detach() if torch.is_tensor(V) else V, loss.detach()
 
 
-def _expensive_probes(cfg: TrainConfig, task: _Task, params, states: dict) -> dict[str, np.ndarray]:
+class _FastProbes:
+    """Collects the fast-form probes (:data:`li2verify.train.probes.PROBES` entries with ``fast``) of one epoch from
+    the training step's forward pass, seed chunk by seed chunk (``train_step(on_forward=...)``)."""
+
+    def __init__(self, cfg: TrainConfig, task: _Task, params, epoch: int, probes: list):
+        self.cfg, self.task, self.params, self.epoch, self.probes = cfg, task, params, epoch, probes
+        self.parts: dict[str, np.ndarray] = {}
+
+    def __call__(self, sl: slice, F: torch.Tensor, out: torch.Tensor) -> None:
+        S = self.cfg.S
+        idx = range(S)[sl]
+        x = P.StepInputs(self.cfg, F, out, self.params["V"].detach()[sl], self.task.train.y[sl],
+                         [self.cfg.seeds[i] for i in idx], self.epoch)
+        with torch.no_grad():
+            for p in self.probes:
+                for c, v in p.fast(x).items():
+                    self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
+
+
+def _expensive_probes(cfg: TrainConfig, task: _Task, params, states: dict, skip=()) -> dict[str, np.ndarray]:
     """Every active ``probe_every`` probe of the registry (:data:`li2verify.train.probes.PROBES`) on the float64
-    weights."""
-    probes = [p for p in P.active_probes(cfg) if p.cadence == "probe_every"]
+    weights (except the names in ``skip``, computed in their fast form from the training step)."""
+    probes = [p for p in P.active_probes(cfg) if p.cadence == "probe_every" and p.name not in skip]
     res: dict[str, np.ndarray] = {}
     if not probes:
         return res
@@ -592,6 +644,8 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
     epoch_probes = [p for p in probes if p.cadence == "every_epoch"]
+    fast_probes = [p for p in probes if p.fast is not None and p.cadence == "probe_every"] \
+        if P.uses_fast_probes(cfg) else []
     eig = states.get("eigengap")  # checkpointed with the run
     prev: dict[str, torch.Tensor] | None = None
     start = 0
@@ -689,18 +743,23 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                 snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
             cur = {k: v.detach().clone() for k, v in params.items()} if epoch_probes else None
             r: dict[str, np.ndarray] = {}
+            fastp = None
             if e % cfg.probe_every == 0 or e == E:
-                r.update(_expensive_probes(cfg, task, params, states))
+                if fast_probes:
+                    fastp = _FastProbes(cfg, task, params, e, fast_probes)
+                r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
             if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
                 with torch.no_grad():
                     _test_metrics(cfg, task, params, r)
             else:
                 r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
-            F, out, V, loss = train_step(cfg, task, params, opt, do_step=False) if e == E else \
+            F, out, V, loss = train_step(cfg, task, params, opt, do_step=False, on_forward=fastp) if e == E else \
                 (None, None, None, None)
             if e < E:
-                # pre-step forward gives the epoch-e train metrics; then the update to e+1
-                F, out, V, loss = train_step(cfg, task, params, opt, do_step=True)
+                # pre-step forward gives the epoch-e train metrics (and the fast probes); then the update to e+1
+                F, out, V, loss = train_step(cfg, task, params, opt, do_step=True, on_forward=fastp)
+            if fastp is not None:
+                r.update(fastp.parts)
             r["train_loss"] = loss.double().cpu().numpy()
             r["train_acc"] = accuracy(out, task.train.y).cpu().numpy()
             if cur is not None:
