@@ -199,6 +199,38 @@ def _padded(M: int) -> int:
     return -(-M // 8) * 8
 
 
+def fused_forward(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int, *,
+                  ws: dict | None = None):
+    """The fused step's forward pass (no graph): (H, F, βVᵀ padded, Ŷᵀ padded, Ŷ) for :func:`fast_path_ok` configs.
+
+    H = XW is two row gathers and their sum, F = σ(H), Ŷᵀ = (βVᵀ)Fᵀ with Vᵀ padded to a multiple of 8 rows (zero
+    rows), Ŷ = its first M rows transposed (a view).  Buffers come from ``ws`` when given.
+    Cost per seed: 2nKM FLOPs + 4 elementwise passes over n×K."""
+    W, V = params["W"].detach(), params["V"].detach()
+    S, twoM, K = W.shape
+    n = batch.a.shape[1]
+    Mp = _padded(M)
+    off = (torch.arange(S, device=W.device) * twoM).unsqueeze(1)
+    Wf = W.reshape(S * twoM, K)
+    H = _buf(ws, "H", (S * n, K), W)
+    torch.index_select(Wf, 0, (batch.a + off).reshape(-1), out=H)
+    Hb = _buf(ws, "F", (S * n, K), W)  # the second gather lands where F will be written
+    torch.index_select(Wf, 0, (batch.b + M + off).reshape(-1), out=Hb)
+    H.add_(Hb)
+    H = H.reshape(S, n, K)
+    if cfg.activation == "square":
+        F = torch.mul(H, H, out=Hb.reshape(S, n, K))
+    elif cfg.activation == "relu":
+        F = torch.relu(H)
+    else:
+        F = H
+    Vt = _buf(ws, "Vt", (S, Mp, K), W)  # βVᵀ, padded with zero rows
+    Vt[:, M:].zero_()
+    torch.mul(V.transpose(1, 2), cfg.beta, out=Vt[:, :M]) if cfg.beta != 1.0 else Vt[:, :M].copy_(V.transpose(1, 2))
+    outT = torch.bmm(Vt, F.transpose(1, 2), out=_buf(ws, "outT", (S, Mp, n), W))  # Ŷᵀ (+ zero rows)
+    return H, F, Vt, outT, outT[:, :M].transpose(1, 2)
+
+
 def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int, *,
                  ws: dict | None = None, grads_out: dict[str, torch.Tensor] | None = None):
     """Forward and closed-form backward of Eqn 1 with fused elementwise passes (no autograd graph).
@@ -219,7 +251,7 @@ def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig
 
     Cost per seed: 3 matmuls of 2nKM FLOPs (FV, FᵀR, RVᵀ) — the floor — plus ≈ 6 elementwise passes over n×K
     (two gathers and their sum, square, σ' product, two scatter-adds) and O(nM) for the residual."""
-    W, V = params["W"].detach(), params["V"].detach()
+    W = params["W"].detach()
     S, twoM, K = W.shape
     n = batch.a.shape[1]
     Mp = _padded(M)
@@ -227,23 +259,7 @@ def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig
     ia = (batch.a + off).reshape(-1)
     ib = (batch.b + M + off).reshape(-1)
     Wf = W.reshape(S * twoM, K)
-    H = _buf(ws, "H", (S * n, K), W)
-    torch.index_select(Wf, 0, ia, out=H)
-    Hb = _buf(ws, "F", (S * n, K), W)  # the second gather lands where F will be written
-    torch.index_select(Wf, 0, ib, out=Hb)
-    H.add_(Hb)
-    H = H.reshape(S, n, K)
-    if cfg.activation == "square":
-        F = torch.mul(H, H, out=Hb.reshape(S, n, K))
-    elif cfg.activation == "relu":
-        F = torch.relu(H)
-    else:
-        F = H
-    Vt = _buf(ws, "Vt", (S, Mp, K), W)  # βVᵀ, padded with zero rows
-    Vt[:, M:].zero_()
-    torch.mul(V.transpose(1, 2), cfg.beta, out=Vt[:, :M]) if cfg.beta != 1.0 else Vt[:, :M].copy_(V.transpose(1, 2))
-    outT = torch.bmm(Vt, F.transpose(1, 2), out=_buf(ws, "outT", (S, Mp, n), W))  # Ŷᵀ (+ zero rows)
-    out = outT[:, :M].transpose(1, 2)
+    H, F, Vt, outT, out = fused_forward(params, batch, cfg, M, ws=ws)
     RT = _buf(ws, "RT", (S, Mp, n), W)
     torch.sub(outT, one_hot(batch.y, Mp, W.dtype).transpose(1, 2), out=RT)
     RT[:, M:].zero_()

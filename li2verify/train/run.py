@@ -49,8 +49,8 @@ from li2verify.train.probes import ProbeDims
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.groups.spec import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
-from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
-                                    one_hot, output)
+from li2verify.train.models import (Batch, accuracy, fast_path_ok, fused_forward, hidden, init_params, loss_per_seed,
+                                    manual_grads, one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
 from li2verify.utils.io import atomic_write_bytes, probe_writable_dir
 
@@ -427,14 +427,23 @@ def _seed_chunks(S: int, n: int, K: int, device) -> list[slice]:
     return [slice(i, min(S, i + per)) for i in range(0, S, per)]
 
 
-def _test_metrics(cfg, task, params, r):
-    """Test loss/accuracy of the current weights (ridge V: the one solved on the training F); seed-chunked on CPU."""
+def _test_metrics(cfg, task, params, r, ws: dict | None = None):
+    """Test loss/accuracy of the current weights (ridge V: the one solved on the training F); seed-chunked on CPU.
+
+    For the paper's 2-layer real net the forward is the fused step's (:func:`li2verify.train.models.fused_forward`,
+    buffers from ``ws``): 2·n_test·K·M FLOPs per seed, the same cost model as a third of a training step."""
     pe = {k: v.detach() for k, v in params.items()}
     S, nt = task.test.a.shape
     losses, accs = [], []
+    fused = fast_path_ok(cfg)
     for sl in _seed_chunks(S, nt, cfg.hidden, pe["W"].device):
         p = {k: v[sl] for k, v in pe.items()}
         bt = Batch(task.test.a[sl], task.test.b[sl], task.test.y[sl])
+        if fused:
+            o = fused_forward(p, bt, cfg, task.M, ws=ws)[4]
+            losses.append(loss_per_seed(o, bt.y, cfg).double().cpu().numpy())
+            accs.append(accuracy(o, bt.y).cpu().numpy())
+            continue
         Ft = hidden(p, bt, cfg, task.M)
         if cfg.ridge_top:
             btr = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
@@ -644,6 +653,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
     epoch_probes = [p for p in probes if p.cadence == "every_epoch"]
+    test_ws: dict = {}  # the test forward's work buffers, reused every evaluation
     fast_probes = [p for p in probes if p.fast is not None and p.cadence == "probe_every"] \
         if P.uses_fast_probes(cfg) else []
     eig = states.get("eigengap")  # checkpointed with the run
@@ -750,7 +760,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                 r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
             if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
                 with torch.no_grad():
-                    _test_metrics(cfg, task, params, r)
+                    _test_metrics(cfg, task, params, r, ws=test_ws)
             else:
                 r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
             F, out, V, loss = train_step(cfg, task, params, opt, do_step=False, on_forward=fastp) if e == E else \
