@@ -51,6 +51,8 @@ class BatchedOptimizer:
         self.t = 0
         self.state: dict[str, dict[str, torch.Tensor]] = {}
         self._scratch: dict[str, torch.Tensor] = {}
+        #: the training loop's work buffers and seed-chunk worker pool (li2verify.train.run), kept for the run
+        self.step_workspace: dict = {}
         muon_names = set()
         if cfg.optimizer == "muon":
             muon_names = {"W"} if cfg.muon_params == "W" else set(params)

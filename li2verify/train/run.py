@@ -325,7 +325,7 @@ def build(cfg: TrainConfig):
 def _step_workspace(opt: BatchedOptimizer, params) -> dict:
     """Work buffers of the fused step, kept with the optimizer for the run (gradients, the full Ŷ, and the
     n×K buffers shared by the seed chunks): after the first step nothing W- or F-sized is allocated."""
-    ws = opt.__dict__.setdefault("step_workspace", {})
+    ws = opt.step_workspace
     g = ws.get("grads")
     if g is None or any(g[k].shape != params[k].shape for k in ("W", "V")):
         ws["grads"] = {k: torch.empty_like(params[k], requires_grad=False, memory_format=torch.contiguous_format)
@@ -357,15 +357,19 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
             out = ws.get("out_full")
             if out is None or out.shape != (S, n, task.M):
                 out = ws["out_full"] = torch.empty(S, n, task.M, dtype=params["W"].dtype, device=params["W"].device)
-            losses = []
-            for sl in chunks:
+            losses: list = [None] * len(chunks)
+
+            def run_chunk(i: int, cws: dict) -> None:
+                sl = chunks[i]
                 b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
                 Fc, oc, lc, _ = manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M,
-                                             ws=ws["chunk"], grads_out={k: g[sl] for k, g in grads.items()})
+                                             ws=cws, grads_out={k: g[sl] for k, g in grads.items()})
                 out[sl].copy_(oc)
-                losses.append(lc)
+                losses[i] = lc
                 if on_forward is not None:
                     on_forward(sl, Fc, oc)
+
+            _for_chunks(ws, "chunk", len(chunks), run_chunk)
             loss = torch.cat(losses)
         opt.step(params, grads)
         return F, out, params["V"].detach(), loss
@@ -383,6 +387,25 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
                 on_forward(slice(0, F.shape[0]), F.detach(), out.detach())
         opt.step(params, dict(zip(names, grads)))
     return F.detach(), out.detach(), V.detach() if torch.is_tensor(V) else V, loss.detach()
+
+
+def _for_chunks(ws: dict, key: str, nchunks: int, fn: Callable[[int, dict], None]) -> None:
+    """fn(i, work_buffers) for every seed chunk i: in order on one thread, or — with a worker pool in ``ws`` — chunk
+    i on worker i mod W with that worker's own buffers (a static assignment: which thread computes a chunk never
+    changes its arithmetic)."""
+    pool, W = ws.get("pool"), ws.get("workers", 1)
+    bufs = ws.setdefault(key + "_workers", [{} for _ in range(max(1, W))])
+    if pool is None or nchunks < 2:
+        for i in range(nchunks):
+            fn(i, bufs[0])
+        return
+
+    def worker(w: int) -> None:
+        for i in range(w, nchunks, W):
+            fn(i, bufs[w])
+
+    for f in [pool.submit(worker, w) for w in range(W)]:
+        f.result()
 
 
 class _FastProbes:
@@ -435,15 +458,24 @@ def _test_metrics(cfg, task, params, r, ws: dict | None = None):
     pe = {k: v.detach() for k, v in params.items()}
     S, nt = task.test.a.shape
     losses, accs = [], []
-    fused = fast_path_ok(cfg)
-    for sl in _seed_chunks(S, nt, cfg.hidden, pe["W"].device):
+    chunks = _seed_chunks(S, nt, cfg.hidden, pe["W"].device)
+    if fast_path_ok(cfg):
+        res: list = [None] * len(chunks)
+
+        def run_chunk(i: int, cws: dict) -> None:
+            sl = chunks[i]
+            bt = Batch(task.test.a[sl], task.test.b[sl], task.test.y[sl])
+            with torch.no_grad():
+                o = fused_forward({k: v[sl] for k, v in pe.items()}, bt, cfg, task.M, ws=cws)[4]
+                res[i] = (loss_per_seed(o, bt.y, cfg).double().cpu().numpy(), accuracy(o, bt.y).cpu().numpy())
+
+        _for_chunks(ws if ws is not None else {}, "test", len(chunks), run_chunk)
+        r["test_loss"] = np.concatenate([x[0] for x in res])
+        r["test_acc"] = np.concatenate([x[1] for x in res])
+        return
+    for sl in chunks:
         p = {k: v[sl] for k, v in pe.items()}
         bt = Batch(task.test.a[sl], task.test.b[sl], task.test.y[sl])
-        if fused:
-            o = fused_forward(p, bt, cfg, task.M, ws=ws)[4]
-            losses.append(loss_per_seed(o, bt.y, cfg).double().cpu().numpy())
-            accs.append(accuracy(o, bt.y).cpu().numpy())
-            continue
         Ft = hidden(p, bt, cfg, task.M)
         if cfg.ridge_top:
             btr = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
@@ -619,6 +651,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
     rd = Path(run_dir) if run_dir is not None else None
     state = {"epoch": 0, "touched": False}
     old_threads = torch.get_num_threads()
+    opt = None
     try:
         # refusals that need nothing on disk come first: a mistyped command creates no run directory (an
         # existing one gets status failed below)
@@ -628,7 +661,19 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
         cols = metric_columns(cfg)
         task, params, opt = build(cfg)
         if torch.device(cfg.device).type == "cpu":
-            torch.set_num_threads(cfg.cpu_threads(task.M, task.n))
+            threads = cfg.cpu_threads(task.M, task.n)
+            torch.set_num_threads(threads)
+            ws = opt.step_workspace
+            nchunks = len(_seed_chunks(cfg.S, task.n, cfg.hidden, "cpu"))
+            if fast_path_ok(cfg) and threads > 1 and nchunks > 1:
+                # several seed chunks on a multi-core CPU: one chunk per core, each single-threaded (the skinny
+                # n×K×M products scale poorly over intra-op threads, and a seed's arithmetic is then exactly that
+                # of a one-thread run of it)
+                from concurrent.futures import ThreadPoolExecutor
+
+                torch.set_num_threads(1)
+                ws["workers"] = min(threads, nchunks)
+                ws["pool"] = ThreadPoolExecutor(ws["workers"], thread_name_prefix="li2-seed-chunk")
         return _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
                       command)
     except (RunDirConflict, TrainingDiverged):
@@ -645,6 +690,9 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
         raise
     finally:
         torch.set_num_threads(old_threads)
+        pool = opt.step_workspace.pop("pool", None) if opt is not None else None
+        if pool is not None:
+            pool.shutdown()
 
 
 def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
@@ -653,7 +701,6 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
     epoch_probes = [p for p in probes if p.cadence == "every_epoch"]
-    test_ws: dict = {}  # the test forward's work buffers, reused every evaluation
     fast_probes = [p for p in probes if p.fast is not None and p.cadence == "probe_every"] \
         if P.uses_fast_probes(cfg) else []
     eig = states.get("eigengap")  # checkpointed with the run
@@ -760,7 +807,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                 r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
             if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
                 with torch.no_grad():
-                    _test_metrics(cfg, task, params, r, ws=test_ws)
+                    _test_metrics(cfg, task, params, r, ws=opt.step_workspace)
             else:
                 r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
             F, out, V, loss = train_step(cfg, task, params, opt, do_step=False, on_forward=fastp) if e == E else \
