@@ -26,13 +26,13 @@ from torch import nn
 class PaperNet(nn.Module):
     """Two-layer net of Eqn 1 with one-hot inputs (the paper code's ``layera``/``layerb``/``layerc``)."""
 
-    def __init__(self, M: int, K: int, seed: int):
+    def __init__(self, M: int, K: int, seed: int, device="cpu"):
         super().__init__()
         g = torch.Generator().manual_seed(seed)
         self.M, self.K = M, K
         # nn.Linear's default init bound 1/√fan_in, drawn from a seeded generator
-        self.W = nn.Parameter((torch.rand(2 * M, K, generator=g) * 2 - 1) / math.sqrt(M))
-        self.V = nn.Parameter((torch.rand(K, M, generator=g) * 2 - 1) / math.sqrt(K))
+        self.W = nn.Parameter(((torch.rand(2 * M, K, generator=g) * 2 - 1) / math.sqrt(M)).to(device))
+        self.V = nn.Parameter(((torch.rand(K, M, generator=g) * 2 - 1) / math.sqrt(K)).to(device))
 
     def hidden(self, X: torch.Tensor) -> torch.Tensor:
         return (X @ self.W) ** 2
@@ -42,11 +42,11 @@ class PaperNet(nn.Module):
         return F, F @ self.V
 
 
-def one_hot_pairs(pairs: np.ndarray, M: int) -> torch.Tensor:
+def one_hot_pairs(pairs: np.ndarray, M: int, device="cpu") -> torch.Tensor:
     X = torch.zeros(len(pairs), 2 * M)
     X[torch.arange(len(pairs)), torch.as_tensor(pairs[:, 0])] = 1.0
     X[torch.arange(len(pairs)), torch.as_tensor(pairs[:, 1]) + M] = 1.0
-    return X
+    return X.to(device)
 
 
 def centred_mse(out: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
@@ -71,26 +71,29 @@ def diagnostics(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor) -> dict[str, 
     dA = torch.diagonal(A)
     b = (A.sum() - dA.sum()) / (n * (n - 1))
     a = dA.mean() - b
-    est = a * torch.eye(n) + b
+    est = a * torch.eye(n, device=F.device) + b
     rho = torch.linalg.norm(A - est) / torch.linalg.norm(G)
     return {"gf_norm": float(torch.linalg.norm(GF)), "ftf_offdiag": float(ftf), "rho_tian": float(rho)}
 
 
 def train_reference(M: int, K: int, train_pairs: np.ndarray, train_y: np.ndarray, test_pairs: np.ndarray,
                     test_y: np.ndarray, epochs: int, seed: int = 0, lr: float = 1e-3, wd: float = 2e-4,
-                    diagnostics_every: int = 1, eval_every: int = 1) -> list[dict[str, float]]:
-    """Train one seed for ``epochs`` full-batch Adam steps; per epoch: diagnostics, test metrics, then the step."""
+                    diagnostics_every: int = 1, eval_every: int = 1, device="cpu",
+                    on_epoch=None) -> list[dict[str, float]]:
+    """Train one seed for ``epochs`` full-batch Adam steps; per epoch: diagnostics, test metrics, then the step.
+    ``on_epoch(e)`` is called after epoch e's step (the benchmark's clock)."""
     torch.manual_seed(seed)
-    net = PaperNet(M, K, seed)
+    net = PaperNet(M, K, seed, device)
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=wd)
-    X, Xt = one_hot_pairs(train_pairs, M), one_hot_pairs(test_pairs, M)
-    Y = torch.nn.functional.one_hot(torch.as_tensor(train_y), M).float()
-    Yt = torch.nn.functional.one_hot(torch.as_tensor(test_y), M).float()
+    X, Xt = one_hot_pairs(train_pairs, M, device), one_hot_pairs(test_pairs, M, device)
+    Y = torch.nn.functional.one_hot(torch.as_tensor(train_y), M).float().to(device)
+    Yt = torch.nn.functional.one_hot(torch.as_tensor(test_y), M).float().to(device)
     log = []
     for e in range(epochs):
         F, out = net(X)
         loss = centred_mse(out, Y)
-        row = {"epoch": e, "train_loss": float(loss), "train_acc": float((out.argmax(1) == Y.argmax(1)).float().mean())}
+        row = {"epoch": e, "train_loss": float(loss.detach()),
+               "train_acc": float((out.argmax(1) == Y.argmax(1)).float().mean())}
         with torch.no_grad():
             if e % diagnostics_every == 0:
                 row.update(diagnostics(F.detach(), net.V.detach(), Y))
@@ -102,4 +105,6 @@ def train_reference(M: int, K: int, train_pairs: np.ndarray, train_y: np.ndarray
         loss.backward()
         opt.step()
         log.append(row)
+        if on_epoch is not None:
+            on_epoch(e)
     return log

@@ -1,15 +1,24 @@
-"""Training throughput of li2verify.train at the paper's Fig 3 size (M = 71, K = 2048, n = 2016, σ = x², Adam).
+"""Training engine vs the paper's reference trainer at Fig 3 size (M = 71, K = 2048, n = 2016, σ = x², centred MSE,
+Adam lr 1e-3, η = 2e-4), every number of the JSON measured in ONE run of this script (same machine, same load).
 
-Measures seed-epochs per second for
-  - batched (all seeds in one tensor program) vs one seed at a time,
-  - one-hot gather (XW = W[h1] + W[M+h2], backward = scatter-add) vs dense one-hot matmul,
-  - no probes vs the Fig 3 probe schedule (‖G_F‖, F̃ᵀF̃ ratio, ρ_tian every 5 epochs; ΔW/ΔV every epoch),
-counts the FLOPs of one training step (analytically, cross-checked with torch's FlopCounterMode), and compares
-the achieved GFLOP/s with this machine's measured float32 ``torch.matmul`` rate on large squares.
+What it measures
+  1. the machine's float32 matmul rate (2048² squares) and the rate of the step's three products at their real
+     shapes and layouts, and from them the step's matmul floor (3·2nKM FLOPs at the square-matmul rate);
+  2. FLOPs per training step (analytic, and torch's FlopCounterMode of one engine step), per diagnostic (the
+     engine's fast forms and the reference's straightforward forms) and per test evaluation;
+  3. component times of the engine at one thread: one step, each diagnostic on the step's own forward, the test
+     evaluation — achieved GFLOP/s, step time / floor, diagnostic time / step time;
+  4. engine vs the faithful baseline (benchmarks/reference_trainer.py: nn.Module, one-hot matmul, autograd, the
+     three diagnostics via n×K, K×K and n×n matrices, test evaluation — every epoch), run alternately, same seed,
+     at each thread count asked for: per seed-epoch steady-state times (median of epoch-to-epoch intervals after
+     the first epoch) and the ratios — with the three diagnostics and the test evaluation every epoch, with the
+     diagnostics but no test evaluation, and with neither;
+  5. batched (S seeds in one program) vs one seed at a time for S in --batch-seeds (1, 4, 15), the three
+     diagnostics and the test evaluation every epoch; the one-at-a-time baseline is the faster of 1 and 2 threads.
 
-Usage:  python benchmarks/train_bench.py [--seeds 4] [--epochs 8] [--threads N] [--reps 2] [--out FILE.json]
-All ratios in one JSON come from one run (same machine, same load).  CPU only here; ``--device cuda`` works
-but was not measured (no GPU in this task).
+Usage:  python benchmarks/train_bench.py [--epochs 10] [--reps 2] [--threads 1,2] [--batch-seeds 1,4,15]
+        [--batch-epochs 4] [--device cpu|cuda] [--out benchmarks/results/train_bench.json]
+On CUDA TF32 is off (the engine's build() turns it off; the reference's matmuls are then IEEE float32 too).
 """
 
 from __future__ import annotations
@@ -18,146 +27,272 @@ import argparse
 import json
 import os
 import platform
+import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import torch
 
-from li2verify.train import TrainConfig
-from li2verify.train.run import build, train_step
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reference_trainer import train_reference  # noqa: E402
+
+from li2verify.train import TrainConfig, train  # noqa: E402
+from li2verify.train import probes as P  # noqa: E402
+from li2verify.train.data import make_split, resolve_group  # noqa: E402
+from li2verify.train.models import _padded  # noqa: E402
+from li2verify.train.run import _test_metrics, build, train_step  # noqa: E402
 
 M, K, N = 71, 2048, 2016
+NT = M * M - N
+DIAGS = ["gf_norm", "ftf_offdiag", "rho_tian"]
 
 
-def matmul_rate(device: str, size: int = 2048, reps: int = 5) -> float:
-    """GFLOP/s of float32 torch.matmul on size×size squares (best of reps)."""
-    a = torch.randn(size, size, device=device)
-    b = torch.randn(size, size, device=device)
-    torch.matmul(a, b)
+def _sync(device: str) -> None:
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def best_time(f, device: str, reps: int = 5) -> float:
+    f()
+    _sync(device)
     best = float("inf")
     for _ in range(reps):
-        if device == "cuda":
-            torch.cuda.synchronize()
         t = time.perf_counter()
-        torch.matmul(a, b)
-        if device == "cuda":
-            torch.cuda.synchronize()
+        f()
+        _sync(device)
         best = min(best, time.perf_counter() - t)
-    return 2 * size ** 3 / best / 1e9
+    return best
 
 
-def step_shape_matmul_rate(device: str, reps: int = 5) -> float:
-    """GFLOP/s of the three matmuls of one step at their real shapes (n×K·K×M, K×n·n×M, n×M·M×K), float32."""
+def machine(device: str) -> dict:
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout
+        except OSError:
+            return ""
+
+    lscpu = {ln.split(":", 1)[0].strip(): ln.split(":", 1)[1].strip() for ln in sh(["lscpu"]).splitlines() if ":" in ln}
+    d = {"cpu_model": lscpu.get("Model name", platform.processor()), "cpus": os.cpu_count(),
+         "cores_per_socket": lscpu.get("Core(s) per socket"), "threads_per_core": lscpu.get("Thread(s) per core"),
+         "torch": torch.__version__, "blas": "MKL" if torch.backends.mkl.is_available() else "other",
+         "platform": platform.platform(), "python": platform.python_version(), "device": device,
+         "loadavg_start": os.getloadavg(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    if device.startswith("cuda"):
+        d["gpu"] = torch.cuda.get_device_name(0)
+    return d
+
+
+def matmul_rates(device: str, reps: int) -> dict:
+    """GFLOP/s of float32 2048² matmul, and of the step's three products in the engine's layouts."""
+    a = torch.randn(2048, 2048, device=device)
+    b = torch.randn(2048, 2048, device=device)
+    sq = 2 * 2048 ** 3 / best_time(lambda: a @ b, device, reps) / 1e9
+    Mp = _padded(M)
     F = torch.randn(N, K, device=device)
-    V = torch.randn(K, M, device=device)
-    R = torch.randn(N, M, device=device)
+    Vt = torch.randn(Mp, K, device=device)
+    RT = torch.randn(Mp, N, device=device)
 
-    def step():
-        F @ V
-        F.T @ R
-        R @ V.T
+    def step3():
+        Vt @ F.T
+        RT @ F
+        RT.T @ Vt
 
-    step()
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - t)
-    return 3 * 2 * N * K * M / best / 1e9
+    shapes = 3 * 2 * N * K * Mp / best_time(step3, device, reps) / 1e9
+    return {"square_2048_gflops": sq, "step_shapes_gflops": shapes}
 
 
-def step_flops(n: int, K: int, M: int, dense: bool) -> dict[str, float]:
-    """FLOPs of one full-batch step for one seed (multiply-add = 2 FLOPs).
+def flops() -> dict:
+    """FLOPs per seed (multiply-add = 2)."""
+    mm = 3 * 2 * N * K * M
+    m_cols, r_rows = 4 * 64, 64
+    return {
+        "step": {"matmul": mm, "elementwise": 8 * N * K + 6 * N * M + 12 * 3 * M * K, "note":
+                 "3 products of 2nKM (FV, FᵀR, RVᵀ); gather-add, square, σ' product, 2 scatter-adds ≈ 8nK; Adam 12/param"},
+        "test_eval": 2 * NT * K * M + 3 * NT * K,
+        "diagnostics_engine": {
+            "gf_norm": 2 * N * M * M + 2 * K * M * M + 4 * N * M,
+            "ftf_offdiag": 2 * N * m_cols ** 2 + 3 * N * K,
+            "rho_tian": 2 * r_rows * K * N + 5 * N * K},
+        "diagnostics_reference": {
+            "gf_norm": 2 * N * K * M + 2 * N * M * K + 2 * N * K,
+            "ftf_offdiag": 2 * N * K * K + 3 * N * K + 2 * K * K,
+            "rho_tian": 2 * N * N * K + 6 * N * N},
+    }
 
-    forward: gather-add n·K, σ n·K, FV 2nKM, residual/centering/loss ≈ 4nM;
-    backward: ∂V = Fᵀ R 2nKM, ∂F = R Vᵀ 2nKM, σ' ⊙ 2nK, scatter-add 2nK;
-    Adam: ≈ 12 per parameter (2MK + KM).  Dense mode adds X W (2·n·2M·K) and Xᵀ ∂H (2·n·2M·K)."""
-    mm = 3 * 2 * n * K * M
-    elem = n * K * 6 + 4 * n * M
-    adam = 12 * (3 * M * K)
-    dense_mm = 2 * (2 * n * 2 * M * K) if dense else 0
-    return {"matmul": mm + dense_mm, "elementwise": elem + adam, "total": mm + dense_mm + elem + adam}
 
-
-def counted_matmul_flops(cfg: TrainConfig) -> int:
-    """torch.utils.flop_counter over one step (counts matmul-like ops only) for the first seed."""
+def counted_step_flops(device: str) -> int:
     from torch.utils.flop_counter import FlopCounterMode
 
-    task, params, opt = build(cfg.replace(seeds=cfg.seeds[:1], wd_per_seed=None))
+    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, probes=[])
+    task, params, opt = build(cfg)
     with FlopCounterMode(display=False) as fc:
         train_step(cfg, task, params, opt, do_step=True)
     return int(fc.get_total_flops())
 
 
-def time_steps(cfg: TrainConfig, epochs: int, probes: bool) -> float:
-    """Seconds per epoch (all seeds of cfg), after one warm-up epoch; probes on the Fig 3 schedule if asked."""
-    from li2verify.train import train
+def components(device: str, reps: int) -> dict:
+    """Seconds per seed: one engine step, each diagnostic's fast form on the step's forward, the test evaluation."""
+    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, probes=DIAGS,
+                      probe_every=1)
+    task, params, opt = build(cfg)
+    out = {"step": best_time(lambda: train_step(cfg, task, params, opt), device, reps)}
+    held = {}
+    train_step(cfg, task, params, opt, on_forward=lambda sl, F, o: held.update(F=F.clone(), out=o.clone()))
+    x = P.StepInputs(cfg, held["F"], held["out"], params["V"].detach(), task.train.y, [0], 3)
+    for name in DIAGS:
+        out[name] = best_time(lambda: P.PROBES[name].fast(x), device, reps)
+    out["test_eval"] = best_time(lambda: _test_metrics(cfg, task, params, {}, ws=opt.step_workspace), device, reps)
+    return out
 
-    c = cfg.replace(epochs=epochs, eval_every=10 ** 6, probe_every=5 if probes else 10 ** 6,
-                    probes=["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"] if probes else [])
-    train(c.replace(epochs=1))  # warm-up (allocator, MKL)
+
+def _steady(stamps: list[float]) -> float:
+    """Median interval between consecutive epoch stamps, the first interval (warm-up) dropped."""
+    d = [b - a for a, b in zip(stamps, stamps[1:])][1:]
+    return statistics.median(d)
+
+
+def engine_epoch(cfg: TrainConfig, device: str) -> tuple[float, float]:
+    """(steady-state seconds per epoch, whole train() seconds) of one engine run."""
+    stamps: list[float] = []
+
+    def tick(e, row):
+        _sync(device)
+        if e < cfg.epochs:  # the last epoch takes no step
+            stamps.append(time.perf_counter())
+
     t = time.perf_counter()
-    train(c)
-    return (time.perf_counter() - t) / (epochs + 1)
+    train(cfg, on_epoch=tick)
+    return _steady(stamps), time.perf_counter() - t
+
+
+def reference_epoch(split, epochs: int, device: str, eval_every: int, diag_every: int) -> tuple[float, float]:
+    stamps: list[float] = []
+
+    def tick(e):
+        _sync(device)
+        stamps.append(time.perf_counter())
+
+    t = time.perf_counter()
+    train_reference(M, K, split.train_pairs, split.train_targets, split.test_pairs, split.test_targets, epochs,
+                    seed=0, device=device, eval_every=eval_every, diagnostics_every=diag_every, on_epoch=tick)
+    return _steady(stamps), time.perf_counter() - t
+
+
+def engine_vs_reference(device: str, epochs: int, reps: int, threads: int) -> dict:
+    torch.set_num_threads(threads)
+    split = make_split(resolve_group(str(M)), N, 0)
+    base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, epochs=epochs,
+                       threads=threads, probe_every=1, probes=DIAGS, eval_every=1)
+    settings = {
+        "diagnostics+test_eval": (base, dict(eval_every=1, diag_every=1)),
+        "diagnostics_only": (base.replace(eval_every=10 ** 6), dict(eval_every=10 ** 6, diag_every=1)),
+        "neither": (base.replace(eval_every=10 ** 6, probes=[]), dict(eval_every=10 ** 6, diag_every=10 ** 6)),
+        "diagnostics+test_eval,exact_probes": (base.replace(probe_mode="exact"), None),
+    }
+    res: dict = {}
+    for r in range(reps):  # alternating: engine, reference, engine, reference, ...
+        for name, (cfg, ref) in settings.items():
+            e_ep, e_wall = engine_epoch(cfg, device)
+            row = res.setdefault(name, {"engine_s": [], "engine_wall_s": [], "reference_s": [],
+                                        "reference_wall_s": []})
+            row["engine_s"].append(e_ep)
+            row["engine_wall_s"].append(e_wall)
+            if ref is not None:
+                r_ep, r_wall = reference_epoch(split, epochs, device, ref["eval_every"], ref["diag_every"])
+                row["reference_s"].append(r_ep)
+                row["reference_wall_s"].append(r_wall)
+    for name, row in res.items():
+        row["engine_seed_epoch_ms"] = 1e3 * min(row["engine_s"])
+        if row["reference_s"]:
+            row["reference_seed_epoch_ms"] = 1e3 * min(row["reference_s"])
+            row["speedup_per_seed_epoch"] = min(row["reference_s"]) / min(row["engine_s"])
+            row["speedup_whole_process"] = min(row["reference_wall_s"]) / min(row["engine_wall_s"])
+    ref_full = min(res["diagnostics+test_eval"]["reference_s"])
+    for name in ("diagnostics_only", "neither", "diagnostics+test_eval,exact_probes"):
+        res[name]["speedup_vs_reference_with_diagnostics_and_test_eval"] = ref_full / min(res[name]["engine_s"])
+    return res
+
+
+def batched_vs_sequential(device: str, seeds_list: list[int], epochs: int, reps: int) -> dict:
+    base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, device=device, epochs=epochs, probe_every=1,
+                       probes=DIAGS, eval_every=1)
+    # the one-at-a-time baseline: the faster thread count for one seed
+    one = {t: min(engine_epoch(base.replace(seeds=[0], threads=t), device)[0] for _ in range(reps)) for t in (1, 2)}
+    t_one = min(one, key=one.get)
+    out = {"one_seed_s_per_epoch_by_threads": one, "sequential_threads": t_one}
+    for S in seeds_list:
+        seeds = list(range(S))
+        tb, ts = float("inf"), float("inf")
+        for _ in range(reps):
+            tb = min(tb, engine_epoch(base.replace(seeds=seeds, threads=2), device)[0])
+            ts = min(ts, sum(engine_epoch(base.replace(seeds=[s], threads=t_one), device)[0] for s in seeds))
+        out[str(S)] = {"batched_seed_epochs_per_s": S / tb, "sequential_seed_epochs_per_s": S / ts,
+                       "batched_over_sequential": ts / tb}
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seeds", type=int, default=4)
-    ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
-    ap.add_argument("--reps", type=int, default=2, help="interleaved repetitions per measurement (best is kept)")
+    ap.add_argument("--epochs", type=int, default=10, help="epochs per timed run (engine and reference)")
+    ap.add_argument("--reps", type=int, default=2, help="alternating repetitions (the best of each is kept)")
+    ap.add_argument("--threads", default="1,2", help="torch thread counts for engine vs reference")
+    ap.add_argument("--batch-seeds", default="1,4,15")
+    ap.add_argument("--batch-epochs", type=int, default=4)
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--out", default="benchmarks/train_bench.json")
+    ap.add_argument("--skip-batched", action="store_true")
+    ap.add_argument("--out", default="benchmarks/results/train_bench.json")
     a = ap.parse_args()
-    if a.threads:
-        torch.set_num_threads(a.threads)
-    threads = torch.get_num_threads()
-    base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, activation="square", optimizer="adam",
-                       lr=1e-3, wd=2e-4, seeds=list(range(a.seeds)), device=a.device, threads=threads)
-    res = {"machine": {"platform": platform.platform(), "processor": platform.processor(),
-                       "cpu_count": os.cpu_count(), "torch_threads": threads, "torch": torch.__version__,
-                       "device": a.device, "loadavg_start": os.getloadavg()},
-           "size": {"M": M, "K": K, "n": N, "activation": "square", "optimizer": "adam", "seeds": a.seeds,
-                    "timed_epochs": a.epochs}}
-    res["matmul_gflops"] = max(matmul_rate(a.device) for _ in range(a.reps))
-    res["matmul_gflops_step_shapes"] = max(step_shape_matmul_rate(a.device) for _ in range(a.reps))
-    fl = {m: step_flops(N, K, M, m == "dense") for m in ("gather", "dense")}
-    res["flops_per_seed_step"] = fl
-    res["flopcounter_matmul_per_seed_step"] = {m: counted_matmul_flops(base.replace(input_mode=m))
-                                               for m in ("gather", "dense")}
-    rows = {}
-    for mode in ("gather", "dense"):
-        cfg = base.replace(input_mode=mode)
-        # interleaved repetitions, best of each (the machine is shared: load changes between measurements)
-        t_b, t_1 = float("inf"), float("inf")
-        for _ in range(a.reps):
-            t_b = min(t_b, time_steps(cfg, a.epochs, probes=False))
-            t_1 = min(t_1, time_steps(cfg.replace(seeds=[0]), a.epochs, probes=False))
-        rows[mode] = {
-            "batched_seed_epochs_per_s": a.seeds / t_b,
-            "one_at_a_time_seed_epochs_per_s": 1 / t_1,
-            "batched_gflops_useful": fl["gather"]["total"] * a.seeds / t_b / 1e9,
-            "batched_gflops_executed": fl[mode]["total"] * a.seeds / t_b / 1e9,
-        }
-    rows["gather_fig3_probes"] = {"batched_seed_epochs_per_s": a.seeds / min(time_steps(base, a.epochs, probes=True)
-                                                                             for _ in range(a.reps))}
-    res["throughput"] = rows
-    g = rows["gather"]
-    res["ratios"] = {
-        "batched_over_one_at_a_time(gather)": g["batched_seed_epochs_per_s"] / g["one_at_a_time_seed_epochs_per_s"],
-        "gather_over_dense(batched)": g["batched_seed_epochs_per_s"] / rows["dense"]["batched_seed_epochs_per_s"],
-        "no_probes_over_fig3_probes(batched gather)": g["batched_seed_epochs_per_s"]
-        / rows["gather_fig3_probes"]["batched_seed_epochs_per_s"],
-        "matmul_rate_over_achieved(batched gather)": res["matmul_gflops"] / g["batched_gflops_useful"],
-        "matmul_rate_over_achieved(one-at-a-time gather)": res["matmul_gflops"]
-        / (fl["gather"]["total"] * g["one_at_a_time_seed_epochs_per_s"] / 1e9),
-        "step_shape_matmul_rate_over_achieved(one-at-a-time gather)": res["matmul_gflops_step_shapes"]
-        / (fl["gather"]["total"] * g["one_at_a_time_seed_epochs_per_s"] / 1e9),
+    if a.device.startswith("cuda"):
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    t0 = time.time()
+    res = {"machine": machine(a.device),
+           "size": {"M": M, "K": K, "n": N, "n_test": NT, "activation": "square", "loss": "centred mse",
+                    "optimizer": "adam lr 1e-3, L2 weight decay 2e-4", "epochs_per_timed_run": a.epochs,
+                    "probe_samples": TrainConfig().probe_samples}}
+    torch.set_num_threads(1)
+    res["matmul"] = matmul_rates(a.device, 5)
+    fl = flops()
+    fl["step_flopcounter_matmul"] = counted_step_flops(a.device)
+    res["flops_per_seed"] = fl
+    comp = components(a.device, 5)
+    floor = fl["step"]["matmul"] / (res["matmul"]["square_2048_gflops"] * 1e9)
+    res["components_1thread_s"] = comp
+    res["step"] = {"floor_s_at_square_rate": floor,
+                   "floor_s_at_step_shape_rate": fl["step"]["matmul"] / (res["matmul"]["step_shapes_gflops"] * 1e9),
+                   "step_over_floor": comp["step"] / floor,
+                   "achieved_gflops": (fl["step"]["matmul"] + fl["step"]["elementwise"]) / comp["step"] / 1e9,
+                   "diagnostic_over_step": {d: comp[d] / comp["step"] for d in DIAGS},
+                   "test_eval_over_step": comp["test_eval"] / comp["step"]}
+    res["engine_vs_reference"] = {}
+    for t in [int(x) for x in a.threads.split(",")]:
+        res["engine_vs_reference"][f"threads={t}"] = engine_vs_reference(a.device, a.epochs, a.reps, t)
+        print(json.dumps(res["engine_vs_reference"][f"threads={t}"]["diagnostics+test_eval"]), flush=True)
+    if not a.skip_batched:
+        res["batched_vs_sequential"] = batched_vs_sequential(a.device, [int(x) for x in a.batch_seeds.split(",")],
+                                                             a.batch_epochs, a.reps)
+    best = min(res["engine_vs_reference"].values(),
+               key=lambda r: r["diagnostics+test_eval"]["engine_seed_epoch_ms"])
+    res["summary"] = {
+        "speedup_with_diagnostics_and_test_eval_every_epoch": max(
+            r["diagnostics+test_eval"]["speedup_per_seed_epoch"] for r in res["engine_vs_reference"].values()),
+        "speedup_with_diagnostics_no_test_eval": max(
+            r["diagnostics_only"]["speedup_vs_reference_with_diagnostics_and_test_eval"]
+            for r in res["engine_vs_reference"].values()),
+        "engine_seed_epoch_ms_best": best["diagnostics+test_eval"]["engine_seed_epoch_ms"],
+        "step_over_floor": res["step"]["step_over_floor"],
+        "max_diagnostic_over_step": max(res["step"]["diagnostic_over_step"].values()),
+        "batched_over_sequential": {k: v["batched_over_sequential"] for k, v in
+                                    res.get("batched_vs_sequential", {}).items() if k.isdigit()},
     }
     res["machine"]["loadavg_end"] = os.getloadavg()
-    txt = json.dumps(res, indent=2)
+    res["seconds"] = time.time() - t0
+    txt = json.dumps(res, indent=2, default=float)
     print(txt)
     if a.out:
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
         with open(a.out + ".tmp", "w") as f:
             f.write(txt)
         os.replace(a.out + ".tmp", a.out)

@@ -31,7 +31,7 @@ name                what                                                        
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -132,13 +132,21 @@ def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: floa
     return (beta * beta * (RtR * VtV).sum((1, 2))).clamp_min(0).sqrt()
 
 
-def _col_moments(F: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Column sums Fᵀ1 and column sums of squares (S, K), float32 cascade sums returned as float64 (a float64
-    reduction along the strided sample axis costs more than the training step's elementwise passes)."""
-    return F.sum(-2).double(), (F * F).sum(-2).double()
+def _moments(F: torch.Tensor, cache: dict | None = None) -> dict[str, torch.Tensor]:
+    """Column sums Fᵀ1, column and row sums of squares of F (float32 cascade sums returned as float64: a float64
+    reduction of the float32 F costs more than the training step's elementwise passes), shared by the fast probes
+    of one evaluation through ``cache``."""
+    if cache is not None and "colsum" in cache:
+        return cache
+    F2 = F * F
+    d = {"colsum": F.sum(-2).double(), "colsq": F2.sum(-2).double(), "rowsq": F2.sum(-1).double()}
+    if cache is not None:
+        cache.update(d)
+    return d
 
 
-def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256, cache: dict | None = None
+                        ) -> tuple[torch.Tensor, torch.Tensor]:
     """mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)| per seed, estimated: (value, standard error), float64 (S,).
 
     The diagonal ‖F̃_j‖² = Σ_i F_ij² − n·μ_j² is exact in form (O(nK)).  The off-diagonal mean is estimated from a
@@ -152,7 +160,8 @@ def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256) -> tup
     S, n, K = F.shape
     dt = torch.float64
     m = min(m, K)
-    colsum, colsq = _col_moments(F)
+    mom = _moments(F, cache)
+    colsum, colsq = mom["colsum"], mom["colsq"]
     mu = colsum / n
     diag_mean = (colsq - n * mu * mu).mean(-1)
     if m < 3:
@@ -175,38 +184,48 @@ def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256) -> tup
     return num / diag_mean, se / diag_mean
 
 
-def gram_levels_sampled(F: torch.Tensor, seeds, epoch: int, rows: int = 64) -> dict[str, torch.Tensor]:
+def gram_levels_sampled(F: torch.Tensor, seeds, epoch: int, rows: int = 64, cache: dict | None = None
+                        ) -> dict[str, torch.Tensor]:
     """ρ_tian and ffT_dist (as :func:`gram_levels`) from ``rows`` sampled rows of FFᵀ, with standard errors.
 
     Per seed, exactly in O(nK): the row norms G_ii = ‖f_i‖², the diagonal of A = P1⊥FFᵀ = F̃Fᵀ,
     A_ii = ‖f_i‖² − μᵀf_i (μ = Fᵀ1/n), tr G, tr A = ‖F‖² − n‖μ‖², ΣG = ‖Fᵀ1‖², ΣA = 0, hence a and b of each fit and
     the diagonal parts of ‖A − (aI + b11ᵀ)‖² and of ‖G‖².  The off-diagonal parts Σ_{i≠i'}(A_ii' − b)² and
-    Σ_{i≠i'} G_ii'² are totals over rows; a uniform sample I of ``rows`` rows (without replacement) gives the block
-    G_I = F_I Fᵀ (one rows×K×n matmul) and A_I = G_I − 1(Fμ)ᵀ, and the totals are estimated by (n/r)·Σ_{i∈I}
-    (unbiased), with the finite-population standard error n·√((1 − r/n)·s²/r).  ρ is √(numerator/denominator) of
-    the two estimated totals (a ratio estimator: consistent, bias O(SE²)); its standard error is the delta method's,
-    from the per-row values e_i = t_i − ρ²u_i.  With rows ≥ n it is exact (SE 0).
+    Σ_{i≠i'} G_ii'² are totals over rows t_i, u_i; ``rows`` i.i.d. draws of a row with probability
+    p_i = ½‖f_i‖²/‖F‖² + ½/n (size-biased, mixed with uniform) give the block G_I = F_I Fᵀ (one rows×K×n matmul)
+    and A_I = G_I − 1(Fμ)ᵀ, and each total is estimated by the Hansen–Hurwitz mean of t_i/p_i (unbiased), with
+    standard error sd(t_i/p_i)/√rows.  ρ is √(numerator/denominator) of the two estimated totals (a ratio
+    estimator: consistent, bias O(SE²)); its standard error is the delta method's, from e_i = (t_i − ρ²u_i)/p_i.
+    With rows ≥ n every row is taken once and the value is exact (SE 0).
     Cost model: O(S·nK) + 2·rows·K·n FLOPs per seed (≈ 0.53 GFLOP at n = 2016, K = 2048, rows = 64) in float32,
     O(S·rows·n) memory; sums in float64."""
     S, n, K = F.shape
     dt = torch.float64
     r = min(rows, n)
-    col = F.sum(-2).double()                                        # Fᵀ1 (float32 cascade sum)
+    mom = _moments(F, cache)
+    col = mom["colsum"]                                             # Fᵀ1
     mu = col / n                                                    # (S, K)
-    rn = torch.linalg.vector_norm(F, dim=-1, dtype=dt) ** 2         # (S, n): G_ii
+    rn = mom["rowsq"]                                               # (S, n): G_ii
     Fmu = torch.bmm(F, mu.to(F.dtype).unsqueeze(-1)).squeeze(-1).to(dt)  # (S, n): μᵀf_i
     trG, totG = rn.sum(-1), (col * col).sum(-1)
     trA = trG - n * (mu * mu).sum(-1)
     dA = rn - Fmu
     out: dict[str, torch.Tensor] = {}
-    idx = torch.stack([torch.randperm(n, generator=_gen(sd, epoch + 500_000))[:r] for sd in seeds]).to(F.device)
+    # rows drawn with replacement, with probability p_i = ½·‖f_i‖²/‖F‖² + ½/n (a defensive mixture of size-biased and
+    # uniform sampling: a row's off-diagonal total grows with its norm, so the weighted values t_i/p_i vary little)
+    prob = 0.5 * rn / trG.unsqueeze(-1) + 0.5 / n                   # (S, n), float64
+    if r >= n:  # every row exactly once: the exact value
+        idx = torch.arange(n, device=F.device).expand(S, n)
+        w = torch.ones(S, n, dtype=dt, device=F.device)
+    else:
+        idx = torch.stack([torch.multinomial(prob[s].cpu(), r, replacement=True, generator=_gen(sd, epoch + 500_000))
+                           for s, sd in enumerate(seeds)]).to(F.device)
+        w = 1.0 / (n * torch.gather(prob, 1, idx))                  # (S, r): 1/(n p_i)
     FI = torch.gather(F, 1, idx.unsqueeze(-1).expand(S, r, K))      # (S, r, K)
     GI = torch.bmm(FI, F.transpose(1, 2)).to(dt)                    # (S, r, n)
     offmask = torch.ones(S, r, n, dtype=torch.bool, device=F.device)
     offmask.scatter_(2, idx.unsqueeze(-1), False)
-    fpc = (1 - r / n) / r if r < n else 0.0
-    # ‖G‖²: diagonal exact, off-diagonal total estimated
-    uG = (GI * GI * offmask).sum(-1)                                # (S, r)
+    uG = (GI * GI * offmask).sum(-1) * w                            # (S, r): weighted off-diagonal ‖G‖² row totals
     g2 = (rn * rn).sum(-1) + n * uG.mean(-1)
     for name, AI, tr, tot, diag in (("ffT_dist", GI, trG, totG, rn),
                                     ("rho_tian", GI - Fmu.unsqueeze(1), trA, torch.zeros_like(trG), dA)):
@@ -214,11 +233,12 @@ def gram_levels_sampled(F: torch.Tensor, seeds, epoch: int, rows: int = 64) -> d
         b = (tot - tr) / (n * (n - 1))
         a = d - b
         dpart = ((diag - (a + b).unsqueeze(-1)) ** 2).sum(-1)
-        t = ((AI - b[:, None, None]) ** 2 * offmask).sum(-1)       # (S, r) per-row off-diagonal residual
+        t = ((AI - b[:, None, None]) ** 2 * offmask).sum(-1) * w   # (S, r) weighted off-diagonal residual totals
         r2 = dpart + n * t.mean(-1)
         rho2 = (r2 / g2).clamp_min(0)
         e = t - rho2.unsqueeze(-1) * uG
-        se_rho2 = n * (fpc * (e.var(-1) if r > 1 else torch.zeros_like(rho2))).sqrt() / g2
+        var = e.var(-1) / r if r < n else torch.zeros_like(rho2)
+        se_rho2 = n * var.sqrt() / g2
         rho = rho2.sqrt()
         out[name] = rho
         out[name + "_se"] = torch.where(rho > 0, se_rho2 / (2 * rho.clamp_min(1e-300)), se_rho2.sqrt())
@@ -429,6 +449,7 @@ class StepInputs:
     y: torch.Tensor
     seeds: list
     epoch: int
+    cache: dict = field(default_factory=dict)  # moments of F shared by the probes of one evaluation
 
 
 def uses_fast_probes(cfg) -> bool:
@@ -444,7 +465,7 @@ def _se_cols(cfg, cols: list[str]) -> list[str]:
 
 
 def _ftf_fast(x: StepInputs) -> dict[str, np.ndarray]:
-    v, se = ftf_offdiag_sampled(x.F, x.seeds, x.epoch, m=4 * x.cfg.probe_samples)
+    v, se = ftf_offdiag_sampled(x.F, x.seeds, x.epoch, m=4 * x.cfg.probe_samples, cache=x.cache)
     return {"ftf_offdiag": _np(v), "ftf_offdiag_se": _np(se)}
 
 
@@ -490,7 +511,7 @@ PROBES: dict[str, Probe] = {p.name: p for p in (
           lambda x: {k: _np(v) for k, v in gram_levels(x.F).items()},
           memory=lambda d: 2 * d.S * d.n * d.K * 8 * d.c + 3 * d.S * (d.c * d.K) ** 2 * 8,
           fast=lambda x: {k: _np(v) for k, v in gram_levels_sampled(x.F, x.seeds, x.epoch,
-                                                                     rows=x.cfg.probe_samples).items()}),
+                                                                     rows=x.cfg.probe_samples, cache=x.cache).items()}),
     Probe("delta_cos", lambda cfg: ["dW_cos"] + ([] if cfg.ridge_top else ["dV_cos"]), "O(S·M·K) per epoch",
           "every_epoch", _delta_cos),
     Probe("eigengap", lambda cfg: ["sigma1", "sigma2", "sigma3", "sigma4", "sigma5", "gap23"],

@@ -341,11 +341,27 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
     ``on_forward(seed_slice, F, out)`` is called with the float32 hidden features and output of the pre-update
     forward pass of each seed chunk (before the update), so probes can read the step's own forward instead of
     recomputing it; F is only valid during the call (its buffer is reused)."""
-    if do_step and fast_path_ok(cfg):
+    if fast_path_ok(cfg):
         S, n = task.train.a.shape
         chunks = _seed_chunks(S, n, cfg.hidden, params["W"].device)
         ws = _step_workspace(opt, params)
         grads = ws["grads"]
+        if not do_step:  # the last epoch: the same fused forward, seed chunk by seed chunk, no update
+            out = torch.empty(S, n, task.M, dtype=params["W"].dtype, device=params["W"].device)
+            losses: list = [None] * len(chunks)
+
+            def fwd_chunk(i: int, cws: dict) -> None:
+                sl = chunks[i]
+                b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
+                with torch.no_grad():
+                    _, Fc, _, _, oc = fused_forward({k: v[sl] for k, v in params.items()}, b, cfg, task.M, ws=cws)
+                    out[sl].copy_(oc)
+                    losses[i] = loss_per_seed(oc, b.y, cfg)
+                    if on_forward is not None:
+                        on_forward(sl, Fc, oc)
+
+            _for_chunks(ws, "chunk", len(chunks), fwd_chunk)
+            return None, out, params["V"].detach(), torch.cat(losses)
         if len(chunks) == 1:
             F, out, loss, _ = manual_grads(params, task.train, cfg, task.M, ws=ws["chunk"], grads_out=grads)
             if on_forward is not None:
