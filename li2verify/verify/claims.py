@@ -120,6 +120,8 @@ class Claim:
     notes: str = ""
     module: str = ""
     checks: list[str] = field(default_factory=list)  # pytest-style "module::function" names
+    source: str = ""  # the paper a claim comes from when it is not Tian 2025 (a conjecture package's citation);
+    #                   the report shows each source's claims under their own heading
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +134,7 @@ class Claim:
             "depends_on": list(self.depends_on),
             "notes": self.notes,
             "module": self.module,
+            **({"source": self.source} if self.source else {}),
         }
 
 
@@ -195,10 +198,13 @@ def claim(
     depends_on: Iterable[str] = (),
     title: str = "",
     notes: str = "",
+    source: str = "",
     registry: Registry | None = None,
 ) -> Claim:
     """Declare a claim.  ``printed`` is the statement verbatim from the paper (LaTeX); ``verified`` is the
-    corrected statement the suite checks when the printed one fails (``None`` when they agree)."""
+    corrected statement the suite checks when the printed one fails (``None`` when they agree).  ``source`` names the
+    paper the claim comes from when it is not the Li2 paper (e.g. a conjecture package checking another paper);
+    the report groups each source's claims under a heading of their own, ordered by their ``paper_ref``."""
     if not id or not isinstance(id, str) or any(ch.isspace() for ch in id):
         raise ClaimError(f"claim id must be a non-empty string without spaces, got {id!r}")
     if not paper_ref:
@@ -215,6 +221,7 @@ def claim(
         title=title,
         notes=notes,
         module=_caller_module(),
+        source=source,
     )
     return (REGISTRY if registry is None else registry).add(c)
 

@@ -251,8 +251,39 @@ def paper_position(paper_ref: str) -> dict[str, Any]:
             "key": (order, sec_key, line, proof, eqn)}
 
 
+_SOURCE_REF = re.compile(r"\b(?:Sec(?:tion)?s?\.?\s*(\d+(?:\.\d+)?)|App(?:endix)?\.?\s*([A-Z](?:\.\d+)?))")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "source"
+
+
+def source_position(source: str, paper_ref: str) -> dict[str, Any]:
+    """Stage, section and sort key of a claim from another paper (a claim with a ``source``): its own stage, titled
+    by the source, and sections by the first ``Sec N`` / ``App. X`` its ``paper_ref`` names (sections first, then
+    appendices; "other" when it names neither)."""
+    stage = "src-" + _slug(source)
+    m = _SOURCE_REF.search(paper_ref or "")
+    if m and m.group(1):
+        sec, title, key = m.group(1), f"Sec {m.group(1)}", (0, tuple(_natural(m.group(1))))
+    elif m:
+        sec, title, key = m.group(2), f"App. {m.group(2)}", (1, tuple(_natural(m.group(2))))
+    else:
+        sec, title, key = "other", "Other", (2, ())
+    return {"stage": stage, "stage_title": source, "section": f"{stage}-{_slug(sec)}", "section_title": title,
+            "key": (len(STAGES), source, key)}
+
+
+def position(c: dict[str, Any]) -> dict[str, Any]:
+    """:func:`source_position` for a claim with a ``source``, else :func:`paper_position` (the Li2 paper)."""
+    if c.get("source"):
+        return source_position(c["source"], c.get("paper_ref", ""))
+    return paper_position(c.get("paper_ref", ""))
+
+
 def paper_order(claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(claims, key=lambda c: (paper_position(c.get("paper_ref", ""))["key"], _natural(c["id"])))
+    """The Li2 paper's claims in its order, then each other source's claims (by source, then section)."""
+    return sorted(claims, key=lambda c: (position(c)["key"], _natural(c["id"])))
 
 
 # -- numbers and text for humans --------------------------------------------------------------------------
@@ -410,7 +441,7 @@ def build_view(rec: dict[str, Any]) -> dict[str, Any]:
     rests = rec.get("rests_on", {}) or {}
     views = []
     for c in claims:
-        pos = paper_position(c.get("paper_ref", ""))
+        pos = position(c)
         evs = c["evidence"]
         ces = [(ce, e) for e in evs if e.get("target", "printed") == "printed" for ce in e["counterexamples"]]
         small = _smallest([ce for ce, _ in ces])
@@ -430,7 +461,13 @@ def build_view(rec: dict[str, Any]) -> dict[str, Any]:
             "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]]} for e in evs],
         })
     groups = []
-    for stage, stitle in STAGES:
+    sources = {}  # other papers' stages, in order of appearance (paper_order sorts them after the Li2 stages)
+    for c in claims:
+        if c.get("source"):
+            p = position(c)
+            sources.setdefault(p["stage"], p["stage_title"])
+    all_stages = list(STAGES) + list(sources.items())
+    for stage, stitle in all_stages:
         secs = []
         for v in views:
             if v["stage"] != stage:
@@ -444,7 +481,7 @@ def build_view(rec: dict[str, Any]) -> dict[str, Any]:
     return {
         "rec": rec, "claims": views, "groups": groups, "alerts": _alerts(rec),
         "errata": [v for v in views if v["status"] in ("erratum", "refuted")],
-        "methods": METHODS, "statuses": STATUSES, "stages": [s for s in STAGES if any(g["key"] == s[0] for g in groups)],
+        "methods": METHODS, "statuses": STATUSES, "stages": [s for s in all_stages if any(g["key"] == s[0] for g in groups)],
         "summary": rec["summary"], "partial": rec.get("selection"),
     }
 

@@ -1,0 +1,236 @@
+"""The toy model of Liu et al. 2022 (``../shared/papers/004_*.txt``, Sec 2 'Toy Model', Sec 4.1, App. G), batched
+over models in one tensor program.
+
+Model.  (a, b) ↦ Dec(E_a + E_b): learnable embeddings E ∈ R^{p×d_in} (init U[−s/2, s/2], App. G) summed
+("hard-coded addition") and sent through a decoder MLP d_in–w–w–d_out with tanh (App. G: "an MLP with size
+1-200-200-30"; the activation is not printed — tanh is the authors' released code's choice, an assumption
+recorded by the claims), nn.Linear's default init.  Regression (Sec 2): the target of class c = i + j is a fixed
+random vector Y_c ~ N(0, I_{d_out}) drawn per seed, loss = mean squared error, and a prediction is correct when the
+nearest target vector is Y_c; classification: d_out = number of classes, cross-entropy, argmax.
+
+Data.  D0 = the p(p+1)/2 unordered samples (li2verify.paper.liu2022.full_dataset); each seed draws a random
+ordering of D0 and a model with n training samples trains on its first n (so one seed's training sets are nested
+along n), validating on the rest.  Full batch (App. G's default: batch size 45 = |D| at the 45/10 split).
+
+Optimizers (Sec 4.1).  Embeddings: Adam, lr η_E, no weight decay.  Decoder: AdamW, lr η_dec, weight decay γ_dec —
+both per model, so a whole phase diagram over (η_dec, γ_dec) and several seeds is one batched run.  Adam/AdamW
+are written out on the stacked tensors (torch's formulas: β = (0.9, 0.999), ε = 1e-8, decoupled decay
+p ← p(1 − η γ) before the Adam step).
+
+Measured every ``eval_every`` steps, per model: train / validation accuracy and loss, RQI of the embeddings (Eqn
+3 as the authors compute it: std-normalized embeddings, a parallelogram when the mean over dimensions of the
+squared difference is below ``rqi_threshold`` = 0.01), and the embeddings themselves.  The environment's
+``$LI2_INIT_PERTURBATION`` multiplies every initial parameter by 1 + r·u as the Li2 engine does
+(train.config.apply_env_perturbation / train.models).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from li2verify.paper import liu2022 as L
+from li2verify.train.config import ConfigError, env_init_perturbation
+from li2verify.train.threads import torch_threads
+
+log = logging.getLogger(__name__)
+
+PERTURB_SEED_OFFSET = 7_919_000
+
+
+@dataclass
+class ToyConfig:
+    """One batched run of the toy model: one model per entry of ``seeds`` (with its n, η_dec, γ_dec)."""
+
+    p: int = 10
+    d_in: int = 1
+    width: int = 200
+    d_out: int = 30
+    loss: str = "mse"                   # "mse" (regression) or "ce" (classification: d_out = 2p − 1 classes)
+    init_scale: float = 1.0             # s: embeddings U[−s/2, s/2]
+    emb_lr: float = 1e-3
+    emb_wd: float = 0.0
+    steps: int = 5000
+    eval_every: int = 10
+    rqi_threshold: float = 0.01         # the authors' code: mean_d (Ẽ_i + Ẽ_j − Ẽ_m − Ẽ_n)² < 0.01
+    seeds: list[int] = field(default_factory=lambda: [0])
+    n_train: list[int] = field(default_factory=lambda: [45])
+    dec_lr: list[float] = field(default_factory=lambda: [1e-4])
+    dec_wd: list[float] = field(default_factory=lambda: [0.0])
+    threads: int = 1
+
+    def validate(self) -> "ToyConfig":
+        B = len(self.seeds)
+        if B == 0:
+            raise ConfigError("ToyConfig.seeds: at least one model")
+        for name in ("n_train", "dec_lr", "dec_wd"):
+            v = getattr(self, name)
+            if len(v) == 1 and B > 1:
+                setattr(self, name, list(v) * B)
+            elif len(v) != B:
+                raise ConfigError(f"ToyConfig.{name}: {len(v)} values for {B} models")
+        size = self.p * (self.p + 1) // 2
+        if self.p < 2:
+            raise ConfigError(f"ToyConfig.p: need p ≥ 2, got {self.p}")
+        if any(not (1 <= n < size) for n in self.n_train):
+            raise ConfigError(f"ToyConfig.n_train: each n must lie in [1, {size - 1}] (|D0| = {size})")
+        if self.loss not in ("mse", "ce"):
+            raise ConfigError(f"ToyConfig.loss: 'mse' or 'ce', got {self.loss!r}")
+        if self.steps < 1 or self.eval_every < 1:
+            raise ConfigError("ToyConfig.steps and eval_every must be ≥ 1")
+        return self
+
+
+@dataclass
+class ToyResult:
+    config: ToyConfig
+    steps: np.ndarray                   # evaluation steps (T,)
+    train_acc: np.ndarray               # (T, B)
+    val_acc: np.ndarray
+    train_loss: np.ndarray
+    rqi: np.ndarray                     # (T, B)
+    embeddings: np.ndarray              # (T, B, p, d_in), raw
+    splits: list[np.ndarray]            # per model: the training samples (n, 2)
+
+    def first_step(self, key: str, thr: float) -> np.ndarray:
+        """Per model: the first evaluation step where ``key`` ≥ ``thr`` (NaN when never)."""
+        a = getattr(self, key)
+        out = np.full(a.shape[1], np.nan)
+        for b in range(a.shape[1]):
+            hit = np.flatnonzero(a[:, b] >= thr)
+            if len(hit):
+                out[b] = self.steps[hit[0]]
+        return out
+
+
+def _linear_init(g: torch.Generator, fan_in: int, shape) -> torch.Tensor:
+    bound = 1.0 / math.sqrt(fan_in)
+    return (torch.rand(shape, generator=g, dtype=torch.float64) * 2 - 1) * bound
+
+
+def _init_model(cfg: ToyConfig, seed: int, n_classes: int, d_out: int):
+    g = torch.Generator().manual_seed(int(seed))
+    order = torch.randperm(cfg.p * (cfg.p + 1) // 2, generator=g)
+    Y = torch.randn((n_classes, d_out), generator=g, dtype=torch.float64)
+    par = {
+        "E": (torch.rand((cfg.p, cfg.d_in), generator=g, dtype=torch.float64) - 0.5) * cfg.init_scale,
+        "W1": _linear_init(g, cfg.d_in, (cfg.d_in, cfg.width)), "b1": _linear_init(g, cfg.d_in, (cfg.width,)),
+        "W2": _linear_init(g, cfg.width, (cfg.width, cfg.width)), "b2": _linear_init(g, cfg.width, (cfg.width,)),
+        "W3": _linear_init(g, cfg.width, (cfg.width, d_out)), "b3": _linear_init(g, cfg.width, (d_out,)),
+    }
+    rel = env_init_perturbation()
+    if rel:
+        gp = torch.Generator().manual_seed(PERTURB_SEED_OFFSET + int(seed))
+        par = {k: v * (1 + rel * (torch.rand(v.shape, generator=gp, dtype=torch.float64) * 2 - 1))
+               for k, v in sorted(par.items())}
+    return order, Y, par
+
+
+def _normalized(E: torch.Tensor) -> torch.Tensor:
+    """(B, p, d): zero mean, unit (unbiased) standard deviation per dimension, as the authors' code normalizes."""
+    return (E - E.mean(1, keepdim=True)) / E.std(1, keepdim=True).clamp_min(1e-30)
+
+
+def train_toy(cfg: ToyConfig) -> ToyResult:
+    """Train every model of ``cfg`` (batched) and return the evaluation series (see module docstring)."""
+    cfg = cfg.validate()
+    B, p = len(cfg.seeds), cfg.p
+    D0 = L.full_dataset(p)
+    n_classes = 2 * p - 1
+    d_out = n_classes if cfg.loss == "ce" else cfg.d_out
+    dt = torch.float32
+    orders, Ys, pars = [], [], []
+    for s in cfg.seeds:
+        o, Y, par = _init_model(cfg, s, n_classes, d_out)
+        orders.append(o)
+        Ys.append(Y)
+        pars.append(par)
+    params = {k: torch.stack([q[k] for q in pars]).to(dt).requires_grad_(True) for k in pars[0]}
+    Y = torch.stack(Ys).to(dt)                                        # (B, C, d_out)
+    a = torch.as_tensor(D0[:, 0])
+    b = torch.as_tensor(D0[:, 1])
+    y = a + b                                                         # class of each sample of D0
+    mask = torch.zeros(B, len(D0), dtype=dt)
+    splits = []
+    for i, (o, n) in enumerate(zip(orders, cfg.n_train)):
+        mask[i, o[:n]] = 1.0
+        splits.append(D0[np.sort(o[:n].numpy())])
+    vmask = 1.0 - mask
+    lr_dec = torch.tensor(cfg.dec_lr, dtype=dt)
+    wd_dec = torch.tensor(cfg.dec_wd, dtype=dt)
+    P_all = torch.as_tensor(L.parallelograms(D0))                     # RQI's P0 (unordered, distinct samples)
+    Yt = Y[torch.arange(B)[:, None], y[None, :]]                      # (B, n0, d_out) targets
+
+    state = {k: (torch.zeros_like(v), torch.zeros_like(v)) for k, v in params.items()}
+    b1_, b2_, eps = 0.9, 0.999, 1e-8
+
+    def forward():
+        E = params["E"]
+        X = E[:, a] + E[:, b]                                          # (B, n0, d_in)
+        h = torch.tanh(torch.baddbmm(params["b1"].unsqueeze(1), X, params["W1"]))
+        h = torch.tanh(torch.baddbmm(params["b2"].unsqueeze(1), h, params["W2"]))
+        return torch.baddbmm(params["b3"].unsqueeze(1), h, params["W3"])
+
+    def per_sample_loss(out):
+        if cfg.loss == "mse":
+            return ((out - Yt) ** 2).mean(-1)                          # (B, n0)
+        return torch.nn.functional.cross_entropy(out.reshape(-1, d_out), y.repeat(B), reduction="none").view(B, -1)
+
+    def correct(out):
+        if cfg.loss == "mse":
+            d = torch.cdist(out, Y)                                    # (B, n0, C)
+            return (d.argmin(-1) == y[None, :]).to(dt)
+        return (out.argmax(-1) == y[None, :]).to(dt)
+
+    ntr = mask.sum(1)
+    nva = vmask.sum(1)
+    T = cfg.steps // cfg.eval_every + 1
+    rec = {k: np.full((T, B), np.nan) for k in ("train_acc", "val_acc", "train_loss", "rqi")}
+    embs = np.zeros((T, B, p, cfg.d_in))
+    ev_steps = []
+    with torch_threads(cfg.threads):
+        for step in range(cfg.steps + 1):
+            out = forward()
+            ls = per_sample_loss(out)
+            loss_b = (ls * mask).sum(1) / ntr                          # (B,) mean over each model's train set
+            if step % cfg.eval_every == 0 or step == cfg.steps:
+                if step % cfg.eval_every == 0:
+                    t = step // cfg.eval_every
+                    ev_steps.append(step)
+                    with torch.no_grad():
+                        c = correct(out)
+                        rec["train_acc"][t] = ((c * mask).sum(1) / ntr).numpy()
+                        rec["val_acc"][t] = ((c * vmask).sum(1) / nva).numpy()
+                        rec["train_loss"][t] = loss_b.double().numpy()
+                        En = _normalized(params["E"].double())
+                        d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]
+                        rec["rqi"][t] = ((d ** 2).mean(-1) < cfg.rqi_threshold).double().mean(1).numpy()
+                        embs[t] = params["E"].detach().double().numpy()
+            if step == cfg.steps:
+                break
+            if not torch.isfinite(loss_b).all():
+                bad = [cfg.seeds[i] for i in np.flatnonzero(~np.isfinite(loss_b.detach().numpy()))]
+                raise FloatingPointError(f"toy model: non-finite training loss at step {step} for seeds {bad}")
+            grads = torch.autograd.grad(loss_b.sum(), list(params.values()))
+            with torch.no_grad():
+                k1 = 1 - b1_ ** (step + 1)
+                k2 = 1 - b2_ ** (step + 1)
+                for (name, prm), gr in zip(params.items(), grads):
+                    m, v = state[name]
+                    shape = (B,) + (1,) * (prm.dim() - 1)
+                    if name == "E":
+                        lr = torch.full(shape, cfg.emb_lr, dtype=dt)
+                        wd = torch.full(shape, cfg.emb_wd, dtype=dt)
+                    else:
+                        lr, wd = lr_dec.view(shape), wd_dec.view(shape)
+                    prm.mul_(1 - lr * wd)
+                    m.mul_(b1_).add_(gr, alpha=1 - b1_)
+                    v.mul_(b2_).addcmul_(gr, gr, value=1 - b2_)
+                    prm.sub_(lr * (m / k1) / ((v / k2).sqrt() + eps))
+    n_ev = len(ev_steps)
+    return ToyResult(cfg, np.array(ev_steps, dtype=float), rec["train_acc"][:n_ev], rec["val_acc"][:n_ev],
+                     rec["train_loss"][:n_ev], rec["rqi"][:n_ev], embs[:n_ev], splits)
