@@ -1,0 +1,149 @@
+"""Liu et al. 2022 side by side with Li2 (Tian 2025): the ``liu2022.vs_li2.*`` conjectures.
+
+(a) Does Liu's RQI of the Li2 network's learned first layer track Li2's Fourier-feature emergence epoch by epoch?
+    The Li2 network's hidden pre-activation of (a, b) is W[a] + W[M + b]: Liu's "sum of embeddings" with two
+    tables, E_a = W[a] (left block) and E'_b = W[M + b] (right block).  Two RQIs:
+    * additive (Def. 1 as printed): |E_a + E'_b − E_c − E'_d| small for a + b ≡ c + d (mod M).  Fourier features
+      w_j[a] = cos(ωa + φ) are not additive (cos(ωa + φ) + cos(ωb + φ') is not a function of a + b), so Li2's
+      features are not expected to form these parallelograms;
+    * circle (the representation Liu uses for modular addition — the ring of Fig 2(c, d) — as App. H.1's generalized
+      parallelograms with 1×1 unitary matrices): each node's analytic-signal phase u_j(a) (paper.liu2022.node_phases),
+      and |u_j(a)u'_j(b) − u_j(c)u'_j(d)|² small.  A node on one frequency ω in both blocks has u_j(a) = e^{i(ωa+φ)}
+      and closes every parallelogram; a mixture of frequencies does not.
+    Li2's measure: train.probes.fourier_concentration (mean over nodes of the largest isotypic energy fraction).
+(b) Liu's effective-theory critical fraction on Z_M (the training set's parallelograms determine all of them:
+    rank A(P0(D)) = rank A(P0(Z_M)), two tables over ordered pairs as in the Li2 network) against Li2's
+    p_c ∝ M⁻¹ log M (Thm 4/5: n ≳ M log M samples).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from li2verify.groups.finite import cyclic
+from li2verify.paper import liu2022 as L
+from li2verify.train.presets import fig3_setup
+from li2verify.train.probes import fourier_concentration, isotypic_bases
+from li2verify.train.run import train
+from li2verify.utils.fits import fit_line
+from li2verify.verify.claims import SeedRule, check, claim
+from theorems.conjectures.liu2022 import SOURCE
+
+EVERY = 20
+# Decision rule, written before the run (2026-12-01).
+R_TRACK = SeedRule("Spearman correlation over epochs of circle RQI and Fourier concentration", 0.8, 0.05, ">=")
+
+
+@lru_cache(maxsize=None)
+def _li2_run(n_seeds: int):
+    conds, _, _ = fig3_setup("cpu", probes=())
+    cfg = conds["eta>0"].replace(seeds=list(range(n_seeds)), probe_every=conds["eta>0"].epochs)
+    snaps = list(range(0, cfg.epochs + 1, EVERY))
+    res = train(cfg, keep_snapshots=snaps)
+    return cfg, res, snaps
+
+
+TRACK = claim(
+    "liu2022.vs_li2.rqi_tracks_fourier",
+    title="Liu's RQI (circle representation) of the Li2 net's first layer tracks Li2's Fourier-feature emergence",
+    paper_ref="conjecture (side by side): Liu et al. Sec 3.1, Eqn 3 and App. H.1; Tian 2025 Sec 4, Fig 3",
+    printed=r"Conjecture: during training of the 2-layer $\sigma(x)=x^2$ network on $\mathbb{Z}_M$, Liu's "
+            r"representation quality index of the learned first layer (each symbol represented by its nodes' "
+            r"phases, generalized parallelograms $a+b\equiv c+d$) rises together with Li2's Fourier (isotypic) "
+            r"concentration of the hidden nodes, epoch by epoch.",
+    assumptions=[
+        "the Fig 3 CPU-scale run of the Li2 network (Z_23, K = 256, n = 212, Adam lr 5e-3, η = 2e-3, 400 epochs; "
+        "li2verify.train.presets.fig3_setup), seeds 0-4 (thorough 0-9), weights every 20 epochs",
+        "circle RQI: 3000 random quadruples a + b ≡ c + d (seed 0), a parallelogram when the weighted mean over "
+        "nodes of |u_j(a)u'_j(b) − u_j(c)u'_j(d)|² ≤ 0.1 (of a range [0, 4]; random phases give ≈ 2); additive "
+        "RQI: the authors' criterion on std-normalized rows (mean squared difference < 0.01), recorded",
+        "Decision rule (dead-band seed rule, written 2026-12-01 before the run): per seed the Spearman correlation "
+        "over the 21 snapshots of circle RQI and Fourier concentration; a seed shows it when ≥ 0.8, dead band "
+        "±0.05; holds when ≥ 80% of seeds show it, counterexample when at most half do counting the undecided",
+    ],
+    depends_on=["liu2022.toy.rqi_predicts_accuracy"],
+    notes="Run of 2026-12-01 (fast, seeds 0-4): the circle RQI stays 0 until epoch ≈ 280 and rises to 1 by epoch "
+          "≈ 360-380, about 100 epochs AFTER test accuracy reaches 0.9 (epoch ≈ 220-240), while the Fourier "
+          "concentration peaks at epoch ≈ 140 (0.42) and then declines to 0.33 under weight decay; Spearman ρ ≈ −0.4 "
+          "to −0.55 on every seed. So Liu's parallelogram measure, on the representation Liu would use for modular "
+          "addition, certifies the finished Fourier structure (every node on one frequency in both blocks) only after "
+          "grokking; it does not track Li2's feature emergence epoch by epoch, and the additive RQI (Def. 1 as "
+          "printed) is 0 throughout, as expected for cos features. Li2's energy measure leads generalization; "
+          "Liu's RQI lags it.",
+    source=SOURCE,
+)
+
+
+@check(TRACK, "empirical")
+def test_circle_rqi_tracks_fourier_concentration(evidence, li2_profile):
+    evidence.describe("Train the Li2 network; at every 20th epoch compute Liu's RQI of its first layer (circle and "
+                      "additive) and Li2's Fourier concentration; correlate them over epochs per seed")
+    cfg, res, snaps = _li2_run(li2_profile.pick(fast=5, thorough=10))
+    M = int(cfg.group)
+    bases = isotypic_bases(cyclic(M))
+    quads = L.modular_quadruples(M, 3000, np.random.default_rng(0))
+    S = len(cfg.seeds)
+    circ, addi, conc = np.zeros((len(snaps), S)), np.zeros((len(snaps), S)), np.zeros((len(snaps), S))
+    for t, e in enumerate(snaps):
+        W = res.extras["snapshots"][e]["W"].double()
+        conc[t] = fourier_concentration(W, bases, M)["fourier_conc"]
+        Wn = W.numpy()
+        for s in range(S):
+            WL, WR = Wn[s, :M], Wn[s, M:]
+            circ[t, s] = L.circle_rqi(WL, WR, quads, delta=0.1)
+            sd = np.sqrt(np.mean((WL - WL.mean(0)) ** 2) + np.mean((WR - WR.mean(0)) ** 2))
+            err = L.parallelogram_errors((WL - WL.mean(0)) / sd, quads, (WR - WR.mean(0)) / sd)
+            addi[t, s] = float(np.mean(err ** 2 / WL.shape[1] < 0.01))
+    rho = [float(spearmanr(circ[:, s], conc[:, s]).statistic) for s in range(S)]
+    test_acc = res.metrics["test_acc"]
+    evidence.detail("per epoch (median over seeds): epoch, circle RQI, additive RQI, Fourier concentration, "
+                    "test acc", [{"epoch": e, "circle RQI": float(np.median(circ[t])),
+                                  "additive RQI": float(np.median(addi[t])),
+                                  "Fourier conc": float(np.median(conc[t])),
+                                  "test acc": float(np.nanmedian(test_acc[e]))} for t, e in enumerate(snaps)])
+    evidence.detail("Spearman ρ per seed", rho)
+    evidence.detail("scale", f"Z{M}, K={cfg.hidden}, n={cfg.n}, lr={cfg.lr}, η={cfg.wd}, {cfg.epochs} epochs, "
+                             f"{S} seeds")
+    evidence.seed_vote(R_TRACK, rho, seeds=cfg.seeds, family=f"Z{M}",
+                       what="circle RQI tracks Fourier concentration")
+
+
+PC = claim(
+    "liu2022.vs_li2.critical_fraction_scaling",
+    title="Liu's effective-theory critical fraction on Z_M scales as Li2's M⁻¹ log M",
+    paper_ref="conjecture (side by side): Liu et al. Sec 3.2 and Fig 4(a) on Z_M; Tian 2025 Sec 4.5, Thms 4-5",
+    printed=r"Conjecture: on $\mathbb{Z}_M$, the smallest training fraction whose parallelograms determine every "
+            r"parallelogram (Liu's effective theory: $\mathrm{rank}\,A(P_0(D)) = \mathrm{rank}\,A(P_0)$) scales "
+            r"as Li2's $p_c \propto M^{-1}\log M$, i.e. $n_c = r_c M^2 \propto M\log M$.",
+    assumptions=[
+        "ordered pairs (a, b) ∈ Z_M², two embedding tables (the Li2 network's W[a] + W[M + b]); M ∈ {7, 11, 17, "
+        "23} (thorough adds 31, 41); per M, 60 random orderings (thorough 200), seed 5; n_c = median smallest "
+        "prefix size with full rank (paper.liu2022.threshold_sizes)",
+        "decision: least-squares slope of log n_c on log(M ln M) within max(0.1, 2 SE) of 1 (the alternatives M "
+        "and M² have slopes ≈ 0.7 and ≈ 1.4 on log(M ln M) over this range)",
+    ],
+    depends_on=["liu2022.effective.critical_fraction"],
+    source=SOURCE,
+)
+
+
+@check(PC, "numeric")
+def test_liu_critical_fraction_scales_as_M_log_M(evidence, li2_profile):
+    evidence.describe("Liu's effective-theory critical sample count n_c on Z_M (Monte Carlo over orderings) "
+                      "against M log M (Li2's p_c ∝ M⁻¹ log M)")
+    Ms = li2_profile.pick(fast=(7, 11, 17, 23), thorough=(7, 11, 17, 23, 31, 41))
+    orderings = li2_profile.pick(fast=60, thorough=200)
+    n_c = np.array([float(np.median(L.threshold_sizes(M, orderings, 5, modulus=M, ordered=True))) for M in Ms])
+    MlogM = np.array([M * np.log(M) for M in Ms])
+    fit = fit_line(np.log(MlogM), np.log(n_c))
+    evidence.detail("n_c, r_c = n_c/M², n_c/(M ln M) per M",
+                    [{"M": M, "n_c": float(n), "r_c": float(n / M ** 2), "n_c/(M ln M)": float(n / m)}
+                     for M, n, m in zip(Ms, n_c, MlogM)])
+    evidence.detail("slope of log n_c on log(M ln M) ± SE", [fit.slope, fit.stderr])
+    evidence.detail("slope of log n_c on log M", fit_line(np.log(Ms), np.log(n_c)).slope)
+    tol = max(0.1, 2 * fit.stderr)
+    evidence.tolerance(tol, "max(0.1, 2 SE of the fitted slope): 0.1 separates M ln M from M and M² over this range")
+    evidence.error(abs(fit.slope - 1.0), family=f"Z_M, M ∈ {list(Ms)}", seed=5, what="|slope − 1|")
