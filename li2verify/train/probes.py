@@ -5,6 +5,14 @@ The registry :data:`PROBES` (name, metric columns, cost and memory model, cadenc
 module) is what :mod:`li2verify.train.run` reads; a new probe is one :class:`Probe` entry there, and
 ``tests/train/test_probes.py`` runs every entry.
 
+Two modes for the three Fig 3 diagnostics (``TrainConfig.probe_mode``).  ``"fast"`` (default; the paper's 2-layer
+real MSE net) reads the float32 F and Ŷ of the training step's own forward pass — no second forward, no n×n or K×K
+matrix: ‖G_F‖ exactly as β²⟨RᵀR, VᵀV⟩ (O(nM² + KM²)); the F̃ᵀF̃ off-diagonal ratio from a random subset of
+4·``probe_samples`` columns (unbiased, jackknife standard error; O(nK + n·m²)); ρ_tian and ffT_dist from
+``probe_samples`` size-biased row draws of FFᵀ (unbiased totals, standard error; O(nK + r·n·K)).  Each estimate's
+standard error is logged next to it (``ftf_offdiag_se``, ``rho_tian_se``, ``ffT_dist_se``).  ``"exact"`` (and
+every other net) evaluates the float64 forms in the table below; claims that need an exact value use it.
+
 ==================  ==========================================================  =====================
 name                what                                                        cost per evaluation
 ==================  ==========================================================  =====================
