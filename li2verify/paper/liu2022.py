@@ -187,15 +187,15 @@ def effective_loss(E: np.ndarray, P: np.ndarray) -> float:
     return float(np.sum(err ** 2) / len(err) / np.sum(E ** 2))
 
 
-def effective_gradient(E: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """∂ℓ_eff/∂E_k exactly (Eqn 25 of App. F): (1/Z0)∂ℓ0/∂E_k − (ℓ0/Z0²)·2E_k."""
+def effective_gradient(E: np.ndarray, P: np.ndarray, A: np.ndarray | None = None) -> np.ndarray:
+    """∂ℓ_eff/∂E_k exactly (Eqn 25 of App. F): (1/Z0)∂ℓ0/∂E_k − (ℓ0/Z0²)·2E_k.  ``A``: A(P), when precomputed."""
     E = _as2d(E)
-    P = np.asarray(P, dtype=np.int64).reshape(-1, 4)
-    A = constraint_matrix(P, E.shape[0])
+    if A is None:
+        A = constraint_matrix(P, E.shape[0])
     r = A @ E
-    l0 = float(np.sum(r ** 2)) / len(P)
+    l0 = float(np.sum(r ** 2)) / len(A)
     Z0 = float(np.sum(E ** 2))
-    g0 = 2.0 * A.T @ r / len(P)
+    g0 = 2.0 * A.T @ r / len(A)
     return g0 / Z0 - (l0 / Z0 ** 2) * 2.0 * E
 
 
@@ -223,9 +223,10 @@ def effective_flow(E0: np.ndarray, P: np.ndarray, t_end: float, steps: int, *, l
     E = _as2d(E0).copy()
     P = np.asarray(P, dtype=np.int64).reshape(-1, 4)
     Hm = hessian(P, E.shape[0], float(np.sum(E ** 2))) if linear else None
+    A = constraint_matrix(P, E.shape[0])
 
     def f(X):
-        return -(Hm @ X) if linear else -effective_gradient(X, P)
+        return -(Hm @ X) if linear else -effective_gradient(X, P, A)
 
     h = t_end / steps
     traj = [E.copy()]

@@ -149,7 +149,7 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
         orders.append(o)
         Ys.append(Y)
         pars.append(par)
-    params = {k: torch.stack([q[k] for q in pars]).to(dt).requires_grad_(True) for k in pars[0]}
+    params = {k: torch.stack([q[k] for q in pars]).to(dt) for k in pars[0]}
     Y = torch.stack(Ys).to(dt)                                        # (B, C, d_out)
     a = torch.as_tensor(D0[:, 0])
     b = torch.as_tensor(D0[:, 1])
@@ -164,6 +164,7 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
     wd_dec = torch.tensor(cfg.dec_wd, dtype=dt)
     P_all = torch.as_tensor(L.parallelograms(D0))                     # RQI's P0 (unordered, distinct samples)
     Yt = Y[torch.arange(B)[:, None], y[None, :]]                      # (B, n0, d_out) targets
+    onehot = torch.nn.functional.one_hot(y, d_out).to(dt)[None] if cfg.loss == "ce" else None
 
     state = {k: (torch.zeros_like(v), torch.zeros_like(v)) for k, v in params.items()}
     b1_, b2_, eps = 0.9, 0.999, 1e-8
@@ -171,14 +172,37 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
     def forward():
         E = params["E"]
         X = E[:, a] + E[:, b]                                          # (B, n0, d_in)
-        h = torch.tanh(torch.baddbmm(params["b1"].unsqueeze(1), X, params["W1"]))
-        h = torch.tanh(torch.baddbmm(params["b2"].unsqueeze(1), h, params["W2"]))
-        return torch.baddbmm(params["b3"].unsqueeze(1), h, params["W3"])
+        h1 = torch.tanh(torch.baddbmm(params["b1"].unsqueeze(1), X, params["W1"]))
+        h2 = torch.tanh(torch.baddbmm(params["b2"].unsqueeze(1), h1, params["W2"]))
+        return X, h1, h2, torch.baddbmm(params["b3"].unsqueeze(1), h2, params["W3"])
 
     def per_sample_loss(out):
         if cfg.loss == "mse":
             return ((out - Yt) ** 2).mean(-1)                          # (B, n0)
         return torch.nn.functional.cross_entropy(out.reshape(-1, d_out), y.repeat(B), reduction="none").view(B, -1)
+
+    def d_out_loss(out):
+        """∂(Σ_b loss_b)/∂out: loss_b = mean over model b's training samples of the per-sample loss."""
+        w = (mask / ntr[:, None]).unsqueeze(-1)
+        if cfg.loss == "mse":
+            return 2.0 * (out - Yt) / d_out * w
+        return (torch.softmax(out, -1) - onehot) * w
+
+    def backward(X, h1, h2, out):
+        """Closed-form gradients of the 2-hidden-layer tanh MLP (checked against torch.optim/autograd in
+        tests/train/test_liu2022.py)."""
+        g3 = d_out_loss(out)                                           # (B, n0, d_out)
+        gr = {"W3": h2.transpose(1, 2) @ g3, "b3": g3.sum(1)}
+        g2 = (g3 @ params["W3"].transpose(1, 2)) * (1 - h2 ** 2)
+        gr["W2"], gr["b2"] = h1.transpose(1, 2) @ g2, g2.sum(1)
+        g1 = (g2 @ params["W2"].transpose(1, 2)) * (1 - h1 ** 2)
+        gr["W1"], gr["b1"] = X.transpose(1, 2) @ g1, g1.sum(1)
+        gX = g1 @ params["W1"].transpose(1, 2)                         # (B, n0, d_in)
+        gE = torch.zeros_like(params["E"])
+        gE.index_add_(1, a, gX)
+        gE.index_add_(1, b, gX)
+        gr["E"] = gE
+        return [gr[k] for k in params]
 
     def correct(out):
         if cfg.loss == "mse":
@@ -192,45 +216,42 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
     rec = {k: np.full((T, B), np.nan) for k in ("train_acc", "val_acc", "train_loss", "rqi")}
     embs = np.zeros((T, B, p, cfg.d_in))
     ev_steps = []
-    with torch_threads(cfg.threads):
+    with torch_threads(cfg.threads), torch.no_grad():
         for step in range(cfg.steps + 1):
-            out = forward()
+            X, h1, h2, out = forward()
             ls = per_sample_loss(out)
             loss_b = (ls * mask).sum(1) / ntr                          # (B,) mean over each model's train set
-            if step % cfg.eval_every == 0 or step == cfg.steps:
-                if step % cfg.eval_every == 0:
-                    t = step // cfg.eval_every
-                    ev_steps.append(step)
-                    with torch.no_grad():
-                        c = correct(out)
-                        rec["train_acc"][t] = ((c * mask).sum(1) / ntr).numpy()
-                        rec["val_acc"][t] = ((c * vmask).sum(1) / nva).numpy()
-                        rec["train_loss"][t] = loss_b.double().numpy()
-                        En = _normalized(params["E"].double())
-                        d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]
-                        rec["rqi"][t] = ((d ** 2).mean(-1) < cfg.rqi_threshold).double().mean(1).numpy()
-                        embs[t] = params["E"].detach().double().numpy()
+            if step % cfg.eval_every == 0:  # metrics of the pre-step parameters
+                t = step // cfg.eval_every
+                ev_steps.append(step)
+                c = correct(out)
+                rec["train_acc"][t] = ((c * mask).sum(1) / ntr).numpy()
+                rec["val_acc"][t] = ((c * vmask).sum(1) / nva).numpy()
+                rec["train_loss"][t] = loss_b.double().numpy()
+                En = _normalized(params["E"].double())
+                d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]
+                rec["rqi"][t] = ((d ** 2).mean(-1) < cfg.rqi_threshold).double().mean(1).numpy()
+                embs[t] = params["E"].double().numpy()
             if step == cfg.steps:
                 break
             if not torch.isfinite(loss_b).all():
-                bad = [cfg.seeds[i] for i in np.flatnonzero(~np.isfinite(loss_b.detach().numpy()))]
+                bad = [cfg.seeds[i] for i in np.flatnonzero(~np.isfinite(loss_b.numpy()))]
                 raise FloatingPointError(f"toy model: non-finite training loss at step {step} for seeds {bad}")
-            grads = torch.autograd.grad(loss_b.sum(), list(params.values()))
-            with torch.no_grad():
-                k1 = 1 - b1_ ** (step + 1)
-                k2 = 1 - b2_ ** (step + 1)
-                for (name, prm), gr in zip(params.items(), grads):
-                    m, v = state[name]
-                    shape = (B,) + (1,) * (prm.dim() - 1)
-                    if name == "E":
-                        lr = torch.full(shape, cfg.emb_lr, dtype=dt)
-                        wd = torch.full(shape, cfg.emb_wd, dtype=dt)
-                    else:
-                        lr, wd = lr_dec.view(shape), wd_dec.view(shape)
-                    prm.mul_(1 - lr * wd)
-                    m.mul_(b1_).add_(gr, alpha=1 - b1_)
-                    v.mul_(b2_).addcmul_(gr, gr, value=1 - b2_)
-                    prm.sub_(lr * (m / k1) / ((v / k2).sqrt() + eps))
+            grads = backward(X, h1, h2, out)
+            k1 = 1 - b1_ ** (step + 1)
+            k2 = 1 - b2_ ** (step + 1)
+            for (name, prm), gr in zip(params.items(), grads):
+                m, v = state[name]
+                shape = (B,) + (1,) * (prm.dim() - 1)
+                if name == "E":
+                    lr = torch.full(shape, cfg.emb_lr, dtype=dt)
+                    wd = torch.full(shape, cfg.emb_wd, dtype=dt)
+                else:
+                    lr, wd = lr_dec.view(shape), wd_dec.view(shape)
+                prm.mul_(1 - lr * wd)
+                m.mul_(b1_).add_(gr, alpha=1 - b1_)
+                v.mul_(b2_).addcmul_(gr, gr, value=1 - b2_)
+                prm.sub_(lr * (m / k1) / ((v / k2).sqrt() + eps))
     n_ev = len(ev_steps)
     return ToyResult(cfg, np.array(ev_steps, dtype=float), rec["train_acc"][:n_ev], rec["val_acc"][:n_ev],
                      rec["train_loss"][:n_ev], rec["rqi"][:n_ev], embs[:n_ev], splits)

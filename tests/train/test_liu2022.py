@@ -12,7 +12,8 @@ from li2verify.train.liu2022 import ToyConfig, _init_model, train_toy
 def _reference(cfg: ToyConfig, b: int, steps: int):
     """One model with torch.nn layers and torch.optim.Adam / AdamW (float64)."""
     seed = cfg.seeds[b]
-    order, Y, par = _init_model(cfg, seed, 2 * cfg.p - 1, cfg.d_out)
+    C = 2 * cfg.p - 1
+    order, Y, par = _init_model(cfg, seed, C, C if cfg.loss == "ce" else cfg.d_out)
     D0 = torch.as_tensor(L.full_dataset(cfg.p))
     tr = order[: cfg.n_train[b]]
     E = torch.nn.Parameter(par["E"].clone())
@@ -27,7 +28,8 @@ def _reference(cfg: ToyConfig, b: int, steps: int):
     for _ in range(steps):
         X = E[D0[tr, 0]] + E[D0[tr, 1]]
         out = lin[2](torch.tanh(lin[1](torch.tanh(lin[0](X)))))
-        loss = ((out - Y[y[tr]]) ** 2).mean()
+        loss = ((out - Y[y[tr]]) ** 2).mean() if cfg.loss == "mse" else \
+            torch.nn.functional.cross_entropy(out, y[tr])
         o1.zero_grad()
         o2.zero_grad()
         loss.backward()
@@ -36,9 +38,10 @@ def _reference(cfg: ToyConfig, b: int, steps: int):
     return E.detach().numpy()
 
 
-def test_batched_models_match_torch_optim_reference():
+@pytest.mark.parametrize("loss", ["mse", "ce"])
+def test_batched_models_match_torch_optim_reference(loss):
     cfg = ToyConfig(p=6, width=16, d_out=5, seeds=[0, 1], n_train=[12, 15], dec_lr=[1e-3, 3e-3],
-                    dec_wd=[0.0, 0.5], emb_lr=1e-2, steps=40, eval_every=40)
+                    dec_wd=[0.0, 0.5], emb_lr=1e-2, steps=40, eval_every=40, loss=loss)
     res = train_toy(cfg)
     for b in range(2):
         ref = _reference(cfg, b, 40)
