@@ -9,7 +9,8 @@ The probability of success is fitted by a logistic curve in log p,
 by maximum likelihood with a weak penalty on the steepness 1/s (λ/s², so that perfectly separated data give the
 geometric midpoint of the gap between the largest failing and the smallest succeeding p, instead of an infinitely
 steep curve at an arbitrary point of the gap).  The interval of p_c is a bootstrap over seeds: each replicate
-resamples, for every p, that p's cells with replacement, and refits.  A group whose cells all succeed (or all
+resamples, for every p, that p's cells with replacement, and refits; when the outcomes are separated (every
+failing p below every succeeding p) the interval is widened to that gap, which resampling cannot explore.  A group whose cells all succeed (or all
 fail) has no boundary inside the grid: p_c is NaN and ``censored`` says on which side it lies.
 """
 
@@ -91,6 +92,11 @@ def critical_fraction(rows: Sequence[dict], *, threshold: float, n_boot: int = B
             boots.append(m)
         a = (1 - ci) / 2
         lo, hi = np.quantile(boots, [a, 1 - a])
+        if x[succ == 0].max() < x[succ == 1].min():
+            # separated outcomes: resampling seeds cannot move p_c out of the gap between the largest failing
+            # and the smallest succeeding p, and the data say nothing about where in the gap it lies
+            lo, hi = min(lo, x[succ == 0].max()), max(hi, x[succ == 1].min())
+            entry["separated"] = True
         p_c = math.exp(mu)
         entry.update(p_c=p_c, ci=(float(math.exp(lo)), float(math.exp(hi))), n_c=p_c * M * M,
                      n_c_ci=(float(math.exp(lo)) * M * M, float(math.exp(hi)) * M * M), width=s)

@@ -22,6 +22,15 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+def _p_row(r: dict) -> float:
+    """The heatmap's y value: the spec's fraction (rows of one grid line share it across M), else the realized
+    p = n/M² to two significant digits."""
+    ps = r.get("p_spec")
+    if ps is not None and not (isinstance(ps, float) and math.isnan(ps)):
+        return float(ps)
+    return float(f"{float(r['p']):.2g}")
+
+
 def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold: float = 0.9,
                   key: str = "final_test_acc") -> Path:
     """x = group order M, y = training fraction p = n/M², colour = mean ``key`` over seeds; each box shows
@@ -33,12 +42,12 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
 
     rs = [r for r in rows if r["family"] == family]
     groups = sorted({(r["M"], r["group"]) for r in rs})
-    ps = sorted({round(float(r["p"]), 4) for r in rs})
+    ps = sorted({_p_row(r) for r in rs})
     A = np.full((len(ps), len(groups)), np.nan)
     lab = [["" for _ in groups] for _ in ps]
     for j, (M, g) in enumerate(groups):
         for i, p in enumerate(ps):
-            sel = [r for r in rs if r["group"] == g and round(float(r["p"]), 4) == p]
+            sel = [r for r in rs if r["group"] == g and _p_row(r) == p]
             if sel:
                 A[i, j] = np.nanmean([r[key] for r in sel])
                 k = sum(1 for r in sel if np.nan_to_num(r["best_test_acc"], nan=-1) >= threshold)
@@ -57,7 +66,7 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
     ax.set_yticks(range(len(ps)))
     ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=7)
     ax.set_xlabel("group (order M)", fontsize=8)
-    ax.set_ylabel("training fraction p = n/M²", fontsize=8)
+    ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=8)
     nseeds = max((int(s.split("/")[1]) for row in lab for s in row if s), default=0)
     ax.set_title(f"Phase diagram, {family} groups: mean final test accuracy over {nseeds} seeds\n"
                  f"(labels: seeds whose best test accuracy ≥ {threshold:g})", fontsize=8)
@@ -105,8 +114,13 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
             for name, law in f["laws"].items():
                 ax.plot(Mg, law["c"] * LAWS[name](Mg) / Mg ** 2, styles.get(name, ":"), color=col, lw=0.8,
                         alpha=0.7, label=f"{fam}: n_c ∝ {name} (ΔAIC {law['delta_aic']:.1f})")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
     ax.set_xscale("log")
     ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(ScalarFormatter())
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("group order M (log scale)", fontsize=8)
     ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=8)
     ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=8)

@@ -1,7 +1,8 @@
 """The sweep's results table: one row per cell in ``results.csv`` (atomic rewrite, resumable, no duplicates).
 
 Columns (:data:`ROW_FIELDS`): the cell (group, its family, order M, largest irrep degree max d_k, p = n/M², n,
-seed, lr, η, K, epochs), the outcome (final and best test accuracy over the evaluation epochs, the first
+seed, lr, η, K, epochs; ``p`` is the realized n/M², ``p_spec`` the spec's fraction that n was rounded from, empty
+for cells given by n), the outcome (final and best test accuracy over the evaluation epochs, the first
 evaluation epoch at which test accuracy ≥ the spec's threshold — empty if never —, final train accuracy, the
 mean energy E of the learned hidden nodes on the training set and of the unit-norm nodes, Eqn 7), the wall time
 (the program's time divided by its cells), the number of cells in its program, the status, and ``cell_id``.
@@ -21,7 +22,7 @@ from pathlib import Path
 from li2verify.groups.spec import spec_order
 from li2verify.utils.io import atomic_write_text
 
-ROW_FIELDS = ["group", "family", "M", "max_dk", "p", "n", "seed", "lr", "wd", "K", "epochs", "activation",
+ROW_FIELDS = ["group", "family", "M", "max_dk", "p", "p_spec", "n", "seed", "lr", "wd", "K", "epochs", "activation",
               "optimizer", "final_test_acc", "best_test_acc", "epoch_success", "threshold", "train_acc", "energy",
               "energy_unit", "wall_s", "program_cells", "status", "cell_id"]
 INT_FIELDS = {"M", "max_dk", "n", "seed", "K", "epochs", "epoch_success", "program_cells"}
@@ -65,7 +66,7 @@ def row_for(cell, **values) -> dict:
     info = group_info(cell.group)
     n = cell.n_train
     row = {"group": cell.group, "family": info["family"], "M": info["M"], "max_dk": info["max_dk"],
-           "p": n / info["M"] ** 2, "n": n, "seed": cell.seed, "lr": cell.lr, "wd": cell.wd, "K": cell.K,
+           "p": n / info["M"] ** 2, "p_spec": cell.p, "n": n, "seed": cell.seed, "lr": cell.lr, "wd": cell.wd, "K": cell.K,
            "epochs": cell.epochs, "activation": cell.activation, "optimizer": cell.optimizer, "cell_id": cell.cell_id}
     row.update(values)
     return row
