@@ -373,11 +373,11 @@ def threshold_sizes(p: int, orderings: int, seed: int, modulus: int | None = Non
 def phase(step_train90: float, step_val90: float, horizon: float, delay: float) -> str:
     """Table 1: training acc > 90% within the horizon? validation acc > 90% within it? and is
     step(val > 90%) − step(train > 90%) < ``delay`` (10³ steps in the paper, horizon 10⁵)?  A step that never
-    happens is NaN or > horizon."""
+    happens is NaN or > horizon.  Validation without training accuracy is not a row of Table 1: "unclassified"."""
     tr = math.isfinite(step_train90) and step_train90 <= horizon
     va = math.isfinite(step_val90) and step_val90 <= horizon
     if not tr:
-        return "confusion" if not va else "comprehension" if step_val90 < delay else "grokking"
+        return "unclassified" if va else "confusion"
     if not va:
         return "memorization"
     return "comprehension" if step_val90 - step_train90 < delay else "grokking"

@@ -225,8 +225,9 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
                 t = step // cfg.eval_every
                 ev_steps.append(step)
                 c = correct(out)
-                rec["train_acc"][t] = ((c * mask).sum(1) / ntr).numpy()
-                rec["val_acc"][t] = ((c * vmask).sum(1) / nva).numpy()
+                # counts in float64: 9/10 must compare ≥ 0.9 (a float32 ratio rounds below it)
+                rec["train_acc"][t] = ((c * mask).sum(1).double() / ntr.double()).numpy()
+                rec["val_acc"][t] = ((c * vmask).sum(1).double() / nva.double()).numpy()
                 rec["train_loss"][t] = loss_b.double().numpy()
                 En = _normalized(params["E"].double())
                 d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]

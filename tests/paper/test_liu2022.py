@@ -117,6 +117,7 @@ def test_phase_follows_table_1():
     assert L.phase(100, 5000, 1e5, 1e3) == "grokking"
     assert L.phase(100, np.nan, 1e5, 1e3) == "memorization"
     assert L.phase(np.nan, np.nan, 1e5, 1e3) == "confusion"
+    assert L.phase(2e5, 500, 1e5, 1e3) == "unclassified"
 
 
 def test_circle_rqi_of_fourier_and_random_first_layers():
