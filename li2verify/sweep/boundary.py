@@ -27,26 +27,33 @@ S_MIN = 0.01       # steepest logistic allowed (log p units)
 BOOTSTRAP = 400
 
 
-def _nll(theta, x, y):
+def _nll(theta, x, k, N):
+    """Penalized negative log-likelihood of k successes in N cells at each log p = x, and its gradient."""
     mu, log_s = theta
     s = math.exp(log_s)
     z = (x - mu) / s
-    # log(1 + e^{−z}) for success, log(1 + e^{z}) for failure, stably
-    return float(np.sum(np.logaddexp(0.0, -z) * y + np.logaddexp(0.0, z) * (1 - y)) + PENALTY / s ** 2)
+    # log(1 + e^{−z}) per success, log(1 + e^{z}) per failure, stably
+    f = float(np.sum(np.logaddexp(0.0, -z) * k + np.logaddexp(0.0, z) * (N - k)) + PENALTY / s ** 2)
+    sig = 0.5 * (1 + np.tanh(0.5 * z))  # logistic σ(z)
+    dz = -k * (1 - sig) + (N - k) * sig
+    return f, np.array([float(np.sum(dz)) * (-1 / s), float(np.sum(dz * -z)) - 2 * PENALTY / s ** 2])
 
 
-def logistic_fit(log_p: np.ndarray, success: np.ndarray) -> tuple[float, float]:
-    """(log p_c, s) of the penalized maximum-likelihood logistic fit; (nan, nan) when all cells agree."""
+def logistic_fit(log_p: np.ndarray, success: np.ndarray, start: tuple[float, float] | None = None
+                 ) -> tuple[float, float]:
+    """(log p_c, s) of the penalized maximum-likelihood logistic fit; (nan, nan) when all cells agree.
+    ``start``: one starting point (log p_c, s) instead of the default two (the bootstrap warm-starts)."""
     x = np.asarray(log_p, float)
     y = np.asarray(success, float)
     if y.min() == y.max():
         return math.nan, math.nan
-    lo_ok = x[y == 1].min()
-    hi_bad = x[y == 0].max()
-    mu0 = 0.5 * (lo_ok + hi_bad)
+    ux, inv = np.unique(x, return_inverse=True)
+    k = np.bincount(inv, weights=y)
+    N = np.bincount(inv).astype(float)
+    mu0 = 0.5 * (x[y == 1].min() + x[y == 0].max())
     best = None
-    for s0 in (0.05, 0.2, 0.8):
-        r = minimize(_nll, x0=[mu0, math.log(s0)], args=(x, y), method="L-BFGS-B",
+    for m0, s0 in ([start] if start is not None else [(mu0, 0.05), (mu0, 0.5)]):
+        r = minimize(_nll, x0=[m0, math.log(s0)], args=(ux, k, N), method="L-BFGS-B", jac=True,
                      bounds=[(x.min() - 3, x.max() + 3), (math.log(S_MIN), math.log(10.0))])
         if best is None or r.fun < best.fun:
             best = r
@@ -85,7 +92,7 @@ def critical_fraction(rows: Sequence[dict], *, threshold: float, n_boot: int = B
         boots = []
         for _ in range(n_boot):
             take = np.concatenate([rng.choice(ix, size=ix.size, replace=True) for ix in idx_by_p])
-            m, _ = logistic_fit(x[take], succ[take])
+            m, _ = logistic_fit(x[take], succ[take], start=(mu, s))
             if not math.isfinite(m):  # a replicate with no boundary: it lies beyond the side its cells say
                 m = x.min() - 0.5 * np.ptp(x) / max(1, len(ups) - 1) if succ[take].all() else \
                     x.max() + 0.5 * np.ptp(x) / max(1, len(ups) - 1)

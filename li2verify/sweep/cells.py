@@ -13,8 +13,11 @@ would spend the largest cell's flops on every cell and change the order of the s
 longer reproduce ``li2verify train`` bitwise; a size class costs one extra kernel launch per distinct n.
 
 Seeds: cell seed s gives exactly the split and the init of ``li2verify train --seeds s`` at the cell's
-configuration (:meth:`li2verify.sweep.spec.Cell.train_config`); on CPU a cell trained among others equals the
-cell trained alone bitwise (tests/sweep/test_cells.py).
+configuration (:meth:`li2verify.sweep.spec.Cell.train_config`).  On CPU, with the fused step (σ = x², ReLU or
+linear, MSE — the paper's setting) and Adam, AdamW or SGD, a cell trained among others equals the cell trained
+alone, and ``li2verify train``, bitwise; with Muon (batched orthogonalization) or the autograd step (tanh, CE:
+vectorized transcendental kernels round a tensor's tail differently) they agree to float32 rounding
+(tests/sweep/test_cells.py).
 """
 
 from __future__ import annotations
@@ -106,19 +109,24 @@ class _Program:
                     acc_all[ch] = accuracy(out, batch.y).cpu().numpy()
             self.opt.step(params, grads)
             return loss_all, acc_all
-        losses = []
+        names = list(params)
+        grads = {k: torch.empty_like(v) for k, v in params.items()} if do_step else None
         for sl, n, tr, _ in self.classes:
-            p = {k: v[sl] for k, v in params.items()}
-            F = hidden(p, tr, cfg, M)
-            out, _ = output(p, F, cfg, tr.y, M)
-            loss = loss_per_seed(out, tr.y, cfg)
-            losses.append(loss)
+            # one autograd graph per size class, on leaf copies: the class's gradient is computed exactly as a
+            # run of those cells alone would compute it
+            p = {k: v.detach()[sl].clone().requires_grad_(do_step) for k, v in params.items()}
+            with torch.set_grad_enabled(do_step):
+                F = hidden(p, tr, cfg, M)
+                out, _ = output(p, F, cfg, tr.y, M)
+                loss = loss_per_seed(out, tr.y, cfg)
             loss_all[sl] = loss.detach().double().cpu().numpy()
             acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
+            if do_step:
+                g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
+                for k, gk in zip(names, g):
+                    grads[k][sl] = gk
         if do_step:
-            names = list(params)
-            grads = torch.autograd.grad(torch.cat(losses).sum(), [params[k] for k in names])
-            self.opt.step(params, dict(zip(names, grads)))
+            self.opt.step(params, grads)
         return loss_all, acc_all
 
     @torch.no_grad()
