@@ -45,7 +45,7 @@ import numpy as np
 import torch
 
 from li2verify.train import probes as P
-from li2verify.train.probes import ProbeDims
+from li2verify.train.probes import ProbeDims, uses_fast_probes
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.groups.spec import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
@@ -141,14 +141,24 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     St = chunk(nt)
     test = St * nt * K * b * c * 3 + St * nt * M * b * 3 + (St * n * K * b * c * 2 if cfg.ridge_top else 0)
     probe = 0
-    if any(p.cadence == "probe_every" for p in probes):
+    fast_forms = uses_fast_probes(cfg)
+    slow = [p for p in probes if p.cadence == "probe_every" and not (fast_forms and p.fast is not None)]
+    if slow:  # the float64 re-forward and the exact forms
         base = S * n * K * 8 * c * (L + 1) + P * 8 + S * n * M * 8
-        probe = base + max([0] + [p.memory(dims) for p in probes if p.cadence == "probe_every"])
+        probe = base + max([0] + [p.memory(dims) for p in slow])
+    if fast_forms and len(slow) < sum(p.cadence == "probe_every" for p in probes):
+        # fast forms on one seed chunk of the step's forward: F², the sampled rows/columns and their products
+        r = cfg.probe_samples
+        probe += Sc * (n * K * b + r * (K * b + n * 8 * 3) + 4 * r * n * b + (4 * r) ** 2 * 8) + S * n * M * 8 * 2
+    if fast and cpu:
+        # one worker per core, each with its own step and test buffers (kept for the run, like the step's)
+        w = max(1, min(cfg.threads or os.cpu_count() or 1, -(-S // max(1, Sc))))
+        step, test = step * w, test * w
     parts["training step (largest seed chunk)"] = step
     parts["test evaluation"] = test
-    parts["probes (float64)"] = probe
+    parts["probes"] = probe
     peak = parts["group table and splits"] + parts["weights, gradients, optimizer state, previous weights"] \
-        + max(step, test, probe) + (256 << 20)
+        + (step + test + probe if fast else max(step, test, probe)) + (256 << 20)
     return int(peak), parts
 
 
