@@ -7,6 +7,7 @@ utils      atomic I/O, thread policy, profiles, fits, array helpers — imports 
 groups     finite groups, families, the one spec parser, the shipped catalog, irreps, Hypothesis strategies
 paper      the paper's objects (activations, task data, F, G_F, energy, stage 1/2/3) — numpy/scipy/sympy only
 train      torch: configs, models, optimizers, probes, runs, presets
+sweep      grids of training cells on the train engine, results tables, boundary fits (sweep.boundary: no torch)
 verify     claims, evidence, status rules, plugin, report — imports only ``utils``
 top        ``cli``, ``commands``, ``__main__`` — may import anything, lazily
 =========  =====================================================================================================
@@ -30,10 +31,12 @@ ALLOWED = {  # package -> packages it may import (besides itself)
     "groups": {"utils"},
     "paper": {"utils", "groups"},
     "train": {"utils", "groups", "paper"},
+    "sweep": {"utils", "groups", "paper", "train"},
     "verify": {"utils"},
-    "top": {"utils", "groups", "paper", "train", "verify", "top"},
+    "top": {"utils", "groups", "paper", "train", "sweep", "verify", "top"},
 }
 NO_TORCH = {"utils", "groups", "paper"}
+NO_TORCH_MODULES = {"li2verify.sweep.boundary", "li2verify.sweep.spec", "li2verify.sweep.table"}
 
 
 def _package_of(module: str) -> str:
@@ -103,6 +106,8 @@ def violations(root: Path) -> list[str]:
                 out.append(f"{where} imports {target}: the package never imports theorems/")
             if target.split(".")[0] == "torch" and pkg in NO_TORCH:
                 out.append(f"{where} imports torch: the {pkg} layer is numpy/scipy/sympy only")
+            if target.split(".")[0] == "torch" and mod in NO_TORCH_MODULES:
+                out.append(f"{where} imports torch: {mod} is numpy/scipy only")
             tpkg = _package_of(target)
             if tpkg and tpkg != pkg and tpkg not in ALLOWED.get(pkg, set()):
                 out.append(f"{where} imports {target}: layer '{pkg}' may import only "

@@ -50,14 +50,14 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
     Ray: --ray local (or --ray ADDRESS) sends each program to Ray as a task; a worker lost mid-program is
     retried and its cells are written once. Without --ray everything runs in this process.
     """
-    from li2verify.sweep.spec import SpecError, load_spec
+    from li2verify.sweep.spec import SpecError, load_spec, plan_programs
 
+    if num_cpus is not None and num_cpus < 1:
+        raise click.UsageError(f"--num-cpus must be ≥ 1, got {num_cpus}")
     try:
         sp = load_spec(spec, list(overrides))
     except SpecError as e:
         raise click.UsageError(str(e)) from None
-    from li2verify.sweep.cells import plan_programs
-
     out = out or f"sweeps/{sp.name}"
     if device != "cpu":
         from li2verify.train.config import ConfigError
@@ -67,17 +67,19 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
             check_device(device)
         except ConfigError as e:
             raise click.UsageError(f"--device {device}: {e}") from None
-    if num_cpus is not None and num_cpus < 1:
-        raise click.UsageError(f"--num-cpus must be ≥ 1, got {num_cpus}")
-    from li2verify.sweep.run import SweepError, pending_cells, run_sweep
-
     cells = sp.cells()
-    todo, done = pending_cells(sp, out)
+    from li2verify.sweep.table import read_rows
+
+    finished = {r["cell_id"] for r in read_rows(out)}
+    todo = [c for c in cells if c.cell_id not in finished]
+    done = [c for c in cells if c.cell_id in finished]
     if dry_run:
         click.echo(sp.to_toml())
         click.echo(f"{len(cells)} cells ({len(done)} already in {out}/results.csv), "
                    f"{len(plan_programs(todo, sp.batch_cells))} programs to run")
         return
+    from li2verify.sweep.run import SweepError, run_sweep
+
     click.echo(f"sweep {sp.name}: {len(cells)} cells, {len(done)} already done, out {out}", err=True)
     try:
         rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus)

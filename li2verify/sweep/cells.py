@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Iterable
 
 import numpy as np
 import torch
 
-from li2verify.sweep.spec import Cell
+from li2verify.sweep.spec import Cell, plan_programs
 from li2verify.sweep.table import row_for
 from li2verify.train.config import apply_env_perturbation
 from li2verify.train.data import make_split, resolve_group
@@ -168,24 +167,6 @@ class _Program:
         return e_raw, e_unit
 
 
-def _programs(cells: list[Cell], batch_cells: int | None) -> list[list[Cell]]:
-    """Cells grouped by :attr:`Cell.program_key`, sorted by n inside a program, split into ≤ batch_cells."""
-    groups: dict[tuple, list[Cell]] = {}
-    for c in cells:
-        groups.setdefault(c.program_key, []).append(c)
-    out = []
-    for key in groups:
-        cs = sorted(groups[key], key=lambda c: (c.n_train, c.seed, c.wd))
-        step = batch_cells or len(cs)
-        out += [cs[i:i + step] for i in range(0, len(cs), step)]
-    return out
-
-
-def plan_programs(cells: Iterable[Cell], batch_cells: int | None = None) -> list[list[Cell]]:
-    """The tensor programs :func:`train_cells` runs for these cells (public: the Ray driver sends one per task)."""
-    return _programs(list(cells), batch_cells)
-
-
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
                   threads: int | None = None) -> list[dict]:
@@ -260,7 +241,7 @@ def train_cells(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10,
     if len(idx) != len(cells):
         raise ValueError("a cell appears twice")
     rows: list[dict] = [None] * len(cells)  # type: ignore[list-item]
-    for prog in _programs(cells, batch_cells):
+    for prog in plan_programs(cells, batch_cells):
         for c, r in zip(prog, train_program(prog, device=device, eval_every=eval_every, threshold=threshold,
                                             perturb=perturb, return_params=return_params, history=history)):
             rows[idx[c.cell_id]] = r

@@ -24,8 +24,8 @@ import os
 import time
 from pathlib import Path
 
-from li2verify.sweep.cells import plan_programs, train_program
-from li2verify.sweep.spec import Cell, SweepSpec
+from li2verify.sweep.cells import train_program
+from li2verify.sweep.spec import Cell, SweepSpec, plan_programs
 from li2verify.sweep.table import append_rows, read_rows
 from li2verify.utils.io import atomic_write_text, probe_writable_dir
 

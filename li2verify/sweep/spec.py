@@ -103,6 +103,21 @@ class Cell:
         return TrainConfig(**base).validate()
 
 
+def plan_programs(cells, batch_cells: int | None = None) -> list[list[Cell]]:
+    """The tensor programs that train these cells: cells grouped by :attr:`Cell.program_key` (first-seen
+    order), sorted by (n, seed, η) inside a program, split into programs of at most ``batch_cells`` cells (the
+    unit of resume and of a Ray task)."""
+    groups: dict[tuple, list[Cell]] = {}
+    for c in cells:
+        groups.setdefault(c.program_key, []).append(c)
+    out = []
+    for key in groups:
+        cs = sorted(groups[key], key=lambda c: (c.n_train, c.seed, c.wd))
+        step = batch_cells or len(cs)
+        out += [cs[i:i + step] for i in range(0, len(cs), step)]
+    return out
+
+
 def _as_list(key: str, v) -> list:
     if isinstance(v, (list, tuple)):
         if not v:
