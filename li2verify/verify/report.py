@@ -261,10 +261,12 @@ def _slug(text: str) -> str:
 def source_position(source: str, paper_ref: str) -> dict[str, Any]:
     """Stage, section and sort key of a claim from another paper (a claim with a ``source``): its own stage, titled
     by the source, and sections by the first ``Sec N`` / ``App. X`` its ``paper_ref`` names (sections first, then
-    appendices; "other" when it names neither)."""
+    appendices; "other" when it names neither), and a last section for a ``paper_ref`` starting "conjecture"."""
     stage = "src-" + _slug(source)
     m = _SOURCE_REF.search(paper_ref or "")
-    if m and m.group(1):
+    if re.match(r"\s*conjecture", paper_ref or "", re.I):  # a conjecture about the source, not a statement of it
+        sec, title, key = "conjectures", "Conjectures", (3, ())
+    elif m and m.group(1):
         sec, title, key = m.group(1), f"Sec {m.group(1)}", (0, tuple(_natural(m.group(1))))
     elif m:
         sec, title, key = m.group(2), f"App. {m.group(2)}", (1, tuple(_natural(m.group(2))))

@@ -14,14 +14,15 @@ def _record():
               source=SRC)
     c = Claim(id="other.flow", paper_ref="Sec 3.2, Eqn 4", printed="flow", module="theorems.conjectures.pkg.other_a",
               source=SRC)
+    d = Claim(id="other.vs", paper_ref="conjecture (side by side): Sec 3.1", printed="x", module="m", source=SRC)
     evs = []
-    for cl in (li2, a, b, c):
+    for cl in (li2, a, b, c, d):
         e = Evidence(cl.id, "numeric", f"{cl.module}::test_{cl.id}")
         e.tolerance(0.0, "exact")
         e.holds(True, "x")
         e.finalize(None)
         evs.append(e)
-    return R.build_record([li2, b, c, a], evs, {k.id: "verified" for k in (li2, a, b, c)}, "fast")
+    return R.build_record([li2, d, b, c, a], evs, {k.id: "verified" for k in (li2, a, b, c, d)}, "fast")
 
 
 def test_a_claims_source_is_recorded_and_only_when_given():
@@ -38,8 +39,9 @@ def test_another_papers_claims_render_under_their_own_heading_in_section_order(t
     keys = [g["key"] for g in view["groups"]]
     src = [g for g in view["groups"] if g["title"] == SRC]
     assert len(src) == 1 and keys[-1] == src[0]["key"]          # after every Li2 stage
-    assert [s["title"] for s in src[0]["sections"]] == ["Sec 3.1", "Sec 3.2", "App. A"]
-    assert [c["id"] for s in src[0]["sections"] for c in s["claims"]] == ["other.rqi", "other.flow", "other.phase"]
+    assert [s["title"] for s in src[0]["sections"]] == ["Sec 3.1", "Sec 3.2", "App. A", "Conjectures"]
+    assert [c["id"] for s in src[0]["sections"] for c in s["claims"]] == ["other.rqi", "other.flow", "other.phase",
+                                                                           "other.vs"]
     li2 = [c["id"] for g in view["groups"] if g["title"] != SRC for s in g["sections"] for c in s["claims"]]
     assert li2 == ["thm4.sample"]
     assert (src[0]["key"], SRC) in view["stages"]                  # the stage filter offers it
