@@ -105,7 +105,7 @@ def test_circle_rqi_tracks_fourier_concentration(evidence, li2_profile):
                                   "Fourier conc": float(np.median(conc[t])),
                                   "test acc": float(np.nanmedian(test_acc[e]))} for t, e in enumerate(snaps)])
     evidence.detail("Spearman ρ per seed", rho)
-    evidence.detail("scale", f"Z{M}, K={cfg.hidden}, n={cfg.n}, lr={cfg.lr}, η={cfg.wd}, {cfg.epochs} epochs, "
+    evidence.detail("scale", f"Z{M}, K={cfg.hidden}, p={cfg.train_frac}, lr={cfg.lr}, η={cfg.wd}, {cfg.epochs} epochs, "
                              f"{S} seeds")
     evidence.seed_vote(R_TRACK, rho, seeds=cfg.seeds, family=f"Z{M}",
                        what="circle RQI tracks Fourier concentration")
