@@ -14,8 +14,9 @@ mod M (Sec 4.2 and App. B).  A representation ``R = [E_0 … E_{p−1}]`` is an 
 * Sec 3.2 / Eqns 4–9: :func:`normalize` (μ_t, σ_t), :func:`effective_loss` (ℓ_eff = ℓ0/Z0, Eqn 5),
   :func:`effective_gradient` (exact ∂ℓ_eff/∂E), :func:`constraint_matrix` (A(P), Eqn 7), :func:`nullity`,
   :func:`hessian` (H, Eqn 8), :func:`grokking_rate` (λ3), :func:`effective_flow` (integrates Eqn 4).
-* Fig 4(a): :func:`unique_structure_probability` and :func:`critical_fraction` (Monte Carlo over random
-  training sets, seeded) — "the probability that the training set implies a unique linear structure".
+* Fig 4(a): :func:`unique_structure_probability` (Monte Carlo over random training sets of one size, seeded) and
+  :func:`threshold_sizes` (the smallest implying prefix of random orderings: r_c = median / |D0| without a grid) —
+  "the probability that the training set implies a unique linear structure".
 * Fig 5: λ3 per training set (:func:`grokking_rate`), and the rate read off a loss curve
   (:func:`rate_from_curve`, an exponential fit of the late part of a decaying curve).
 * App. A, Table 1: :func:`phase` (comprehension / grokking / memorization / confusion from the steps at which
@@ -26,15 +27,10 @@ mod M (Sec 4.2 and App. B).  A representation ``R = [E_0 … E_{p−1}]`` is an 
 
 from __future__ import annotations
 
-import logging
 import math
-from dataclasses import dataclass
-
 import numpy as np
 
 from li2verify.utils.fits import FitError, fit_rate
-
-log = logging.getLogger(__name__)
 
 PHASES = ("comprehension", "grokking", "memorization", "confusion")
 
@@ -265,42 +261,12 @@ def ordered_dataset(p: int) -> np.ndarray:
     return np.array([(i, j) for i in range(p) for j in range(p)], dtype=np.int64)
 
 
-def ordered_parallelograms(D: np.ndarray, modulus: int | None = None) -> np.ndarray:
-    """P0(D) over ordered pairs: each unordered pair of distinct ordered samples with equal sums once."""
-    return parallelograms(D, modulus)
-
-
-def random_training_set(p: int, n: int, rng: np.random.Generator, modulus: int | None = None,
-                        ordered: bool = False) -> np.ndarray:
+def random_training_set(p: int, n: int, rng: np.random.Generator, *, ordered: bool = False) -> np.ndarray:
     """n samples drawn without replacement from D0 (or, ``ordered=True``, from all p² ordered pairs)."""
     D0 = ordered_dataset(p) if ordered else full_dataset(p)
     if not 0 <= n <= len(D0):
         raise ValueError(f"n = {n} outside [0, {len(D0)}]")
     return D0[np.sort(rng.choice(len(D0), size=n, replace=False))]
-
-
-@dataclass(frozen=True)
-class CriticalFraction:
-    """Monte Carlo estimate of the effective theory's critical training fraction (Fig 4a)."""
-
-    fractions: np.ndarray      # training fractions r = n/|D0| of the grid
-    probability: np.ndarray    # fraction of sampled training sets that imply the full structure
-    lam3_median: np.ndarray    # median λ3 over the sampled sets (Fig 5a)
-    lam3_mean: np.ndarray
-    r_c: float                 # where the probability first crosses 1/2 (linear interpolation on the grid)
-    sets: int                  # training sets per fraction
-    seed: int
-
-
-def _crossing(x: np.ndarray, y: np.ndarray, level: float = 0.5) -> float:
-    above = np.flatnonzero(y >= level)
-    if len(above) == 0:
-        return float("nan")
-    k = int(above[0])
-    if k == 0:
-        return float(x[0])
-    x0, x1, y0, y1 = x[k - 1], x[k], y[k - 1], y[k]
-    return float(x0 + (level - y0) * (x1 - x0) / (y1 - y0))
 
 
 def unique_structure_probability(p: int, n: int, sets: int, rng: np.random.Generator,
@@ -311,32 +277,12 @@ def unique_structure_probability(p: int, n: int, sets: int, rng: np.random.Gener
     full = rank(constraint_matrix(spanning_parallelograms(D0, modulus), p, ordered))
     hits, lams = 0, []
     for _ in range(sets):
-        D = random_training_set(p, n, rng, modulus, ordered)
+        D = random_training_set(p, n, rng, ordered=ordered)
         S = spanning_parallelograms(D, modulus)
         hits += int((rank(constraint_matrix(S, p, ordered)) if len(S) else 0) == full)
         lams.append(grokking_rate(parallelograms(D, modulus), p) if modulus is None and not ordered
                     else float("nan"))
     return hits / sets, np.array(lams)
-
-
-def critical_fraction(p: int, fractions, sets: int, seed: int, modulus: int | None = None,
-                      ordered: bool = False) -> CriticalFraction:
-    """The effective theory's critical training fraction (Fig 4a): for each r on the grid, ``sets`` random
-    training sets of n = round(r·|D0|) samples (seeded by ``seed``); the probability that the set implies a unique
-    linear structure (n0 = 2; for a modulus: rank A(P0(D)) = rank A(P0(D0))), λ3 of each set, and r_c where the
-    probability first reaches 1/2."""
-    rng = np.random.default_rng(seed)
-    size = p * p if ordered else len(full_dataset(p))
-    fr = np.asarray(list(fractions), dtype=float)
-    prob, med, mean = [], [], []
-    for r in fr:
-        pr, lam = unique_structure_probability(p, int(round(r * size)), sets, rng, modulus, ordered)
-        prob.append(pr)
-        med.append(float(np.median(lam)))
-        mean.append(float(np.mean(lam)))
-    prob_a = np.array(prob)
-    log.info("critical fraction p=%d modulus=%s: %s", p, modulus, dict(zip(fr.round(3), prob_a)))
-    return CriticalFraction(fr, prob_a, np.array(med), np.array(mean), _crossing(fr, prob_a), sets, seed)
 
 
 def threshold_sizes(p: int, orderings: int, seed: int, modulus: int | None = None, ordered: bool = False

@@ -106,7 +106,7 @@ def test_spanning_parallelograms_have_the_span_of_all_of_them():
     rng = np.random.default_rng(5)
     for modulus, ordered in ((None, False), (7, True)):
         p = 7
-        D = L.random_training_set(p, 25, rng, modulus, ordered)
+        D = L.random_training_set(p, 25, rng, ordered=ordered)
         A = L.constraint_matrix(L.parallelograms(D, modulus), p, ordered)
         S = L.constraint_matrix(L.spanning_parallelograms(D, modulus), p, ordered)
         assert L.rank(S) == L.rank(A) == L.rank(np.vstack([A, S]))

@@ -238,3 +238,49 @@ def test_corrected_flow_and_its_rate_lambda3(evidence, li2_profile):
         dist = np.array([np.linalg.norm(x[:, 0] - N @ (N.T @ x[:, 0])) for x in traj])
         rate = L.rate_from_curve(ts, dist)
         evidence.error(abs(rate / lam3 - 1), family="addition p=10", seed=seed, what="|rate/λ3 − 1|")
+
+
+NORM = claim(
+    "liu2022.effective.normalization",
+    title="The normalized embeddings Ẽ = (E − μ_t)/σ_t have zero mean and unit variance (Sec 3.2)",
+    paper_ref="Sec 3.2 ('The dynamics of embedding vectors'); Fig 4(d)",
+    printed=r"the normalized embeddings at time $t$, defined as $\tilde{\mathbf{E}}_k^{(t)} = \frac{\mathbf{E}_k^{(t)} "
+            r"- \mu_t}{\sigma_t}$, where $\mu_t = \frac{1}{p}\sum_k \mathbf{E}_k^{(t)}$ and $\sigma_t = \frac{1}{p}"
+            r"\sum_k |\mathbf{E}_k^{(t)} - \mu_t|^2$ [...] The 1D neural representation in Figure 4 (d) are manually "
+            r"normalized to zero mean and unit variance.",
+    verified=r"With $\sigma_t = \big(\frac{1}{p}\sum_k |\mathbf{E}_k^{(t)} - \mu_t|^2\big)^{1/2}$ (a standard "
+             r"deviation) the normalized embeddings have zero mean and unit variance; with $\sigma_t$ as printed (a "
+             r"variance) their variance is $1/\sigma_t$ and they scale as $1/c$ under $\mathbf{E} \to c\mathbf{E}$.",
+    assumptions=["random 1D and 2D representations of p = 10 symbols with variance ≠ 1; float64",
+                 "unit variance = (1/p)Σ_k|Ẽ_k|² = 1 (the convention of σ_t itself)"],
+    source=SOURCE,
+)
+
+
+@check(NORM, "numeric")
+def test_printed_sigma_does_not_give_unit_variance(evidence, li2_profile):
+    evidence.describe("(1/p)Σ|Ẽ_k|² for Ẽ = (E − μ)/σ_t with σ_t as printed, against 1")
+    evidence.tolerance(1e-12, "float64 rounding of a mean of 10 squares")
+    worst = (0.0, None)
+    for seed in range(li2_profile.pick(fast=5, thorough=20)):
+        rng = np.random.default_rng(seed)
+        E = rng.normal(scale=rng.uniform(0.2, 5.0), size=(P, 1 + seed % 2))
+        var = float(np.mean(np.sum(L.normalize(E, printed=True) ** 2, axis=1)))
+        if abs(var - 1) > worst[0]:
+            worst = (abs(var - 1), seed)
+    evidence.counterexample("variance of Ẽ with the printed σ_t differs from 1", measured=1 + worst[0], printed=1.0,
+                            family="random representations p=10", seed=worst[1])
+
+
+@check(NORM, "numeric", target="corrected")
+def test_square_root_sigma_gives_unit_variance(evidence, li2_profile):
+    evidence.describe("(1/p)Σ|Ẽ_k|² and the mean of Ẽ for σ_t = the standard deviation")
+    evidence.tolerance(1e-12, "float64 rounding of a mean of 10 squares")
+    for seed in range(li2_profile.pick(fast=5, thorough=20)):
+        rng = np.random.default_rng(seed)
+        E = rng.normal(scale=rng.uniform(0.2, 5.0), size=(P, 1 + seed % 2))
+        Et = L.normalize(E)
+        evidence.error(abs(float(np.mean(np.sum(Et ** 2, axis=1))) - 1.0), family="random representations p=10",
+                       seed=seed, what="|variance − 1|")
+        evidence.error(float(np.max(np.abs(Et.mean(0)))), family="random representations p=10", seed=seed,
+                       what="|mean|")
