@@ -36,7 +36,7 @@ COMPOSITE = claim(
     paper_ref="Fig 5 (right) caption; Sec 4.5 after Thm 4",
     printed=_PRINTED + r" \textbf{Right:} $\mathbb{Z}_M$ for composite $M$.",
     assumptions=["composite M: fast {10, 14, 22} (the orders of the non-Abelian groups of "
-                 "thm4.sample_complexity.dk_squared) with p ∈ {0.4, …, 0.9}; thorough {10, 14, 18, 22, 26, 34, 38, 46} "
+                 "thm4.sample_complexity.dk_squared) with p ∈ {0.3, …, 0.9}; thorough {10, 14, 18, 22, 26, 34, 38, 46} "
                  "with p from 0.15 to 0.9", _SCALE, _RULE],
 )
 

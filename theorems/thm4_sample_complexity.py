@@ -50,7 +50,7 @@ SAMPLES = claim(
     notes="The proof's stability step perturbs only the irrep block masses c_k (the simplex of Eqn 21); in w-space "
           "Ê has further directions (towards pairs that were sampled) that the argument does not control. The d_k² "
           "factor is not measured here (prime cyclic groups have d_k = 1 only). "
-          "Trained networks generalize well below this proxy's n_c (at Z23: trained p_c ≈ 0.35, proxy ≈ 0.6-0.7), "
+          "Trained networks generalize well below this proxy's n_c (at Z23: trained p_c ≈ 0.35, this proxy's critical fraction ≈ 0.6-0.8), "
           "and Ê ascent started at the Fourier nodes that those networks learned leaves the irrep as well: the "
           "side-by-side table, the measurement and the explanation are in thm4.sample_complexity.proxy_vs_trained "
           "(theorems/thm4_trained_boundary.py); the d_k² factor measured on trained networks at matched order is "
