@@ -52,7 +52,9 @@ from li2verify.paper.landscape import real_components
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
-    """‖G_F‖_F per seed, G_F = P1⊥(Y − βFV)(βV)ᴴ (Eqn 2).  F (S,n,K), V (S,K,M), Y one-hot (S,n,M)."""
+    """‖G_F‖_F per seed, G_F = P1⊥(Y − βFV)(βV)ᴴ (Eqn 2).  F (S,n,K), V (S,K,M), Y one-hot (S,n,M).
+
+    Exact form (``probe_mode="exact"``). Cost model: 4·S·n·K·M FLOPs (FV and the n×K matrix G_F), O(S·n·K) memory."""
     out = beta * (F @ V)
     if out.is_complex():
         out = out.real
@@ -62,7 +64,10 @@ def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0
 
 
 def ftf_offdiag(F: torch.Tensor) -> torch.Tensor:
-    """mean|off-diagonal| / mean|diagonal| of F̃ᴴF̃ (per seed)."""
+    """mean|off-diagonal| / mean|diagonal| of F̃ᴴF̃ (per seed).
+
+    Exact form (``probe_mode="exact"``). Cost model: 2·S·n·K² FLOPs (the K×K Gram; no cheaper exact form exists for
+    a sum of absolute values), O(S·K²) memory."""
     Ft = _center(F)
     G = (Ft.conj().transpose(1, 2) @ Ft).abs()
     K = G.shape[-1]
