@@ -64,6 +64,9 @@ class _Program:
         self.group = resolve_group(c0.group)
         self.M = M = self.group.order
         self.device = torch.device(device)
+        if self.device.type == "cuda":  # as the engine's build(): no TF32, float32 matmuls stay IEEE float32
+            torch.backends.cuda.matmul.allow_tf32 = False
+            torch.backends.cudnn.allow_tf32 = False
         cfgs = []
         for c in cells:
             cfg = c.train_config(device=device)
@@ -169,8 +172,9 @@ class _Program:
 
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
-                  threads: int | None = None) -> list[dict]:
-    """Train cells that share a program key in ONE tensor program; one result row per cell (input order)."""
+                  threads: int | None = None, on_epoch=None) -> list[dict]:
+    """Train cells that share a program key in ONE tensor program; one result row per cell (input order).
+    ``on_epoch(e, E)`` is called after each epoch (progress bars)."""
     if not cells:
         return []
     keys = {c.program_key for c in cells}
@@ -203,6 +207,8 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
             train_hist.append(tr_acc)
             bad = ~np.isfinite(loss) & (diverged < 0)
             diverged[bad] = e
+            if on_epoch is not None:
+                on_epoch(e, E)
         e_raw, e_unit = prog.energies()
     wall = time.time() - t0
     T = np.stack(test_hist)  # (evals, S)

@@ -98,20 +98,24 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(cells), initial=len(done_rows), desc=f"sweep {spec.name}", unit="cell")
+        bar = tqdm(total=len(cells), initial=len(done_rows), desc=f"sweep {spec.name}", unit="cell",
+                   bar_format="{l_bar}{bar}| {n:.0f}/{total} cells [{elapsed}<{remaining}]")
+
+    partial = [0.0]  # in-process: the bar advances by cells × fraction of epochs done, so its ETA moves
 
     def record(rows: list[dict]) -> None:
         new_rows.extend(rows)
         if out is not None:
             append_rows(out, rows)
         if bar is not None:
-            bar.update(len(rows))
+            bar.update(len(rows) - partial[0])
+            partial[0] = 0.0
 
     kwargs = _program_kwargs(spec, device)
     try:
         if ray is None:
             for prog in programs:
-                record(train_program(prog, **kwargs))
+                record(train_program(prog, **kwargs, on_epoch=_ticker(bar, partial, len(prog))))
         else:
             _run_ray(programs, kwargs, ray, num_cpus, record)
     finally:
@@ -124,6 +128,20 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
 
         write_outputs(rows, out, threshold=spec.threshold)
     return rows
+
+
+def _ticker(bar, partial: list[float], S: int):
+    """An ``on_epoch`` callback advancing ``bar`` by S·(e+1)/(E+1) cells (every 10 epochs); ``partial[0]``
+    holds what it advanced, which :func:`run_sweep`'s ``record`` subtracts when the program's rows arrive."""
+    if bar is None:
+        return None
+
+    def tick(e: int, E: int) -> None:
+        if e % 10 == 0 or e == E:
+            step = S * (e + 1) / (E + 1) - partial[0]
+            partial[0] += step
+            bar.update(step)
+    return tick
 
 
 def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: int | None, record) -> None:
