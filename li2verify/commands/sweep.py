@@ -70,7 +70,10 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
     cells = sp.cells()
     from li2verify.sweep.table import read_rows
 
-    finished = {r["cell_id"] for r in read_rows(out)}
+    try:
+        finished = {r["cell_id"] for r in read_rows(out)}
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise click.UsageError(f"cannot read the sweep table: {e}; use another --out") from None
     todo = [c for c in cells if c.cell_id not in finished]
     done = [c for c in cells if c.cell_id in finished]
     if dry_run:

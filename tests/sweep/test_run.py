@@ -128,6 +128,12 @@ def test_cli_bad_input_is_a_one_line_error_with_exit_2(args, needle):
     assert len([ln for ln in r.stderr.splitlines() if ln.startswith("Error:")]) == 1
 
 
+def test_cli_refuses_a_directory_holding_another_table(tmp_path):
+    (tmp_path / RESULTS).write_text("a,b\n1,2\n")
+    r = _cli("fast", "--out", str(tmp_path))
+    assert r.returncode == 2 and "not a sweep results table" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_cli_dry_run_counts_cells_and_programs(tmp_path):
     r = _cli("fast", "--dry-run", "--out", str(tmp_path / "o"))
     assert r.returncode == 0

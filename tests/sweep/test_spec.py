@@ -97,3 +97,12 @@ def test_bad_files(tmp_path):
 def test_from_dict_in_code():
     s = SweepSpec.from_dict({"name": "t", "groups": ["Z5", "2x4"], "p": 0.5, "seeds": [1], "K": 8, "epochs": 3})
     assert [(c.group, c.seed, c.K) for c in s.cells()] == [("Z5", 1, 8), ("2x4", 1, 8)]
+
+
+def test_yaml_spec_gives_the_same_cells_as_toml(tmp_path):
+    pytest.importorskip("yaml", reason="YAML specs need PyYAML (TOML specs do not)")
+    y = tmp_path / "s.yaml"
+    y.write_text("name: y\ngroups: [Z5, Z7]\np: [0.3, 0.6]\nseeds: 2\nK: 8\nepochs: 3\n")
+    t = tmp_path / "s.toml"
+    t.write_text('name = "y"\ngroups = ["Z5", "Z7"]\np = [0.3, 0.6]\nseeds = 2\nK = 8\nepochs = 3\n')
+    assert [c.cell_id for c in load_spec(str(y)).cells()] == [c.cell_id for c in load_spec(str(t)).cells()]
