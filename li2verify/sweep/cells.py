@@ -47,10 +47,15 @@ def _batch(pairs: list[np.ndarray], targets: list[np.ndarray], device) -> Batch:
     return Batch(t([p[:, 0] for p in pairs]), t([p[:, 1] for p in pairs]), t(targets))
 
 
+GPU_CHUNK_ELEMS = 1 << 28  # cells per gradient call on a GPU: S_chunk·n·K ≤ 268M floats (1 GB per float32 tensor)
+
+
 def _chunks(sl: slice, n: int, K: int, device) -> list[slice]:
-    """Seed slices of a size class whose S·n·K working set fits the engine's CPU chunk (one slice on GPUs)."""
+    """Cell slices of a size class whose S·n·K working set fits the engine's CPU chunk (cache-sized) or, on a
+    GPU, :data:`GPU_CHUNK_ELEMS` (a program of many large cells must not hold S·n·K for all of them at once)."""
     S = sl.stop - sl.start
-    per = max(1, CPU_CHUNK_ELEMS // max(1, n * K)) if torch.device(device).type == "cpu" else S
+    cap = CPU_CHUNK_ELEMS if torch.device(device).type == "cpu" else GPU_CHUNK_ELEMS
+    per = max(1, cap // max(1, n * K))
     return [slice(sl.start + i, sl.start + min(S, i + per)) for i in range(0, S, per)]
 
 
@@ -113,20 +118,23 @@ class _Program:
             return loss_all, acc_all
         names = list(params)
         grads = {k: torch.empty_like(v) for k, v in params.items()} if do_step else None
-        for sl, n, tr, _ in self.classes:
-            # one autograd graph per size class, on leaf copies: the class's gradient is computed exactly as a
-            # run of those cells alone would compute it
-            p = {k: v.detach()[sl].clone().requires_grad_(do_step) for k, v in params.items()}
-            with torch.set_grad_enabled(do_step):
-                F = hidden(p, tr, cfg, M)
-                out, _ = output(p, F, cfg, tr.y, M)
-                loss = loss_per_seed(out, tr.y, cfg)
-            loss_all[sl] = loss.detach().double().cpu().numpy()
-            acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
-            if do_step:
-                g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
-                for k, gk in zip(names, g):
-                    grads[k][sl] = gk
+        for cls, n, trc, _ in self.classes:
+            for sl in _chunks(cls, n, cfg.hidden, self.device):
+                # one autograd graph per chunk of a size class, on leaf copies: the chunk's gradient is computed
+                # exactly as a run of those cells alone would compute it
+                b = slice(sl.start - cls.start, sl.stop - cls.start)
+                tr = Batch(trc.a[b], trc.b[b], trc.y[b])
+                p = {k: v.detach()[sl].clone().requires_grad_(do_step) for k, v in params.items()}
+                with torch.set_grad_enabled(do_step):
+                    F = hidden(p, tr, cfg, M)
+                    out, _ = output(p, F, cfg, tr.y, M)
+                    loss = loss_per_seed(out, tr.y, cfg)
+                loss_all[sl] = loss.detach().double().cpu().numpy()
+                acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
+                if do_step:
+                    g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
+                    for k, gk in zip(names, g):
+                        grads[k][sl] = gk
         if do_step:
             self.opt.step(params, grads)
         return loss_all, acc_all
@@ -155,18 +163,21 @@ class _Program:
         p64 = {k: v.detach().double() for k, v in self.params.items()}
         e_raw = np.empty(len(self.cells))
         e_unit = np.empty(len(self.cells))
-        for sl, n, tr, _ in self.classes:
-            p = {k: v[sl] for k, v in p64.items()}
-            F = hidden(p, tr, cfg, M)
-            E = node_energy(F, one_hot(tr.y, M, torch.float64))  # (S, K)
-            e_raw[sl] = E.mean(1).cpu().numpy()
-            if cfg.activation == "square":  # E is homogeneous of degree 4 in w for σ = x²
-                norm4 = p["W"].pow(2).sum(1).pow(2).clamp_min(1e-300)
-                e_unit[sl] = (E / norm4).mean(1).cpu().numpy()
-            else:
-                Wn = p["W"] / p["W"].norm(dim=1, keepdim=True).clamp_min(1e-300)
-                Fn = hidden({**p, "W": Wn}, tr, cfg, M)
-                e_unit[sl] = node_energy(Fn, one_hot(tr.y, M, torch.float64)).mean(1).cpu().numpy()
+        for cls, n, trc, _ in self.classes:
+            for sl in _chunks(cls, n, cfg.hidden, self.device):
+                b = slice(sl.start - cls.start, sl.stop - cls.start)
+                tr = Batch(trc.a[b], trc.b[b], trc.y[b])
+                p = {k: v[sl] for k, v in p64.items()}
+                F = hidden(p, tr, cfg, M)
+                E = node_energy(F, one_hot(tr.y, M, torch.float64))  # (S, K)
+                e_raw[sl] = E.mean(1).cpu().numpy()
+                if cfg.activation == "square":  # E is homogeneous of degree 4 in w for σ = x²
+                    norm4 = p["W"].pow(2).sum(1).pow(2).clamp_min(1e-300)
+                    e_unit[sl] = (E / norm4).mean(1).cpu().numpy()
+                else:
+                    Wn = p["W"] / p["W"].norm(dim=1, keepdim=True).clamp_min(1e-300)
+                    Fn = hidden({**p, "W": Wn}, tr, cfg, M)
+                    e_unit[sl] = node_energy(Fn, one_hot(tr.y, M, torch.float64)).mean(1).cpu().numpy()
         return e_raw, e_unit
 
 

@@ -83,3 +83,16 @@ def test_group_info_of_non_abelian_and_product_groups():
     assert group_info("2x4") == {"M": 8, "family": "product", "max_dk": 1}
     assert group_info("Z12")["family"] == "cyclic composite"
     assert group_info("Z13")["family"] == "cyclic prime"
+
+
+def test_energy_is_the_engine_energy_probe():
+    from li2verify.sweep.spec import Cell
+
+    cells = [Cell("Z11", p, None, s, 1e-2, 1e-3, 32, 30) for p in (0.3, 0.5) for s in (0, 1)]
+    rows = train_cells(cells, return_params=True)
+    for c, r in zip(cells, rows):
+        res = train(c.train_config(probes=["energy"], probe_every=30))
+        assert r["energy"] == pytest.approx(float(res.metrics["energy_mean"][-1, 0]), rel=1e-12)
+        W = r["params"]["W"].double()
+        # σ = x²: E is homogeneous of degree 4, so E(w/‖w‖) = E(w)/‖w‖⁴ — checked here on the mean directly
+        assert r["energy_unit"] < r["energy"] / float(W.pow(2).sum(0).pow(2).min()) + 1e-12
