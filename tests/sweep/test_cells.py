@@ -93,6 +93,13 @@ def test_energy_is_the_engine_energy_probe():
     for c, r in zip(cells, rows):
         res = train(c.train_config(probes=["energy"], probe_every=30))
         assert r["energy"] == pytest.approx(float(res.metrics["energy_mean"][-1, 0]), rel=1e-12)
-        W = r["params"]["W"].double()
-        # σ = x²: E is homogeneous of degree 4, so E(w/‖w‖) = E(w)/‖w‖⁴ — checked here on the mean directly
-        assert r["energy_unit"] < r["energy"] / float(W.pow(2).sum(0).pow(2).min()) + 1e-12
+        # E of the unit-norm nodes, computed here in numpy from the split: ½‖Ỹᵀσ(X w_j/‖w_j‖)‖², σ = x²
+        from li2verify.train.data import make_split, resolve_group
+
+        sp = make_split(resolve_group("Z11"), c.n_train, c.seed)
+        W = r["params"]["W"].double().numpy()
+        W = W / np.linalg.norm(W, axis=0)
+        F = (W[sp.train_pairs[:, 0]] + W[11 + sp.train_pairs[:, 1]]) ** 2
+        Y = np.eye(11)[sp.train_targets]
+        Y -= Y.mean(0)
+        assert r["energy_unit"] == pytest.approx(float(np.mean(0.5 * ((Y.T @ F) ** 2).sum(0))), rel=1e-9)
