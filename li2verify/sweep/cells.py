@@ -63,7 +63,7 @@ class _Program:
     """The stacked state of one program: params (S, ...), one optimizer, and per size class the train/test
     index tensors."""
 
-    def __init__(self, cells: list[Cell], device: str, perturb: float | None):
+    def __init__(self, cells: list[Cell], device: str, perturb: float | None, init: dict | None = None):
         c0 = cells[0]
         self.cells = cells
         self.group = resolve_group(c0.group)
@@ -80,6 +80,15 @@ class _Program:
         self.cfg = cfgs[0].replace(seeds=list(range(len(cells))), wd_per_seed=[c.wd for c in cells],
                                    init_perturbation=0.0)
         per = [init_params(cfg, M, "cpu") for cfg in cfgs]  # each cell's own generator: bitwise = alone
+        for i, c in enumerate(cells):
+            if init is not None and c.cell_id in init:  # start from given weights (e.g. a grokked network)
+                given = init[c.cell_id]
+                for k in per[i]:
+                    t = torch.as_tensor(given[k]).to(per[i][k].dtype)
+                    if tuple(t.shape) != tuple(per[i][k].shape[1:]):
+                        raise ValueError(f"init for cell {c.cell_id}: {k} has shape {tuple(t.shape)}, "
+                                         f"expected {tuple(per[i][k].shape[1:])}")
+                    per[i][k] = t.unsqueeze(0).clone()
         self.params = {k: torch.cat([p[k] for p in per]).to(self.device).contiguous() for k in per[0]}
         for p in self.params.values():
             p.requires_grad_(True)
@@ -183,9 +192,9 @@ class _Program:
 
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
-                  threads: int | None = None, on_epoch=None) -> list[dict]:
+                  threads: int | None = None, on_epoch=None, init: dict | None = None) -> list[dict]:
     """Train cells that share a program key in ONE tensor program; one result row per cell (input order).
-    ``on_epoch(e, E)`` is called after each epoch (progress bars)."""
+    ``on_epoch(e, E)`` is called after each epoch (progress bars); ``init``: see :func:`train_cells`."""
     if not cells:
         return []
     keys = {c.program_key for c in cells}
@@ -204,7 +213,7 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         work = sum(c.n_train for c in sc) * sc[0].K * M
         threads = 1 if work < 2e8 else None
     with torch_threads(threads):
-        prog = _Program(sc, device, perturb)
+        prog = _Program(sc, device, perturb, init)
         S = len(sc)
         evals: list[int] = []
         test_hist: list[np.ndarray] = []
@@ -247,20 +256,26 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
 
 def train_cells(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                 perturb: float | None = None, return_params: bool = False, history: bool = False,
-                batch_cells: int | None = None) -> list[dict]:
+                batch_cells: int | None = None, init: dict | None = None) -> list[dict]:
     """Train any list of cells: those sharing a program key (:attr:`Cell.program_key`) in one tensor program
     each (at most ``batch_cells`` cells per program).  Returns one row per cell, in input order (fields:
     :data:`li2verify.sweep.table.ROW_FIELDS`; with ``return_params`` also ``row["params"]`` = {"W": (2M, K),
     "V": (K, M)} final weights; with ``history`` the test-accuracy curve at the evaluation epochs).
 
-    ``perturb``: relative init perturbation (None: ``$LI2_INIT_PERTURBATION``, as ``li2verify train``)."""
+    ``perturb``: relative init perturbation (None: ``$LI2_INIT_PERTURBATION``, as ``li2verify train``).
+
+    ``init``: ``{cell_id: {"W": (2M, K), "V": (K, M)}}`` — cells listed start from these weights (fresh optimizer
+    state) instead of their seeded init, e.g. Sec 4.5's ungrokking: a grokked network's weights trained further on
+    a smaller subset.  A cell of the same seed and smaller n trains on a *subset* of the larger cell's training
+    pairs (the split is the first n of one seeded permutation of the M² pairs, :func:`make_split`)."""
     idx = {c.cell_id: i for i, c in enumerate(cells)}
     if len(idx) != len(cells):
         raise ValueError("a cell appears twice")
     rows: list[dict] = [None] * len(cells)  # type: ignore[list-item]
     for prog in plan_programs(cells, batch_cells):
         for c, r in zip(prog, train_program(prog, device=device, eval_every=eval_every, threshold=threshold,
-                                            perturb=perturb, return_params=return_params, history=history)):
+                                            perturb=perturb, return_params=return_params, history=history,
+                                            init=init)):
             rows[idx[c.cell_id]] = r
     return rows
 

@@ -103,3 +103,24 @@ def test_energy_is_the_engine_energy_probe():
         Y = np.eye(11)[sp.train_targets]
         Y -= Y.mean(0)
         assert r["energy_unit"] == pytest.approx(float(np.mean(0.5 * ((Y.T @ F) ** 2).sum(0))), rel=1e-9)
+
+
+def test_init_from_given_weights_continues_a_run_on_a_training_subset():
+    """Sec 4.5's ungrokking setup: cell B (same seed, smaller n) starts from cell A's final weights; its training
+    pairs are a subset of A's; with 0 epochs B returns A's weights unchanged, and a network that fits A's
+    training set fits B's."""
+    from li2verify.sweep.spec import Cell
+    from li2verify.train.data import make_split, resolve_group
+
+    A = Cell("Z11", 0.6, None, 2, 1e-2, 1e-3, 32, 20)
+    B = Cell("Z11", 0.3, None, 2, 1e-2, 1e-3, 32, 0)  # 0 epochs: evaluates the given weights on B's split
+    G = resolve_group("Z11")
+    a, b = make_split(G, A.n_train, 2), make_split(G, B.n_train, 2)
+    assert {tuple(x) for x in b.train_pairs} <= {tuple(x) for x in a.train_pairs}
+    ra = train_cells([A], return_params=True)[0]
+    rb = train_cells([B], return_params=True, init={B.cell_id: ra["params"]})[0]
+    for k in ("W", "V"):
+        assert torch.equal(rb["params"][k], ra["params"][k])
+    assert rb["train_acc"] == 1.0 or ra["train_acc"] < 1.0  # B's pairs are among A's training pairs
+    with pytest.raises(ValueError, match="has shape"):
+        train_cells([B], init={B.cell_id: {"W": torch.zeros(3, 3), "V": torch.zeros(32, 11)}})
