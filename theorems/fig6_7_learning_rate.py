@@ -139,15 +139,15 @@ def _figure(table):
     import matplotlib.pyplot as plt
 
     lrs = [t["lr"] for t in table]
-    fig, ax = plt.subplots(1, 3, figsize=(10.5, 3.0))
+    fig, ax = plt.subplots(1, 3, figsize=(11.5, 3.4))
     frac = [np.mean(np.array(t["best test acc per seed"]) >= 0.9) for t in table]
     ax[0].plot(lrs, frac, "o-")
     ax[0].set_ylabel("fraction of seeds with best test acc ≥ 0.9", fontsize=8)
     ax[0].set_title("Generalizing runs (gsol) vs learning rate", fontsize=9)
     for a, key, ttl, yl in ((ax[1], "Fourier concentration per seed", "Fourier concentration of the learned nodes",
-                             "norm-weighted isotypic concentration (1 = pure irrep)"),
+                             "isotypic concentration (1 = pure irrep)"),
                             (ax[2], "Ê_unit per seed", "Energy of the learned nodes (unit sphere)",
-                             "mean over nodes of Ê(w/‖w‖) (training pairs)")):
+                             "mean over nodes of Ê(w/‖w‖)")):
         v = [t[key] for t in table]
         for i, lr in enumerate(lrs):
             a.plot([lr] * len(v[i]), v[i], "o", color="C0", alpha=0.5, label="seed" if i == 0 else None)
@@ -155,9 +155,14 @@ def _figure(table):
         a.set_title(ttl, fontsize=9)
         a.set_ylabel(yl, fontsize=8)
         a.legend(fontsize=7)
+    from matplotlib.ticker import NullFormatter
+
     for a in ax:
         a.set_xscale("log")
+        a.set_xticks(lrs)
+        a.set_xticklabels([f"{lr:g}" for lr in lrs], fontsize=7)
+        a.xaxis.set_minor_formatter(NullFormatter())
         a.set_xlabel("Adam learning rate (log scale; epochs = 4/lr)", fontsize=8)
-    fig.suptitle("Z23 at p = 0.35 (near the boundary), K = 256, η = 2e-3", fontsize=9)
-    fig.tight_layout()
+    fig.suptitle("Figs 6-7 at CPU scale: Z23 at p = 0.35 (near the boundary), K = 256, η = 2e-3", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     return fig

@@ -104,13 +104,14 @@ UNGROK = claim(
     notes="Pilot (seeds 0-5, a prefix of the sorted training pairs as the subset, before the rule): phase-1 test "
           "acc 0.83-1.0 at epoch 600, after 600 epochs on n = 106 test acc 0.05-0.28; the recorded run uses a "
           "random subset and the seeds 10+. Rule change, 2026-12-01, after the first recorded run (disclosed): "
-          "the first rule read the test accuracy at the LAST epoch of each phase against 0.9 (margin 0.03); "
-          "full-batch Adam at lr 5e-3 makes a grokked run's test accuracy oscillate by ± 0.05 from one evaluation "
-          "to the next, so 3 of 5 grokked seeds (last-epoch values 0.883, 0.909, 0.872; 0.0-0.015 after the "
-          "subset, 0.91-0.97 after the control) fell inside the band of the precondition and the claim was "
-          "inconclusive for that reason alone. The revised rule reads the mean over the last 100 epochs and calls "
-          "≥ 0.8 grokked (ungrokking is the fall from a generalizing state to ≤ 0.5, not a property of the 0.9 "
-          "level); the ungrokking threshold (0.5) is unchanged.",
+          "the first rule read the test accuracy at the LAST epoch of each phase against 0.9 (margin 0.03). After "
+          "grokking, the test accuracy peaks (0.99-1.0 near epoch 150-200) and then settles, by epoch ≈ 300, at a "
+          "constant level of 0.87-0.97 that depends on the seed (the weights converge); 3 of 5 grokked seeds settled "
+          "at 0.883, 0.909, 0.872, inside the band of the precondition (0.0-0.015 after the subset, 0.91-0.97 after "
+          "the control), and the claim was inconclusive for that reason alone. The revised rule reads the mean over "
+          "the last 100 epochs (a settled level) and calls ≥ 0.8 grokked (ungrokking is the fall from a "
+          "generalizing state to ≤ 0.5, not a property of the 0.9 level); the ungrokking threshold (0.5) is "
+          "unchanged.",
 )
 
 
