@@ -127,14 +127,16 @@ R_KEPT = SeedRule("fraction of the network's Fourier nodes that Ê ascent keeps 
 
 PROXY = claim(
     "thm4.sample_complexity.proxy_vs_trained",
-    title="The samples at which trained networks generalize are where Ê keeps the Thm 2 maxima (Thm 4 as the "
-          "explanation of Fig 5)",
-    paper_ref="Sec 4.5 after Thm 4; Fig 5 caption; App. F.3",
-    printed=r"The theorem above says that we do not need all $M^2$ samples, but only $O(M \log M)$ samples suffice to "
-            r"learn these features, which will generalize to unseen data according to Thm. 3. Fig. 5 demonstrates "
-            r"that the empirical results closely match the theoretical prediction, and there is a clear phase "
-            r"transition around the boundary (test accuracy $0 \rightarrow 1$), where the training data ratio "
-            r"$p := n/M^2 = O(M^{-1} \log M)$. [Thm 4:] " + _THM4,
+    title="Conjecture: trained networks generalize where Ê keeps the Thm 2 maxima (Thm 4 read as the mechanism "
+          "of Fig 5)",
+    paper_ref="conjecture (this suite's reading of Sec 4.5 after Thm 4; Fig 5 caption; App. F.3)",
+    printed=r"Conjecture: at a sample size where the trained network generalizes, the Fourier features it learned are "
+            r"local maxima of the empirical energy $\hat{\mathcal{E}}$ of its own training pairs (Thm 4's kept "
+            r"maxima are what the network learns). The paper's text this reads: ``The theorem above says that we do "
+            r"not need all $M^2$ samples, but only $O(M \log M)$ samples suffice to learn these features, which will "
+            r"generalize to unseen data according to Thm. 3. Fig. 5 demonstrates that the empirical results closely "
+            r"match the theoretical prediction''. Thm 4 itself is a sufficient condition; a failure of this "
+            r"conjecture does not contradict it.",
     depends_on=["thm4.sample_complexity.maxima_kept", "fig5.scaling.prime"],
     assumptions=[
         f"Networks trained on {PV_GROUP} at p = {PV_P} (above the trained boundary p_c ≈ 0.35 of this scale), K = "
@@ -153,7 +155,12 @@ PROXY = claim(
         "proxy's critical fraction n_c/M² (li2verify.paper.sampling.critical_sample_count: the smallest n on a "
         "geometric grid at which ascent from a Thm 2 maximizer is kept in ≥ 90% of 5 trials)",
     ],
-    notes="Measured before the rule (pilot, seeds 0-3 at Z23, p = 0.4): the networks' 30 largest nodes had ≈ 100% "
+    notes="Relabelled after the first recorded run (rule and measurement unchanged): the claim was first registered "
+          "with the paper's text as its printed statement; since Thm 4 is a sufficient condition and 'closely match' "
+          "is about the boundary's scaling (fig5.scaling.*), a network that generalizes with fewer samples than Ê "
+          "needs to keep its maxima does not contradict the printed text, so the verdict is on this suite's "
+          "conjecture (the mechanism reading), shown in the Conjectures section. "
+          "Measured before the rule (pilot, seeds 0-3 at Z23, p = 0.4): the networks' 30 largest nodes had ≈ 100% "
           "of their mass in one irrep, and Ê ascent from them on the same training pairs kept none (median mass "
           "after ascent 0.12, a memorizing direction). Ascent from random starts and from exact Thm 2 maximizers "
           "gave the same picture: at Z23 the proxy keeps no maximum at p ≤ 0.5 (mass threshold 0.5 or 0.8 alike) "
