@@ -68,8 +68,8 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
     ax.set_xlabel("group (order M)", fontsize=8)
     ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=8)
     nseeds = max((int(s.split("/")[1]) for row in lab for s in row if s), default=0)
-    ax.set_title(f"Phase diagram, {family} groups: mean final test accuracy over {nseeds} seeds\n"
-                 f"(labels: seeds whose best test accuracy ≥ {threshold:g})", fontsize=8)
+    ax.set_title(f"Phase diagram, {family} groups\nmean final test accuracy over {nseeds} seeds\n"
+                 f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=8)
     cb = fig.colorbar(im, ax=ax)
     cb.set_label("test accuracy (fraction correct)", fontsize=8)
     fig.tight_layout()
@@ -118,9 +118,15 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
 
     ax.set_xscale("log")
     ax.set_yscale("log")
+    Ms_all = sorted({e["M"] for e in crit.values()})
+    if Ms_all:  # label every measured order: a narrow M range has no labelled decade on a log axis
+        ax.set_xticks(Ms_all)
+    lo_y, hi_y = ax.get_ylim()
+    ax.set_yticks([t for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0) if lo_y <= t <= hi_y])
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(lo_y, hi_y)
     ax.set_xlabel("group order M (log scale)", fontsize=8)
     ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=8)
     ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=8)
