@@ -80,7 +80,13 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.option("--input-mode", type=click.Choice(INPUT_MODES), default="gather", show_default=True)
 @click.option("--probes", default="gf_norm,ftf_offdiag,rho_tian,delta_cos", show_default=True,
               help="comma list of: gf_norm, ftf_offdiag, rho_tian, delta_cos, eigengap, energy, fourier, signmatch")
-@click.option("--probe-every", default=10, show_default=True)
+@click.option("--probe-every", default=10, show_default=True, help="epochs between diagnostics (1 = every epoch)")
+@click.option("--probe-mode", type=click.Choice(["fast", "exact"]), default="fast", show_default=True,
+              help="fast: ‖G_F‖ exact from the step's own forward, the F̃ᵀF̃ off-diagonal ratio and ρ_tian estimated "
+                   "from sampled columns/rows with their standard errors in *_se columns; exact: float64 forms "
+                   "(n×n and K×K matrices, ~25× a training step at Fig 3 size)")
+@click.option("--probe-samples", type=int, default=64, show_default=True,
+              help="fast mode: sampled rows of FFᵀ for ρ_tian (4× as many columns for F̃ᵀF̃)")
 @click.option("--checkpoint-every", default=50, show_default=True)
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
               help="run directory (default runs/<group>_K<K>_wd<η>); rerunning resumes it")
@@ -94,7 +100,7 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.pass_context
 def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, loss,
               layers, residual, complex_weights, ridge_top, top_init, beta, muon_orth, input_mode, probes,
-              probe_every, checkpoint_every, out, no_resume, device, dtype, threads, max_memory):
+              probe_every, probe_mode, probe_samples, checkpoint_every, out, no_resume, device, dtype, threads, max_memory):
     """Train the paper's 2-layer (or L-layer) network on a group-arithmetic task.
 
     \b
@@ -127,6 +133,7 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
                           layers=layers, residual=residual, complex_weights=complex_weights, ridge_top=ridge_top,
                           top_init=top_init, beta=beta, muon_orth=muon_orth, input_mode=input_mode,
                           probes=[p.strip() for p in probes.split(",") if p.strip()], probe_every=probe_every,
+                          probe_mode=probe_mode, probe_samples=probe_samples,
                           checkpoint_every=checkpoint_every, device=device, dtype=dtype, threads=threads).validate()
     except (ConfigError, ValueError) as e:
         raise click.UsageError(_cli_message(str(e))) from None

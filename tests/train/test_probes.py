@@ -49,7 +49,7 @@ def test_ridge_top_has_no_dv_column():
 import torch  # noqa: E402
 
 from li2verify.train import probes as P  # noqa: E402
-from li2verify.train.models import Batch, hidden, init_params, one_hot, output  # noqa: E402
+from li2verify.train.models import hidden, one_hot, output  # noqa: E402
 from li2verify.train.run import build, train_step  # noqa: E402
 
 
