@@ -30,13 +30,13 @@ import torch
 
 from li2verify.sweep.spec import Cell, plan_programs
 from li2verify.sweep.table import row_for
-from li2verify.train.config import apply_env_perturbation
+from li2verify.train.config import apply_env_perturbation, step_threads
 from li2verify.train.data import make_split, resolve_group
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
 from li2verify.train.probes import node_energy
-from li2verify.train.run import CPU_CHUNK_ELEMS, check_device
+from li2verify.train.run import CPU_CHUNK_ELEMS, check_device, ieee_float32
 from li2verify.train.threads import torch_threads
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,7 @@ class _Program:
         self.group = resolve_group(c0.group)
         self.M = M = self.group.order
         self.device = torch.device(device)
-        if self.device.type == "cuda":  # as the engine's build(): no TF32, float32 matmuls stay IEEE float32
-            torch.backends.cuda.matmul.allow_tf32 = False
-            torch.backends.cudnn.allow_tf32 = False
+        ieee_float32(self.device)  # as the engine's build()
         cfgs = []
         for c in cells:
             cfg = c.train_config(device=device)
@@ -93,6 +91,7 @@ class _Program:
         for p in self.params.values():
             p.requires_grad_(True)
         self.opt = BatchedOptimizer(self.cfg, self.params, M)
+        self.grads = {k: torch.empty_like(v) for k, v in self.params.items()}  # every entry rewritten each step
         self.ns = [c.n_train for c in cells]
         self.classes: list[tuple[slice, int, Batch, Batch]] = []
         i = 0
@@ -113,7 +112,7 @@ class _Program:
         loss_all = np.empty(S)
         acc_all = np.empty(S)
         if do_step and fast_path_ok(cfg):
-            grads = {k: torch.empty_like(v) for k, v in params.items()}
+            grads = self.grads
             for sl, n, tr, _ in self.classes:
                 for ch in _chunks(sl, n, cfg.hidden, self.device):
                     b = slice(ch.start - sl.start, ch.stop - sl.start)
@@ -126,7 +125,7 @@ class _Program:
             self.opt.step(params, grads)
             return loss_all, acc_all
         names = list(params)
-        grads = {k: torch.empty_like(v) for k, v in params.items()} if do_step else None
+        grads = self.grads if do_step else None
         for cls, n, trc, _ in self.classes:
             for sl in _chunks(cls, n, cfg.hidden, self.device):
                 # one autograd graph per chunk of a size class, on leaf copies: the chunk's gradient is computed
@@ -209,9 +208,7 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
     E = sc[0].epochs
     M = resolve_group(sc[0].group).order
     if threads is None and torch.device(device).type == "cpu":
-        # the engine's rule (TrainConfig.cpu_threads): one thread unless one step is large
-        work = sum(c.n_train for c in sc) * sc[0].K * M
-        threads = 1 if work < 2e8 else None
+        threads = step_threads(sum(c.n_train for c in sc) * sc[0].K * M)  # the engine's rule
     with torch_threads(threads):
         prog = _Program(sc, device, perturb, init)
         S = len(sc)

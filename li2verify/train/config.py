@@ -58,6 +58,14 @@ def apply_env_perturbation(cfg: "TrainConfig") -> "TrainConfig":
     return cfg
 
 
+def step_threads(work: float) -> int:
+    """CPU threads for a full-batch step of ``work`` = Σ_seeds n·K·M: 1 when the step is small (< 2e8, many small
+    matrix problems, where intra-op threads cost more than they give), else torch's current count."""
+    import torch
+
+    return 1 if work < 2e8 else torch.get_num_threads()
+
+
 class ConfigError(ValueError):
     """A training configuration that cannot run (says which field and why)."""
 
@@ -222,12 +230,10 @@ class TrainConfig:
             bad("device", f"must be a device name such as 'cpu' or 'cuda', got {self.device!r}")
 
     def cpu_threads(self, M: int, n: int) -> int:
-        """Threads for this run: ``threads`` if set, else 1 when one step is small (S·n·K·M < 2e8 flops)."""
+        """Threads for this run: ``threads`` if set, else :func:`step_threads` of S·n·K·M."""
         if self.threads is not None:
             return self.threads
-        import torch
-
-        return 1 if self.S * n * self.hidden * M < 2e8 else torch.get_num_threads()
+        return step_threads(self.S * n * self.hidden * M)
 
     @property
     def S(self) -> int:

@@ -21,7 +21,7 @@ Measured every ``eval_every`` steps, per model: train / validation accuracy and 
 3 as the authors compute it: std-normalized embeddings, a parallelogram when the mean over dimensions of the
 squared difference is below ``rqi_threshold`` = 0.01), and the embeddings themselves.  The environment's
 ``$LI2_INIT_PERTURBATION`` multiplies every initial parameter by 1 + r·u as the Li2 engine does
-(train.config.apply_env_perturbation / train.models).
+(the same draw: train.models.perturb_params).
 """
 
 from __future__ import annotations
@@ -35,11 +35,10 @@ import torch
 
 from li2verify.paper import liu2022 as L
 from li2verify.train.config import ConfigError, env_init_perturbation
+from li2verify.train.models import perturb_params
 from li2verify.train.threads import torch_threads
 
 log = logging.getLogger(__name__)
-
-PERTURB_SEED_OFFSET = 7_919_000
 
 
 @dataclass
@@ -124,9 +123,7 @@ def _init_model(cfg: ToyConfig, seed: int, n_classes: int, d_out: int):
     }
     rel = env_init_perturbation()
     if rel:
-        gp = torch.Generator().manual_seed(PERTURB_SEED_OFFSET + int(seed))
-        par = {k: v * (1 + rel * (torch.rand(v.shape, generator=gp, dtype=torch.float64) * 2 - 1))
-               for k, v in sorted(par.items())}
+        par = perturb_params(par, int(seed), rel, torch.float64)
     return order, Y, par
 
 

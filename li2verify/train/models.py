@@ -51,7 +51,7 @@ def _uniform(gen: torch.Generator, shape, bound: float, dtype) -> torch.Tensor:
 PERTURB_SEED_OFFSET = 7_919_000  # the perturbation generator of seed s is seeded with s + this (never the init's)
 
 
-def _perturb(p: dict[str, torch.Tensor], seed: int, rel: float, dt) -> dict[str, torch.Tensor]:
+def perturb_params(p: dict[str, torch.Tensor], seed: int, rel: float, dt) -> dict[str, torch.Tensor]:
     """w ← w·(1 + rel·u), u ~ U(−1, 1) elementwise, from a generator of its own (seeded by the seed), so the
     init's stream, and the split, are untouched and the perturbed run is reproducible.  Zero entries stay zero
     (zero-init keeps V(0) = 0).  Used by the stability test: rel = 1e-6 is a few float32 ulps."""
@@ -79,7 +79,7 @@ def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tenso
         if not cfg.ridge_top:
             p["V"] = _uniform(g, (K, M) + tail, c / math.sqrt(K), dt) * cfg.top_init
         if cfg.init_perturbation:
-            p = _perturb(p, int(s) % SEED_ALIAS, cfg.init_perturbation, dt)
+            p = perturb_params(p, int(s) % SEED_ALIAS, cfg.init_perturbation, dt)
         per_seed.append(p)
     return {k: torch.stack([p[k] for p in per_seed]).to(device).contiguous() for k in per_seed[0]}
 

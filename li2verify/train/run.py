@@ -316,14 +316,18 @@ class _Task:
         self.test = mk([s.test_pairs for s in splits], [s.test_targets for s in splits])
 
 
+def ieee_float32(device: torch.device) -> None:
+    """On CUDA, no TF32 anywhere: float32 matmuls stay IEEE float32 (probes and claims compare numbers)."""
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+
+
 def build(cfg: TrainConfig):
     """(task, params, optimizer) for a config — the objects the loop works on (also used by tests/benchmarks)."""
     cfg.validate()
     device = torch.device(cfg.device)
-    if device.type == "cuda":
-        # Probes compare numbers: no TF32 anywhere (float32 matmuls stay IEEE float32).
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
+    ieee_float32(device)
     task = _Task(cfg, device)
     params = init_params(cfg, task.M, device)
     for p in params.values():
