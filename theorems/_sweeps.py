@@ -161,21 +161,9 @@ def fit_summary(f: dict) -> dict:
 
 def attach_png(evidence, draw, caption: str) -> None:
     """Attach a figure the sweep engine writes to a file (``li2verify.sweep.plots``): ``draw(path)`` writes it, the
-    PNG is embedded as a matplotlib figure."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
+    PNG is embedded as written."""
     with tempfile.TemporaryDirectory() as d:
-        p = Path(draw(Path(d) / "fig.png"))
-        img = plt.imread(p)
-    h, w = img.shape[:2]
-    fig = plt.figure(figsize=(w / 100, h / 100))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.imshow(img)
-    ax.axis("off")
-    evidence.plot(fig, caption)
+        evidence.plot_png(Path(draw(Path(d) / "fig.png")).read_bytes(), caption)
 
 
 # ---------------------------------------------------------------- Figs 6-7 and Sec 4.5: learning rate near the boundary

@@ -446,7 +446,13 @@ class Evidence:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
         plt.close(fig)
-        self.plots.append({"caption": caption, "png_base64": base64.b64encode(buf.getvalue()).decode()})
+        self.plot_png(buf.getvalue(), caption)
+
+    def plot_png(self, png: bytes, caption: str) -> None:
+        """Embed a PNG image as it is (e.g. a figure a library function wrote to a file); the report shows it."""
+        if not png.startswith(b"\x89PNG"):
+            raise ValueError("plot_png: the data is not a PNG image")
+        self.plots.append({"caption": caption, "png_base64": base64.b64encode(png).decode()})
 
     @property
     def recorded_anything(self) -> bool:

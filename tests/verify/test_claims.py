@@ -189,3 +189,25 @@ def test_rests_on_reports_the_weakest_ancestor():
     assert rest["weakest"] == "erratum" and rest["ancestors"] == 3
     assert status_with_ancestry("verified", rest) == "verified · rests on erratum a"
     assert status_with_ancestry("refuted", rest) == "refuted"
+
+
+def test_plot_png_embeds_the_bytes_as_written_and_refuses_other_data():
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    ev = Evidence("c", "empirical", "chk")
+    ev.plot_png(buf.getvalue(), "a line")
+    assert base64.b64decode(ev.plots[0]["png_base64"]) == buf.getvalue()
+    assert ev.plots[0]["caption"] == "a line"
+    with pytest.raises(ValueError, match="not a PNG"):
+        ev.plot_png(b"GIF89a...", "not a png")
