@@ -1,0 +1,293 @@
+"""Evidence records: a sweep too long for CI, run once, committed, and re-checked by sampling.
+
+A record is a folder (committed to the repository) holding what one finished sweep measured and how::
+
+    results.csv          the sweep's results table, one row per cell (li2verify.sweep.table)
+    spec.resolved.toml   the resolved spec that produced it (every cell of it is in results.csv)
+    provenance.json      git SHA, package versions, device, host, CPU, wall time of the run, engine version
+    record.json          the manifest: format, engine version, SHA-256 of each file above and one digest over all
+
+A claim decides from a record only through :func:`load_record`, which refuses (:class:`RecordRefused`, with the
+reason) a record whose files do not match their digests, whose table does not cover exactly its spec's cells,
+whose spec differs from the spec the claim expects, or that was made by another engine version
+(:data:`ENGINE_VERSION`).  A refused record makes its claims inconclusive with that reason; it is never reused
+silently.
+
+CI re-executes a random sample of a record's cells (:func:`recheck`) and requires the same outcome: success or
+not, and the epoch of success within :func:`epoch_tolerance`; where the device, the torch version and the CPU match
+the record's, the re-run must reproduce the recorded accuracies bitwise.  A record made on a GPU is re-checked on
+a CPU the same way (tolerance, not bitwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import platform
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from li2verify.sweep.spec import Cell, SweepSpec, load_spec
+from li2verify.sweep.table import RESULTS, read_rows
+
+log = logging.getLogger(__name__)
+
+#: The training engine's trajectory version.  Bump it with any change that alters a trained trajectory (init, loss,
+#: split, optimizer arithmetic); every record made before is then refused until it is re-made.
+ENGINE_VERSION = 1
+FORMAT = 1
+SPEC_FILE = "spec.resolved.toml"
+PROVENANCE = "provenance.json"
+MANIFEST = "record.json"
+FILES = (RESULTS, SPEC_FILE, PROVENANCE)
+#: Environment variable that fixes the sample of cells :func:`recheck` draws (otherwise drawn at random and logged).
+SAMPLE_SEED_ENV = "LI2_RECORD_SAMPLE_SEED"
+
+
+class RecordRefused(ValueError):
+    """A record that cannot decide anything (the message says why: digest, coverage, spec or engine version)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """A loaded, verified evidence record."""
+
+    path: Path
+    spec: SweepSpec
+    rows: list[dict]
+    provenance: dict
+    digest: str
+
+    def rows_by_cell(self) -> dict[str, dict]:
+        return {r["cell_id"]: r for r in self.rows}
+
+    def summary(self) -> dict:
+        """What a claim's evidence should cite: where, which digest, how made, how long it took."""
+        p = self.provenance
+        return {"record": str(self.path), "digest": self.digest, "cells": len(self.rows),
+                "engine_version": p.get("engine_version"), "git_sha": p.get("git_sha"), "device": p.get("device"),
+                "cpu": p.get("cpu"), "torch": p.get("versions", {}).get("torch"), "wall_s": p.get("wall_s")}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _digest(file_hashes: dict[str, str]) -> str:
+    blob = json.dumps({"format": FORMAT, "engine_version": ENGINE_VERSION, "files": file_hashes}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def cpu_model() -> str:
+    """The CPU's model name (bitwise reproducibility on CPU needs the same instruction set)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _expected_cells(spec: SweepSpec) -> dict[str, Cell]:
+    return {c.cell_id: c for c in spec.cells()}
+
+
+def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu", note: str = "") -> Path:
+    """Write the evidence record of the finished sweep in ``sweep_dir`` to ``dest`` (created; an existing record
+    there is replaced as a whole, never mixed: the new record is built in a temporary folder and renamed).
+
+    Raises :class:`RecordRefused` if the sweep is not finished (a cell of its spec has no row) or has rows of
+    cells outside its spec."""
+    from li2verify.train.run import provenance
+
+    src, dest = Path(sweep_dir), Path(dest)
+    spec_path = src / SPEC_FILE
+    if not spec_path.exists():
+        raise RecordRefused(f"{src} is not a sweep directory (no {SPEC_FILE})")
+    spec = load_spec(spec_path)
+    rows = read_rows(src)
+    _check_coverage(spec, rows, where=str(src))
+    wall = sum(float(r["wall_s"]) for r in rows if r.get("wall_s") is not None and math.isfinite(r["wall_s"]))
+    prov = {**provenance(), "engine_version": ENGINE_VERSION, "device": device, "cpu": cpu_model(),
+            "cpu_count": os.cpu_count(), "wall_s": round(wall, 3), "cells": len(rows), "note": note}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        shutil.copyfile(src / RESULTS, tmp / RESULTS)
+        shutil.copyfile(spec_path, tmp / SPEC_FILE)
+        (tmp / PROVENANCE).write_text(json.dumps(prov, indent=2, sort_keys=True, allow_nan=False) + "\n",
+                                      encoding="utf-8")
+        hashes = {f: _sha256(tmp / f) for f in FILES}
+        manifest = {"format": FORMAT, "engine_version": ENGINE_VERSION, "files": hashes, "digest": _digest(hashes)}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        old = None
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old.{os.getpid()}")
+            os.replace(dest, old)
+        os.replace(tmp, dest)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info("evidence record %s: %d cells, digest %s", dest, len(rows), manifest["digest"][:12])
+    return dest
+
+
+def _check_coverage(spec: SweepSpec, rows: list[dict], *, where: str) -> None:
+    want = _expected_cells(spec)
+    got = [r["cell_id"] for r in rows]
+    if len(set(got)) != len(got):
+        raise RecordRefused(f"{where}: a cell appears twice in {RESULTS}")
+    missing = sorted(set(want) - set(got))
+    extra = sorted(set(got) - set(want))
+    if missing:
+        raise RecordRefused(f"{where}: {len(missing)} of {len(want)} cells of the spec have no row (first: "
+                            f"{want[missing[0]].group} seed {want[missing[0]].seed}); finish the sweep first")
+    if extra:
+        raise RecordRefused(f"{where}: {len(extra)} rows belong to no cell of the spec (first cell_id {extra[0]})")
+
+
+def load_record(path: str | Path, *, expect_spec: SweepSpec | None = None) -> Record:
+    """The verified record in ``path``; :class:`RecordRefused` with the reason when it cannot be trusted.
+
+    ``expect_spec``: the spec the claim was written for; a record of any other grid or setting is refused."""
+    path = Path(path)
+    mpath = path / MANIFEST
+    if not mpath.exists():
+        raise RecordRefused(f"no evidence record at {path} (no {MANIFEST})")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        hashes = manifest["files"]
+        digest = manifest["digest"]
+        made_by = manifest["engine_version"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise RecordRefused(f"{mpath}: not a record manifest ({type(e).__name__}: {e})") from None
+    if set(hashes) != set(FILES):
+        raise RecordRefused(f"{mpath}: lists files {sorted(hashes)}, a record has {sorted(FILES)}")
+    for f in FILES:
+        if not (path / f).exists():
+            raise RecordRefused(f"{path}: {f} is missing")
+        h = _sha256(path / f)
+        if h != hashes[f]:
+            raise RecordRefused(f"{path / f}: its SHA-256 {h[:12]}… differs from the manifest's {hashes[f][:12]}… "
+                                "(the file was changed after the record was made)")
+    if made_by != ENGINE_VERSION:
+        raise RecordRefused(f"{path}: made by engine version {made_by}, this engine is version {ENGINE_VERSION}; "
+                            "re-make the record")
+    if _digest(hashes) != digest:
+        raise RecordRefused(f"{mpath}: the manifest's digest does not match its file hashes")
+    try:
+        spec = load_spec(path / SPEC_FILE)
+    except ValueError as e:
+        raise RecordRefused(f"{path / SPEC_FILE}: {e}") from None
+    if expect_spec is not None:
+        a, b = _grid(spec), _grid(expect_spec)
+        if a != b:
+            diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            raise RecordRefused(f"{path}: the record's spec differs from the claim's in {', '.join(diff)}")
+    rows = read_rows(path)
+    _check_coverage(spec, rows, where=str(path))
+    prov = json.loads((path / PROVENANCE).read_text(encoding="utf-8"))
+    return Record(path=path, spec=spec, rows=rows, provenance=prov, digest=digest)
+
+
+def _grid(spec: SweepSpec) -> dict:
+    """The fields of a spec that decide what its cells measure (name, description and batching do not)."""
+    d = spec.to_dict()
+    for k in ("name", "description", "batch_cells"):
+        d.pop(k, None)
+    return d
+
+
+def epoch_tolerance(recorded: int, eval_every: int) -> int:
+    """How far a re-run's epoch of success may lie from the recorded one on another device or library build:
+    two evaluation intervals or 10 % of the recorded epoch, whichever is larger.  Float32 reductions in another
+    order change the trajectory by rounding, which moves a grokking transition by a few percent of its epoch
+    (the perturbation tests of the trained claims measure this); it never turns success into failure away from
+    the boundary."""
+    return max(2 * eval_every, int(math.ceil(0.1 * recorded)))
+
+
+@dataclass
+class Recheck:
+    """The outcome of re-executing a sample of a record's cells."""
+
+    sample_seed: int
+    bitwise: bool                       # device, torch and CPU match the record's: bitwise equality required
+    cells: list[dict] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return bool(self.cells) and all(c["agree"] for c in self.cells)
+
+    def why(self) -> str:
+        bad = [c for c in self.cells if not c["agree"]]
+        return "; ".join(f"{c['group']} p={c['p']:.3g} seed {c['seed']}: {c['why']}" for c in bad)
+
+
+def sample_cells(record: Record, k: int, seed: int) -> list[dict]:
+    """``k`` recorded rows drawn at random, with at least one success and one failure when the record has both
+    (both outcomes are re-checked)."""
+    rng = random.Random(seed)
+    ok = [r for r in record.rows if r.get("epoch_success") is not None]
+    no = [r for r in record.rows if r.get("epoch_success") is None]
+    pick: list[dict] = []
+    for pool in (ok, no):
+        if pool and len(pick) < k:
+            pick.append(rng.choice(pool))
+    rest = [r for r in record.rows if r not in pick]
+    pick += rng.sample(rest, min(len(rest), k - len(pick)))
+    return pick
+
+
+def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None = None) -> Recheck:
+    """Re-train ``k`` sampled cells of ``record`` on ``device`` and compare each with its recorded row."""
+    from li2verify.sweep.cells import train_cells
+
+    if seed is None:
+        raw = os.environ.get(SAMPLE_SEED_ENV, "").strip()
+        seed = int(raw) if raw else random.SystemRandom().randrange(2 ** 31)
+    import torch
+
+    p = record.provenance
+    bitwise = (p.get("device") == device and p.get("versions", {}).get("torch") == torch.__version__
+               and p.get("cpu") == cpu_model() and device == "cpu")
+    out = Recheck(sample_seed=seed, bitwise=bitwise)
+    cells = _expected_cells(record.spec)
+    rows = sample_cells(record, k, seed)
+    t0 = time.time()
+    fresh = train_cells([cells[r["cell_id"]] for r in rows], device=device, eval_every=record.spec.eval_every,
+                        threshold=record.spec.threshold, perturb=0.0)
+    for old, new in zip(rows, fresh):
+        out.cells.append(_compare(old, new, bitwise=bitwise, eval_every=record.spec.eval_every))
+    log.info("re-checked %d cells of %s in %.1fs (sample seed %d): %s", len(rows), record.path, time.time() - t0,
+             seed, "agree" if out.agree else out.why())
+    return out
+
+
+def _compare(old: dict, new: dict, *, bitwise: bool, eval_every: int) -> dict:
+    e0, e1 = old.get("epoch_success"), new.get("epoch_success")
+    c = {"group": old["group"], "p": old["p"], "seed": old["seed"], "cell_id": old["cell_id"],
+         "recorded_epoch": e0, "rerun_epoch": e1, "recorded_best": old["best_test_acc"],
+         "rerun_best": new["best_test_acc"], "agree": True, "why": ""}
+    if (e0 is None) != (e1 is None):
+        c.update(agree=False, why=f"recorded {'success at ' + str(e0) if e0 is not None else 'no success'}, "
+                                  f"re-run {'success at ' + str(e1) if e1 is not None else 'no success'}")
+    elif bitwise and (e0 != e1 or old["best_test_acc"] != new["best_test_acc"]
+                      or old["final_test_acc"] != new["final_test_acc"]):
+        c.update(agree=False, why=f"same device, torch and CPU but not bitwise: best test accuracy "
+                                  f"{old['best_test_acc']!r} vs {new['best_test_acc']!r}, epoch {e0} vs {e1}")
+    elif e0 is not None and abs(e1 - e0) > epoch_tolerance(e0, eval_every):
+        c.update(agree=False, why=f"epoch of success {e1} vs recorded {e0}, beyond ±{epoch_tolerance(e0, eval_every)}")
+    return c

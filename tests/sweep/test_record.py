@@ -1,0 +1,122 @@
+"""Evidence records: written from a finished sweep, verified on load (digests, coverage, spec, engine version), and
+re-checked by re-training sampled cells — which must reproduce the recorded rows bitwise on the same machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from li2verify.sweep import record as R
+from li2verify.sweep.run import run_sweep
+from li2verify.sweep.spec import load_spec
+from li2verify.sweep.table import RESULTS
+
+# Z19 at lr 1e-2 succeeds at p = 0.6 (epochs 90-95) and fails at p = 0.2 within 200 epochs (half a second): both
+# outcomes are in the record.
+SPEC = """name = "rec"
+groups = ["Z19"]
+p = [0.2, 0.6]
+seeds = 2
+lr = 1e-2
+wd = 2e-3
+K = 128
+epochs = 200
+eval_every = 5
+"""
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rec")
+    (root / "spec.toml").write_text(SPEC)
+    spec = load_spec(root / "spec.toml")
+    run_sweep(spec, root / "sweep", outputs=False)
+    return spec, R.write_record(root / "sweep", root / "record")
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    import shutil
+
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_record_loads_and_cites_its_digest(made):
+    spec, path = made
+    rec = R.load_record(path, expect_spec=spec)
+    assert len(rec.rows) == len(spec.cells())
+    s = rec.summary()
+    assert s["digest"] == json.loads((path / R.MANIFEST).read_text())["digest"]
+    assert s["engine_version"] == R.ENGINE_VERSION and s["cells"] == 4
+    assert {r["epoch_success"] is None for r in rec.rows} == {True, False}, "the record should hold both outcomes"
+
+
+def test_recheck_reproduces_sampled_cells_bitwise_on_this_machine(made):
+    spec, path = made
+    rec = R.load_record(path)
+    out = R.recheck(rec, k=2, seed=3)
+    assert out.bitwise
+    assert len(out.cells) == 2
+    assert {c["recorded_epoch"] is None for c in out.cells} == {True, False}, "one success and one failure sampled"
+    assert out.agree, out.why()
+
+
+def test_altered_row_is_refused(made, tmp_path):
+    _, path = made
+    p = _copy(path, tmp_path / "r")
+    lines = (p / RESULTS).read_text().splitlines()
+    row = lines[1].split(",")
+    i = lines[0].split(",").index("best_test_acc")
+    row[i] = "1.0" if row[i] != "1.0" else "0.5"
+    lines[1] = ",".join(row)
+    (p / RESULTS).write_text("\n".join(lines) + "\n")
+    with pytest.raises(R.RecordRefused, match="SHA-256"):
+        R.load_record(p)
+
+
+def test_record_of_another_spec_or_engine_is_refused(made, tmp_path, monkeypatch):
+    spec, path = made
+    other = load_spec(path / R.SPEC_FILE, ["epochs=201"])
+    with pytest.raises(R.RecordRefused, match="epochs"):
+        R.load_record(path, expect_spec=other)
+    monkeypatch.setattr(R, "ENGINE_VERSION", R.ENGINE_VERSION + 1)
+    with pytest.raises(R.RecordRefused, match="engine version"):
+        R.load_record(path)
+
+
+def test_recheck_detects_a_recorded_outcome_the_engine_does_not_reproduce(made, tmp_path):
+    """A record whose success epoch was forged (and its digests recomputed) fails the re-check: the re-run
+    is compared with the row, not with itself."""
+    spec, path = made
+    p = _copy(path, tmp_path / "forged")
+    rows = (p / RESULTS).read_text().splitlines()
+    head = rows[0].split(",")
+    i = head.index("epoch_success")
+    for j in range(1, len(rows)):
+        f = rows[j].split(",")
+        f[i] = "5" if f[i] == "" else ""
+        rows[j] = ",".join(f)
+    (p / RESULTS).write_text("\n".join(rows) + "\n")
+    hashes = {f: R._sha256(p / f) for f in R.FILES}
+    (p / R.MANIFEST).write_text(json.dumps({"format": R.FORMAT, "engine_version": R.ENGINE_VERSION,
+                                            "files": hashes, "digest": R._digest(hashes)}))
+    out = R.recheck(R.load_record(p), k=1, seed=0)
+    assert not out.agree and "success" in out.why()
+
+
+def test_unfinished_sweep_makes_no_record(tmp_path):
+    (tmp_path / "spec.toml").write_text(SPEC)
+    spec = load_spec(tmp_path / "spec.toml")
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / R.SPEC_FILE).write_text(spec.to_toml())
+    with pytest.raises(R.RecordRefused, match="no row"):
+        R.write_record(sweep, tmp_path / "record")
+    assert not (tmp_path / "record").exists()
+
+
+@pytest.mark.parametrize("recorded,eval_every,tol", [(40, 5, 10), (1000, 10, 100), (95, 10, 20)])
+def test_epoch_tolerance(recorded, eval_every, tol):
+    assert R.epoch_tolerance(recorded, eval_every) == tol
