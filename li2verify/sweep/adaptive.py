@@ -1,0 +1,262 @@
+"""Adaptive search for the generalization boundary: compute spent where the boundary is (Figs 5 and 8, Thm 4).
+
+A full grid trains every (p, seed) cell although only the cells next to the boundary decide it.  Here each
+(group, seed) is searched on its own, in the number of training pairs n (an integer, so no two p values round to
+the same cell):
+
+1. **bracket** — the spec's coarse sizes are trained; the bracket is (n_lo, n_hi] with n_hi the smallest
+   succeeding n and n_lo the largest failing n below it.  A failing n *above* a success is a non-monotone outcome:
+   it is reported (group, seed, the n values) and the bracket is taken below the first success; it is never
+   fitted through.  All sizes succeeding (failing) leaves the boundary below (above) the grid: censored.
+2. **bisection** — n_mid = round(√(n_lo·n_hi)) is trained until n_hi / n_lo ≤ ``resolution`` (or the two are
+   neighbours).  Every (group, seed) advances one step per round, and a round's cells train as batched programs
+   (:func:`li2verify.sweep.cells.train_cells`).
+3. **horizon check** (optional) — the search is repeated at twice the epochs, starting from each seed's bracket.
+   Success at n_hi carries over (the first E epochs of the 2E run are the E-epoch run, and success is the best
+   test accuracy over the evaluation epochs), so only n_lo is re-trained; where it now succeeds, the search
+   descends through the coarse sizes below it and bisects again.  A group is ``converged`` when its estimate at
+   2E lies inside its interval at E, and ``not converged`` otherwise (or when a seed's boundary left the grid
+   below).  A claim decides only on converged groups.
+
+Success of a cell is the spec's rule (best test accuracy ≥ threshold, written before the run), counted only for
+cells that fit their training set: a cell whose final train accuracy is below ``fit_threshold`` neither memorized
+nor generalized, and is reported as ``unfit`` (its seed's search stops there; the seed is left out of the group's
+estimate).
+
+Per group: p_c is the geometric mean over seeds of the bracket midpoints √(n_lo·n_hi)/M², with a Student-t 95 %
+interval over seeds in log space, widened to at least the largest bracket (the search cannot place a seed's
+boundary more finely than its bracket), and clipped to (0, 1].
+
+Resume: every trained cell is a row of ``out/results.csv`` keyed by its ``cell_id``; a rerun re-derives the same
+sequence of cells from the rows already there and trains only the missing ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from scipy.stats import t as student_t
+
+from li2verify.sweep.spec import Cell, SweepSpec
+from li2verify.sweep.table import append_rows, read_rows
+
+log = logging.getLogger(__name__)
+
+#: A cell fits its training set when its final train accuracy is at least this (else: "unfit").
+FIT_THRESHOLD = 0.99
+
+Runner = Callable[[list[Cell]], list[dict]]
+
+
+@dataclass
+class SeedSearch:
+    """The search state of one (group, seed)."""
+
+    group: str
+    seed: int
+    M: int
+    tried: dict[int, bool] = field(default_factory=dict)   # n → success (fit cells only)
+    unfit: list[int] = field(default_factory=list)
+    non_monotone: list[int] = field(default_factory=list)  # failing n above the smallest success
+    lo: int | None = None
+    hi: int | None = None
+    descend: list[int] = field(default_factory=list)        # sizes to try below n_hi while no failure is known
+    moved: bool | None = None                               # horizon check: the boundary moved at 2× epochs
+
+    def update_bracket(self) -> None:
+        ok = sorted(n for n, s in self.tried.items() if s)
+        self.hi = ok[0] if ok else None
+        fail = sorted(n for n, s in self.tried.items() if not s)
+        below = [n for n in fail if self.hi is None or n < self.hi]
+        self.lo = below[-1] if below else None
+        self.non_monotone = [n for n in fail if self.hi is not None and n > self.hi]
+
+    def next_n(self, resolution: float) -> int | None:
+        """The next size to train, or None when the bracket is resolved, censored or the search hit an unfit cell."""
+        if self.unfit or self.hi is None:
+            return None
+        if self.lo is None:
+            below = [n for n in self.descend if n < self.hi and n not in self.tried]
+            return below[0] if below else None
+        if self.hi / self.lo <= resolution or self.hi - self.lo <= 1:
+            return None
+        mid = int(round(math.sqrt(self.lo * self.hi)))
+        return min(max(mid, self.lo + 1), self.hi - 1)
+
+    @property
+    def midpoint(self) -> float | None:
+        return math.sqrt(self.lo * self.hi) if self.lo is not None and self.hi is not None else None
+
+    @property
+    def censored(self) -> str | None:
+        if self.unfit:
+            return None
+        if self.hi is not None and self.lo is None:
+            return "below"
+        if self.hi is None and self.tried:
+            return "above"
+        return None
+
+
+def _cell(proto: Cell, group: str, n: int, seed: int, epochs: int | None = None) -> Cell:
+    """The cell of ``proto``'s settings (lr, η, K, activation, loss, optimizer, dtype) at (group, n, seed)."""
+    return dataclasses.replace(proto, group=group, p=None, n=int(n), seed=int(seed),
+                               epochs=int(epochs if epochs is not None else proto.epochs))
+
+
+def _check_spec(spec: SweepSpec) -> None:
+    for k in ("lr", "wd", "K", "epochs"):
+        if len(getattr(spec, k)) != 1:
+            raise ValueError(f"adaptive search needs one value of {k} (got {getattr(spec, k)}); run one search per "
+                             "setting")
+
+
+def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu",
+                 progress: bool = False) -> Runner:
+    """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there."""
+    from li2verify.sweep.cells import train_cells
+
+    def run(cells: list[Cell]) -> list[dict]:
+        done = {r["cell_id"]: r for r in read_rows(out)} if out is not None else {}
+        todo = [c for c in cells if c.cell_id not in done]
+        if todo:
+            rows = train_cells(todo, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
+                               batch_cells=spec.batch_cells)
+            if out is not None:
+                append_rows(out, rows)
+            done.update({r["cell_id"]: r for r in rows})
+        return [done[c.cell_id] for c in cells]
+
+    return run
+
+
+def _success(row: dict, threshold: float) -> bool:
+    acc = row.get("best_test_acc")
+    return acc is not None and math.isfinite(acc) and acc >= threshold
+
+
+def _fits(row: dict, fit_threshold: float) -> bool:
+    acc = row.get("train_acc")
+    return acc is not None and math.isfinite(acc) and acc >= fit_threshold and row.get("status") != "diverged"
+
+
+def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float = 1.15, horizon_check: bool = True,
+                    fit_threshold: float = FIT_THRESHOLD, max_rounds: int = 30) -> dict:
+    """The adaptive boundary search of ``spec`` (its groups, seeds and coarse sizes; one lr, η, K, epochs).
+
+    ``run(cells) -> rows`` trains cells (:func:`store_runner`).  Returns ``{"groups": {group: estimate},
+    "seeds": [per-seed search states as dicts], "cells_trained": int, "rounds": int}``; see the module docstring
+    for the estimate and the horizon rule."""
+    _check_spec(spec)
+    if not resolution > 1:
+        raise ValueError(f"resolution must be > 1 (a ratio n_hi/n_lo), got {resolution}")
+    from li2verify.groups.spec import spec_order
+    from li2verify.train.data import train_size
+
+    proto = spec.cells()[0]
+    searches: list[SeedSearch] = []
+    coarse: dict[str, list[int]] = {}
+    for g in spec.groups:
+        M = spec_order(g)
+        coarse[g] = sorted({train_size(M, n=n, train_frac=p) for p, n in spec.sizes(g)})
+        searches += [SeedSearch(g, int(s), M) for s in spec.seeds]
+    first = [_cell(proto, st.group, n, st.seed) for st in searches for n in coarse[st.group]]
+    search = dict(run=run, resolution=resolution, threshold=spec.threshold, fit_threshold=fit_threshold,
+                  max_rounds=max_rounds)
+    trained, rounds = _bisect(searches, first, proto, **search)
+    groups = {g: estimate([st for st in searches if st.group == g]) for g in spec.groups}
+    if horizon_check:
+        # the same search at twice the epochs, from each seed's bracket: success at n_hi is implied (the first E
+        # epochs of the longer run are the E-epoch run); the n_lo cell is trained, and where it now succeeds the
+        # search descends through the coarse sizes below it and bisects again
+        proto2 = dataclasses.replace(proto, epochs=2 * proto.epochs)
+        done = [st for st in searches if st.midpoint is not None and not st.unfit]
+        again = [SeedSearch(st.group, st.seed, st.M, tried={st.hi: True},
+                            descend=[n for n in reversed(coarse[st.group]) if n < st.lo]) for st in done]
+        n2, _ = _bisect(again, [_cell(proto2, st.group, st.lo, st.seed) for st in done], proto2, **search)
+        trained += n2
+        for st, st2 in zip(done, again):
+            st.moved = st2.hi is None or st2.hi < st.hi
+        for g, est in groups.items():
+            _horizon_verdict(est, [st for st in done if st.group == g], [st for st in again if st.group == g],
+                             proto2.epochs)
+    return {"groups": groups, "seeds": [dataclasses.asdict(st) for st in searches], "cells_trained": trained,
+            "rounds": rounds, "resolution": resolution, "threshold": spec.threshold, "fit_threshold": fit_threshold}
+
+
+def _bisect(states: list[SeedSearch], first: list[Cell], proto: Cell, *, run: Runner, resolution: float,
+            threshold: float, fit_threshold: float, max_rounds: int) -> tuple[int, int]:
+    """Train ``first``, then one cell per unresolved state per round until every bracket is resolved.
+    Returns (cells trained, rounds)."""
+    by = {(x.group, x.seed): x for x in states}
+
+    def absorb(cells: list[Cell], rows: list[dict]) -> None:
+        for c, r in zip(cells, rows):
+            st = by[(c.group, c.seed)]
+            if not _fits(r, fit_threshold) and not _success(r, threshold):
+                st.unfit.append(int(c.n))
+            else:
+                st.tried[int(c.n)] = _success(r, threshold)
+        for st in states:
+            st.update_bracket()
+
+    absorb(first, run(first) if first else [])
+    trained, rounds = len(first), 1
+    while rounds < max_rounds:
+        nxt = [(st, st.next_n(resolution)) for st in states]
+        cells = [_cell(proto, st.group, n, st.seed) for st, n in nxt if n is not None]
+        if not cells:
+            break
+        absorb(cells, run(cells))
+        trained += len(cells)
+        rounds += 1
+    return trained, rounds
+
+
+def estimate(states: Sequence[SeedSearch]) -> dict:
+    """One group's boundary from its seeds' brackets (module docstring)."""
+    M = states[0].M
+    M2 = M * M
+    out: dict = {"M": M, "seeds": len(states), "unfit": sum(bool(s.unfit) for s in states),
+                 "non_monotone": [(s.seed, s.non_monotone) for s in states if s.non_monotone],
+                 "censored": None, "p_c": None, "ci": None, "n_c": None, "n_c_ci": None, "horizon": None}
+    brk = [s for s in states if s.midpoint is not None and not s.unfit]
+    cens = [s.censored for s in states if s.censored]
+    if not brk:
+        out["censored"] = cens[0] if cens and len(set(cens)) == 1 else ("mixed" if cens else None)
+        return out
+    if cens:
+        out["censored_seeds"] = cens
+    logs = np.log([s.midpoint for s in brk])
+    mu = float(logs.mean())
+    half = float(student_t.ppf(0.975, len(brk) - 1)) * float(logs.std(ddof=1)) / math.sqrt(len(brk)) if len(brk) > 1 else math.inf
+    widest = max(0.5 * math.log(s.hi / s.lo) for s in brk)
+    half = max(half, widest)
+    lo_n = max(math.exp(mu - half), min(s.lo for s in brk))
+    hi_n = min(math.exp(mu + half), max(s.hi for s in brk), M2)
+    n_c = math.exp(mu)
+    out.update(p_c=n_c / M2, ci=(lo_n / M2, hi_n / M2), n_c=n_c, n_c_ci=(lo_n, hi_n), used_seeds=len(brk),
+               brackets=[(s.seed, s.lo, s.hi) for s in brk])
+    return out
+
+
+def _horizon_verdict(est: dict, done: list[SeedSearch], again: list[SeedSearch], E2: int) -> None:
+    """Fill ``est["horizon"]`` from the same search at twice the epochs (module docstring)."""
+    if est["n_c"] is None:
+        return
+    est["moved_seeds"] = [st.seed for st in done if st.moved]
+    below = [st.seed for st in again if st.censored == "below"]
+    e2 = estimate(again) if again else None
+    if e2 is None or e2["n_c"] is None or below:
+        est["horizon"] = "not converged"
+        est["at_2x_epochs"] = {"epochs": E2, "n_c": None, "censored_below": below}
+        return
+    lo, hi = est["n_c_ci"]
+    est["at_2x_epochs"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "brackets": e2["brackets"]}
+    est["horizon"] = "converged" if lo <= e2["n_c"] <= hi else "not converged"
