@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from li2verify.utils.numbers import fmt_num, humanize  # noqa: F401  (one formatter, re-exported)
 from li2verify.utils.io import atomic_write_text, default_file_mode, probe_writable_dir  # noqa: F401  (re-exported)
 from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry
 
@@ -289,83 +290,7 @@ def paper_order(claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # -- numbers and text for humans --------------------------------------------------------------------------
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_LONG_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])")
 _EXACT = re.compile(r"^[-+*/^() .0-9a-zA-Z_]*(sqrt|pi|I\b|/|\*\*)[-+*/^() .0-9a-zA-Z_]*$")
-
-
-def fmt_num(x: Any, digits: int = 4) -> str:
-    """A number for a human: ``digits`` significant digits (``3``, ``0.25``, ``1.235×10⁻⁵``), integers and exact
-    values as they are, ``–`` for none."""
-    if x is None:
-        return "–"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int):
-        return str(x)
-    if isinstance(x, dict) and set(x) == {"re", "im"}:
-        re_, im = float(x["re"]), float(x["im"])
-        if im == 0:
-            return fmt_num(re_, digits)
-        return f"{fmt_num(re_, digits)} {'−' if im < 0 else '+'} {fmt_num(abs(im), digits)}i"
-    if isinstance(x, str):
-        try:
-            v = float(x)
-        except ValueError:
-            return humanize(x)
-        if x.strip().lower() in ("inf", "-inf", "nan", "+inf"):
-            return {"inf": "∞", "+inf": "∞", "-inf": "−∞", "nan": "NaN"}[x.strip().lower()]
-        return fmt_num(v, digits) if re.search(r"[.eE]", x) else x
-    if isinstance(x, (list, tuple)):
-        return "[" + ", ".join(fmt_num(v, digits) for v in x) + "]"
-    if isinstance(x, dict):
-        return "(" + ", ".join(f"{k} = {fmt_num(v, digits)}" for k, v in x.items()) + ")"
-    if not isinstance(x, float):
-        return humanize(str(x))
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "∞" if x > 0 else "−∞"
-    if x == 0:
-        return "0"
-    r = float(f"{x:.{digits}g}")
-    if 1e-3 <= abs(r) < 1e6:
-        s = f"{r:.{digits}g}"
-        if "e" in s:  # .4g switches to exponent from 1e4 on
-            s = f"{r:.0f}"
-        return s.replace("-", "−")
-    mant, exp = f"{r:.{digits - 1}e}".split("e")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}×10{str(int(exp)).translate(_SUP)}".replace("-", "−", 1) if mant.startswith("-") else \
-        f"{mant}×10{str(int(exp)).translate(_SUP)}"
-
-
-def humanize(text: Any) -> str:
-    """Free text (messages, descriptions) for a reader: long float literals to 4 significant digits, Python
-    dict reprs as ``key = value`` lists."""
-    if text is None:
-        return ""
-    s = str(text)
-
-    def _dict(m: re.Match) -> str:
-        try:
-            d = ast.literal_eval(m.group(0))
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            return m.group(0)
-        if not isinstance(d, dict):
-            return m.group(0)
-        if set(d) == {"re", "im"}:
-            return fmt_num(d)
-        return "(" + ", ".join(f"{k} = {fmt_num(v) if isinstance(v, float) else v}" for k, v in d.items()) + ")"
-
-    s = re.sub(r"\{'[^{}]*\}", _dict, s)
-
-    def _num(m: re.Match) -> str:
-        t = m.group(0)
-        digits = len(re.sub(r"[^0-9]", "", t.split("e")[0].split("E")[0]).lstrip("0"))
-        return fmt_num(float(t)) if digits > 6 or "e" in t.lower() else t
-
-    return _LONG_FLOAT.sub(_num, s)
 
 
 def exact_html(v: Any) -> str | None:
@@ -706,6 +631,30 @@ def _check_set(p: Path, rec: dict[str, Any]) -> None:
                 raise ReportError(f"{str(p.parent)!r} holds a mixed report: {FILES['json']} is from run {rid} but "
                                   f"{FILES[k]} is from {'run ' + oid if oid else 'another run'} (a write was "
                                   "interrupted); run `li2verify report` again")
+
+
+def claim_rows(rec: dict[str, Any], expected: dict[str, str], registered: Iterable[dict[str, Any]] = ()
+               ) -> list[dict[str, Any]]:
+    """The rows of ``li2verify claims``, in the paper's order (:func:`paper_order`): each claim of the last run
+    record ``rec`` (and of ``registered`` claim dicts the record lacks) with its last status, its committed
+    ``expected`` status, the number of checks that ran, and the status shown through what it rests on."""
+    by_id = {c["id"]: c for c in registered}
+    by_id.update({c["id"]: c for c in rec.get("claims", [])})
+    for cid in expected:  # listed in the expected-status file, in neither: still a row
+        by_id.setdefault(cid, {"id": cid, "paper_ref": "", "evidence": []})
+    rests = rec.get("rests_on", {}) or {}
+    rows = []
+    for c in paper_order(by_id.values()):
+        pos = position(c)
+        last = c.get("status", "(not run)")
+        ran = last not in ("(not run)", "untested")
+        rows.append({
+            "id": c["id"], "paper_ref": c.get("paper_ref", ""), "section": (f"{pos['stage_title']} — " if pos.get("stage_title") else "") + pos["section_title"],
+            "last": last, "expected": expected.get(c["id"], "(none)"),
+            "checks": len({e["check"] for e in c.get("evidence", [])}),
+            "changed": ran and last != expected.get(c["id"]),
+            "rests_on": status_with_ancestry(last, rests[c["id"]]) if ran and c["id"] in rests else None})
+    return rows
 
 
 def summary_lines(rec: dict[str, Any], width: int = 100) -> list[str]:
