@@ -297,9 +297,10 @@ def junit_properties(ev: _claims.Evidence) -> list[tuple[str, str]]:
     checks ran) is added at the end of the session by :func:`_junit_claim_status`."""
     from li2verify.utils.numbers import fmt_num
 
+    err, tol = _claims.worst_error(ev)
     return [("li2.claim", ev.claim_id), ("li2.method", ev.method), ("li2.target", ev.target),
-            ("li2.outcome", ev.outcome), ("li2.worst_error", fmt_num(ev.max_error, ascii_only=True)),
-            ("li2.tolerance", fmt_num(ev.tol, ascii_only=True))]
+            ("li2.outcome", ev.outcome), ("li2.worst_error", fmt_num(err, ascii_only=True)),
+            ("li2.tolerance", fmt_num(tol, ascii_only=True))]
 
 
 def _junit_claim_status(config: pytest.Config, statuses: dict[str, str], rests_on: dict[str, dict]) -> None:

@@ -21,9 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from li2verify.utils.numbers import fmt_num, humanize  # noqa: F401  (one formatter, re-exported)
+from li2verify.utils.numbers import fmt_key, fmt_num, humanize  # noqa: F401  (one formatter, re-exported)
 from li2verify.utils.io import atomic_write_text, default_file_mode, probe_writable_dir  # noqa: F401  (re-exported)
-from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry
+from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry, worst_error
 
 SCHEMA = 1
 FILES = {"json": "verification.json", "md": "verification.md", "html": "verification.html"}
@@ -321,10 +321,12 @@ def rerun_command(check: str) -> str:
 def _strength(evs: list[dict[str, Any]]) -> dict[str, Any]:
     fams = sorted({f for e in evs for f in e["families"]}, key=_natural)
     seeds = sorted({s for e in evs for s in e["seeds"]})
-    worst = [(e["max_error"], e["tolerance"]) for e in evs if e["max_error"] is not None]
+    worst = [worst_error(e) for e in evs]
+    worst = [w for w in worst if w[0] is not None]
     return {"instances": sum(e["instances"] for e in evs), "families": fams, "seeds": len(seeds),
             "checks": len(evs), "methods": sorted({e["method"] for e in evs}, key=METHODS.index),
-            "worst": max(worst, key=lambda t: t[0]) if worst else None}
+            "worst": max(worst, key=lambda t: (t[0] != t[0], t[0])) if worst else None,
+            "worst_is_violation": any(e["counterexamples"] for e in evs)}
 
 
 _SIZE_KEYS = ("M", "order", "n", "K", "d", "dim", "N", "size", "L")
@@ -385,7 +387,8 @@ def build_view(rec: dict[str, Any]) -> dict[str, Any]:
             "counterexample": _ce_view(small, small_ev) if small is not None else None,
             "n_counterexamples": len(ces),
             "rerun": f"pytest {(c.get('module') or 'theorems').split('.')[0]}/ --li2-claim {c['id']}",
-            "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]]} for e in evs],
+            "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]], "worst": worst_error(e)}
+                         for e in evs],
         })
     groups = []
     sources = {}  # other papers' stages, in order of appearance (paper_order sorts them after the Li2 stages)
@@ -440,6 +443,9 @@ def _md_cell(text: Any) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # a field name (x_range, E_star): code, not math
+
+
 def _env(kind: str):
     import jinja2
 
@@ -449,7 +455,15 @@ def _env(kind: str):
                              autoescape=(kind == "html"), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     M = jinja2.utils.markupsafe.Markup
+    esc = jinja2.utils.markupsafe.escape
+
+    def breaks(text: str, after: str) -> Any:  # a line may break after these characters, never inside a word
+        return M("".join(f"{esc(ch)}<wbr>" if ch in after else str(esc(ch)) for ch in str(text)))
+
     env.filters.update({
+        "text": lambda t: M(mathml.text_html(humanize(t))) if kind == "html" else humanize(t),
+        "key": (lambda k: M(f"<code class='k'>{esc(k)}</code>") if isinstance(k, str) and _IDENT.fullmatch(k)
+                else M(mathml.text_html(fmt_key(k)))) if kind == "html" else fmt_key, "cmd": lambda t: breaks(t, "/:"), "idbreak": lambda t: breaks(t, "._"),
         "num": fmt_num, "human": humanize, "natural": _natural, "rerun": rerun_command,
         "short": lambda check: check.split("::")[-1],
         "math": lambda t: M(mathml.statement_html(t)),
@@ -462,7 +476,7 @@ def _env(kind: str):
     env.tests.update({"mapping": lambda v: isinstance(v, dict), "seq": lambda v: isinstance(v, (list, tuple)),
                       "scalar": lambda v: not isinstance(v, (dict, list, tuple)),
                       "table": lambda v: isinstance(v, list) and bool(v) and all(isinstance(r, dict) for r in v)})
-    env.globals.update({"symbols": _SYMBOL, "columns": _columns, "stage_title": dict(STAGES),
+    env.globals.update({"rows": 50 if kind == "html" else 200, "symbols": _SYMBOL, "columns": _columns, "stage_title": dict(STAGES),
                         "status_colors": _STATUS_COLORS})
     return env
 
