@@ -12,6 +12,7 @@ import base64
 import datetime as _dt
 import io
 import json
+import logging
 import os
 import platform
 import re
@@ -24,6 +25,8 @@ from typing import Any, Iterable
 from li2verify.utils.numbers import fmt_key, fmt_num, humanize  # noqa: F401  (one formatter, re-exported)
 from li2verify.utils.io import atomic_write_text, default_file_mode, probe_writable_dir  # noqa: F401  (re-exported)
 from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry, worst_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA = 1
 FILES = {"json": "verification.json", "md": "verification.md", "html": "verification.html"}
@@ -520,11 +523,16 @@ def _summary_plot(rec: dict[str, Any]) -> str:
 
 
 def render_html(rec: dict[str, Any]) -> str:
-    from li2verify.verify.depgraph import dependency_svg
+    from li2verify.verify.depgraph import GraphUnavailable, dependency_svg
 
     view = build_view(rec)
+    try:
+        graph_svg, graph_note = dependency_svg(view["claims"]), ""
+    except GraphUnavailable as e:
+        log.warning("%s", e)
+        graph_svg, graph_note = "", str(e)
     return _env("html").get_template("report.html.j2").render(
-        **view, summary_png=_summary_plot(rec), graph_svg=dependency_svg(view["claims"]))
+        **view, summary_png=_summary_plot(rec), graph_svg=graph_svg, graph_note=graph_note)
 
 
 RUN_ID_MARK = "li2verify-run-id:"
