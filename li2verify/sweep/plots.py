@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from li2verify.utils.io import atomic_path
+from li2verify.utils.plotstyle import DPI, FONT
 
 
 def _save(fig, path: Path) -> Path:
@@ -17,7 +18,7 @@ def _save(fig, path: Path) -> Path:
 
     path = Path(path)
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120)
+        fig.savefig(tmp, dpi=DPI)
     plt.close(fig)
     return path
 
@@ -58,20 +59,20 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
     for i in range(len(ps)):
         for j in range(len(groups)):
             if lab[i][j]:
-                ax.text(j, i, lab[i][j], ha="center", va="center", fontsize=6,
+                ax.text(j, i, lab[i][j], ha="center", va="center", fontsize=FONT["annotation"],
                         color="black" if (np.nan_to_num(A[i, j]) > 0.6) else "white")
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels([g if g.lstrip("Z").isdigit() and g.startswith("Z") else f"{g}\n(M={M})"
-                        for M, g in groups], fontsize=7, rotation=0)
+                        for M, g in groups], fontsize=FONT["tick"], rotation=0)
     ax.set_yticks(range(len(ps)))
-    ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=7)
-    ax.set_xlabel("group (order M)", fontsize=8)
-    ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=8)
+    ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=FONT["tick"])
+    ax.set_xlabel("group (order M)", fontsize=FONT["label"])
+    ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=FONT["label"])
     nseeds = max((int(s.split("/")[1]) for row in lab for s in row if s), default=0)
     ax.set_title(f"Phase diagram, {family} groups\nmean final test accuracy over {nseeds} seeds\n"
-                 f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=8)
+                 f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=FONT["label"])
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label("test accuracy (fraction correct)", fontsize=8)
+    cb.set_label("test accuracy (fraction correct)", fontsize=FONT["label"])
     fig.tight_layout()
     return _save(fig, Path(path))
 
@@ -127,11 +128,11 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_formatter(NullFormatter())
     ax.set_ylim(lo_y, hi_y)
-    ax.set_xlabel("group order M (log scale)", fontsize=8)
-    ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=8)
-    ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=8)
+    ax.set_xlabel("group order M (log scale)", fontsize=FONT["label"])
+    ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=FONT["label"])
+    ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=FONT["label"])
     ax.tick_params(labelsize=7)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=5.5, loc="best")
+        ax.legend(fontsize=FONT["legend"], loc="best")
     fig.tight_layout()
     return _save(fig, Path(path))

@@ -444,7 +444,9 @@ class Evidence:
         import matplotlib.pyplot as plt
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+        from li2verify.utils.plotstyle import REPORT_DPI
+
+        fig.savefig(buf, format="png", dpi=REPORT_DPI, bbox_inches="tight")
         plt.close(fig)
         self.plot_png(buf.getvalue(), caption)
 

@@ -129,6 +129,9 @@ def pytest_configure(config: pytest.Config) -> None:
         expected_path=Path(expected) if expected else None,
     )
     _register_hypothesis_profiles(config, name)
+    from li2verify.utils import plotstyle
+
+    plotstyle.use()  # every figure a check draws: one style (readable at slide size, mathtext labels)
     config.pluginmanager.register(ClaimSelection(config), "li2verify-claim-selection")
 
 

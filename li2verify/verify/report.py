@@ -7,7 +7,6 @@ writing never leaves a half-written report or a mix of old and new files.
 
 from __future__ import annotations
 
-import ast
 import base64
 import datetime as _dt
 import io
@@ -508,6 +507,9 @@ def _summary_plot(rec: dict[str, Any]) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from li2verify.utils import plotstyle
+
+    plotstyle.use()
     fig, ax = plt.subplots(figsize=(5, 2.2))
     names = list(rec["summary"])
     ax.barh(names, [rec["summary"][s] for s in names], color=[_STATUS_COLORS[s] for s in names])
