@@ -72,6 +72,7 @@ def _clean(svg: str, nodes: list[str], status: dict[str, str]) -> str:
     id and status on each node group."""
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)  # inline SVG in HTML needs no namespace URLs
     svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="depgraph" role="img" '
                  'aria-label="dependency graph of the claims"', svg, count=1)
     from html import unescape

@@ -459,13 +459,14 @@ def _env(kind: str):
     M = jinja2.utils.markupsafe.Markup
     esc = jinja2.utils.markupsafe.escape
 
-    def breaks(text: str, after: str) -> Any:  # a line may break after these characters, never inside a word
-        return M("".join(f"{esc(ch)}<wbr>" if ch in after else str(esc(ch)) for ch in str(text)))
+    def breaks(text: str, after: str) -> Any:  # a line may break after these separators, never inside a word
+        return M("".join(f"{esc(p)}<wbr>" if re.fullmatch(after, p) else str(esc(p))
+                         for p in re.split(f"({after})", str(text)) if p))
 
     env.filters.update({
         "text": lambda t: M(mathml.text_html(humanize(t))) if kind == "html" else humanize(t),
         "key": (lambda k: M(f"<code class='k'>{esc(k)}</code>") if isinstance(k, str) and _IDENT.fullmatch(k)
-                else M(mathml.text_html(fmt_key(k)))) if kind == "html" else fmt_key, "cmd": lambda t: breaks(t, "/:"), "idbreak": lambda t: breaks(t, "._"),
+                else M(mathml.text_html(fmt_key(k)))) if kind == "html" else fmt_key, "cmd": lambda t: breaks(t, r"/|::"), "idbreak": lambda t: breaks(t, r"[._]"),
         "num": fmt_num, "human": humanize, "natural": _natural, "rerun": rerun_command,
         "short": lambda check: check.split("::")[-1],
         "math": lambda t: M(mathml.statement_html(t)),

@@ -136,7 +136,6 @@
     info.append(a);
   }
   svg.querySelectorAll("g.node").forEach(function (n) {
-    n.querySelectorAll("a").forEach(function (a) { a.removeAttribute("href"); a.removeAttributeNS("http://www.w3.org/1999/xlink", "href"); });
     n.addEventListener("click", function (ev) { ev.preventDefault(); if (!moved) show(n); });
     n.addEventListener("keydown", function (ev) { if (ev.key === "Enter") show(n); });
   });
