@@ -122,7 +122,7 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
     Ms_all = sorted({e["M"] for e in crit.values()})
     if Ms_all:  # label every measured order: a narrow M range has no labelled decade on a log axis
         ax.set_xticks(Ms_all)
-    lo_y, hi_y = ax.get_ylim()
+    lo_y, hi_y = (lambda a, b: (min(a, b / 1.5), max(b, a * 1.5)))(*ax.get_ylim())  # all censored: not a sliver
     ax.set_yticks([t for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0) if lo_y <= t <= hi_y])
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(ScalarFormatter())
@@ -131,7 +131,7 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
     ax.set_xlabel("group order M (log scale)", fontsize=FONT["label"])
     ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=FONT["label"])
     ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=FONT["label"])
-    ax.tick_params(labelsize=7)
+    ax.tick_params(labelsize=FONT["tick"])
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=FONT["legend"], loc="best")
     fig.tight_layout()

@@ -135,7 +135,13 @@ def to_mathml(tex: str, display: bool = False) -> str:
     except Exception as e:  # latex2mathml raises many types on bad input
         raise ValueError(f"cannot convert LaTeX to MathML: {type(e).__name__}: {e}") from None
     out = out.replace(_XMLNS, "", 1)
+    out = re.sub(r"&#x([0-9A-Fa-f]+);", _literal, out)  # the page is UTF-8: "(" rather than "&#x00028;"
     return out.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+
+
+def _literal(m: re.Match) -> str:
+    ch = chr(int(m.group(1), 16))
+    return m.group(0) if ch in "<>&\"'" or not ch.isprintable() else ch
 
 
 def _text_html(text: str) -> str:

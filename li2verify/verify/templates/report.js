@@ -71,7 +71,7 @@
   function set() { svg.setAttribute("viewBox", vb.join(" ")); }
   function fit() {  // the top of the graph at a readable scale: claims are laid out in paper order, top down
     var r = view.getBoundingClientRect();
-    var w = Math.min(full[2], Math.max(r.width, 600) * 1.3);
+    var w = Math.min(full[2], Math.max(r.width, 300));  // one SVG unit per pixel: node labels at their 10 pt
     vb = [full[0], full[1], w, w * r.height / Math.max(r.width, 1)];
     if (vb[3] > full[3] && full[3] * r.width / r.height <= full[2]) vb = [full[0], full[1], full[3] * r.width / r.height, full[3]];
     set();
