@@ -1,7 +1,8 @@
 """The claims' ``depends_on`` graph, laid out by graphviz's ``dot`` at report time and embedded as inline SVG.
 
-Nodes are the claims that rest on or are rested on by another, given to ``dot`` in the paper's order (its starting
-order within a column; ``dot``'s crossing minimisation may move a node), laid out left to right (a claim to the right of what it rests on, each column in paper order), coloured by
+Nodes are the claims that rest on or are rested on by another: a claim one column to the right of the furthest
+claim it rests on, each column in the paper's order top down (held by invisible edges in a ``rank=same`` group),
+laid out left to right (a claim to the right of what it rests on, each column in paper order), coloured by
 status and carrying ``data-claim`` for the report's script (click → the claim's statement and status).  When the
 ``dot`` binary is not installed the report says so in one line instead of drawing a graph (``apt-get install
 graphviz``).
@@ -39,14 +40,32 @@ def dot_source(claims: Iterable[dict[str, Any]]) -> tuple[str, list[str]]:
     if not nodes:
         return "", []
     q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
-    lines = ["digraph deps {", ' graph [rankdir=LR, ordering=out, nodesep=0.08, ranksep=0.5, bgcolor="transparent"];',
+    lines = ["digraph deps {", ' graph [rankdir=LR, nodesep=0.08, ranksep=0.5, bgcolor="transparent"];',
              ' node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, height=0.25, margin="0.06,0.03"];',
              ' edge [color="#8a8a8a", arrowsize=0.6];']
-    for n in reversed(nodes):  # dot stacks a rank's nodes bottom-up in LR: reversed, the paper's order reads top down
+    # Columns: a claim one column right of the furthest claim it rests on (longest path); within a column the
+    # paper's order, top down, held by invisible edges inside a rank=same group.
+    deps: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        deps[b].append(a)
+    col: dict[str, int] = {}
+
+    def depth(n: str, seen: frozenset = frozenset()) -> int:
+        if n not in col:
+            col[n] = 0 if n in seen else 1 + max((depth(d, seen | {n}) for d in deps[n]), default=-1)
+        return col[n]
+
+    for n in nodes:
+        depth(n)
+    for c in sorted(set(col.values())):
+        members = [n for n in nodes if col[n] == c]
+        chain = " -> ".join(q(n) for n in members)
+        lines.append(f" {{ rank=same; {chain}{' [style=invis]' if len(members) > 1 else ''}; }}")
+    for n in nodes:
         s = status[n]
         lines.append(f" {q(n)} [id={q('g_' + n)}, fillcolor={q(COLORS.get(s, '#cccccc'))}, "
                      f"fontcolor={q(TEXT.get(s, '#000000'))}, tooltip={q(n + ': ' + s)}];")
-    for a, b in sorted(edges, key=lambda e: (-order[e[1]], -order[e[0]])):
+    for a, b in sorted(edges, key=lambda e: (order[e[1]], order[e[0]])):
         lines.append(f" {q(a)} -> {q(b)} [tooltip={q(b + ' rests on ' + a)}];")
     lines.append("}")
     return "\n".join(lines) + "\n", nodes

@@ -206,6 +206,12 @@ def test_dependency_graph_is_laid_out_by_dot_or_says_what_is_missing(monkeypatch
               {"id": "c.alone", "status": "verified", "depends_on": []}]
     dot, nodes = dot_source(claims)
     assert nodes == ["a.one", "b.two"] and '"a.one" -> "b.two"' in dot
+    # columns by longest path, each in the paper's order (the order of the claims given), held by invisible edges
+    three = [{"id": i, "status": "verified", "depends_on": d} for i, d in
+             (("p.z", []), ("p.a", []), ("q.user", ["p.a", "p.z"]), ("q.m", ["p.z"]))]
+    dot3, _ = dot_source(three)
+    assert '{ rank=same; "p.z" -> "p.a" [style=invis]; }' in dot3
+    assert '{ rank=same; "q.user" -> "q.m" [style=invis]; }' in dot3
     if shutil.which("dot"):
         html = R.render_html(_record_with_deps())
         assert '<g class="node" data-claim="demo.b" data-status="verified"' in html and "http://" not in html
