@@ -207,14 +207,14 @@ _OPERATORS = ("argmin", "argmax", "max", "min", "sup", "inf", "lim", "log", "exp
 
 def _fragment_tex(tok: str) -> str | None:
     """The LaTeX for a token that is a TeX fragment, else None."""
-    if (not tok or tok.count("(") != tok.count(")") or tok.count("{") != tok.count("}")
-            or tok.count("[") != tok.count("]") or "$" in tok or tok[0] in "_^"):
+    if (not tok or tok.count("(") != tok.count(")") or tok.count("{") != tok.count("}") or "$" in tok
+            or tok[0] in "_^"):
         return None
     if not (_SCRIPT.search(tok) or re.search(r"\\[A-Za-z]{2,}", tok)):
         return None
-    if re.search(r"[/:.]\w+[/:.]|::|\.py\b|https?:|=\S*[_^]|\w\.\w", tok):  # paths, modules, URLs, ids, k=v
-        return None
     strict = bool(re.search(r"[_^]\{|\\[A-Za-z]{2,}", tok))  # unambiguous TeX: no identifier reading
+    if re.search(r"[/:.]\w+[/:.]|::|\.py\b|https?:|\w\.\w", tok) or (not strict and re.search(r"=\S*[_^]", tok)):
+        return None  # paths, module names, URLs, claim ids, key=value
     out, i, n, after = [], 0, len(tok), 0  # after: where the last script ended (a base starts there at the earliest)
     while i < n:
         ch = tok[i]
@@ -239,7 +239,7 @@ def _fragment_tex(tok: str) -> str | None:
                 i += 1
                 continue
             nxt = rest[1:2]
-            if not strict and nxt and (nxt.islower() and nxt.isascii() or nxt.isdigit()):
+            if not strict and nxt and (nxt.islower() and nxt.isascii() or nxt in "0123456789"):
                 return None  # x_ab / V_V0: ambiguous
             if not strict and len(base) > 1 and re.search(r"[a-z]", base):
                 return None  # a name with a one-letter part: norm_F
@@ -292,6 +292,9 @@ def tex_fragments(text: str | None) -> list[str]:
                 core = _split_token(tok)[1]
                 if _fragment_tex(core) is not None:
                     out.append(core)
+                elif _partial_fragment(core)[1]:
+                    head, frag, tail = _partial_fragment(core)
+                    out += [*tex_fragments(head), frag, *tex_fragments(tail)]
                 else:
                     out += [x for x in re.split(r"[(),\[\]]+", tok) if _fragment_tex(x) is not None]
     return out
@@ -311,11 +314,27 @@ def text_html(text: str | None) -> str:
             lead, core, trail = _split_token(piece)
             tex = _fragment_tex(core) if core else None
             if tex is None:
+                head, frag, tail = _partial_fragment(core)
+                if frag:  # the rest of the token may hold another fragment: Σ_h(z_h
+                    parts.append(_plain(lead) + text_html(head) + _fragment_html(frag) + text_html(tail) + _plain(trail))
+                    continue
                 for x in re.split(r"([(),\[\]]+)", piece):  # the fragments inside: cos(V_t, ...
                     parts.append(_fragment_html(x))
                 continue
             parts.append(_plain(lead) + _fragment_html(core) + _plain(trail))
     return "".join(parts)
+
+
+def _partial_fragment(tok: str) -> tuple[str, str, str]:
+    """A token whose parentheses do not balance (a formula split at a space: ``G*)e^{(σ²+η)t}``): the longest
+    fragment after a ``)`` or before a ``(``, as ``(text before, fragment, text after)``; ``("", "", "")`` if none."""
+    for i, ch in enumerate(tok):
+        if ch == ")" and _fragment_tex(tok[i + 1:]) is not None:
+            return tok[:i + 1], tok[i + 1:], ""
+    for i in range(len(tok) - 1, -1, -1):
+        if tok[i] == "(" and _fragment_tex(tok[:i]) is not None:
+            return "", tok[:i], tok[i:]
+    return "", "", ""
 
 
 def _fragment_html(tok: str) -> str:
