@@ -67,7 +67,7 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
     ax.set_yticks(range(len(ps)))
     ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=FONT["tick"])
     ax.set_xlabel("group (order M)", fontsize=FONT["label"])
-    ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=FONT["label"])
+    ax.set_ylabel("training fraction $p = n/M^2$ ($n$ rounded per $M$)", fontsize=FONT["label"])
     nseeds = max((int(s.split("/")[1]) for row in lab for s in row if s), default=0)
     ax.set_title(f"Phase diagram, {family} groups\nmean final test accuracy over {nseeds} seeds\n"
                  f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=FONT["label"])
@@ -99,7 +99,7 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
             lo = pc - np.array([e["ci"][0] for e in ok])
             hi = np.array([e["ci"][1] for e in ok]) - pc
             ax.errorbar(Ms, pc, yerr=[lo, hi], fmt="o", color=col, capsize=2, ms=4,
-                        label=f"{fam}: p_c (95% bootstrap interval)")
+                        label=f"{fam}: $p_c$ (95% bootstrap interval)")
         for e in es:
             if e["censored"] == "below":
                 ax.plot(e["M"], min(e["p_grid"]), "v", mfc="none", color=col, ms=5)
@@ -109,12 +109,12 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
         if f:
             Mg = np.linspace(f["M_range"][0], f["M_range"][1], 50)
             ax.plot(Mg, math.exp(f["b"]) * Mg ** f["a"] / Mg ** 2, "-", color=col, lw=1,
-                    label=f"{fam}: fit n_c ∝ M^{f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
+                    label=f"{fam}: fit $n_c \\propto M^{{{f['a']:.2f}}}$ [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
             from li2verify.sweep.boundary import LAWS
 
             for name, law in f["laws"].items():
                 ax.plot(Mg, law["c"] * LAWS[name](Mg) / Mg ** 2, styles.get(name, ":"), color=col, lw=0.8,
-                        alpha=0.7, label=f"{fam}: n_c ∝ {name} (ΔAIC {law['delta_aic']:.1f})")
+                        alpha=0.7, label=f"{fam}: $n_c \\propto$ {name} (ΔAIC {law['delta_aic']:.1f})")
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     ax.set_xscale("log")
@@ -129,8 +129,8 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
         axis.set_minor_formatter(NullFormatter())
     ax.set_ylim(lo_y, hi_y)
     ax.set_xlabel("group order M (log scale)", fontsize=FONT["label"])
-    ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=FONT["label"])
-    ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=FONT["label"])
+    ax.set_ylabel("critical training fraction $p_c = n_c/M^2$ (log scale)", fontsize=FONT["label"])
+    ax.set_title("Generalization boundary $p_c(M)$ and candidate laws (Thm 4: $n_c \\propto M \\log M$)", fontsize=FONT["label"])
     ax.tick_params(labelsize=FONT["tick"])
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=FONT["legend"], loc="best")

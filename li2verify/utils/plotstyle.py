@@ -23,8 +23,7 @@ STYLE: dict[str, Any] = {
     "legend.fontsize": FONT["legend"],
     "figure.titlesize": FONT["title"] + 1,
     "mathtext.fontset": "dejavusans",
-    "axes.grid": True,
-    "grid.alpha": 0.3,
+    "axes.grid": False,  # phase diagrams are images: a grid would cross every cell
     "lines.linewidth": 1.5,
     "savefig.dpi": DPI,
     "savefig.bbox": "tight",
