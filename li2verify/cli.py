@@ -146,44 +146,65 @@ def import_theorem_modules(theorems: Path) -> list[str]:
     return names
 
 
+def _locate_theorems(path: str | None) -> Path:
+    """The theorems directory for a read-only command: ``path``; else ``theorems/`` in the working directory or
+    the nearest parent that has one; else the one beside the installed package (an editable install)."""
+    if path:
+        return _find_theorems(path)
+    for d in [Path.cwd(), *Path.cwd().parents]:
+        if (d / "theorems").is_dir():
+            return d / "theorems"
+    import li2verify
+
+    beside = Path(li2verify.__file__).resolve().parents[1] / "theorems"
+    if beside.is_dir():
+        return beside
+    return _find_theorems(None)  # the usual one-line error
+
+
 @main.command()
-@click.option("--theorems", "theorems_dir", default=None, type=click.Path(), help="default: ./theorems")
-@click.option("--report", "report_dir", default="reports", show_default=True, type=click.Path(),
-              help="where the last report is (for the last status column)")
+@click.option("--theorems", "theorems_dir", default=None, type=click.Path(),
+              help="default: ./theorems, else the nearest parent directory's theorems/, else the package's")
+@click.option("--report", "report_dir", default=None, type=click.Path(),
+              help="where the last report is (default: ./reports if it exists, else reports/ beside theorems/)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
-def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
-    """List the registered claims with their last status and the committed expected status."""
+def claims(theorems_dir: str | None, report_dir: str | None, as_json: bool) -> None:
+    """List the claims in the paper's order with their last and committed expected status.
+
+    Read from the last report's verification.json and theorems/expected_status.json (well under a second); the
+    theorem modules are imported only when the last report does not list every expected claim (no report yet,
+    or a report of a few modules). Works from any directory inside the repository."""
     import os
 
-    from li2verify.verify.claims import REGISTRY
-    from li2verify.verify.report import ReportError, load_record
+    from li2verify.verify.plugin import EXPECTED_FILE, ExpectedFileError, read_expected_file
+    from li2verify.verify.report import ReportError, claim_rows, load_record
 
-    theorems = _find_theorems(theorems_dir)
-    os.environ.setdefault("LI2_PROFILE", "fast")
-    import_theorem_modules(theorems)
-    from li2verify.verify.claims import status_with_ancestry
-    from li2verify.verify.plugin import EXPECTED_FILE, expected_statuses
-
-    last: dict[str, str] = {}
+    theorems = _locate_theorems(theorems_dir)
+    if report_dir is None:
+        report_dir = "reports" if Path("reports").is_dir() else str(theorems.parent / "reports")
     rec: dict = {}
     try:
         rec = load_record(report_dir)
-        last = {c["id"]: c["status"] for c in rec["claims"]}
     except ReportError:
         pass
     profile = rec.get("profile", "fast")
     try:
-        expected = expected_statuses(theorems / EXPECTED_FILE, profile)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from None
-    rests = rec.get("rests_on", {})
-    rows = [{"id": c.id, "paper_ref": c.paper_ref, "last": last.get(c.id, "(not run)"),
-             "expected": expected.get(c.id, "(none)"), "checks": len(c.checks),
-             "changed": c.id in last and last[c.id] != "untested" and last[c.id] != expected.get(c.id),
-             "rests_on": status_with_ancestry(last[c.id], rests[c.id]) if c.id in last and c.id in rests else None}
-            for c in REGISTRY]
+        data = read_expected_file(theorems / EXPECTED_FILE)
+    except ExpectedFileError as e:
+        raise click.UsageError(str(e)) from None
+    expected = dict(data["claims"])
+    if profile != "fast":
+        expected.update(data["profiles"].get(profile, {}))
+    registered: list[dict] = []
+    if not rec or set(expected) - {c["id"] for c in rec["claims"]}:
+        os.environ.setdefault("LI2_PROFILE", "fast")
+        from li2verify.verify.claims import REGISTRY
+
+        import_theorem_modules(theorems)
+        registered = [c.to_dict() for c in REGISTRY]
+    rows = claim_rows(rec, expected, registered)
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
     w = max([len(r["id"]) for r in rows] + [5])
     changed = [r for r in rows if r["changed"]]
@@ -191,11 +212,15 @@ def claims(theorems_dir: str | None, report_dir: str, as_json: bool) -> None:
         click.echo(f"!! {len(changed)} status change(s) in the last report (profile {profile}) against "
                    f"{EXPECTED_FILE}: " + ", ".join(f"{r['id']} {r['expected']} → {r['last']}" for r in changed))
     click.echo(f"   {'claim':<{w}}  {'last':<13} {'expected':<13} checks  paper")
+    section = None
     for r in rows:
+        if r["section"] != section:
+            section = r["section"]
+            click.echo(f"-- {section}")
         mark = "!! " if r["changed"] else "   "
         extra = f"  [{r['rests_on']}]" if r["rests_on"] and r["rests_on"] != r["last"] else ""
         click.echo(f"{mark}{r['id']:<{w}}  {r['last']:<13} {r['expected']:<13} {r['checks']:>6}  {r['paper_ref']}{extra}")
-    click.echo(f"{len(rows)} claims" + ("" if last else " (no report yet: run `li2verify report`)")
+    click.echo(f"{len(rows)} claims in the paper's order" + ("" if rec else " (no report yet: run `li2verify report`)")
                + (f"; {len(changed)} changed status (marked !!)" if changed else ""))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from li2verify.utils.io import atomic_path
+from li2verify.utils.plotstyle import DPI, FONT
 
 
 def _save(fig, path: Path) -> Path:
@@ -17,7 +18,7 @@ def _save(fig, path: Path) -> Path:
 
     path = Path(path)
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120)
+        fig.savefig(tmp, dpi=DPI)
     plt.close(fig)
     return path
 
@@ -58,20 +59,20 @@ def phase_heatmap(rows: list[dict], family: str, path: str | Path, *, threshold:
     for i in range(len(ps)):
         for j in range(len(groups)):
             if lab[i][j]:
-                ax.text(j, i, lab[i][j], ha="center", va="center", fontsize=6,
+                ax.text(j, i, lab[i][j], ha="center", va="center", fontsize=FONT["annotation"],
                         color="black" if (np.nan_to_num(A[i, j]) > 0.6) else "white")
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels([g if g.lstrip("Z").isdigit() and g.startswith("Z") else f"{g}\n(M={M})"
-                        for M, g in groups], fontsize=7, rotation=0)
+                        for M, g in groups], fontsize=FONT["tick"], rotation=0)
     ax.set_yticks(range(len(ps)))
-    ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=7)
-    ax.set_xlabel("group (order M)", fontsize=8)
-    ax.set_ylabel("training fraction p = n/M² (n rounded per M)", fontsize=8)
+    ax.set_yticklabels([f"{p:.3g}" for p in ps], fontsize=FONT["tick"])
+    ax.set_xlabel("group (order M)", fontsize=FONT["label"])
+    ax.set_ylabel("training fraction $p = n/M^2$ ($n$ rounded per $M$)", fontsize=FONT["label"])
     nseeds = max((int(s.split("/")[1]) for row in lab for s in row if s), default=0)
     ax.set_title(f"Phase diagram, {family} groups\nmean final test accuracy over {nseeds} seeds\n"
-                 f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=8)
+                 f"(labels: seeds with best test accuracy ≥ {threshold:g})", fontsize=FONT["label"])
     cb = fig.colorbar(im, ax=ax)
-    cb.set_label("test accuracy (fraction correct)", fontsize=8)
+    cb.set_label("test accuracy (fraction correct)", fontsize=FONT["label"])
     fig.tight_layout()
     return _save(fig, Path(path))
 
@@ -98,7 +99,7 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
             lo = pc - np.array([e["ci"][0] for e in ok])
             hi = np.array([e["ci"][1] for e in ok]) - pc
             ax.errorbar(Ms, pc, yerr=[lo, hi], fmt="o", color=col, capsize=2, ms=4,
-                        label=f"{fam}: p_c (95% bootstrap interval)")
+                        label=f"{fam}: $p_c$ (95% bootstrap interval)")
         for e in es:
             if e["censored"] == "below":
                 ax.plot(e["M"], min(e["p_grid"]), "v", mfc="none", color=col, ms=5)
@@ -108,12 +109,12 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
         if f:
             Mg = np.linspace(f["M_range"][0], f["M_range"][1], 50)
             ax.plot(Mg, math.exp(f["b"]) * Mg ** f["a"] / Mg ** 2, "-", color=col, lw=1,
-                    label=f"{fam}: fit n_c ∝ M^{f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
+                    label=f"{fam}: fit $n_c \\propto M^{{{f['a']:.2f}}}$ [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
             from li2verify.sweep.boundary import LAWS
 
             for name, law in f["laws"].items():
                 ax.plot(Mg, law["c"] * LAWS[name](Mg) / Mg ** 2, styles.get(name, ":"), color=col, lw=0.8,
-                        alpha=0.7, label=f"{fam}: n_c ∝ {name} (ΔAIC {law['delta_aic']:.1f})")
+                        alpha=0.7, label=f"{fam}: $n_c \\propto$ {name} (ΔAIC {law['delta_aic']:.1f})")
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     ax.set_xscale("log")
@@ -121,17 +122,17 @@ def boundary_plot(crit: dict[str, dict], fits: dict[str, dict], path: str | Path
     Ms_all = sorted({e["M"] for e in crit.values()})
     if Ms_all:  # label every measured order: a narrow M range has no labelled decade on a log axis
         ax.set_xticks(Ms_all)
-    lo_y, hi_y = ax.get_ylim()
+    lo_y, hi_y = (lambda a, b: (min(a, b / 1.5), max(b, a * 1.5)))(*ax.get_ylim())  # all censored: not a sliver
     ax.set_yticks([t for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0) if lo_y <= t <= hi_y])
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(ScalarFormatter())
         axis.set_minor_formatter(NullFormatter())
     ax.set_ylim(lo_y, hi_y)
-    ax.set_xlabel("group order M (log scale)", fontsize=8)
-    ax.set_ylabel("critical training fraction p_c = n_c/M² (log scale)", fontsize=8)
-    ax.set_title("Generalization boundary p_c(M) and candidate laws (Thm 4: n_c ∝ M log M)", fontsize=8)
-    ax.tick_params(labelsize=7)
+    ax.set_xlabel("group order M (log scale)", fontsize=FONT["label"])
+    ax.set_ylabel("critical training fraction $p_c = n_c/M^2$ (log scale)", fontsize=FONT["label"])
+    ax.set_title("Generalization boundary $p_c(M)$ and candidate laws (Thm 4: $n_c \\propto M \\log M$)", fontsize=FONT["label"])
+    ax.tick_params(labelsize=FONT["tick"])
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=5.5, loc="best")
+        ax.legend(fontsize=FONT["legend"], loc="best")
     fig.tight_layout()
     return _save(fig, Path(path))

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from li2verify.utils.io import atomic_path
+from li2verify.utils.plotstyle import FONT, use as use_style
 
 
 def training_curves(runs: dict, keys, title: str, log_keys=(), w: float = 3.6, h: float = 2.8):
@@ -21,7 +22,7 @@ def training_curves(runs: dict, keys, title: str, log_keys=(), w: float = 3.6, h
             if k in r.metrics:
                 plot_curves(a, r, k, pretty_condition(c), f"C{i}", log=k in log_keys)
     legends(axes)
-    fig.suptitle(title, fontsize=9)
+    fig.suptitle(title, fontsize=FONT["title"])
     fig.tight_layout()
     return fig
 
@@ -67,9 +68,9 @@ def plot_curves(ax, res, key, label, color, log=False):
     if log:
         ax.set_yscale("log")
     title, ylabel = METRICS.get(key, (key.replace("_", " "), key))
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel("epoch", fontsize=8)
-    ax.set_ylabel(ylabel + (" (log scale)" if log else ""), fontsize=8)
+    ax.set_title(title, fontsize=FONT["title"])
+    ax.set_xlabel("epoch", fontsize=FONT["label"])
+    ax.set_ylabel(ylabel + (" (log scale)" if log else ""), fontsize=FONT["label"])
     ax.tick_params(labelsize=7)
     curves = ax.figure.__dict__.setdefault("_li2_curves", [])
     curves.append({"condition": label, "metric": key, "epochs": e[ok], "median": med, "q25": q25, "q75": q75,
@@ -80,7 +81,7 @@ def legends(axes) -> None:
     """A legend in every panel that has curves (each names every condition shown there)."""
     for a in np.ravel(axes):
         if a.get_legend_handles_labels()[0]:
-            a.legend(fontsize=6, loc="best")
+            a.legend(fontsize=FONT["legend"], loc="best")
 
 
 def write_curves_csv(fig, path: Path) -> Path | None:
@@ -103,6 +104,7 @@ def write_curves_csv(fig, path: Path) -> Path | None:
 def new_figure(nrows, ncols, w=4.2, h=3.2):
     import matplotlib.pyplot as plt
 
+    use_style()
     fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols, h * nrows), squeeze=False)
     return fig, axes
 

@@ -444,7 +444,9 @@ class Evidence:
         import matplotlib.pyplot as plt
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+        from li2verify.utils.plotstyle import REPORT_DPI
+
+        fig.savefig(buf, format="png", dpi=REPORT_DPI, bbox_inches="tight")
         plt.close(fig)
         self.plot_png(buf.getvalue(), caption)
 
@@ -524,6 +526,26 @@ class Evidence:
             "details": dict(self.details),
             "plots": list(self.plots),
         }
+
+
+def worst_error(e: dict[str, Any] | "Evidence") -> tuple[float | None, float | None]:
+    """A check's worst error and the tolerance it is judged against: for a check that recorded counterexamples,
+    the largest violation of the printed statement and that counterexample's tolerance; otherwise the largest
+    error it recorded (``max_error``) and the check's tolerance.  ``(None, None)`` when it measured nothing."""
+    d = e if isinstance(e, dict) else {"counterexamples": e.counterexamples, "max_error": e.max_error,
+                                       "tolerance": e.tol}
+
+    def num(v: Any) -> float | None:
+        try:
+            return None if v is None else float(v)
+        except (TypeError, ValueError):
+            return None
+
+    ces = [(num(ce.get("violation")), num(ce.get("tolerance"))) for ce in d.get("counterexamples") or []]
+    ces = [t for t in ces if t[0] is not None]
+    if ces:
+        return max(ces, key=lambda t: (t[0] != t[0], t[0]))  # a NaN violation is the worst
+    return num(d.get("max_error")), num(d.get("tolerance"))
 
 
 def claim_status(c: Claim, evidence: list[dict[str, Any]] | list[Evidence]) -> str:

@@ -1,95 +1,116 @@
-"""The claims' ``depends_on`` graph as an inline SVG: layered left to right (a claim to the right of what it rests
-on), nodes coloured by status and linking to the claim (``#<claim id>``).  The layout is computed here (longest-
-path layers, a few barycentre sweeps to reduce crossings), so no graphviz binary is needed.
+"""The claims' ``depends_on`` graph, laid out by graphviz's ``dot`` at report time and embedded as inline SVG.
+
+Nodes are the claims that rest on or are rested on by another: a claim one column to the right of the furthest
+claim it rests on, each column in the paper's order top down (held by invisible edges in a ``rank=same`` group),
+laid out left to right (a claim to the right of what it rests on, each column in paper order), coloured by
+status and carrying ``data-claim`` for the report's script (click → the claim's statement and status).  When the
+``dot`` binary is not installed the report says so in one line instead of drawing a graph (``apt-get install
+graphviz``).
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import shutil
+import subprocess
 from html import escape
 from typing import Any, Iterable
 
+log = logging.getLogger(__name__)
+
 COLORS = {"verified": "#2e7d32", "erratum": "#ef6c00", "refuted": "#c62828", "inconclusive": "#757575",
           "untested": "#bdbdbd"}
-TEXT = {"verified": "#fff", "erratum": "#000", "refuted": "#fff", "inconclusive": "#fff", "untested": "#000"}
-NODE_W, NODE_H, GAP_X, GAP_Y, PAD = 250, 22, 60, 8, 10
+TEXT = {"verified": "#ffffff", "erratum": "#000000", "refuted": "#ffffff", "inconclusive": "#ffffff",
+        "untested": "#000000"}
 
 
-def layout(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """(layer, row) per node for edges ``(dependency, user)``: a node's layer is 1 + the largest layer of what it
-    rests on; rows ordered by the mean row of the neighbours (4 sweeps)."""
-    deps: dict[str, list[str]] = {n: [] for n in nodes}
-    users: dict[str, list[str]] = {n: [] for n in nodes}
-    for a, b in edges:
-        deps[b].append(a)
-        users[a].append(b)
-    layer: dict[str, int] = {}
-
-    def depth(n: str, stack: frozenset = frozenset()) -> int:
-        if n in layer:
-            return layer[n]
-        if n in stack:  # a cycle (rejected at collection; be safe here)
-            return 0
-        layer[n] = 1 + max((depth(d, stack | {n}) for d in deps[n]), default=-1)
-        return layer[n]
-
-    for n in nodes:
-        depth(n)
-    cols: dict[int, list[str]] = {}
-    for n in nodes:
-        cols.setdefault(layer[n], []).append(n)
-    row = {n: i for col in cols.values() for i, n in enumerate(col)}
-    for sweep in range(4):
-        order = sorted(cols) if sweep % 2 == 0 else sorted(cols, reverse=True)
-        for li in order:
-            nb = deps if sweep % 2 == 0 else users
-
-            def bary(n: str) -> float:
-                r = [row[m] for m in nb[n]]
-                return sum(r) / len(r) if r else row[n]
-
-            cols[li].sort(key=lambda n: (bary(n), n))
-            for i, n in enumerate(cols[li]):
-                row[n] = i
-    return {n: (layer[n], row[n]) for n in nodes}
+class GraphUnavailable(RuntimeError):
+    """No layout engine: the message says what to install."""
 
 
-def dependency_svg(claims: Iterable[dict[str, Any]], width_limit: int | None = None) -> str:
-    """SVG markup (no XML declaration, no external reference) for the claims that depend on or are depended on by
-    another; empty string when there are none."""
+def dot_source(claims: Iterable[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The DOT text of the graph (edges ``dependency -> user``) and its nodes in the paper's order (the order of
+    ``claims``); ``("", [])`` when no claim depends on another."""
     claims = list(claims)
     status = {c["id"]: c["status"] for c in claims}
     edges = [(d, c["id"]) for c in claims for d in c.get("depends_on", []) if d in status]
-    nodes = sorted({n for e in edges for n in e}, key=lambda n: [c["id"] for c in claims].index(n))
+    order = {c["id"]: i for i, c in enumerate(claims)}
+    nodes = sorted({n for e in edges for n in e}, key=order.__getitem__)
+    if not nodes:
+        return "", []
+    q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
+    lines = ["digraph deps {", ' graph [rankdir=LR, nodesep=0.08, ranksep=0.5, bgcolor="transparent"];',
+             ' node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, height=0.25, margin="0.06,0.03"];',
+             ' edge [color="#8a8a8a", arrowsize=0.6];']
+    # Columns: a claim one column right of the furthest claim it rests on (longest path); within a column the
+    # paper's order, top down, held by invisible edges inside a rank=same group.
+    deps: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        deps[b].append(a)
+    col: dict[str, int] = {}
+
+    def depth(n: str, seen: frozenset = frozenset()) -> int:
+        if n not in col:
+            col[n] = 0 if n in seen else 1 + max((depth(d, seen | {n}) for d in deps[n]), default=-1)
+        return col[n]
+
+    for n in nodes:
+        depth(n)
+    for c in sorted(set(col.values())):
+        members = [n for n in nodes if col[n] == c]
+        chain = " -> ".join(q(n) for n in members)
+        lines.append(f" {{ rank=same; {chain}{' [style=invis]' if len(members) > 1 else ''}; }}")
+    for n in nodes:
+        s = status[n]
+        lines.append(f" {q(n)} [id={q('g_' + n)}, fillcolor={q(COLORS.get(s, '#cccccc'))}, "
+                     f"fontcolor={q(TEXT.get(s, '#000000'))}, tooltip={q(n + ': ' + s)}];")
+    for a, b in sorted(edges, key=lambda e: (order[e[1]], order[e[0]])):
+        lines.append(f" {q(a)} -> {q(b)} [tooltip={q(b + ' rests on ' + a)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n", nodes
+
+
+def layout_svg(dot: str, timeout: float = 60.0) -> str:
+    """``dot -Tsvg`` of ``dot``; raises :class:`GraphUnavailable` when graphviz is missing or fails."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphUnavailable("graphviz's `dot` is not installed (apt-get install graphviz): the dependency graph "
+                               "is not drawn; every claim still lists what it rests on and what uses it")
+    try:
+        out = subprocess.run([exe, "-Tsvg"], input=dot, capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise GraphUnavailable(f"graphviz's `dot` failed: {e}") from None
+    if out.returncode != 0:
+        raise GraphUnavailable(f"graphviz's `dot` failed: {out.stderr.strip()[:200]}")
+    return out.stdout
+
+
+def _clean(svg: str, nodes: list[str], status: dict[str, str]) -> str:
+    """The SVG for inlining: no XML prolog or DOCTYPE, no fixed size (the page scales it), a class, and the claim
+    id and status on each node group."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)  # inline SVG in HTML needs no namespace URLs
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="depgraph" role="img" '
+                 'aria-label="dependency graph of the claims"', svg, count=1)
+    from html import unescape
+
+    def node(m: re.Match) -> str:
+        n = unescape(m.group(1))
+        if n not in status:
+            return m.group(0)
+        return (f'<g class="node" data-claim="{escape(n, quote=True)}" data-status="{escape(status[n], quote=True)}" '
+                f'tabindex="0">')
+
+    return re.sub(r'<g id="g_([^"]*)" class="node">', node, svg)
+
+
+def dependency_svg(claims: Iterable[dict[str, Any]]) -> str:
+    """Inline SVG markup of the dependency graph ('' when no claim depends on another); raises
+    :class:`GraphUnavailable` when it cannot be laid out."""
+    claims = list(claims)
+    dot, nodes = dot_source(claims)
     if not nodes:
         return ""
-    pos = layout(nodes, edges)
-    n_layers = 1 + max(l for l, _ in pos.values())
-    n_rows = 1 + max(r for _, r in pos.values())
-    W = PAD * 2 + n_layers * NODE_W + (n_layers - 1) * GAP_X
-    H = PAD * 2 + n_rows * (NODE_H + GAP_Y)
-
-    def xy(n: str) -> tuple[int, int]:
-        l, r = pos[n]
-        return PAD + l * (NODE_W + GAP_X), PAD + r * (NODE_H + GAP_Y)
-
-    out = [f'<svg class="depgraph" role="img" aria-label="dependency graph of the claims" width="{W}" height="{H}" '
-           f'viewBox="0 0 {W} {H}" font-family="system-ui,sans-serif" font-size="11">',
-           '<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
-           'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#777"/></marker></defs>']
-    for a, b in edges:
-        (xa, ya), (xb, yb) = xy(a), xy(b)
-        x1, y1, x2, y2 = xa + NODE_W, ya + NODE_H / 2, xb, yb + NODE_H / 2
-        mx = (x1 + x2) / 2
-        out.append(f'<path class="edge" d="M{x1},{y1} C{mx},{y1} {mx},{y2} {x2 - 2},{y2}" fill="none" '
-                   f'stroke="#999" stroke-width="1.2" marker-end="url(#arrow)"><title>{escape(b)} rests on '
-                   f'{escape(a)}</title></path>')
-    for n in nodes:
-        x, y = xy(n)
-        s = status[n]
-        label = n if len(n) <= 40 else n[:38] + "…"
-        out.append(f'<a href="#{escape(n, quote=True)}" class="node" data-claim="{escape(n, quote=True)}">'
-                   f'<title>{escape(n)}: {escape(s)}</title>'
-                   f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4" fill="{COLORS.get(s, "#ccc")}"/>'
-                   f'<text x="{x + 6}" y="{y + 15}" fill="{TEXT.get(s, "#000")}">{escape(label)}</text></a>')
-    out.append("</svg>")
-    return "".join(out)
+    return _clean(layout_svg(dot), nodes, {c["id"]: c["status"] for c in claims})

@@ -14,7 +14,8 @@ import html
 import re
 from functools import lru_cache
 
-__all__ = ["to_mathml", "statement_html", "prose_html", "statement_markdown", "is_latex", "split_math", "problems"]
+__all__ = ["to_mathml", "statement_html", "prose_html", "text_html", "tex_fragments", "statement_markdown", "is_latex",
+           "split_math", "problems"]
 
 # A backslash command, a sub/superscript, or braces: a string without ``$`` that has one of these is LaTeX.
 _LATEX_HINT = re.compile(r"\\[A-Za-z]+|\\[{}|,;! ]|[_^]\{|[A-Za-z0-9)\]}][_^]")
@@ -134,7 +135,13 @@ def to_mathml(tex: str, display: bool = False) -> str:
     except Exception as e:  # latex2mathml raises many types on bad input
         raise ValueError(f"cannot convert LaTeX to MathML: {type(e).__name__}: {e}") from None
     out = out.replace(_XMLNS, "", 1)
+    out = re.sub(r"&#x([0-9A-Fa-f]+);", _literal, out)  # the page is UTF-8: "(" rather than "&#x00028;"
     return out.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+
+
+def _literal(m: re.Match) -> str:
+    ch = chr(int(m.group(1), 16))
+    return m.group(0) if ch in "<>&\"'" or not ch.isprintable() else ch
 
 
 def _text_html(text: str) -> str:
@@ -182,6 +189,164 @@ def statement_html(text: str | None, whole_statement_may_be_math: bool = True) -
             parts.append(f"<code class='tex' title='not rendered: {html.escape(str(e), quote=True)}'>"
                          f"{html.escape(content)}</code>")
     return "".join(parts)
+
+
+# -- TeX fragments in free text ---------------------------------------------------------------------------
+# Titles, check descriptions, messages and counterexample rows are prose written with small TeX fragments and no
+# ``$``: ``‖G_F(0)‖_F``, ``α^{-2}``, ``λ_min``, ``Ŝ_{k,r}``.  A whitespace-separated token is such a fragment when
+# it has a ``\command``, or a sub/superscript every one of which reads one way only: a braced group, a command, or
+# one character not followed by a lowercase letter or digit, or a lowercase word after a base of at most one
+# letter (``λ_min``, ``t_grok``, ``‖E‖_op``).  An identifier (``successes_per_p``, ``norm_F_V0``, ``k_gt_n``) never
+# is: a word after a multi-letter base is a name, not a subscript.
+_SCRIPT = re.compile(r"[_^](?:\{|\\[A-Za-z]+|[^\s{}\\])")
+_WORD_SCRIPT = re.compile(r"_([a-z]{2,})")
+
+
+_OPERATORS = ("argmin", "argmax", "max", "min", "sup", "inf", "lim", "log", "exp", "det", "tr", "diag", "span", "rank")
+
+
+def _fragment_tex(tok: str) -> str | None:
+    """The LaTeX for a token that is a TeX fragment, else None."""
+    if (not tok or tok.count("(") != tok.count(")") or tok.count("{") != tok.count("}") or "$" in tok
+            or tok[0] in "_^"):
+        return None
+    if not (_SCRIPT.search(tok) or re.search(r"\\[A-Za-z]{2,}", tok)):
+        return None
+    strict = bool(re.search(r"[_^]\{|\\[A-Za-z]{2,}", tok))  # unambiguous TeX: no identifier reading
+    if re.search(r"[/:.]\w+[/:.]|::|\.py\b|https?:|\w\.\w", tok) or (not strict and re.search(r"=\S*[_^]", tok)):
+        return None  # paths, module names, URLs, claim ids, key=value
+    out, i, n, after = [], 0, len(tok), 0  # after: where the last script ended (a base starts there at the earliest)
+    while i < n:
+        ch = tok[i]
+        if ch in "_^":
+            rest = tok[i + 1:]
+            if not rest:
+                return None
+            base = re.search(r"[A-Za-z0-9]*$", tok[after:i]).group(0)
+            w = _WORD_SCRIPT.match(tok, i) if ch == "_" else None
+            if w:
+                if not strict and (len(base) > 1 or tok[w.end():w.end() + 1] == "_"):
+                    return None  # an identifier: snake_case
+                out.append(f"_{{\\mathrm{{{w.group(1)}}}}}")
+                i = after = w.end()
+                continue
+            if base in _OPERATORS:
+                del out[len(out) - len(base):]
+                out.append(f"\\operatorname{{{base}}}")
+                base = ""
+            if rest[0] == "{" or rest[0] == "\\":
+                out.append(ch)
+                i += 1
+                continue
+            nxt = rest[1:2]
+            if not strict and nxt and (nxt.islower() and nxt.isascii() or nxt in "0123456789"):
+                return None  # x_ab / V_V0: ambiguous
+            if not strict and len(base) > 1 and re.search(r"[a-z]", base):
+                return None  # a name with a one-letter part: norm_F
+            out.append(ch + rest[0])
+            i = after = i + 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out).replace("−", "-")
+
+
+def _split_token(tok: str) -> tuple[str, str, str]:
+    """``(lead, core, trail)``: punctuation around a token that belongs to the sentence, not the formula."""
+    m = re.match(r"^([\"'“‘(\[]*)(.*?)([\"”’,.;:!?]*)$", tok, re.S)
+    lead, core, trail = m.group(1), m.group(2), m.group(3)
+    if lead.startswith("'") and core.endswith("'"):
+        core, trail = core[:-1], "'" + trail
+    while lead.endswith("(") and core.count(")") > core.count("("):
+        lead, core = lead[:-1], "(" + core
+    while core.endswith(")") and core.count(")") > core.count("("):
+        core, trail = core[:-1], ")" + trail
+    while lead.endswith("[") and core.count("]") > core.count("["):
+        lead, core = lead[:-1], "[" + core
+    return lead, core, trail
+
+
+def _tokens(text: str) -> list[str]:
+    """``text`` split at whitespace (the whitespace kept as pieces), never inside a ``{…}`` group."""
+    out: list[str] = []
+    depth = 0
+    for piece in re.split(r"(\s+)", text):
+        if depth > 0 and out:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        if not piece.isspace():
+            depth += piece.count("{") - piece.count("}")
+            depth = max(depth, 0)
+    return out
+
+
+def tex_fragments(text: str | None) -> list[str]:
+    """The TeX fragments of free text (outside ``$…$``) that :func:`text_html` renders as MathML."""
+    out = []
+    for kind, content, _ in (split_math(text) if text and _MATH.search(text) else [("text", text or "", False)]):
+        if kind == "text":
+            for tok in _tokens(content):
+                if tok.isspace():
+                    continue
+                core = _split_token(tok)[1]
+                if _fragment_tex(core) is not None:
+                    out.append(core)
+                elif _partial_fragment(core)[1]:
+                    head, frag, tail = _partial_fragment(core)
+                    out += [*tex_fragments(head), frag, *tex_fragments(tail)]
+                else:
+                    out += [x for x in re.split(r"[(),\[\]]+", tok) if _fragment_tex(x) is not None]
+    return out
+
+
+def text_html(text: str | None) -> str:
+    """Safe HTML for free text (titles, descriptions, messages, table cells): ``$…$`` formulas and bare TeX
+    fragments (:func:`tex_fragments`) as MathML, everything else as escaped text."""
+    if not text:
+        return ""
+    parts = []
+    for kind, content, disp in (split_math(text) if _MATH.search(text) else [("text", text, False)]):
+        if kind == "math":
+            parts.append(statement_html(f"$${content}$$" if disp else f"${content}$"))
+            continue
+        for piece in _tokens(content):
+            lead, core, trail = _split_token(piece)
+            tex = _fragment_tex(core) if core else None
+            if tex is None:
+                head, frag, tail = _partial_fragment(core)
+                if frag:  # the rest of the token may hold another fragment: Σ_h(z_h
+                    parts.append(_plain(lead) + text_html(head) + _fragment_html(frag) + text_html(tail) + _plain(trail))
+                    continue
+                for x in re.split(r"([(),\[\]]+)", piece):  # the fragments inside: cos(V_t, ...
+                    parts.append(_fragment_html(x))
+                continue
+            parts.append(_plain(lead) + _fragment_html(core) + _plain(trail))
+    return "".join(parts)
+
+
+def _partial_fragment(tok: str) -> tuple[str, str, str]:
+    """A token whose parentheses do not balance (a formula split at a space: ``G*)e^{(σ²+η)t}``): the longest
+    fragment after a ``)`` or before a ``(``, as ``(text before, fragment, text after)``; ``("", "", "")`` if none."""
+    for i, ch in enumerate(tok):
+        if ch == ")" and _fragment_tex(tok[i + 1:]) is not None:
+            return tok[:i + 1], tok[i + 1:], ""
+    for i in range(len(tok) - 1, -1, -1):
+        if tok[i] == "(" and _fragment_tex(tok[:i]) is not None:
+            return "", tok[:i], tok[i:]
+    return "", "", ""
+
+
+def _fragment_html(tok: str) -> str:
+    """MathML for a token that is a TeX fragment, else the token as text."""
+    tex = _fragment_tex(tok)
+    if tex is None:
+        return _text_html(tok)
+    try:
+        return to_mathml(tex)
+    except ValueError as e:
+        _failures[tex] = str(e)
+        return _text_html(tok)
 
 
 def statement_markdown(text: str | None) -> str:

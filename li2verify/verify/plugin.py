@@ -129,6 +129,9 @@ def pytest_configure(config: pytest.Config) -> None:
         expected_path=Path(expected) if expected else None,
     )
     _register_hypothesis_profiles(config, name)
+    from li2verify.utils import plotstyle
+
+    plotstyle.use()  # every figure a check draws: one style (readable at slide size, mathtext labels)
     config.pluginmanager.register(ClaimSelection(config), "li2verify-claim-selection")
 
 
@@ -288,6 +291,52 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         done = True
     if done:
         state.evidence.append(ev)
+        item.user_properties.extend(junit_properties(ev))
+
+
+def junit_properties(ev: _claims.Evidence) -> list[tuple[str, str]]:
+    """What a CI dashboard reads from a check's JUnit record (``--junitxml``): the claim, the method, the
+    target, this check's outcome, its worst error and tolerance.  The claim's status (known only when all its
+    checks ran) is added at the end of the session by :func:`_junit_claim_status`."""
+    from li2verify.utils.numbers import fmt_num
+
+    err, tol = _claims.worst_error(ev)
+    return [("li2.claim", ev.claim_id), ("li2.method", ev.method), ("li2.target", ev.target),
+            ("li2.outcome", ev.outcome), ("li2.worst_error", fmt_num(err, ascii_only=True)),
+            ("li2.tolerance", fmt_num(tol, ascii_only=True))]
+
+
+def _junit_claim_status(config: pytest.Config, statuses: dict[str, str], rests_on: dict[str, dict]) -> None:
+    """Add ``li2.status`` (the claim's status; with ``li2.shown_status`` where what it rests on is weaker) to every
+    check's ``<testcase>`` in the JUnit XML, and the run's status counts as suite properties, before pytest's
+    junitxml plugin writes the file.  An erratum is a passing test (the expected, pinned result), so without
+    these properties a dashboard would show a paper full of errata as all green."""
+    try:
+        from _pytest.junitxml import xml_key
+    except ImportError:  # pragma: no cover - a pytest without the junitxml plugin
+        return
+    xml = config.stash.get(xml_key, None)
+    if xml is None:
+        return
+    counts: dict[str, int] = {}
+    for s in statuses.values():
+        counts[s] = counts.get(s, 0) + 1
+    for s in _claims.STATUSES:
+        xml.add_global_property(f"li2.claims.{s}", str(counts.get(s, 0)))
+    for rep in xml.node_reporters_ordered:
+        case = rep.to_xml()
+        props = case.find("properties")
+        if props is None:
+            continue
+        claim = next((p.get("value") for p in props if p.get("name") == "li2.claim"), None)
+        if claim is None or claim not in statuses:
+            continue
+        status = statuses[claim]
+        props.append(type(props)("property", name="li2.status", value=status))
+        if claim in rests_on and status != "untested":
+            shown = _claims.status_with_ancestry(status, rests_on[claim])
+            if shown != status:
+                props.append(type(props)("property", name="li2.shown_status", value=shown))
 
 
 class ExpectedFileError(ValueError):
@@ -367,6 +416,7 @@ def _write_expected(path: Path, data: dict) -> None:
     atomic_write_text(path, json.dumps(out, indent=1) + "\n")
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml writes its file (_junit_claim_status)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
@@ -415,6 +465,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.rests_on = {c.id: _claims.rests_on(c.id, graph, known) for c in _claims.REGISTRY if c.depends_on}
     if state.mismatches:
         _count_in_summary(session.config, state.changes, state.mismatches)
+    _junit_claim_status(config, state.statuses, state.rests_on)
 
     if state.report_dir is not None:
         from li2verify.verify.report import build_record, write_report

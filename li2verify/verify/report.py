@@ -7,22 +7,26 @@ writing never leaves a half-written report or a mix of old and new files.
 
 from __future__ import annotations
 
-import ast
 import base64
 import datetime as _dt
 import io
 import json
+import logging
 import os
 import platform
 import re
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from li2verify.utils.numbers import fmt_key, fmt_num, humanize  # noqa: F401  (one formatter, re-exported)
 from li2verify.utils.io import atomic_write_text, default_file_mode, probe_writable_dir  # noqa: F401  (re-exported)
-from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry
+from li2verify.verify.claims import METHODS, STATUSES, Claim, Evidence, status_with_ancestry, worst_error
+
+log = logging.getLogger(__name__)
 
 SCHEMA = 1
 FILES = {"json": "verification.json", "md": "verification.md", "html": "verification.html"}
@@ -289,83 +293,7 @@ def paper_order(claims: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # -- numbers and text for humans --------------------------------------------------------------------------
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_LONG_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])[-+]?\d+[eE][-+]?\d+(?![\w.])")
 _EXACT = re.compile(r"^[-+*/^() .0-9a-zA-Z_]*(sqrt|pi|I\b|/|\*\*)[-+*/^() .0-9a-zA-Z_]*$")
-
-
-def fmt_num(x: Any, digits: int = 4) -> str:
-    """A number for a human: ``digits`` significant digits (``3``, ``0.25``, ``1.235×10⁻⁵``), integers and exact
-    values as they are, ``–`` for none."""
-    if x is None:
-        return "–"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int):
-        return str(x)
-    if isinstance(x, dict) and set(x) == {"re", "im"}:
-        re_, im = float(x["re"]), float(x["im"])
-        if im == 0:
-            return fmt_num(re_, digits)
-        return f"{fmt_num(re_, digits)} {'−' if im < 0 else '+'} {fmt_num(abs(im), digits)}i"
-    if isinstance(x, str):
-        try:
-            v = float(x)
-        except ValueError:
-            return humanize(x)
-        if x.strip().lower() in ("inf", "-inf", "nan", "+inf"):
-            return {"inf": "∞", "+inf": "∞", "-inf": "−∞", "nan": "NaN"}[x.strip().lower()]
-        return fmt_num(v, digits) if re.search(r"[.eE]", x) else x
-    if isinstance(x, (list, tuple)):
-        return "[" + ", ".join(fmt_num(v, digits) for v in x) + "]"
-    if isinstance(x, dict):
-        return "(" + ", ".join(f"{k} = {fmt_num(v, digits)}" for k, v in x.items()) + ")"
-    if not isinstance(x, float):
-        return humanize(str(x))
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "∞" if x > 0 else "−∞"
-    if x == 0:
-        return "0"
-    r = float(f"{x:.{digits}g}")
-    if 1e-3 <= abs(r) < 1e6:
-        s = f"{r:.{digits}g}"
-        if "e" in s:  # .4g switches to exponent from 1e4 on
-            s = f"{r:.0f}"
-        return s.replace("-", "−")
-    mant, exp = f"{r:.{digits - 1}e}".split("e")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}×10{str(int(exp)).translate(_SUP)}".replace("-", "−", 1) if mant.startswith("-") else \
-        f"{mant}×10{str(int(exp)).translate(_SUP)}"
-
-
-def humanize(text: Any) -> str:
-    """Free text (messages, descriptions) for a reader: long float literals to 4 significant digits, Python
-    dict reprs as ``key = value`` lists."""
-    if text is None:
-        return ""
-    s = str(text)
-
-    def _dict(m: re.Match) -> str:
-        try:
-            d = ast.literal_eval(m.group(0))
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            return m.group(0)
-        if not isinstance(d, dict):
-            return m.group(0)
-        if set(d) == {"re", "im"}:
-            return fmt_num(d)
-        return "(" + ", ".join(f"{k} = {fmt_num(v) if isinstance(v, float) else v}" for k, v in d.items()) + ")"
-
-    s = re.sub(r"\{'[^{}]*\}", _dict, s)
-
-    def _num(m: re.Match) -> str:
-        t = m.group(0)
-        digits = len(re.sub(r"[^0-9]", "", t.split("e")[0].split("E")[0]).lstrip("0"))
-        return fmt_num(float(t)) if digits > 6 or "e" in t.lower() else t
-
-    return _LONG_FLOAT.sub(_num, s)
 
 
 def exact_html(v: Any) -> str | None:
@@ -396,10 +324,12 @@ def rerun_command(check: str) -> str:
 def _strength(evs: list[dict[str, Any]]) -> dict[str, Any]:
     fams = sorted({f for e in evs for f in e["families"]}, key=_natural)
     seeds = sorted({s for e in evs for s in e["seeds"]})
-    worst = [(e["max_error"], e["tolerance"]) for e in evs if e["max_error"] is not None]
+    worst = [worst_error(e) for e in evs]
+    worst = [w for w in worst if w[0] is not None]
     return {"instances": sum(e["instances"] for e in evs), "families": fams, "seeds": len(seeds),
             "checks": len(evs), "methods": sorted({e["method"] for e in evs}, key=METHODS.index),
-            "worst": max(worst, key=lambda t: t[0]) if worst else None}
+            "worst": max(worst, key=lambda t: (t[0] != t[0], t[0])) if worst else None,
+            "worst_is_violation": any(e["counterexamples"] for e in evs)}
 
 
 _SIZE_KEYS = ("M", "order", "n", "K", "d", "dim", "N", "size", "L")
@@ -460,7 +390,8 @@ def build_view(rec: dict[str, Any]) -> dict[str, Any]:
             "counterexample": _ce_view(small, small_ev) if small is not None else None,
             "n_counterexamples": len(ces),
             "rerun": f"pytest {(c.get('module') or 'theorems').split('.')[0]}/ --li2-claim {c['id']}",
-            "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]]} for e in evs],
+            "evidence": [{**e, "ce_views": [_ce_view(ce) for ce in e["counterexamples"]], "worst": worst_error(e)}
+                         for e in evs],
         })
     groups = []
     sources = {}  # other papers' stages, in order of appearance (paper_order sorts them after the Li2 stages)
@@ -515,6 +446,9 @@ def _md_cell(text: Any) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # a field name (x_range, E_star): code, not math
+
+
 def _env(kind: str):
     import jinja2
 
@@ -524,7 +458,16 @@ def _env(kind: str):
                              autoescape=(kind == "html"), trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     M = jinja2.utils.markupsafe.Markup
+    esc = jinja2.utils.markupsafe.escape
+
+    def breaks(text: str, after: str) -> Any:  # a line may break after these separators, never inside a word
+        return M("".join(f"{esc(p)}<wbr>" if re.fullmatch(after, p) else str(esc(p))
+                         for p in re.split(f"({after})", str(text)) if p))
+
     env.filters.update({
+        "text": lambda t: M(mathml.text_html(humanize(t))) if kind == "html" else humanize(t),
+        "key": (lambda k: M(f"<code class='k'>{esc(k)}</code>") if isinstance(k, str) and _IDENT.fullmatch(k)
+                else M(mathml.text_html(fmt_key(k)))) if kind == "html" else fmt_key, "cmd": lambda t: breaks(t, r"/|::"), "idbreak": lambda t: breaks(t, r"[._]"),
         "num": fmt_num, "human": humanize, "natural": _natural, "rerun": rerun_command,
         "short": lambda check: check.split("::")[-1],
         "math": lambda t: M(mathml.statement_html(t)),
@@ -532,12 +475,12 @@ def _env(kind: str):
         "mdmath": mathml.statement_markdown, "mdcell": _md_cell,
         "exact": lambda v: M(exact_html(v)) if exact_html(v) else fmt_num(v),
         "mdexact": lambda v: f"${v}$" if exact_html(v) else fmt_num(v),
-        "json": lambda v: json.dumps(v, ensure_ascii=False),
+        "json": lambda v: json.dumps(v, ensure_ascii=False), "png": compact_png,
     })
     env.tests.update({"mapping": lambda v: isinstance(v, dict), "seq": lambda v: isinstance(v, (list, tuple)),
                       "scalar": lambda v: not isinstance(v, (dict, list, tuple)),
                       "table": lambda v: isinstance(v, list) and bool(v) and all(isinstance(r, dict) for r in v)})
-    env.globals.update({"symbols": _SYMBOL, "columns": _columns, "stage_title": dict(STAGES),
+    env.globals.update({"rows": 50 if kind == "html" else 200, "symbols": _SYMBOL, "columns": _columns, "stage_title": dict(STAGES),
                         "status_colors": _STATUS_COLORS})
     return env
 
@@ -566,6 +509,9 @@ def _summary_plot(rec: dict[str, Any]) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from li2verify.utils import plotstyle
+
+    plotstyle.use()
     fig, ax = plt.subplots(figsize=(5, 2.2))
     names = list(rec["summary"])
     ax.barh(names, [rec["summary"][s] for s in names], color=[_STATUS_COLORS[s] for s in names])
@@ -580,12 +526,35 @@ def _summary_plot(rec: dict[str, Any]) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+@lru_cache(maxsize=256)
+def compact_png(png_base64: str) -> str:
+    """A plot's PNG for the page: requantized to at most 256 colours without dithering and optimized (plots are
+    lines and flat fills: about a third of the bytes, the same picture); the original when that is not smaller
+    or cannot be read.  The JSON keeps the PNG as the check wrote it."""
+    try:
+        from PIL import Image
+
+        im = Image.open(io.BytesIO(base64.b64decode(png_base64, validate=True)))
+        q = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        buf = io.BytesIO()
+        q.save(buf, "PNG", optimize=True)
+    except Exception:  # a PNG Pillow cannot read is shown as recorded
+        return png_base64
+    out = base64.b64encode(buf.getvalue()).decode()
+    return out if len(out) < len(png_base64) else png_base64
+
+
 def render_html(rec: dict[str, Any]) -> str:
-    from li2verify.verify.depgraph import dependency_svg
+    from li2verify.verify.depgraph import GraphUnavailable, dependency_svg
 
     view = build_view(rec)
+    try:
+        graph_svg, graph_note = dependency_svg(view["claims"]), ""
+    except GraphUnavailable as e:
+        log.warning("%s", e)
+        graph_svg, graph_note = "", str(e)
     return _env("html").get_template("report.html.j2").render(
-        **view, summary_png=_summary_plot(rec), graph_svg=dependency_svg(view["claims"]))
+        **view, summary_png=_summary_plot(rec), graph_svg=graph_svg, graph_note=graph_note)
 
 
 RUN_ID_MARK = "li2verify-run-id:"
@@ -706,6 +675,30 @@ def _check_set(p: Path, rec: dict[str, Any]) -> None:
                 raise ReportError(f"{str(p.parent)!r} holds a mixed report: {FILES['json']} is from run {rid} but "
                                   f"{FILES[k]} is from {'run ' + oid if oid else 'another run'} (a write was "
                                   "interrupted); run `li2verify report` again")
+
+
+def claim_rows(rec: dict[str, Any], expected: dict[str, str], registered: Iterable[dict[str, Any]] = ()
+               ) -> list[dict[str, Any]]:
+    """The rows of ``li2verify claims``, in the paper's order (:func:`paper_order`): each claim of the last run
+    record ``rec`` (and of ``registered`` claim dicts the record lacks) with its last status, its committed
+    ``expected`` status, the number of checks that ran, and the status shown through what it rests on."""
+    by_id = {c["id"]: c for c in registered}
+    by_id.update({c["id"]: c for c in rec.get("claims", [])})
+    for cid in expected:  # listed in the expected-status file, in neither: still a row
+        by_id.setdefault(cid, {"id": cid, "paper_ref": "", "evidence": []})
+    rests = rec.get("rests_on", {}) or {}
+    rows = []
+    for c in paper_order(by_id.values()):
+        pos = position(c)
+        last = c.get("status", "(not run)")
+        ran = last not in ("(not run)", "untested")
+        rows.append({
+            "id": c["id"], "paper_ref": c.get("paper_ref", ""), "section": (f"{pos['stage_title']} — " if pos.get("stage_title") else "") + pos["section_title"],
+            "last": last, "expected": expected.get(c["id"], "(none)"),
+            "checks": len({e["check"] for e in c.get("evidence", [])}),
+            "changed": ran and last != expected.get(c["id"]),
+            "rests_on": status_with_ancestry(last, rests[c["id"]]) if ran and c["id"] in rests else None})
+    return rows
 
 
 def summary_lines(rec: dict[str, Any], width: int = 100) -> list[str]:

@@ -48,3 +48,14 @@ def test_prose_renders_only_delimited_formulas():
     text = r"t_grok = first epoch with test acc ≥ 0.9; σ = x^2; weight decay $\eta = 2\cdot10^{-4}$"
     assert prose_html(text).count("<math") == 1 and "t_grok" in prose_html(text)
     assert statement_html(r"\mathcal{E}(w) = \frac12 \|w\|^2").count("<math") >= 1
+
+
+def test_free_text_renders_tex_fragments_and_leaves_identifiers_alone():
+    """Titles, descriptions, messages and table cells: bare TeX fragments become MathML; snake_case names,
+    paths and module names stay text."""
+    h = M.text_html("yet ‖G_F(0)‖_F > 0 and grows like α^{-2}, (see λ_min); e^{-60 t} of its limit")
+    assert h.count("<math") == 4 and 'alttext="e^{-60 t}"' in h and ", (see" in h
+    assert M.tex_fragments("successes_per_p k_gt_n norm_F_V0 theorems/thm1_x.py mod.sub_x::test_a") == []
+    assert M.tex_fragments("t_grok x^2 argmin_k Σ_x W_2W_3") == ["t_grok", "x^2", "argmin_k", "Σ_x", "W_2W_3"]
+    assert M.tex_fragments("cos(V_t, V_{t−1})") == ["V_t", "V_{t−1}"]  # inside a function's parentheses
+    assert "&lt;b&gt;" in M.text_html("<b> x_1")  # escaped like any text

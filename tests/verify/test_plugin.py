@@ -421,3 +421,26 @@ def test_li2_claim_without_a_match_is_a_usage_error(pytester):
     r = pytester.runpytest_subprocess("theorems", "--li2-claim", "demo.okk")
     assert r.ret == pytest.ExitCode.USAGE_ERROR
     r.stderr.fnmatch_lines(["*--li2-claim: no claim id starts with 'demo.okk' (did you mean demo.ok*"])
+
+
+def test_junit_records_carry_claim_method_status_and_worst_error(pytester):
+    """A CI dashboard reads --junitxml: an erratum is a passing test, so the claim and its status must be there."""
+    import xml.etree.ElementTree as ET
+
+    d = pytester.path / "theorems"
+    d.mkdir()
+    (d / "expected_status.json").write_text(json.dumps({"schema": 1, "claims": {"demo.energy": "erratum"}}))
+    (d / "thm_energy.py").write_text(ERRATUM.format(printed_formula="M / 8"))
+    r = pytester.runpytest_subprocess("theorems", "--junitxml", "out.xml")
+    r.assert_outcomes(passed=2)
+    root = ET.parse(pytester.path / "out.xml").getroot()
+    cases = {c.get("name"): {p.get("name"): p.get("value") for p in c.iter("property")} for c in root.iter("testcase")}
+    printed, corrected = cases["test_printed_energy"], cases["test_corrected_energy"]
+    assert printed["li2.claim"] == corrected["li2.claim"] == "demo.energy"
+    assert printed["li2.status"] == corrected["li2.status"] == "erratum"
+    assert (printed["li2.method"], printed["li2.target"], printed["li2.outcome"]) == ("numeric", "printed",
+                                                                                     "counterexample")
+    assert float(printed["li2.worst_error"]) == pytest.approx(7 / 4 - 7 / 8, rel=1e-3)  # M = 7: measured − printed
+    assert printed["li2.tolerance"] == "1e-12" and corrected["li2.outcome"] == "pass"
+    suite = {p.get("name"): p.get("value") for p in root.find("testsuite/properties")}
+    assert suite["li2.claims.erratum"] == "1" and suite["li2.claims.verified"] == "0"
