@@ -70,8 +70,8 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.option("--protocol", type=click.Choice(PROTOCOLS), default="text", show_default=True,
               help="text = Eqn 1 as printed (W ~ U(±1/√M) per input block, MSE residual centred along samples, "
                    "ridge on centred F); code = the paper's training script (W ~ U(±1/√(2M)), MSE centred along "
-                   "the M classes with targets one_hot − 1/M, ridge on the uncentred F, test split ⌈(1−p)M²⌉). "
-                   "The paper's figures were drawn with code")
+                   "the M classes with targets one_hot − 1/M, ridge on the uncentred F, test split ⌈(1−p)M²⌉); "
+                   "code_loss_only = an ablation (text's init, code's loss). The paper's figures were drawn with code")
 @click.option("--loss", type=click.Choice(LOSSES), default="mse", show_default=True,
               help="mse = (1/n)‖P(Y−Ŷ)‖² (P: the protocol's centring, the code's scale); mse_sum = ½‖P(Y−Ŷ)‖²; ce")
 @click.option("--layers", default=1, show_default=True, help="hidden layers L (Sec 6)")

@@ -26,7 +26,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "muon")
 LOSSES = ("mse", "mse_sum", "ce")
 INPUT_MODES = ("gather", "dense")
 MUON_ORTH = ("newton_schulz", "polar")
-PROTOCOLS = ("text", "code")  # li2verify.train.protocols.PROTOCOLS (checked equal by tests/train/test_protocols.py)
+PROTOCOLS = ("text", "code", "code_loss_only")  # li2verify.train.protocols.PROTOCOLS (checked equal by tests/train/test_protocols.py)
 PROBE_MODES = ("fast", "exact")
 
 

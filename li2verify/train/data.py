@@ -47,7 +47,7 @@ def train_size(M: int, *, n: int | None = None, train_frac: float | None = None,
     if critical_ratio is not None:
         if not (math.isfinite(critical_ratio) and critical_ratio > 0):
             raise ValueError(f"critical_ratio must be a positive number, got {critical_ratio}")
-        k = critical_n(M, critical_ratio) if protocol == "text" else \
+        k = critical_n(M, critical_ratio) if _protocols.get(protocol).split_rounding == "round" else \
             _protocols.split_size(M2, critical_ratio * math.log(M) / M, protocol)
         if not 1 <= k < M2:
             raise ValueError(f"critical_ratio {critical_ratio:g} gives n = round({critical_ratio:g}·M·log M) = {k} "

@@ -30,7 +30,7 @@ def test_registry_and_config_agree():
 def test_init_bound_is_one_over_sqrt_fan_in(protocol):
     M, K = 23, 256
     p = init_params(TrainConfig(group=str(M), hidden=K, seeds=[0, 1], protocol=protocol), M)
-    fan_in = {"text": M, "code": 2 * M}[protocol]
+    fan_in = {"text": M, "code": 2 * M, "code_loss_only": M}[protocol]
     W = p["W"].abs()
     assert W.max() <= 1 / math.sqrt(fan_in)
     assert W.max() > 0.99 / math.sqrt(fan_in)  # the bound is reached (not a smaller one)
@@ -58,10 +58,10 @@ def test_loss_is_the_protocols_definition(protocol):
     o = torch.randn(3, 40, 11, generator=g, dtype=torch.float64)
     y = torch.randint(0, 11, (3, 40), generator=g)
     cfg = TrainConfig(protocol=protocol)
-    ref = {"code": _code_loss, "text": _text_loss}[protocol](o, y)
+    ref = {"code": _code_loss, "text": _text_loss, "code_loss_only": _code_loss}[protocol](o, y)
     torch.testing.assert_close(loss_per_seed(o, y, cfg), ref, rtol=1e-13, atol=1e-13)
     # the two centrings are different losses (the text/code difference is real, not a relabelling)
-    other = {"code": _text_loss, "text": _code_loss}[protocol](o, y)
+    other = {"code": _text_loss, "text": _code_loss, "code_loss_only": _text_loss}[protocol](o, y)
     assert (ref - other).abs().min() > 1e-3
 
 
@@ -94,7 +94,7 @@ def test_ridge_top_solves_the_protocols_normal_equations(protocol):
     V = ridge_top(F, y, M, lam, protocol).numpy()
     for s in range(S):
         Fs, Y = F[s].numpy(), np.eye(M)[y[s].numpy()]
-        if protocol == "text":
+        if protocol == "text":  # centred design and targets (Prop 1)
             A = np.eye(n) - 1.0 / n
             Fs, T = A @ Fs, A @ Y
         else:
