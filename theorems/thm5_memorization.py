@@ -7,9 +7,10 @@ Claims:
 - ``thm5.memorization.global_optimum`` — the global optimum is a (focused or spreading) memorization solution.
 - ``thm5.memorization.no_other_local_optima`` — there are no other local optima.
 
-Theorem-level methods: *symbolic* — the printed energy (Eqn 7, Ỹ = P1⊥Y) on the single-target samples of Z3 with
-generic weights, generic w and an undetermined σ is identically 0 (sympy), so a generic non-memorization w attains
-the optimum; for the corrected energy E_h = ½F² the global optimum is derived exactly for σ = x² (the identity
+Theorem-level methods: *symbolic* — the energy with sample centring (Eqn 7, Ỹ = P1⊥Y) on the single-target samples
+of Z3 with generic weights, generic w and an undetermined σ is identically 0 (sympy; the notation erratum of
+``thm5.reduction.energy_to_f``); the global optimum's printed check uses the class-centred E (Ỹ = Y − 1/M, the
+paper code's label centring, under which F.4's equivalence with F holds); for the corrected energy E_h = ½F² the global optimum is derived exactly for σ = x² (the identity
 2p_max − F = Σ(p_max − p_g)s_g² + p_max(2 − Σs²)) and σ = ReLU (Lagrange's identity; Eqn 33's φ⁻¹(2λ/p_g) solved by
 sympy), and mapped to w on Z3; 'no other local optima' is decided exactly at the vertices for σ = x³ (every vertex
 a strict local maximum: Hessian of F on the sphere) and σ = x²; *property* — Hypothesis over groups of every

@@ -119,3 +119,33 @@ def test_fig11_setting_first_steps_differ_between_protocols():
     a, b = init_params(base, 11), init_params(base.replace(protocol="code"), 11)
     torch.testing.assert_close(b["W"] * math.sqrt(2), a["W"], rtol=1e-6, atol=0)
     torch.testing.assert_close(b["V"], a["V"], rtol=0, atol=0)
+
+
+def test_cli_protocol_option_reaches_config_and_provenance(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from li2verify.commands.train import train_cmd
+
+    r = CliRunner().invoke(train_cmd, ["--protocol", "paper"])
+    assert r.exit_code == 2 and "--protocol" in r.output
+    out = tmp_path / "run"
+    r = CliRunner().invoke(train_cmd, ["--protocol", "code", "--group", "7", "--hidden", "8", "--epochs", "2",
+                                       "--probes", "gf_norm", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "config.json").read_text())["protocol"] == "code"
+    assert json.loads((out / "provenance.json").read_text())["starts"][-1]["protocol"] == "code"
+
+
+def test_sweep_cell_carries_the_protocol():
+    from li2verify.sweep.spec import Cell, SweepSpec
+
+    text = Cell("Z7", 0.5, None, 0, 1e-3, 1e-3, 8, 10)
+    code = Cell("Z7", 0.5, None, 0, 1e-3, 1e-3, 8, 10, protocol="code")
+    assert text.train_config().protocol == "text" and code.train_config().protocol == "code"
+    assert text.program_key != code.program_key and text.cell_id != code.cell_id
+    spec = SweepSpec.from_dict({"groups": ["Z7"], "p": [0.5], "protocol": "code"})
+    assert {c.protocol for c in spec.cells()} == {"code"}
+    with pytest.raises(ValueError, match="protocol"):
+        SweepSpec.from_dict({"groups": ["Z7"], "p": [0.5], "protocol": "paper"})
