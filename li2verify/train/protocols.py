@@ -32,9 +32,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import torch
-
 from li2verify.utils.arrays import center as _center
+
+# No torch at import time: li2verify.train.data (and through it the sweep spec and the CLI) reads the split rule
+# from here without loading torch; the tensor functions below take torch tensors.
 
 #: Protocol names, the default first.  ``"code_loss_only"`` is an ablation, not a third reading of the paper: the
 #: text's init and split with the code's class-centred loss and ridge, so that text vs code_loss_only isolates the
@@ -83,25 +84,30 @@ def first_layer_fan_in(M: int, protocol: str) -> int:
     return get(protocol).first_fan_in_blocks * M
 
 
-def centre(R: torch.Tensor, protocol: str) -> torch.Tensor:
+def centre(R, protocol: str):
     """The protocol's projection of a (S, n, M) residual: P1⊥ along samples (text) or along classes (code)."""
     return _center(R, get(protocol).centre_axis)
 
 
-def residual(out: torch.Tensor, y: torch.Tensor, protocol: str) -> torch.Tensor:
+def residual(out, y, protocol: str):
     """R = P(Ŷ − Y) for one-hot Y of labels ``y`` (S, n): the loss is c‖R‖²_F and ∂J/∂Ŷ = 2cR (module docstring)."""
+    import torch
+
     R = out.clone()
     R.scatter_add_(-1, y.unsqueeze(-1), torch.full((*y.shape, 1), -1.0, dtype=R.dtype, device=R.device))
     return centre(R, protocol)
 
 
-def ridge_targets(y: torch.Tensor, M: int, protocol: str, dtype=torch.float64) -> torch.Tensor:
-    """The ridge top layer's target matrix: P1⊥Y (text) or Y − 1/M (code), Y one-hot (S, n, M)."""
+def ridge_targets(y, M: int, protocol: str, dtype=None):
+    """The ridge top layer's target matrix: P1⊥Y (text) or Y − 1/M (code), Y one-hot (S, n, M), float64 by default."""
+    import torch
+
+    dtype = torch.float64 if dtype is None else dtype
     Y = torch.zeros(*y.shape, M, dtype=dtype, device=y.device).scatter_(-1, y.unsqueeze(-1), 1.0)
     return _center(Y, -2) if get(protocol).ridge_centred else Y - 1.0 / M
 
 
-def ridge_features(F: torch.Tensor, protocol: str) -> torch.Tensor:
+def ridge_features(F, protocol: str):
     """The ridge top layer's design matrix: P1⊥F (text) or F itself (code)."""
     return _center(F, -2) if get(protocol).ridge_centred else F
 
