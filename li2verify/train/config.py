@@ -136,6 +136,9 @@ class TrainConfig:
         if self.protocol not in PROTOCOLS:
             bad("protocol", f"{self.protocol!r} is not one of {PROTOCOLS} (text: Eqn 1 as printed; code: the paper's "
                             "training script)")
+        if self.protocol == "code" and self.residual:
+            bad("residual", "the code protocol's deeper layers are σ(F + FW_l), the skip inside σ; residual (σ(FW_l) + F) "
+                            "belongs to the text protocol")
         if self.loss not in LOSSES:
             bad("loss", f"{self.loss!r} is not one of {LOSSES}")
         if self.input_mode not in INPUT_MODES:

@@ -108,7 +108,8 @@ def first_layer(W: torch.Tensor, batch: Batch, M: int, mode: str = "gather") -> 
 
 def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int,
            return_all: bool = False):
-    """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6."""
+    """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6; under the ``"code"``
+    protocol F_l = σ(F_{l−1} + F_{l−1}W_l), as the paper's code stacks its extra layers."""
     act = torch_activation(cfg.activation)
     cplx = cfg.complex_weights
     W = as_weight(params["W"], cplx)
@@ -122,6 +123,10 @@ def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: i
     Fs = [F]
     for l in range(2, cfg.layers + 1):
         Wl = as_weight(params[f"W{l}"], cplx)
+        if _proto.get(cfg.protocol).deep_in_act:
+            F = act(F + torch.bmm(F, Wl))
+            Fs.append(F)
+            continue
         Fn = act(torch.bmm(F, Wl))
         F = Fn + F if cfg.residual else Fn
         Fs.append(F)

@@ -17,7 +17,9 @@ read them from here, and ``tests/train/test_protocols.py`` loops over :data:`PRO
     loss = mean_i Σ_c o_c² − 2·o_c[y_i] + 1 − 1/M = (1/n)Σ_i ‖P⊥_class o_i − (e_{y_i} − 1/M)‖²;
   - targets Y = one_hot − 1/M where a target matrix is needed; the ridge top solves
     V = (FᵀF + λI)⁻¹FᵀY on the **uncentred** F (the code's SVD with reg s/(s² + λ)), λ its own setting;
-  - split by a seeded shuffle with n = M² − ⌈(1 − p)·M²⌉ (critical ratio: n = M² − ⌈(1 − mult·ln M/M)·M²⌉).
+  - split by a seeded shuffle with n = M² − ⌈(1 − p)·M²⌉ (critical ratio: n = M² − ⌈(1 − mult·ln M/M)·M²⌉);
+  - deeper layers (Sec 6) as the code stacks them: F_l = σ(F_{l−1} + F_{l−1}W_l) (the text: σ(F_{l−1}W_l), with
+    ``residual`` adding F_{l−1} after σ; under ``"code"`` the skip is already inside σ and ``residual`` is refused).
 
 V ~ U(±1/√K) × top-layer multiplier, and W_l ~ U(±1/√K) for deeper layers, are the same under both.
 
@@ -56,6 +58,7 @@ class Protocol:
     ridge_centred: bool        # ridge top on P1⊥F, P1⊥Y (text) or on the uncentred F and Y = one_hot − 1/M (code)
     split_rounding: str        # "round": n = round(p·M²); "ceil_test": n = M² − ⌈(1 − p)·M²⌉
     summary: str
+    deep_in_act: bool = False  # deeper layers F_l = σ(F_{l−1} + F_{l−1}W_l) (code) instead of σ(F_{l−1}W_l) (text)
 
 
 REGISTRY: dict[str, Protocol] = {
@@ -64,7 +67,7 @@ REGISTRY: dict[str, Protocol] = {
                      "ridge on centred F̃, Ỹ"),
     "code": Protocol("code", 2, -1, False, "ceil_test",
                      "the paper's code: W ~ U(±1/√(2M)), residual centred along classes, targets one_hot − 1/M, "
-                     "ridge on uncentred F"),
+                     "ridge on uncentred F, deeper layers σ(F + FW_l)", deep_in_act=True),
     "code_loss_only": Protocol("code_loss_only", 1, -1, False, "round",
                                "ablation: the text's init W ~ U(±1/√M) and split, the code's class-centred loss and "
                                "uncentred ridge"),

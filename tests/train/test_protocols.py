@@ -149,3 +149,17 @@ def test_sweep_cell_carries_the_protocol():
     assert {c.protocol for c in spec.cells()} == {"code"}
     with pytest.raises(ValueError, match="protocol"):
         SweepSpec.from_dict({"groups": ["Z7"], "p": [0.5], "protocol": "paper"})
+
+
+def test_deeper_layers_follow_the_protocol():
+    """text: F_2 = σ(F_1W_2); code: F_2 = σ(F_1 + F_1W_2) (the code's `x = x + layer(x); x = act(x)`)."""
+    base = TrainConfig(group="7", hidden=8, layers=2, activation="relu", seeds=[0], train_frac=0.5, probes=[])
+    for protocol in ("text", "code"):
+        cfg = base.replace(protocol=protocol)
+        task, params, _ = build(cfg)
+        F, Fs = hidden(params, task.train, cfg, task.M, return_all=True)
+        F1, W2 = Fs[0].detach(), params["W2"].detach()
+        want = torch.relu(F1 + F1 @ W2) if protocol == "code" else torch.relu(F1 @ W2)
+        torch.testing.assert_close(F.detach(), want)
+    with pytest.raises(ConfigError, match="residual"):
+        base.replace(protocol="code", residual=True)
