@@ -1,12 +1,14 @@
-"""The faithful baseline of the training benchmark: the paper's training loop as its code runs it.
+"""The faithful baseline of the training benchmark: the paper's training loop as its code runs it (the ``"code"``
+protocol of :mod:`li2verify.train.protocols`).
 
-Written for ``benchmarks/train_bench.py`` from the paper's description of its experiments (Sec 3.1, Fig 3; the
-code ``modular_addition_simple2.py`` it cites): an ``nn.Module`` whose first layer multiplies the one-hot encoding
-of (h1, h2) by W (two ``nn.Linear(M, K, bias=False)`` blocks, i.e. X W with X the n×2M one-hot matrix), σ(x) = x²,
-a top ``nn.Linear(K, M, bias=False)``, the centred MSE (1/n)‖P1⊥(Y − Ŷ)‖²_F, ``torch.optim.Adam(lr, weight_decay=η)``,
-full batch, autograd; and, every epoch, the three diagnostics computed the straightforward way:
+Written for ``benchmarks/train_bench.py`` from the paper's description of its experiments (Sec 3.1, Fig 3) and the
+protocol of the code it cites: an ``nn.Module`` whose first layer is ONE ``nn.Linear(2M, K, bias=False)`` on the
+concatenated one-hot pair (PyTorch's default init, U(±1/√(2M))), σ(x) = x², a top ``nn.Linear(K, M, bias=False)``
+(U(±1/√K)), the code's "mse" loss centred along the classes — per sample o_c = o − mean over the M outputs,
+loss = mean_i Σ_c o_c² − 2·o_c[y_i] + 1 − 1/M — ``torch.optim.Adam(lr, weight_decay=η)``, full batch, autograd;
+and, every epoch, the three diagnostics computed the straightforward way:
 
-- ‖G_F‖_F with G_F = P1⊥(Y − FV)Vᵀ formed as an n×K matrix (Eqn 2);
+- ‖G_F‖_F with G_F = −∂loss/∂F·n/2 = P⊥_class(Y − FV)Vᵀ formed as an n×K matrix (Eqn 2 with the code's centring);
 - mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)| from the K×K matrix F̃ᵀF̃ (Fig 3, "diagonal up to 8 %");
 - ‖P1⊥FFᵀ − (aI + b11ᵀ)‖_F / ‖FFᵀ‖_F from the n×n matrix FFᵀ (a + b = mean diagonal, b = mean off-diagonal);
 
@@ -16,30 +18,33 @@ the package on purpose: it is the thing the engine is measured against, not a se
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from torch import nn
 
 
 class PaperNet(nn.Module):
-    """Two-layer net of Eqn 1 with one-hot inputs (the paper code's ``layera``/``layerb``/``layerc``)."""
+    """Two-layer net with one-hot inputs as the paper's code builds it: ``nn.Linear(2M, K)`` on [e_h1, e_h2],
+    σ = x², ``nn.Linear(K, M)`` (both bias-free, PyTorch's default init under ``torch.manual_seed(seed)``)."""
 
     def __init__(self, M: int, K: int, seed: int, device="cpu"):
         super().__init__()
-        g = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
         self.M, self.K = M, K
-        # nn.Linear's default init bound 1/√fan_in, drawn from a seeded generator
-        self.W = nn.Parameter(((torch.rand(2 * M, K, generator=g) * 2 - 1) / math.sqrt(M)).to(device))
-        self.V = nn.Parameter(((torch.rand(K, M, generator=g) * 2 - 1) / math.sqrt(K)).to(device))
+        self.layer_w = nn.Linear(2 * M, K, bias=False).to(device)
+        self.layer_v = nn.Linear(K, M, bias=False).to(device)
+
+    @property
+    def V(self) -> torch.Tensor:
+        """The top layer as a K×M matrix (Ŷ = FV)."""
+        return self.layer_v.weight.T
 
     def hidden(self, X: torch.Tensor) -> torch.Tensor:
-        return (X @ self.W) ** 2
+        return self.layer_w(X) ** 2
 
     def forward(self, X: torch.Tensor):
         F = self.hidden(X)
-        return F, F @ self.V
+        return F, self.layer_v(F)
 
 
 def one_hot_pairs(pairs: np.ndarray, M: int, device="cpu") -> torch.Tensor:
@@ -50,16 +55,17 @@ def one_hot_pairs(pairs: np.ndarray, M: int, device="cpu") -> torch.Tensor:
 
 
 def centred_mse(out: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-    R = (Y - out)
-    R = R - R.mean(0, keepdim=True)
-    return (R ** 2).sum() / out.shape[0]
+    """The code's "mse": o_c = o − mean over the M outputs; mean over samples of Σ_c o_c² − 2 o_c[y] + 1 − 1/M."""
+    oc = out - out.mean(1, keepdim=True)
+    M = out.shape[1]
+    return (oc.pow(2).sum(1) - 2 * (oc * Y).sum(1)).mean() + 1 - 1.0 / M
 
 
 def diagnostics(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor) -> dict[str, float]:
     """The three Fig 3 diagnostics, straightforwardly (n×K G_F, K×K F̃ᵀF̃, n×n FFᵀ)."""
     n = F.shape[0]
     R = Y - F @ V
-    R = R - R.mean(0, keepdim=True)
+    R = R - R.mean(1, keepdim=True)  # the code's centring: along the M classes
     GF = R @ V.T
     Ft = F - F.mean(0, keepdim=True)
     C = (Ft.T @ Ft).abs()

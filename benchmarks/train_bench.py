@@ -8,7 +8,7 @@ What it measures
      engine's fast forms and the reference's straightforward forms) and per test evaluation;
   3. component times of the engine at one thread: one step, each diagnostic on the step's own forward, the test
      evaluation — achieved GFLOP/s, step time / floor, diagnostic time / step time;
-  4. engine vs the faithful baseline (benchmarks/reference_trainer.py: nn.Module, one-hot matmul, autograd, the
+  4. engine (protocol "code") vs the faithful baseline (benchmarks/reference_trainer.py: nn.Module, one-hot matmul, autograd, the
      three diagnostics via n×K, K×K and n×n matrices, test evaluation — every epoch), run alternately, same seed,
      at each thread count asked for: per seed-epoch steady-state times (median of epoch-to-epoch intervals after
      the first epoch) and the ratios — with the three diagnostics and the test evaluation every epoch, with the
@@ -123,7 +123,7 @@ def flops() -> dict:
 def counted_step_flops(device: str) -> int:
     from torch.utils.flop_counter import FlopCounterMode
 
-    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, probes=[])
+    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, protocol="code", probes=[])
     task, params, opt = build(cfg)
     with FlopCounterMode(display=False) as fc:
         train_step(cfg, task, params, opt, do_step=True)
@@ -134,7 +134,7 @@ def components(device: str, rounds: int) -> dict:
     """Seconds per seed (best of ``rounds`` interleaved rounds, so the matmul rates and the engine's parts are
     measured under the same load): the square and step-shape matmuls, one engine step, each diagnostic's fast
     form on the step's forward, the test evaluation."""
-    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, probes=DIAGS,
+    cfg = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, protocol="code", probes=DIAGS,
                       probe_every=1)
     task, params, opt = build(cfg)
     held = {}
@@ -189,7 +189,7 @@ def reference_epoch(split, epochs: int, device: str, eval_every: int, diag_every
 def engine_vs_reference(device: str, epochs: int, reps: int, threads: int) -> dict:
     torch.set_num_threads(threads)
     split = make_split(resolve_group(str(M)), N, 0)
-    base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, epochs=epochs,
+    base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, protocol="code", epochs=epochs,
                        threads=threads, probe_every=1, probes=DIAGS, eval_every=1)
     settings = {
         "diagnostics+test_eval": (base, dict(eval_every=1, diag_every=1)),

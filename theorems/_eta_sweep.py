@@ -29,7 +29,7 @@ def eta_epochs(profile) -> int:
 @lru_cache(maxsize=None)
 def eta_runs(seeds: tuple, epochs: int = 800):
     b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=epochs, probe_every=20,
-                    probes=["gf_norm"], threads=1, eval_every=2)
+                    probes=["gf_norm"], threads=1, eval_every=2, protocol="code")
     return train_conditions({f"eta={e:g}": b.replace(wd=e) for e in ETAS}, list(seeds))
 
 

@@ -28,3 +28,15 @@ def _mirror(p, name, profile):
 def _random_p(rng, M):
     p = rng.dirichlet(np.ones(M))
     return p
+
+
+def label_centred_energy(w, data, p, act) -> float:
+    """Eqn 7 on the single-target samples (weights p) with the labels centred over the M classes, Ỹ = Y − 1/M (the
+    centring of the paper's code, ``li2verify.train.protocols``: targets one_hot − 1/M), computed from the data
+    matrix: ½‖Ỹᵀ diag(p) σ(Xw)‖².  App. F.4's reduction says this is a fixed positive multiple of ½F(s(w))²
+    (((M−1)/M)·½F², checked in thm5.reduction.energy_to_f's corrected check)."""
+    M = data.group.order
+    Y = np.zeros((M, M))
+    Y[:, data.h] = 1.0
+    z = (Y - 1.0 / M).T @ (p * act(data.X @ w))
+    return 0.5 * float(z @ z)

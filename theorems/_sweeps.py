@@ -171,6 +171,8 @@ def attach_png(evidence, draw, caption: str) -> None:
 #: lr 5e-3), K = 256, η = 2e-3; each learning rate trained for epochs = LR_TIME / lr (the same ‘time’ lr·t, so that
 #: the comparison is between end points and not between speeds, see fig6_7_learning_rate's notes).
 LR_GROUP, LR_P, LR_WD, LR_K, LR_TIME = "Z23", 0.35, 2e-3, 256, 4.0
+#: the protocol of these runs: the paper's code (li2verify.train.protocols), the one that drew Figs 6-7
+LR_PROTOCOL = "code"
 #: the small and the large learning rate of each profile's decision are the first and the last of its tuple
 LRS = {"fast": (2e-3, 2e-2), "thorough": (1e-3, 2e-3, 5e-3, 1e-2, 2e-2), "paper": (1e-3, 2e-3, 5e-3)}
 #: recorded seeds 20.. (the pilot of the rule used seeds 10-15, see fig6_7_learning_rate's notes)
@@ -188,7 +190,8 @@ def lr_rows(profile_name: str, device: str = "cpu") -> dict[float, list[dict]]:
 
     out = {}
     for lr in LRS[profile_name]:
-        cells = [Cell(LR_GROUP, LR_P, None, s, lr, LR_WD, LR_K, lr_epochs(lr)) for s in LR_SEEDS[profile_name]]
+        cells = [Cell(LR_GROUP, LR_P, None, s, lr, LR_WD, LR_K, lr_epochs(lr), protocol=LR_PROTOCOL)
+                 for s in LR_SEEDS[profile_name]]
         out[lr] = train_cells(cells, device=device, eval_every=max(1, lr_epochs(lr) // 100), threshold=THRESHOLD,
                               return_params=True, history=True)
     return out

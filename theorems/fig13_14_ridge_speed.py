@@ -16,7 +16,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from theorems._training_variants import fig12_runs, ridge_runs, seeds_for
+from theorems._training_variants import FIG11, baseline_gate, fig12_runs, matched_ridge, ridge_runs, seeds_for
 
 SPEED = claim(
     "fig13_14.ridge_top.speed_by_m",
@@ -26,8 +26,9 @@ SPEED = claim(
             r"but actually faster for $M = 41, 89, 127$, compared to the baseline (Fig. 11). [Fig 14:] The grokking "
             r"still happens but slower than the baseline (Fig. 11) for $M = 23$.",
     assumptions=[
-        "Figs 11/13's setting: K = 256, 80% train, σ = x², MSE, Adam lr 5e-3, η = 5e-5; baseline V trained by Adam, "
-        "ridge V = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ every step with λ = η = 5e-5 (as in fig13.ridge_top.still_groks); "
+        "Figs 11/13's setting: K = 256, 80% train, σ = x², MSE, Adam lr 5e-3, η = 5e-5, the code protocol; baseline "
+        "V trained by Adam, ridge V = (FᵀF + λI)⁻¹FᵀY (uncentred F, Y = one_hot − 1/M) every step with λ = nη/2 "
+        "(as in fig13.ridge_top.still_groks; n = 423 at M = 23); "
         "t = first epoch with test acc ≥ 0.9 (horizon + 1 if never), test acc every 5 epochs",
         "fast/thorough: M = 23 only, on the runs of empirical_training_variants (baseline 300 epochs, ridge 500 "
         "epochs read at the common horizon 300), seeds 10-14 (thorough 10-19); paper: M ∈ {23, 41, 89, 127}, "
@@ -37,7 +38,9 @@ SPEED = claim(
         "undecided; per M ≥ 80% of seeds → holds, ≤ half even counting undecided → counterexample, otherwise "
         "inconclusive; the M ≥ 41 part is inconclusive (not run) below the paper profile",
     ],
-    depends_on=["fig13.ridge_top.still_groks"],
+    depends_on=["fig13.ridge_top.still_groks", "fig11.baseline.groks"],
+    notes="Re-decided 2026-12-07 under the code protocol with λ = nη/2 (see fig13.ridge_top.still_groks); rule "
+          "unchanged; inconclusive ('baseline not reproduced') when Fig 11's baseline does not reproduce.",
 )
 
 
@@ -53,9 +56,11 @@ def _t_at(r, horizon: int):
 
 @lru_cache(maxsize=None)
 def _paper_runs(M: int, seeds: tuple, device: str):
-    b = TrainConfig(group=str(M), hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=500, probes=[],
-                    eval_every=5, device=device)
-    return train_conditions({"baseline": b, "ridge": b.replace(ridge_top=True, ridge_reg=5e-5)}, list(seeds))
+    from li2verify.train.data import train_size
+
+    b = TrainConfig(**{**FIG11, "group": str(M), "threads": None}, epochs=500, eval_every=5, device=device)
+    lam = matched_ridge(train_size(M, train_frac=b.train_frac, protocol=b.protocol), b.wd)
+    return train_conditions({"baseline": b, "ridge": b.replace(ridge_top=True, ridge_reg=lam)}, list(seeds))
 
 
 @check(SPEED, "empirical")
@@ -69,6 +74,8 @@ def test_ridge_speed_by_m(evidence, li2_profile, li2_device):
         pairs = {M: (_t_at(r["baseline"], H), _t_at(r["ridge"], H)) for M, r in by_m.items()}
     else:
         S = seeds_for(li2_profile)
+        if not baseline_gate(evidence, S):
+            return
         H = 300
         base, ridge = fig12_runs(tuple(S))["real"], ridge_runs(tuple(S))
         pairs = {23: (_t_at(base, H), _t_at(ridge, H))}

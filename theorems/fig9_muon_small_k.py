@@ -39,7 +39,7 @@ MUON = claim(
         "counterexample when at most half do even counting the undecided (Adam as low or lower in most seeds); "
         "inconclusive otherwise",
     ],
-    notes="Rule written 2026-12-01 before the run. The previous rule turned a failed comparison into "
+    notes="Re-decided 2026-12-07 under the paper code's protocol (class-centred MSE, W ~ U(±1/√(2M)); li2verify.train.protocols), rule unchanged; K=16 NS vs Adam: 2 show, 2 do not, 1 undecided (status unchanged). Rule written 2026-12-01 before the run. The previous rule turned a failed comparison into "
           "‘inconclusive’ (on_fail='inconclusive') because the learning rates are not the paper's; a check that "
           "cannot fail is a defect, so the comparison is now decided both ways and the learning rates are stated as "
           "a hypothesis of the verdict. Known when the margin was chosen: the previous fast run (seeds 10-12, final "
@@ -54,7 +54,7 @@ MUON = claim(
 @lru_cache(maxsize=None)
 def _muon_runs(seeds: tuple, K: int):
     b = TrainConfig(group="23", hidden=K, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=400, probes=[], threads=1,
-                    eval_every=10)
+                    eval_every=10, protocol="code")
     return train_conditions({"adam": b, "muon(NS)": b.replace(optimizer="muon", muon_lr=2e-2),
                              "muon(polar)": b.replace(optimizer="muon", muon_orth="polar", muon_lr=2e-2)},
                             list(seeds))

@@ -43,7 +43,7 @@ def _ungrok_runs(seeds: tuple, device: str = "cpu"):
     from li2verify.train.run import build, train_step
 
     base = TrainConfig(group=UG_GROUP, hidden=UG_K, train_frac=UG_P, lr=UG_LR, wd=UG_WD, epochs=UG_EPOCHS,
-                       probes=[], threads=1, eval_every=10, device=device)
+                       probes=[], threads=1, eval_every=10, device=device, protocol="code")
     r1 = train_conditions({"phase1": base}, list(seeds))["phase1"]
     task1 = r1.extras["task"]
     M, n1 = task1.M, task1.n

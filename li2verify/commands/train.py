@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from li2verify.train.config import INPUT_MODES, LOSSES, MUON_ORTH, OPTIMIZERS
+from li2verify.train.config import INPUT_MODES, LOSSES, MUON_ORTH, OPTIMIZERS, PROTOCOLS
 
 
 MAX_SEEDS = 100_000
@@ -67,12 +67,19 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.option("--critical-ratio", type=float, default=None,
               help="paper code's split rule n = mult·M log M (its default multiplier is 2.7482)")
 @click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adam", show_default=True)
+@click.option("--protocol", type=click.Choice(PROTOCOLS), default="text", show_default=True,
+              help="text = Eqn 1 as printed (W ~ U(±1/√M) per input block, MSE residual centred along samples, "
+                   "ridge on centred F); code = the paper's training script (W ~ U(±1/√(2M)), MSE centred along "
+                   "the M classes with targets one_hot − 1/M, ridge on the uncentred F, test split ⌈(1−p)M²⌉); "
+                   "code_loss_only = an ablation (text's init, code's loss). The paper's figures were drawn with code")
 @click.option("--loss", type=click.Choice(LOSSES), default="mse", show_default=True,
-              help="mse = (1/n)‖P1⊥(Y−Ŷ)‖² (Eqn 1 centering, the code's scale); mse_sum = Eqn 1 literally; ce")
+              help="mse = (1/n)‖P(Y−Ŷ)‖² (P: the protocol's centring, the code's scale); mse_sum = ½‖P(Y−Ŷ)‖²; ce")
 @click.option("--layers", default=1, show_default=True, help="hidden layers L (Sec 6)")
 @click.option("--residual", is_flag=True, help="residual connections between hidden layers")
 @click.option("--complex", "complex_weights", is_flag=True, help="complex weights, Ŷ = Re(σ(XW)V) (Fig 12)")
 @click.option("--ridge-top", is_flag=True, help="V = ridge solution every step (Figs 13-14)")
+@click.option("--ridge-reg", default=1e-3, show_default=True,
+              help="λ of the ridge top layer (the code's set_weight_reg; its own setting, not --wd)")
 @click.option("--top-init", default=1.0, show_default=True, help="top-layer init multiplier (0 = zero-init)")
 @click.option("--beta", default=1.0, show_default=True, help="output scale β (App. H.3)")
 @click.option("--muon-orth", type=click.Choice(MUON_ORTH), default="newton_schulz", show_default=True,
@@ -98,8 +105,8 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
               help="memory the run may use (default: 90% of what the device has free); a run whose estimated "
                    "peak exceeds it is refused before it starts")
 @click.pass_context
-def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, loss,
-              layers, residual, complex_weights, ridge_top, top_init, beta, muon_orth, input_mode, probes,
+def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, protocol,
+              loss, layers, residual, complex_weights, ridge_top, ridge_reg, top_init, beta, muon_orth, input_mode, probes,
               probe_every, probe_mode, probe_samples, checkpoint_every, out, no_resume, device, dtype, threads, max_memory):
     """Train the paper's 2-layer (or L-layer) network on a group-arithmetic task.
 
@@ -108,6 +115,8 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
       li2verify train --group 71 --hidden 2048 --n 2016 --wd 2e-4 --epochs 400 --seeds 15
     CPU-scale example (seconds):
       li2verify train --group 23 --hidden 256 --lr 5e-3 --wd 2e-3 --epochs 600 --seeds 5
+    Fig 11's baseline as the paper's code trains it (groks within ~150 epochs):
+      li2verify train --protocol code --group 23 --hidden 256 --lr 5e-3 --wd 5e-5 --train-frac 0.8 --epochs 200
 
     Writes OUT/config.json, OUT/metrics.csv (one row per epoch and seed), OUT/checkpoint.pt (weights only:
     nothing in it is ever executed), OUT/status.json and OUT/provenance.json (command line, git SHA, package
@@ -130,7 +139,7 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
         cfg = TrainConfig(group=group, hidden=hidden, activation=activation, wd=wd, lr=lr, epochs=epochs,
                           seeds=seed_list, train_frac=None if (n is not None or critical_ratio is not None)
                           else train_frac, n=n, critical_ratio=critical_ratio, optimizer=optimizer, loss=loss,
-                          layers=layers, residual=residual, complex_weights=complex_weights, ridge_top=ridge_top,
+                          protocol=protocol, ridge_reg=ridge_reg, layers=layers, residual=residual, complex_weights=complex_weights, ridge_top=ridge_top,
                           top_init=top_init, beta=beta, muon_orth=muon_orth, input_mode=input_mode,
                           probes=[p.strip() for p in probes.split(",") if p.strip()], probe_every=probe_every,
                           probe_mode=probe_mode, probe_samples=probe_samples,
@@ -149,7 +158,7 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
     except Exception as e:  # noqa: BLE001 - never a traceback on the terminal; -vv shows it in the log
         _internal_error(e, out)
     m = res.metrics
-    click.echo(f"done: {res.status}; epoch {int(res.epochs[-1])}: train acc {m['train_acc'][-1].mean():.3f}, "
+    click.echo(f"done: {res.status} (protocol {cfg.protocol}); epoch {int(res.epochs[-1])}: train acc {m['train_acc'][-1].mean():.3f}, "
                f"test acc {m['test_acc'][-1].mean():.3f} (mean over {cfg.S} seeds); run dir {out}")
 
 
@@ -160,7 +169,8 @@ _CLI_NAMES = {"TrainConfig.hidden": "--hidden", "TrainConfig.lr": "--lr", "Train
               "TrainConfig.beta": "--beta", "TrainConfig.top_init": "--top-init", "TrainConfig.layers": "--layers",
               "TrainConfig.probes": "--probes", "TrainConfig.seeds": "--seeds", "TrainConfig.threads": "--threads",
               "TrainConfig.probe_every": "--probe-every", "TrainConfig.checkpoint_every": "--checkpoint-every",
-              "TrainConfig.optimizer": "--optimizer", "TrainConfig.ridge_top": "--ridge-top"}
+              "TrainConfig.optimizer": "--optimizer", "TrainConfig.ridge_top": "--ridge-top",
+              "TrainConfig.protocol": "--protocol", "TrainConfig.ridge_reg": "--ridge-reg"}
 
 
 def _cli_message(msg: str) -> str:

@@ -45,7 +45,7 @@ PACKAGED = ("fast", "thorough", "paper")
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
-               "description")
+               "description", "protocol")
 
 
 class SpecError(ValueError):
@@ -68,11 +68,15 @@ class Cell:
     loss: str = "mse"
     optimizer: str = "adam"
     dtype: str = "float32"
+    protocol: str = "text"   # li2verify.train.protocols ("text": Eqn 1 as printed; "code": the paper's script)
 
     @property
     def cell_id(self) -> str:
-        """A stable 12-hex-digit hash of every field (what makes a cell the same cell across resumes)."""
+        """A stable 12-hex-digit hash of every field (what makes a cell the same cell across resumes); the protocol
+        enters only when it is not ``"text"``, so cells written before protocols existed keep their ids."""
         d = dataclasses.asdict(self)
+        if d["protocol"] == "text":
+            d.pop("protocol")
         blob = json.dumps({k: (repr(float(v)) if isinstance(v, float) else v) for k, v in sorted(d.items())})
         return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
@@ -85,12 +89,13 @@ class Cell:
         """n from p or n exactly as the training engine computes it (:func:`li2verify.train.data.train_size`)."""
         from li2verify.train.data import train_size
 
-        return train_size(self.M, n=self.n, train_frac=self.p)
+        return train_size(self.M, n=self.n, train_frac=self.p, protocol=self.protocol)
 
     @property
     def program_key(self) -> tuple:
         """Cells with the same key train in one tensor program (per-cell split, init, η and optimizer state)."""
-        return (self.group, self.K, self.dtype, self.activation, self.loss, self.optimizer, self.epochs, self.lr)
+        return (self.group, self.K, self.dtype, self.activation, self.loss, self.optimizer, self.epochs, self.lr,
+                self.protocol)
 
     def train_config(self, **kw):
         """The :class:`li2verify.train.config.TrainConfig` of ``li2verify train`` that trains this cell alone."""
@@ -98,7 +103,7 @@ class Cell:
 
         base = dict(group=self.group, train_frac=self.p if self.n is None else None, n=self.n, hidden=self.K,
                     activation=self.activation, loss=self.loss, optimizer=self.optimizer, lr=self.lr, wd=self.wd,
-                    epochs=self.epochs, seeds=[self.seed], dtype=self.dtype, probes=[])
+                    epochs=self.epochs, seeds=[self.seed], dtype=self.dtype, probes=[], protocol=self.protocol)
         base.update(kw)
         return TrainConfig(**base).validate()
 
@@ -156,6 +161,7 @@ class SweepSpec:
     loss: str = "mse"
     optimizer: str = "adam"
     dtype: str = "float32"
+    protocol: str = "text"
     threshold: float = 0.9
     eval_every: int = 10
     batch_cells: int = 64   # at most this many cells per tensor program (also the unit of resume and of Ray tasks)
@@ -171,7 +177,7 @@ class SweepSpec:
         if unknown:
             raise SpecError(f"unknown key(s) {unknown}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
         kw: dict[str, Any] = {}
-        for k in ("name", "description", "activation", "loss", "optimizer", "dtype"):
+        for k in ("name", "description", "activation", "loss", "optimizer", "dtype", "protocol"):
             if k in d:
                 if not isinstance(d[k], str):
                     raise SpecError(f"{k}: {d[k]!r} is not a string")
@@ -227,7 +233,7 @@ class SweepSpec:
 
     def validate(self) -> "SweepSpec":
         from li2verify.paper.activations import ACTIVATIONS
-        from li2verify.train.config import LOSSES, OPTIMIZERS
+        from li2verify.train.config import LOSSES, OPTIMIZERS, PROTOCOLS
 
         if self.p is None and self.n is None and self.critical_ratio is None:
             raise SpecError("give the training set size: p = [...] (fractions n/M²), n = [...] or critical_ratio = [...]")
@@ -237,6 +243,8 @@ class SweepSpec:
             raise SpecError(f"loss: {self.loss!r} is not one of {LOSSES}")
         if self.optimizer not in OPTIMIZERS:
             raise SpecError(f"optimizer: {self.optimizer!r} is not one of {OPTIMIZERS}")
+        if self.protocol not in PROTOCOLS:
+            raise SpecError(f"protocol: {self.protocol!r} is not one of {PROTOCOLS}")
         if self.dtype not in ("float32", "float64"):
             raise SpecError(f"dtype: must be float32 or float64, got {self.dtype!r}")
         for g in self.groups:
@@ -259,7 +267,11 @@ class SweepSpec:
         from li2verify.train.data import critical_n
 
         M = spec_order(group)
-        return [(None, critical_n(M, c)) for c in self.critical_ratio]
+        if self.protocol == "text":
+            return [(None, critical_n(M, c)) for c in self.critical_ratio]
+        from li2verify.train.data import train_size
+
+        return [(None, train_size(M, critical_ratio=c, protocol=self.protocol)) for c in self.critical_ratio]
 
     def cells(self) -> list["Cell"]:
         """Every cell of the grid (groups × sizes × lr × η × K × epochs × seeds), in a fixed order."""
@@ -269,7 +281,7 @@ class SweepSpec:
             for (p, n), lr, wd, K, E, s in itertools.product(self.sizes(g), self.lr, self.wd, self.K, self.epochs,
                                                              self.seeds):
                 c = Cell(g, p, n, int(s), float(lr), float(wd), int(K), int(E), self.activation, self.loss,
-                         self.optimizer, self.dtype)
+                         self.optimizer, self.dtype, self.protocol)
                 try:
                     _ = c.n_train
                 except ValueError as e:

@@ -8,6 +8,11 @@ Loss scale.  Eqn 1 is ½‖P1⊥(Y − Ŷ)‖²_F; the paper's code averages ove
 decay adds η·θ to the gradient, the *scale* of the loss decides what a given η means, so the default
 ``loss="mse"`` is (1/n)‖P1⊥(Y − Ŷ)‖²_F: Eqn 1's centering along samples with the code's normalization.
 ``loss="mse_sum"`` is Eqn 1 literally (½, sum); ``loss="ce"`` is cross-entropy (mean over samples).
+
+Protocol.  ``protocol="text"`` (the default, today's behaviour bit for bit) is Eqn 1 as printed; ``protocol="code"``
+is the paper's training script: W ~ U(±1/√(2M)), the MSE centred along the class axis, ridge on the uncentred F,
+the split rounded as a seeded shuffle with test size 1 − p rounds it (:mod:`li2verify.train.protocols`).  The
+figure presets and the claims about the paper's figures set ``"code"``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "muon")
 LOSSES = ("mse", "mse_sum", "ce")
 INPUT_MODES = ("gather", "dense")
 MUON_ORTH = ("newton_schulz", "polar")
+PROTOCOLS = ("text", "code", "code_loss_only")  # li2verify.train.protocols.PROTOCOLS (checked equal by tests/train/test_protocols.py)
 PROBE_MODES = ("fast", "exact")
 
 
@@ -91,6 +97,8 @@ class TrainConfig:
     beta: float = 1.0                 # output scale β (App. H.3)
     input_mode: str = "gather"        # "gather": XW = W[h1] + W[M+h2]; "dense": one-hot matmul
     # loss / optimizer
+    protocol: str = "text"            # "text": Eqn 1 as printed; "code": the paper's training script (init 1/√(2M),
+    #                                   class-centred MSE, uncentred ridge): li2verify.train.protocols
     loss: str = "mse"
     optimizer: str = "adam"
     lr: float = 1e-3
@@ -125,6 +133,12 @@ class TrainConfig:
         self._validate_values(bad)  # types and finiteness first: the checks below compare numbers
         if self.optimizer not in OPTIMIZERS:
             bad("optimizer", f"{self.optimizer!r} is not one of {OPTIMIZERS}")
+        if self.protocol not in PROTOCOLS:
+            bad("protocol", f"{self.protocol!r} is not one of {PROTOCOLS} (text: Eqn 1 as printed; code: the paper's "
+                            "training script)")
+        if self.protocol == "code" and self.residual:
+            bad("residual", "the code protocol's deeper layers are σ(F + FW_l), the skip inside σ; residual (σ(FW_l) + F) "
+                            "belongs to the text protocol")
         if self.loss not in LOSSES:
             bad("loss", f"{self.loss!r} is not one of {LOSSES}")
         if self.input_mode not in INPUT_MODES:

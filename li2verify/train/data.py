@@ -16,6 +16,7 @@ import numpy as np
 from li2verify.groups import spec as _groups
 from li2verify.groups.finite import FiniteGroup
 from li2verify.paper.task import all_pairs
+from li2verify.train import protocols as _protocols
 
 
 def resolve_group(spec: str | int | FiniteGroup) -> FiniteGroup:
@@ -32,8 +33,12 @@ def critical_n(M: int, multiplier: float) -> int:
 
 
 def train_size(M: int, *, n: int | None = None, train_frac: float | None = None,
-               critical_ratio: float | None = None) -> int:
+               critical_ratio: float | None = None, protocol: str = "text") -> int:
     """The number of training pairs from exactly one of the three rules (critical ratio > n > fraction).
+
+    ``protocol`` decides the rounding of a fraction (:func:`li2verify.train.protocols.split_size`): ``"text"``
+    n = round(p·M²), critical ratio round(mult·M log M); ``"code"`` keeps ⌈(1 − p)·M²⌉ test pairs, as the paper's
+    code's seeded split with test size 1 − p does (critical ratio: p = mult·ln M / M).
 
     Raises ``ValueError`` naming the rule when it gives no training pair or no test pair (never clips)."""
     M2 = M * M
@@ -42,7 +47,8 @@ def train_size(M: int, *, n: int | None = None, train_frac: float | None = None,
     if critical_ratio is not None:
         if not (math.isfinite(critical_ratio) and critical_ratio > 0):
             raise ValueError(f"critical_ratio must be a positive number, got {critical_ratio}")
-        k = critical_n(M, critical_ratio)
+        k = critical_n(M, critical_ratio) if _protocols.get(protocol).split_rounding == "round" else \
+            _protocols.split_size(M2, critical_ratio * math.log(M) / M, protocol)
         if not 1 <= k < M2:
             raise ValueError(f"critical_ratio {critical_ratio:g} gives n = round({critical_ratio:g}·M·log M) = {k} "
                              f"training pairs for M = {M}, outside 1..M²−1 = {M2 - 1}; choose a multiplier in "
@@ -54,7 +60,7 @@ def train_size(M: int, *, n: int | None = None, train_frac: float | None = None,
         return int(n)
     if train_frac is None:
         raise ValueError("give n, train_frac or critical_ratio")
-    k = int(round(train_frac * M2))
+    k = _protocols.split_size(M2, train_frac, protocol)
     if not 1 <= k < M2:
         raise ValueError(f"train_frac {train_frac:g} gives n = {k} of the M² = {M2} pairs for M = {M}; it must leave "
                          f"at least one training and one test pair")

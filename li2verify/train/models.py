@@ -13,8 +13,9 @@ XW for one-hot X is a gather: (XW)_i = W[h1_i] + W[M + h2_i]; autograd's backwar
 an ``index_add`` (scatter-add), so no n×2M one-hot matrix is ever formed (``input_mode="gather"``).
 ``input_mode="dense"`` does the one-hot matmul instead (for the benchmark).
 
-Initialisation follows the paper's code (``nn.Linear`` defaults): W ~ U(±1/√M) (fan-in M per input block),
-W_l ~ U(±1/√K), V ~ U(±1/√K) × ``top_init`` (0 = zero-init, Sec 3.2).  Each seed draws from its own
+Initialisation is ``nn.Linear``-style uniform: W ~ U(±1/√fan-in) with the fan-in of the run's protocol
+(:mod:`li2verify.train.protocols`: M per input block under ``"text"``, 2M — one linear layer on the concatenated
+one-hot pair — under ``"code"``), W_l ~ U(±1/√K), V ~ U(±1/√K) × ``top_init`` (0 = zero-init, Sec 3.2).  Each seed draws from its own
 ``torch.Generator(seed)`` in a fixed order, so the batched init equals the one-seed-at-a-time init bitwise.
 """
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 import torch
 
 from li2verify.paper.activations import ACTIVATIONS
+from li2verify.train import protocols as _proto
 from li2verify.train.activations import torch_activation
 from li2verify.train.config import SEED_ALIAS, TrainConfig
 from li2verify.utils.arrays import center as _center
@@ -73,7 +75,7 @@ def init_params(cfg: TrainConfig, M: int, device="cpu") -> dict[str, torch.Tenso
         g = torch.Generator().manual_seed(int(s) % SEED_ALIAS)
         tail = (2,) if cplx else ()
         c = 1 / math.sqrt(2) if cplx else 1.0  # complex: same total variance split over re/im
-        p = {"W": _uniform(g, (2 * M, K) + tail, c / math.sqrt(M), dt)}
+        p = {"W": _uniform(g, (2 * M, K) + tail, c / math.sqrt(_proto.first_layer_fan_in(M, cfg.protocol)), dt)}
         for l in range(2, L + 1):
             p[f"W{l}"] = _uniform(g, (K, K) + tail, c / math.sqrt(K), dt)
         if not cfg.ridge_top:
@@ -106,7 +108,8 @@ def first_layer(W: torch.Tensor, batch: Batch, M: int, mode: str = "gather") -> 
 
 def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: int,
            return_all: bool = False):
-    """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6."""
+    """F_L (S, n, K): F_1 = σ(XW), F_l = σ(F_{l−1}W_l) (+ F_{l−1} with ``residual``) — Sec 6; under the ``"code"``
+    protocol F_l = σ(F_{l−1} + F_{l−1}W_l), as the paper's code stacks its extra layers."""
     act = torch_activation(cfg.activation)
     cplx = cfg.complex_weights
     W = as_weight(params["W"], cplx)
@@ -120,6 +123,10 @@ def hidden(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig, M: i
     Fs = [F]
     for l in range(2, cfg.layers + 1):
         Wl = as_weight(params[f"W{l}"], cplx)
+        if _proto.get(cfg.protocol).deep_in_act:
+            F = act(F + torch.bmm(F, Wl))
+            Fs.append(F)
+            continue
         Fn = act(torch.bmm(F, Wl))
         F = Fn + F if cfg.residual else Fn
         Fs.append(F)
@@ -136,11 +143,12 @@ def one_hot(y: torch.Tensor, M: int, dtype) -> torch.Tensor:
     return Y.scatter_(-1, y.unsqueeze(-1), 1.0)
 
 
-def ridge_top(F: torch.Tensor, y: torch.Tensor, M: int, lam: float) -> torch.Tensor:
-    """V_ridge = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ (Prop 1), solved in float64 per seed, returned in F's dtype (no grad)."""
+def ridge_top(F: torch.Tensor, y: torch.Tensor, M: int, lam: float, protocol: str = "text") -> torch.Tensor:
+    """V_ridge = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ (Prop 1; ``"text"``: F̃ = P1⊥F, Ỹ = P1⊥Y) or (FᵀF + λI)⁻¹FᵀY with the uncentred F
+    and Y = one_hot − 1/M (``"code"``), solved in float64 per seed, returned in F's dtype (no grad)."""
     with torch.no_grad():
-        Ft = center(F.double())
-        Yt = center(one_hot(y, M, torch.float64))
+        Ft = _proto.ridge_features(F.double(), protocol)
+        Yt = _proto.ridge_targets(y, M, protocol, torch.float64)
         K = F.shape[-1]
         A = Ft.transpose(1, 2) @ Ft + lam * torch.eye(K, dtype=torch.float64, device=F.device)
         return torch.linalg.solve(A, Ft.transpose(1, 2) @ Yt).to(F.dtype)
@@ -149,7 +157,7 @@ def ridge_top(F: torch.Tensor, y: torch.Tensor, M: int, lam: float) -> torch.Ten
 def output(params, F: torch.Tensor, cfg: TrainConfig, y: torch.Tensor | None = None, M: int | None = None):
     """Ŷ = β F V (real part for complex weights); V from ``params`` or the ridge solve on (F, y)."""
     if cfg.ridge_top:
-        V = ridge_top(F, y, M, cfg.ridge_reg)
+        V = ridge_top(F, y, M, cfg.ridge_reg, cfg.protocol)
     else:
         V = as_weight(params["V"], cfg.complex_weights)
     out = torch.bmm(F, V)
@@ -159,12 +167,18 @@ def output(params, F: torch.Tensor, cfg: TrainConfig, y: torch.Tensor | None = N
 
 
 def loss_per_seed(out: torch.Tensor, y: torch.Tensor, cfg: TrainConfig) -> torch.Tensor:
-    """Per-seed loss (S,).  mse: (1/n)‖P1⊥(Y − Ŷ)‖²_F (Eqn 1, the code's scale); mse_sum: ½‖·‖²_F; ce."""
+    """Per-seed loss (S,).  mse: (1/n)‖P(Y − Ŷ)‖²_F (the code's scale); mse_sum: ½‖·‖²_F; ce.
+
+    P is the protocol's centring (:func:`li2verify.train.protocols.centre`): P1⊥ along samples (``"text"``, Eqn 1) or
+    along the M classes (``"code"``: ‖P⊥_class ŷ_i − (e_{y_i} − 1/M)‖² per sample)."""
     S, n, M = out.shape
     if cfg.loss == "ce":
         return torch.nn.functional.cross_entropy(out.reshape(S * n, M), y.reshape(-1),
                                                  reduction="none").reshape(S, n).mean(1)
-    R = center(out - one_hot(y, M, out.dtype))
+    if cfg.protocol == "text":  # the exact arithmetic of the runs before protocols existed (bitwise)
+        R = center(out - one_hot(y, M, out.dtype))
+    else:
+        R = _proto.residual(out, y, cfg.protocol)
     sq = R.pow(2).sum(dim=(1, 2))
     return sq / n if cfg.loss == "mse" else 0.5 * sq
 
@@ -235,7 +249,8 @@ def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig
                  ws: dict | None = None, grads_out: dict[str, torch.Tensor] | None = None):
     """Forward and closed-form backward of Eqn 1 with fused elementwise passes (no autograd graph).
 
-    J = c‖P1⊥(Y − βFV)‖², c = 1/n (``mse``) or ½ (``mse_sum``).  With R = P1⊥(βFV − Y):
+    J = c‖P(Y − βFV)‖², c = 1/n (``mse``) or ½ (``mse_sum``), P the protocol's centring (P1⊥ along samples for
+    ``"text"``, along the M classes for ``"code"``: :mod:`li2verify.train.protocols`).  With R = P(βFV − Y):
     ∂J/∂V = 2cβ FᵀR,  ∂J/∂F = 2cβ RVᵀ (= −2cβ G_F, Eqn 2),  ∂J/∂H = ∂J/∂F ⊙ σ'(H),
     ∂J/∂W = scatter-add of ∂J/∂H rows at h1 and M + h2 (the transpose of the gather).
     Returns (F, out, per-seed loss, grads).
@@ -263,7 +278,10 @@ def manual_grads(params: dict[str, torch.Tensor], batch: Batch, cfg: TrainConfig
     RT = _buf(ws, "RT", (S, Mp, n), W)
     torch.sub(outT, one_hot(batch.y, Mp, W.dtype).transpose(1, 2), out=RT)
     RT[:, M:].zero_()
-    RT.sub_(RT.mean(-1, keepdim=True))
+    if _proto.get(cfg.protocol).centre_axis == -2:   # samples: the last axis of Rᵀ (padded rows stay zero)
+        RT.sub_(RT.mean(-1, keepdim=True))
+    else:                                            # classes: the first M rows of Rᵀ
+        RT[:, :M].sub_(RT[:, :M].mean(1, keepdim=True))
     sq = RT.pow(2).sum(dim=(1, 2))
     c = 1.0 / n if cfg.loss == "mse" else 0.5
     loss = sq * c

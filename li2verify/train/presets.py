@@ -2,7 +2,8 @@
 claims in ``theorems/``: one definition per figure, so the figure a user reproduces and the run a claim decides on
 are the same training configuration (they may differ only in which probes are recorded, and how often).
 
-Fig 3 (Sec 1, Sec 3.1): grokking with weight decay η > 0, none with η = 0.
+Fig 3 (Sec 1, Sec 3.1): grokking with weight decay η > 0, none with η = 0.  Both scales train as the paper's code
+trains (``protocol="code"``, :mod:`li2verify.train.protocols`): the figure was drawn with it.
 
 - ``"cpu"``: Z_23, K = 256, p = 0.4 (n = 212), σ = x², Adam lr 5e-3, η = 2e-3 vs 0, 400 epochs, 5 seeds, one
   thread (the same phenomena as the paper's, in ≈ 20 s on a 2-core machine).
@@ -18,8 +19,9 @@ from li2verify.train.config import TrainConfig
 #: Fig 3's training setups by scale: the TrainConfig fields, plus ``wd`` (the η > 0 condition's weight decay)
 #: and ``seeds`` (default number of seeds per condition).
 FIG3_SIZES = {
-    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, threads=1),
-    "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=15),
+    "cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=5, threads=1,
+                protocol="code"),
+    "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=15, protocol="code"),
 }
 #: The probe cadence ``li2verify reproduce fig3`` uses at each scale.
 FIG3_PROBE_EVERY = {"cpu": 10, "paper": 5}

@@ -49,16 +49,19 @@ from li2verify.paper import repulsion as rep
 from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
+from li2verify.train import protocols as _proto
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
-def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
-    """‖G_F‖_F per seed, G_F = P1⊥(Y − βFV)(βV)ᴴ (Eqn 2).  F (S,n,K), V (S,K,M), Y one-hot (S,n,M).
+def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0,
+            protocol: str = "text") -> torch.Tensor:
+    """‖G_F‖_F per seed, G_F = P(Y − βFV)(βV)ᴴ (Eqn 2; P = P1⊥ along samples, or along classes under the ``"code"``
+    protocol: the negative gradient of its loss, :mod:`li2verify.train.protocols`).  F (S,n,K), V (S,K,M), Y one-hot.
 
     Exact form (``probe_mode="exact"``). Cost model: 4·S·n·K·M FLOPs (FV and the n×K matrix G_F), O(S·n·K) memory."""
     out = beta * (F @ V)
     if out.is_complex():
         out = out.real
-    R = _center(Y - out)
+    R = _proto.centre(Y - out, protocol)
     G = R.to(V.dtype) @ (beta * V).conj().transpose(1, 2)
     return torch.linalg.vector_norm(G, dim=(1, 2)).real
 
@@ -129,7 +132,8 @@ def _gen(seed: int, epoch: int) -> torch.Generator:
     return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(epoch) * 7_919 + 12_345) % (2 ** 63))
 
 
-def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: float = 1.0,
+                 protocol: str = "text") -> torch.Tensor:
     """‖G_F‖_F per seed from the step's output Ŷ = βFV (S,n,M), exact in form (Eqn 2):
 
     ‖R(βV)ᵀ‖²_F = β²⟨RᵀR, VᵀV⟩ with R = P1⊥(Y − Ŷ) — two M×M Grams instead of the n×K matrix G_F.
@@ -138,7 +142,7 @@ def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: floa
     S, n, M = out.shape
     R = out.double().neg_()
     R.scatter_add_(-1, y.unsqueeze(-1), torch.ones(S, n, 1, dtype=R.dtype, device=R.device))
-    R = _center(R)
+    R = _proto.centre(R, protocol)
     Vd = V.double()
     RtR = R.transpose(1, 2) @ R
     VtV = Vd.transpose(1, 2) @ Vd
@@ -512,9 +516,9 @@ def _eigengap(cur: dict, prev: dict, state: EigengapTracker) -> dict[str, np.nda
 
 PROBES: dict[str, Probe] = {p.name: p for p in (
     Probe("gf_norm", lambda cfg: ["gf_norm"], "fast: O(S·(nM² + KM²)), exact: O(S·n·K·M)", "probe_every",
-          lambda x: {"gf_norm": _np(gf_norm(x.F, x.V, x.Y, x.cfg.beta))},
+          lambda x: {"gf_norm": _np(gf_norm(x.F, x.V, x.Y, x.cfg.beta, x.cfg.protocol))},
           memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c,
-          fast=lambda x: {"gf_norm": _np(gf_norm_fast(x.out, x.V, x.y, x.cfg.beta))}),
+          fast=lambda x: {"gf_norm": _np(gf_norm_fast(x.out, x.V, x.y, x.cfg.beta, x.cfg.protocol))}),
     Probe("ftf_offdiag", lambda cfg: _se_cols(cfg, ["ftf_offdiag"]),
           "fast: O(S·(nK + 2·n·m²)) sampled, m = 4·probe_samples columns; exact: O(S·n·K²)", "probe_every",
           lambda x: {"ftf_offdiag": _np(ftf_offdiag(x.F))},

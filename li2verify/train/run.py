@@ -215,7 +215,8 @@ def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
     except GroupSpecError as e:
         raise ConfigError(f"TrainConfig.group: {e}") from None
     try:
-        n = train_size(M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio)
+        n = train_size(M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio,
+                       protocol=cfg.protocol)
     except ValueError as e:
         field = ("group" if M < 2 else "critical_ratio" if cfg.critical_ratio is not None else "n"
                  if cfg.n is not None else "train_frac")
@@ -305,7 +306,8 @@ class _Task:
     def __init__(self, cfg: TrainConfig, device):
         self.group = resolve_group(cfg.group)
         self.M = self.group.order
-        self.n = train_size(self.M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio)
+        self.n = train_size(self.M, n=cfg.n, train_frac=cfg.train_frac, critical_ratio=cfg.critical_ratio,
+                            protocol=cfg.protocol)
         splits = [make_split(self.group, self.n, s % SEED_ALIAS) for s in cfg.seeds]
 
         def mk(pairs, tg):
@@ -786,7 +788,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
             starts = starts if isinstance(starts, list) else []
         except (OSError, ValueError, AttributeError):
             starts = []
-        starts.append({**provenance(command), "start_epoch": start, "resumed": start > 0})
+        starts.append({**provenance(command), "protocol": cfg.protocol, "start_epoch": start, "resumed": start > 0})
         atomic_write_bytes(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())
         _write_status(rd, "running", start)
 

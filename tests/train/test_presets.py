@@ -18,7 +18,7 @@ def _trajectory(cfg: TrainConfig) -> dict:
 def test_fig3_cpu_setup_is_the_claims_setup():
     conds, eta, n_seeds = fig3_setup("cpu", probe_every=1)
     claims = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=400, probe_every=1,
-                         probes=["gf_norm", "delta_cos"], seeds=[0], threads=1)
+                         probes=["gf_norm", "delta_cos"], seeds=[0], threads=1, protocol="code")
     assert (eta, n_seeds) == (2e-3, 5)
     assert conds["eta>0"] == claims.replace(wd=2e-3) and conds["eta=0"] == claims.replace(wd=0.0)
 
@@ -26,7 +26,7 @@ def test_fig3_cpu_setup_is_the_claims_setup():
 def test_fig3_paper_setup_is_the_papers():
     conds, eta, n_seeds = fig3_setup("paper", probes=["gf_norm"])
     paper = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, epochs=400, probes=["gf_norm"],
-                        probe_every=5)
+                        probe_every=5, protocol="code")
     assert (eta, n_seeds) == (2e-4, 15)
     assert _trajectory(conds["eta>0"]) == _trajectory(paper.replace(wd=2e-4))
 
