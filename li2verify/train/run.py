@@ -162,6 +162,25 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     return int(peak), parts
 
 
+#: sustained flop rates the time estimate assumes (float32 fused step), a round figure per device type: the
+#: fast profile's scaling-law grid (216 cells, K = 256, 600 epochs) took 67 s on two shared CPU cores, which
+#: :func:`estimate_seconds` at 1e10 flop/s puts at 66 s
+FLOP_RATE = {"cpu": 1e10, "cuda": 2e12}
+
+
+def estimate_seconds(cfg: TrainConfig, M: int, n: int, eval_every: int = 1) -> float:
+    """Wall time (s) of a run from its configuration alone, before anything is allocated: E+1 full-batch steps
+    of 6·n·K·(M + 2) flops per seed (forward with the embedding gather, output layer, backward ≈ 2× forward),
+    test passes of 2·(M² − n)·K·(M + 2) flops every ``eval_every`` epochs, times L layers, at
+    :data:`FLOP_RATE` of the device type.  A rough figure (a factor of a few either way): it exists to refuse
+    runs that would take years, not to schedule."""
+    K, L, E = cfg.hidden, cfg.layers, cfg.epochs
+    c = 2 if cfg.complex_weights else 1
+    per_seed = (E + 1) * 6.0 * n * K * (M + 2) * L * c + (E // max(1, eval_every) + 1) * 2.0 * (M * M - n) * K * (M + 2)
+    rate = FLOP_RATE["cuda" if str(cfg.device).startswith("cuda") else "cpu"]
+    return cfg.S * per_seed / rate
+
+
 def available_memory(device: str) -> tuple[int | None, str]:
     """(bytes, where from) the run may use on ``device``: free GPU memory, or MemAvailable of /proc/meminfo."""
     if str(device).startswith("cuda"):
@@ -237,7 +256,8 @@ def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
             f"{_fmt_bytes(budget)} is available ({src}); lower --hidden, the training set (--n / --train-frac), "
             "--seeds or the probes (--probes), use a smaller --group, or raise --max-memory (GB) if the "
             "estimate is too cautious")
-    return {"M": M, "n": n, "memory": peak, "memory_parts": parts, "budget": budget}
+    return {"M": M, "n": n, "memory": peak, "memory_parts": parts, "budget": budget,
+            "seconds": estimate_seconds(cfg, M, n, cfg.eval_every)}
 
 
 # ------------------------------------------------------------------------------------------ provenance
