@@ -189,14 +189,25 @@ class _Program:
         return e_raw, e_unit
 
 
+def cell_status(diverged: bool, best_test_acc: float, train_acc: float, threshold: float,
+                fit_threshold: float | None) -> str:
+    """``"diverged"`` (the loss became NaN/inf); ``"unfit"`` when the cell did not generalize (best test accuracy
+    below ``threshold``) and its final training accuracy is below ``fit_threshold`` — it neither generalized nor
+    memorized its training set, and the boundary fit leaves it out; otherwise ``"complete"``."""
+    if diverged:
+        return "diverged"
+    if fit_threshold is not None and not best_test_acc >= threshold and train_acc < fit_threshold:
+        return "unfit"
+    return "complete"
+
+
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
                   threads: int | None = None, on_epoch=None, init: dict | None = None,
                   fit_threshold: float | None = None) -> list[dict]:
     """Train cells that share a program key in ONE tensor program; one result row per cell (input order).
     ``on_epoch(e, E)`` is called after each epoch (progress bars); ``init``: see :func:`train_cells`.
-    ``fit_threshold``: a cell whose final training accuracy is below it gets status ``"unfit"`` (it neither
-    memorized nor generalized; the boundary fit leaves it out); None: no such status."""
+    ``fit_threshold``: see :func:`cell_status`; None: no cell is ``"unfit"``."""
     if not cells:
         return []
     keys = {c.program_key for c in cells}
@@ -242,8 +253,8 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         row = row_for(c, final_test_acc=float(T[-1, j]), best_test_acc=float(np.nanmax(T[:, j])),
                       epoch_success=int(ev[hit[0]]) if hit.size else None, train_acc=float(train_hist[-1][j]),
                       energy=float(e_raw[j]), energy_unit=float(e_unit[j]), wall_s=wall / S, program_cells=S,
-                      status="diverged" if diverged[j] >= 0 else "unfit" if fit_threshold is not None
-                      and train_hist[-1][j] < fit_threshold else "complete", threshold=threshold)
+                      status=cell_status(diverged[j] >= 0, float(np.nanmax(T[:, j])), float(train_hist[-1][j]),
+                                         threshold, fit_threshold), threshold=threshold)
         if return_params:
             row["params"] = {k: v[j].detach().cpu().clone() for k, v in prog.params.items()}
         if history:

@@ -204,15 +204,13 @@ def pending_cells(spec: SweepSpec, out: str | Path | None) -> tuple[list[Cell], 
     return [c for c in cells if c.cell_id not in done], [done[c.cell_id] for c in cells if c.cell_id in done]
 
 
-def with_status(rows: list[dict], fit_threshold: float) -> list[dict]:
-    """The rows with ``status`` judged by ``fit_threshold`` (a row written under another fit threshold is judged
-    again from its final train accuracy; diverged stays diverged)."""
-    out = []
-    for r in rows:
-        if r["status"] != "diverged":
-            r = {**r, "status": "unfit" if r["train_acc"] < fit_threshold else "complete"}
-        out.append(r)
-    return out
+def with_status(rows: list[dict], spec: SweepSpec) -> list[dict]:
+    """The rows with ``status`` judged by the spec's thresholds (:func:`li2verify.sweep.cells.cell_status`: a row
+    written under another fit threshold is judged again; diverged stays diverged)."""
+    from li2verify.sweep.cells import cell_status
+
+    return [{**r, "status": cell_status(r["status"] == "diverged", r["best_test_acc"], r["train_acc"],
+                                        spec.threshold, spec.fit_threshold)} for r in rows]
 
 
 @contextmanager
@@ -282,10 +280,13 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
                    bar_format="{l_bar}{bar}| {n:.0f}/{total} cells [{elapsed}<{remaining}]")
     tb = None
     if tensorboard is not None:
-        from li2verify.sweep.tracking import SweepTensorBoard
+        from li2verify.sweep.tracking import SweepTensorBoard, TrackingError
 
-        with _writing(f"the TensorBoard directory {tensorboard}"):
-            tb = SweepTensorBoard(tensorboard, spec)
+        try:
+            with _writing(f"the TensorBoard directory {tensorboard}"):
+                tb = SweepTensorBoard(tensorboard, spec)
+        except TrackingError as e:
+            raise SweepError(str(e)) from None
 
     partial = [0.0]  # in-process: the bar advances by cells × fraction of epochs done, so its ETA moves
 
@@ -318,7 +319,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
         if tb is not None:
             tb.close()
     by_id = {r["cell_id"]: r for r in done_rows + new_rows}
-    rows = with_status([by_id[c.cell_id] for c in cells if c.cell_id in by_id], spec.fit_threshold)
+    rows = with_status([by_id[c.cell_id] for c in cells if c.cell_id in by_id], spec)
     if out is not None and outputs:
         from li2verify.sweep.report import write_outputs
 

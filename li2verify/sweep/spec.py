@@ -207,8 +207,9 @@ class SweepSpec:
     eval_every: int = 10
     batch_cells: int = 64   # at most this many cells per tensor program (also the unit of resume and of Ray tasks)
     description: str = ""
-    #: a cell whose final training accuracy is below this did not fit its training set: status "unfit", neither
-    #: memorization nor generalization, left out of the boundary fit (written before the run, like ``threshold``)
+    #: a cell that did not generalize and whose final training accuracy is below this did not fit its training
+    #: set: status "unfit", neither memorization nor generalization, left out of the boundary fit (written
+    #: before the run, like ``threshold``)
     fit_threshold: float = 0.99
 
     # ------------------------------------------------------------------ construction
