@@ -36,6 +36,9 @@ class GuardedCommand(click.Command):
 @click.option("--ray", "ray_address", default=None, metavar="local|ADDRESS",
               help="run each tensor program as a Ray task: 'local' starts Ray on this machine, anything else is a "
                    "cluster address (ray://host:10001 or host:6379); needs `pip install 'li2verify[ray]'`")
+@click.option("--ray-timeout", type=float, default=60.0, show_default=True, metavar="S",
+              help="a --ray cluster address that does not connect within S seconds is an error (no TCP answer: "
+                   "10 s at most)")
 @click.option("--num-cpus", type=int, default=None, help="CPUs of the local Ray instance (--ray local; default: all)")
 @click.option("--device", default="cpu", show_default=True, help="torch device: cpu or cuda")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
@@ -48,7 +51,7 @@ class GuardedCommand(click.Command):
                    "per epoch, the cell's hparams with its outcome); needs `pip install 'li2verify[tensorboard]'`")
 @click.option("--dry-run", is_flag=True, help="print the resolved spec and the number of cells and programs, train "
                                               "nothing")
-def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, max_memory, max_hours, tensorboard,
+def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, no_progress, max_memory, max_hours, tensorboard,
               dry_run):
     """Train a sweep: groups × training fraction p (or n) × seeds × lr × η × K × epochs.
 
@@ -97,7 +100,7 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
         fail(f"--num-cpus must be ≥ 1, got {num_cpus}")
     if num_cpus is not None and ray_address != "local":
         fail("--num-cpus sets the CPUs of a local Ray instance: give it with --ray local (a cluster has its own)")
-    for opt, v in (("--max-memory", max_memory), ("--max-hours", max_hours)):
+    for opt, v in (("--max-memory", max_memory), ("--max-hours", max_hours), ("--ray-timeout", ray_timeout)):
         if v is not None and not (v == v and 0 < v < float("inf")):
             fail(f"{opt} must be a positive number, got {v}")
     try:
@@ -138,7 +141,7 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
         rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus,
                          max_memory=None if max_memory is None else max_memory * 1e9,
                          max_hours=DEFAULT_MAX_HOURS if max_hours is None else max_hours, tensorboard=tensorboard,
-                         command=list(sys.argv))
+                         command=list(sys.argv), ray_timeout=ray_timeout)
     except (SweepError, SpecError, ConfigError) as e:
         fail(str(e))
     except KeyboardInterrupt:

@@ -89,7 +89,7 @@ def monotonicity(ps: np.ndarray, k: np.ndarray, N: np.ndarray) -> list[dict]:
                 pv = float(fisher_exact([[k[i], N[i] - k[i]], [k[j], N[j] - k[j]]], alternative="greater")[1])
                 out.append({"p": float(ps[i]), "p_higher": float(ps[j]), "success": f"{int(k[i])}/{int(N[i])}",
                             "success_higher": f"{int(k[j])}/{int(N[j])}", "p_value": pv,
-                            "significant": pv <= MONOTONE_ALPHA})
+                            "significant": pv <= MONOTONE_ALPHA * (1 + 1e-9)})  # 3/3 → 0/3 is 0.05 exactly
     return sorted(out, key=lambda d: d["p_value"])
 
 

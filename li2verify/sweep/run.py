@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 RAY_MAX_RETRIES = 3
 #: a Ray cluster address that does not accept a TCP connection within this many seconds is an error
 RAY_CONNECT_TIMEOUT_S = 10.0
+#: ``ray.init`` on a cluster address that has not connected within this many seconds is an error (--ray-timeout)
+RAY_INIT_TIMEOUT_S = 60.0
 #: a sweep whose time estimate exceeds this many hours is refused unless ``max_hours`` is raised (``--max-hours``)
 DEFAULT_MAX_HOURS = 72.0
 #: Fault injection for the Ray tests: a task whose program contains a cell of this seed SIGKILLs its own worker
@@ -236,13 +238,15 @@ def _sigterm_as_interrupt():
 def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None, progress: bool = False,
               device: str = "cpu", num_cpus: int | None = None, outputs: bool = True,
               max_memory: float | None = None, max_hours: float | None = DEFAULT_MAX_HOURS,
-              tensorboard: str | Path | None = None, command: list[str] | None = None) -> list[dict]:
+              tensorboard: str | Path | None = None, command: list[str] | None = None,
+              ray_timeout: float = RAY_INIT_TIMEOUT_S) -> list[dict]:
     """Train every cell of ``spec`` not yet in ``out/results.csv``; returns the rows of all the spec's cells
     (grid order).  ``out=None``: nothing is written (in-process only).  ``ray``: None (in-process), "local" or a
     Ray address.  ``outputs``: write the phase diagrams and the boundary plot/JSON after the last cell.
     ``max_memory`` (bytes) / ``max_hours``: limits of :func:`plan_sweep`, checked before anything is allocated.
     ``tensorboard``: a directory for TensorBoard event files (one run per cell: accuracies and loss per epoch,
-    hparams).  Raises :class:`SweepError` (one line) for anything that stops the sweep."""
+    hparams).  ``ray_timeout``: seconds a cluster address may take to connect (:data:`RAY_CONNECT_TIMEOUT_S`
+    for the TCP connection, this for ``ray.init``).  Raises :class:`SweepError` (one line) for anything that stops the sweep."""
     cells = spec.cells()
     if out is not None:
         out = Path(out)
@@ -312,7 +316,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
                 for prog in programs:
                     record(train_program(prog, **kwargs, on_epoch=_ticker(bar, partial, len(prog))))
             else:
-                _run_ray(programs, kwargs, ray, num_cpus, record)
+                _run_ray(programs, kwargs, ray, num_cpus, record, ray_timeout)
     finally:
         if bar is not None:
             bar.close()
@@ -361,7 +365,32 @@ def probe_ray_address(address: str, timeout: float = RAY_CONNECT_TIMEOUT_S) -> N
             from None
 
 
-def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: int | None, record) -> None:
+def _init_within(ray, timeout: float, **kw) -> None:
+    """``ray.init(**kw)`` that gives up after ``timeout`` seconds (an address whose port accepts connections but
+    is no Ray cluster makes ``ray.init`` wait forever): :class:`SweepError`; the waiting thread is abandoned."""
+    import threading
+
+    box: dict = {}
+
+    def target():
+        try:
+            ray.init(**kw)
+            box["ok"] = True
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=target, daemon=True, name="ray-init")
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise SweepError(f"--ray {kw.get('address')}: no Ray cluster answered within {timeout:g} s (the port accepts "
+                         "connections but does not speak Ray?); check the address or raise --ray-timeout")
+    if "error" in box:
+        raise box["error"]
+
+
+def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: int | None, record,
+             ray_timeout: float = RAY_INIT_TIMEOUT_S) -> None:
     try:
         import ray
     except ImportError:
@@ -377,8 +406,8 @@ def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: i
             if address == "local":
                 ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, **init_kw)
             else:
-                probe_ray_address(address)
-                ray.init(address=address, log_to_driver=False, **init_kw)
+                probe_ray_address(address, min(RAY_CONNECT_TIMEOUT_S, ray_timeout))
+                _init_within(ray, ray_timeout, address=address, log_to_driver=False, **init_kw)
         except SweepError:
             raise
         except Exception as e:  # noqa: BLE001 - connection refused, bad address, ...
