@@ -83,11 +83,13 @@ def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ..
 
     theorems = _find_theorems(theorems_dir)
     if device != "cpu":
-        import torch
+        from li2verify.train.config import ConfigError
+        from li2verify.train.run import check_device
 
-        if not torch.cuda.is_available():
-            raise click.UsageError(f"--device {device}: this torch ({torch.__version__}) sees no CUDA device; run on "
-                                   "a GPU machine with a CUDA build of torch, or use --device cpu")
+        try:
+            check_device(device)
+        except ConfigError as e:
+            raise click.UsageError(str(e).replace("TrainConfig.device: ", f"--device {device}: ")) from None
     try:
         out_dir = ensure_writable_dir(out)
     except ReportError as e:

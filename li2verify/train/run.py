@@ -595,8 +595,11 @@ def _load_checkpoint(path: Path, cfg: TrainConfig) -> dict:
     try:
         ck = torch.load(path, map_location=cfg.device, weights_only=True)
     except Exception as e:  # noqa: BLE001 - truncated, random, or a pickle asking for code: all refused
+        # torch's own message advises loading with weights_only=False, i.e. running the file's code: never quoted
+        why = "it holds Python objects other than tensors" if "weights_only" in str(e) or "Weights only" in str(e) \
+            else _short(e)
         raise ConfigError(f"{path} is not a readable li2verify checkpoint (truncated, corrupt, or holding code, "
-                          f"which is never run): {_short(e)}{_NO_RESUME}") from None
+                          f"which is never run): {why}{_NO_RESUME}") from None
     if not isinstance(ck, dict) or not {"epoch", "params", "opt"} <= set(ck) or not isinstance(ck["params"], dict) \
             or isinstance(ck["epoch"], bool) or not isinstance(ck["epoch"], int) or ck["epoch"] < 0:
         raise ConfigError(f"{path} is not a li2verify checkpoint (missing epoch/params/optimizer state){_NO_RESUME}")
@@ -803,8 +806,15 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         prov_path = rd / "provenance.json"
         try:
             starts = json.loads(prov_path.read_text()).get("starts", []) if prov_path.exists() else []
-            starts = starts if isinstance(starts, list) else []
-        except (OSError, ValueError, AttributeError):
+            if not isinstance(starts, list):
+                raise ValueError("no list of starts")
+        except (OSError, ValueError, AttributeError) as e:  # kept beside, never overwritten: it holds old starts
+            keep = prov_path.with_name("provenance.json.corrupt")
+            try:
+                os.replace(prov_path, keep)
+                log.warning("%s was not valid provenance (%s); kept as %s", prov_path, e, keep.name)
+            except OSError:
+                pass
             starts = []
         starts.append({**provenance(command), "start_epoch": start, "resumed": start > 0})
         atomic_write_bytes(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())
