@@ -26,6 +26,7 @@ import math
 import os
 import signal
 import socket
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,20 +216,19 @@ def with_status(rows: list[dict], spec: SweepSpec) -> list[dict]:
                                         spec.threshold, spec.fit_threshold)} for r in rows]
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @contextmanager
 def _sigterm_as_interrupt():
     """SIGTERM raises KeyboardInterrupt in the main thread while the sweep runs, so ``finally`` blocks (Ray's
     shutdown, the progress bar) run on ``kill`` as on Ctrl-C."""
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGTERM, handler)
+    old = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         yield
     finally:
@@ -368,8 +368,6 @@ def probe_ray_address(address: str, timeout: float = RAY_CONNECT_TIMEOUT_S) -> N
 def _init_within(ray, timeout: float, **kw) -> None:
     """``ray.init(**kw)`` that gives up after ``timeout`` seconds (an address whose port accepts connections but
     is no Ray cluster makes ``ray.init`` wait forever): :class:`SweepError`; the waiting thread is abandoned."""
-    import threading
-
     box: dict = {}
 
     def target():
@@ -415,6 +413,8 @@ def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: i
                              f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
         started_here = True
         log.info("ray.init in %.1fs", time.time() - t0)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _raise_interrupt)  # ray.init installs its own (sys.exit): ours again
     try:
         remote = ray.remote(num_cpus=1, max_retries=RAY_MAX_RETRIES, retry_exceptions=False)(_ray_program)
         refs = {remote.remote([dataclasses.asdict(c) for c in prog], kwargs): prog for prog in programs}

@@ -11,6 +11,7 @@ machine, which ``ray stop`` would take down too.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -82,7 +83,7 @@ def _kill_all(marker: str, deadline: float = 15.0) -> list[int]:
 
 
 def _ray_start(args: list[str], env: dict) -> None:
-    p = subprocess.run([RAY, "start", "--disable-usage-stats", "--include-dashboard=false", *args], env=env,
+    p = subprocess.run([RAY, "start", "--disable-usage-stats", *args], env=env,
                        capture_output=True, text=True, timeout=90)
     assert p.returncode == 0, p.stdout[-1500:] + p.stderr[-1500:]
 
@@ -90,14 +91,16 @@ def _ray_start(args: list[str], env: dict) -> None:
 def test_two_node_cluster_loses_a_node_and_every_row_is_written_once(tmp_path):
     head_dir = tempfile.mkdtemp(prefix="li2h", dir="/tmp")  # short: Ray's unix socket paths must fit 107 bytes
     node_dir = tempfile.mkdtemp(prefix="li2n", dir="/tmp")
-    env = {**os.environ, **FAST_HEALTH, "RAY_ADDRESS": ""}
+    # token authentication (Ray's default for clusters since 2.5x): one token shared by both nodes and the driver
+    env = {**os.environ, **FAST_HEALTH, "RAY_ADDRESS": "", "RAY_AUTH_MODE": "token",
+           "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     port, nm_port = _free_port(), _free_port()
     spec = tmp_path / "cluster.toml"
     spec.write_text(SPEC)
     out = tmp_path / "out"
     sweep = None
     try:
-        _ray_start(["--head", "--node-ip-address", "127.0.0.1", "--port", str(port), "--num-cpus", "1",
+        _ray_start(["--head", "--include-dashboard=false", "--node-ip-address", "127.0.0.1", "--port", str(port), "--num-cpus", "1",
                     "--temp-dir", head_dir], env)
         _ray_start(["--address", f"127.0.0.1:{port}", "--node-ip-address", "127.0.0.1", "--num-cpus", "1",
                     "--node-manager-port", str(nm_port), "--temp-dir", node_dir], env)
@@ -145,10 +148,10 @@ def test_killing_a_ray_local_sweep_leaves_no_ray_processes(tmp_path):
         while time.time() < deadline and not _procs_with(temp):
             assert p.poll() is None, p.communicate()[1][-2000:]
             time.sleep(0.2)
-        while time.time() < deadline and len(_procs_with(temp)) < 2:
-            time.sleep(0.2)
-        assert _procs_with(temp), "no Ray process started"
-        time.sleep(2)
+        while time.time() < deadline and len(read_rows(out)) < 1:  # Ray is up and programs run
+            assert p.poll() is None, p.communicate()[1][-2000:]
+            time.sleep(0.1)
+        assert _procs_with(temp) and len(read_rows(out)) < 8
         p.send_signal(signal.SIGTERM)
         _, err = p.communicate(timeout=60)
         assert p.returncode == 130 and "Traceback" not in err, err[-2000:]
