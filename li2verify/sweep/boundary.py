@@ -238,6 +238,15 @@ def fit_families(crit: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def _pandas():
+    """pandas, or one ImportError line saying how to install it (it is optional)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("li2verify.sweep.load needs pandas: pip install 'li2verify[notebook]'") from None
+    return pd
+
+
 #: the columns of :meth:`Boundary.table`
 TABLE_COLUMNS = ("group", "family", "M", "max_dk", "status", "p_c", "ci_lo", "ci_hi", "n_c", "seeds", "unfit",
                  "drops")
@@ -288,8 +297,6 @@ class Boundary:
 
     def to_frame(self):
         """:meth:`table` as a pandas DataFrame (needs pandas)."""
-        from li2verify.sweep.notebook import _pandas
-
         return _pandas().DataFrame(self.table(), columns=list(TABLE_COLUMNS))
 
     def __repr__(self) -> str:

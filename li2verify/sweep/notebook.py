@@ -11,18 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from li2verify.sweep.boundary import _pandas
 from li2verify.sweep.table import INT_FIELDS, ROW_FIELDS, STR_FIELDS, read_rows
 
 #: columns whose few values are better held as categories
 CATEGORY_FIELDS = ("family", "activation", "optimizer", "status")
-
-
-def _pandas():
-    try:
-        import pandas as pd
-    except ImportError:
-        raise ImportError("li2verify.sweep.load needs pandas: pip install 'li2verify[notebook]'") from None
-    return pd
 
 
 def _sweep_dir(out) -> Path:
