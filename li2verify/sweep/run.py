@@ -276,12 +276,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
         log.info("resuming: %d of %d cells already in %s", len(done_rows), len(cells), out)
     programs = plan_programs(todo, spec.batch_cells)
     new_rows: list[dict] = []
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(cells), initial=len(done_rows), desc=f"sweep {spec.name}", unit="cell",
-                   bar_format="{l_bar}{bar}| {n:.0f}/{total} cells [{elapsed}<{remaining}]")
+    bar = Progress(len(cells), len(done_rows), f"sweep {spec.name}") if progress else None
     tb = None
     if tensorboard is not None:
         from li2verify.sweep.tracking import SweepTensorBoard, TrackingError
@@ -291,8 +286,6 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
                 tb = SweepTensorBoard(tensorboard, spec)
         except TrackingError as e:
             raise SweepError(str(e)) from None
-
-    partial = [0.0]  # in-process: the bar advances by cells × fraction of epochs done, so its ETA moves
 
     def record(rows: list[dict]) -> None:
         hist = [r.pop("history", None) for r in rows]
@@ -304,8 +297,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
             with _writing(f"the TensorBoard directory {tensorboard}"):
                 tb.cells(rows, hist)
         if bar is not None:
-            bar.update(len(rows) - partial[0])
-            partial[0] = 0.0
+            bar.cells(len(rows))
 
     kwargs = _program_kwargs(spec, device)
     if tb is not None:
@@ -314,7 +306,7 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
         with _sigterm_as_interrupt():
             if ray is None:
                 for prog in programs:
-                    record(train_program(prog, **kwargs, on_epoch=_ticker(bar, partial, len(prog))))
+                    record(train_program(prog, **kwargs, on_epoch=None if bar is None else bar.ticker(len(prog))))
             else:
                 _run_ray(programs, kwargs, ray, num_cpus, record, ray_timeout)
     finally:
@@ -332,18 +324,48 @@ def run_sweep(spec: SweepSpec, out: str | Path | None, *, ray: str | None = None
     return rows
 
 
-def _ticker(bar, partial: list[float], S: int):
-    """An ``on_epoch`` callback advancing ``bar`` by S·(e+1)/(E+1) cells (every 10 epochs); ``partial[0]``
-    holds what it advanced, which :func:`run_sweep`'s ``record`` subtracts when the program's rows arrive."""
-    if bar is None:
-        return None
+class Progress:
+    """The sweep's progress bar (tqdm, on stderr when it is a terminal): cells finished plus the fraction of the
+    program in flight, so the ETA moves during a long program.  The shown count never leaves [already done,
+    total] (no clamped bar, no negative ETA) and the bar is drawn once more only when it changed (no repeated
+    last line)."""
 
-    def tick(e: int, E: int) -> None:
-        if e % 10 == 0 or e == E:
-            step = S * (e + 1) / (E + 1) - partial[0]
-            partial[0] += step
-            bar.update(step)
-    return tick
+    def __init__(self, total: int, initial: int, desc: str, file=None):
+        import sys
+
+        from tqdm.auto import tqdm
+
+        file = file if file is not None else sys.stderr
+        self.total, self.done, self.frac = total, initial, 0.0
+        self.bar = tqdm(total=total, initial=initial, desc=desc, unit="cell", file=file, mininterval=0.5,
+                        disable=not getattr(file, "isatty", lambda: False)(), dynamic_ncols=True,
+                        bar_format="{l_bar}{bar}| {n:.1f}/{total} cells [{elapsed}<{remaining}]")
+
+    @property
+    def n(self) -> float:
+        return self.bar.n
+
+    def _show(self) -> None:
+        v = float(min(self.total, max(self.done, self.done + self.frac)))
+        if v != self.bar.n:
+            self.bar.n = v
+            self.bar.refresh()
+
+    def cells(self, k: int) -> None:
+        """``k`` more cells finished (the program in flight ends)."""
+        self.done, self.frac = min(self.total, self.done + k), 0.0
+        self._show()
+
+    def ticker(self, S: int):
+        """An ``on_epoch(e, E)`` callback: the program of S cells is (e+1)/(E+1) done (shown every 10 epochs)."""
+        def tick(e: int, E: int) -> None:
+            if e % 10 == 0 or e == E:
+                self.frac = min(S, S * (e + 1) / (E + 1)) * (1 - 1e-9)  # the cells count only when written
+                self._show()
+        return tick
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def probe_ray_address(address: str, timeout: float = RAY_CONNECT_TIMEOUT_S) -> None:

@@ -333,3 +333,40 @@ def test_p_c_and_its_interval_stay_inside_the_bracket():
     e = critical_fraction(_rows("Z11", {0.2: [0, 0, 0], 0.3: [0, 0, 1], 0.4: [1, 1, 1]}), threshold=0.9,
                           n_boot=100)["Z11"]
     assert e["status"] == "fit" and 0.2 <= e["ci"][0] <= e["p_c"] <= e["ci"][1] <= 0.4
+
+
+# ------------------------------------------------------------------------------ the progress bar
+def test_progress_bar_stays_in_range_and_is_silent_off_a_terminal():
+    import io
+
+    from li2verify.sweep.run import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    f = Terminal()
+    bar = Progress(10, 3, "sweep t", file=f)
+    seen = []
+    for S in (4, 4):  # 3 done + 8 more would overshoot a total of 10
+        tick = bar.ticker(S)
+        for e in range(101):
+            tick(e, 100)
+            seen.append((bar.n, bar.bar.format_dict))
+        bar.cells(S)
+        seen.append((bar.n, bar.bar.format_dict))
+    bar.close()
+    assert all(3 <= n <= 10 for n, _ in seen) and seen[-1][0] == 10
+    assert [n for n, _ in seen] == sorted(n for n, _ in seen)  # never goes back
+    for n, d in seen:
+        rate = (d["n"] - d["initial"]) / d["elapsed"] if d["elapsed"] else None
+        assert not rate or (d["total"] - d["n"]) / rate >= 0  # the ETA tqdm shows is never negative
+    import re
+
+    shown = [float(x) for x in re.findall(r"([\d.]+)/10 cells", f.getvalue())]
+    assert shown and max(shown) == 10.0 and min(shown) >= 3.0
+    quiet = io.StringIO()  # not a terminal: no bar lines in a log file
+    bar = Progress(5, 0, "sweep q", file=quiet)
+    bar.cells(5)
+    bar.close()
+    assert quiet.getvalue() == ""
