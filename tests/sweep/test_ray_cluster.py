@@ -36,8 +36,8 @@ seeds = 2
 lr = 1e-2
 wd = 1e-3
 K = 32
-epochs = 400
-eval_every = 20
+epochs = 250
+eval_every = 25
 batch_cells = 1
 """
 #: the GCS declares a silent node dead after 3 missed 500 ms health checks (default: 5 × 3 s)
