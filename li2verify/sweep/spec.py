@@ -246,7 +246,8 @@ class SweepSpec:
                                        [canonical_group(g) for g in _as_list("groups", d["groups"])])
         given = [k for k in SIZE_KEYS if d.get(k) is not None]
         if len(given) > 1:
-            raise SpecError(f"{' and '.join(given)} both set the training set size; give only one")
+            raise SpecError(f"{' and '.join(given)} {'both' if len(given) == 2 else 'all'} set the training set size; "
+                            "give only one")
         if "p" in d and d["p"] is not None:
             kw["p"] = _no_repeats("p", [_num("p", v) for v in _as_list("p", d["p"])])
             bad = [v for v in kw["p"] if not 0 < v < 1]

@@ -188,6 +188,40 @@ def test_spec_space_dry_runs_or_exits_2_in_one_line(tmp_path_factory, spec, over
         assert "cells (0 already in" in r.output and "estimate:" in r.output
 
 
+_RUNNABLE = st.fixed_dictionaries(
+    {"groups": st.lists(st.sampled_from(["Z5", "5", "D6", "Q8", "2x3", "8:3", "Dic2", "S3", "Z4xZ2", "D5"]),
+                        min_size=1, max_size=2),
+     "K": st.sampled_from([1, 2, 4, 0]), "epochs": st.sampled_from([0, 1, 2]), "seeds": st.sampled_from([1, 2, [0, 7]]),
+     "batch_cells": st.sampled_from([1, 2, 64])},
+    optional={"p": st.lists(st.sampled_from([0.1, 0.5, 0.9, 0.99, 1.0]), min_size=1, max_size=2),
+              "n": st.lists(st.sampled_from([1, 3, 20, 35, 64]), min_size=1, max_size=2),
+              "critical_ratio": st.sampled_from([0.5, 2.7482, 50.0]),
+              "activation": st.sampled_from(["square", "relu", "tanh", "x2", "bogus"]),
+              "loss": st.sampled_from(["mse", "ce", "mse_sum"]),
+              "optimizer": st.sampled_from(["adam", "sgd", "muon", "adamw"]),
+              "lr": st.sampled_from([1e-2, 1e3]), "wd": st.sampled_from([0.0, 1e-3]),
+              "dtype": st.sampled_from(["float32", "float64"]), "eval_every": st.sampled_from([1, 5])})
+
+
+@settings(max_examples=min(settings().max_examples, 8), deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(spec=_RUNNABLE)
+def test_small_specs_train_or_exit_2_in_one_line(tmp_path_factory, spec):
+    """Specs small enough to train for real (groups of every kind, size keys, activations, losses, optimizers,
+    huge lr): the sweep completes with every cell written once, or is one error line with exit 2."""
+    d = tmp_path_factory.mktemp("run")
+    if "p" not in spec and "n" not in spec and "critical_ratio" not in spec:
+        spec = {**spec, "p": [0.5]}
+    (d / "s.toml").write_text(_toml(spec), encoding="utf-8")
+    r = _cli(d / "s.toml", "--out", d / "o", "--no-progress")
+    if r.exit_code != 0:
+        _one_line_error(r)
+        return
+    rows = read_rows(d / "o")
+    assert len(rows) == len({r["cell_id"] for r in rows}) > 0
+    json.loads((d / "o" / "boundary.json").read_text(), parse_constant=lambda c: 1 / 0)
+
+
 # ------------------------------------------------------------------------------ concurrency: a locked merge
 def test_two_sweeps_into_one_directory_lose_no_row(tmp_path):
     """The issue's reproducer: seeds=[0] and seeds=[1] into one --out at once; every row of both is written
