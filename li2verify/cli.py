@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from li2verify.commands import ErrorBoundaryGroup
 from li2verify.utils.profiles import PROFILES
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def _find_theorems(path: str | None) -> Path:
     return p
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ErrorBoundaryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="li2verify")
 @click.option("-v", "--verbose", count=True, help="log more (-v info, -vv debug)")
 def main(verbose: int) -> None:

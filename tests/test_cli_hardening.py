@@ -85,3 +85,23 @@ def test_sweep_load_without_pandas_is_one_import_error_line(tmp_path, monkeypatc
     with pytest.raises(ImportError) as e:
         sweep.load(tmp_path)
     assert str(e.value) == "li2verify.sweep.load needs pandas: pip install 'li2verify[notebook]'"
+
+
+def test_one_error_boundary_for_every_command(monkeypatch):
+    """An unexpected exception in any command is one ``error:`` line (exit 1, a bug), memory one line (exit 2)."""
+    from li2verify.groups import catalog
+
+    def boom(**kw):
+        raise ValueError("a bug\nwith a second line")
+
+    monkeypatch.setattr(catalog, "catalog_records", boom)
+    r = _cli("groups", "list")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert [ln for ln in r.output.splitlines() if ln.startswith("error:")] == [
+        "error: ValueError: a bug with a second line; rerun with -vv for the traceback"]
+
+    def oom(**kw):
+        raise MemoryError
+
+    monkeypatch.setattr(catalog, "catalog_records", oom)
+    assert "out of memory" in _one_line_error(_cli("groups", "list"))

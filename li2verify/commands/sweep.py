@@ -8,27 +8,7 @@ import sys
 import click
 
 
-class GuardedCommand(click.Command):
-    """A command whose unexpected exceptions end in one line (exit 1 for a bug, exit 2 for memory), never a
-    traceback; ``-vv`` logs the traceback."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt):
-            raise
-        except MemoryError:
-            raise click.UsageError("out of memory; lower the grid, K or batch_cells") from None
-        except RecursionError:
-            raise click.UsageError("input nested too deeply") from None
-        except Exception as e:  # noqa: BLE001
-            from li2verify.commands.train import _internal_error
-
-            _internal_error(e, None)
-
-
-@click.command("sweep", cls=GuardedCommand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("sweep", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("spec")
 @click.argument("overrides", nargs=-1)
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
