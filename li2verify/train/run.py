@@ -164,7 +164,7 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
 
 #: sustained flop rates the time estimate assumes (float32 fused step), a round figure per device type: the
 #: fast profile's scaling-law grid (216 cells, K = 256, 600 epochs) took 67 s on two shared CPU cores, which
-#: :func:`estimate_seconds` at 1e10 flop/s puts at 66 s
+#: :func:`estimate_seconds` at 1e10 flop/s puts at 66 s; the CUDA figure is a round guess, not measured yet
 FLOP_RATE = {"cpu": 1e10, "cuda": 2e12}
 
 
