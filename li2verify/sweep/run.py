@@ -3,13 +3,17 @@
 Sweep directory::
 
     spec.resolved.toml   the spec after overrides (what ran; rerun with it to reproduce)
-    results.csv          one row per finished cell (li2verify.sweep.table)
+    results.csv          one row per finished cell (li2verify.sweep.table; merged under .results.lock)
+    provenance.json      one entry per start: command line, git SHA, package versions, host, spec, cell counts
     phase_<family>.png   phase diagram per family (x = M, y = p, colour = mean test accuracy)
     boundary.png/.json   p_c(M) with bootstrap intervals and the fitted candidate laws
 
 Resume: cells are identified by :attr:`Cell.cell_id` (a hash of every field); a rerun skips every cell already
 in ``results.csv``.  Rows are written when their program finishes, so a kill loses at most the programs in
 flight (at most ``batch_cells`` cells each), which the rerun trains again; no row is ever written twice.
+
+Before anything is allocated, :func:`plan_sweep` estimates the largest program's memory and the sweep's time
+with the training engine's estimators and refuses what exceeds the limits (:class:`SweepResourceError`).
 
 Ray: ``ray="local"`` starts a local Ray instance (``ray.init(num_cpus=...)``), any other value is a cluster
 address (``ray.init(address=...)``).  Each program is one Ray task with ``max_retries``: a worker that dies
