@@ -225,23 +225,50 @@ def test_small_specs_train_or_exit_2_in_one_line(tmp_path_factory, spec):
 # ------------------------------------------------------------------------------ concurrency: a locked merge
 def test_two_sweeps_into_one_directory_lose_no_row(tmp_path):
     """The issue's reproducer: seeds=[0] and seeds=[1] into one --out at once; every row of both is written
-    once (before the lock, results.csv kept 15 of 24)."""
-    spec = _tiny(tmp_path, epochs=5)
+    once (before the lock, results.csv kept 15 of 24).  Without the lock this end-to-end form fails only
+    sometimes (the merges are short beside the training); the row-by-row test below fails every time."""
+    spec = _tiny(tmp_path, epochs=1)
     out = tmp_path / "cc"
     cmd = [sys.executable, "-m", "li2verify", "sweep", str(spec), "--out", str(out), "--no-progress",
-           "groups=Z5,Z7,Z11", "p=0.3,0.5,0.7"]  # 9 programs of one cell each: 9 locked merges per process
+           "groups=Z5,Z7,Z11,Z13", "p=0.2,0.4,0.6,0.8"]  # 16 one-cell programs: 16 quick merges per process
     procs = [subprocess.Popen(cmd + [f"seeds=[{s}]"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for s in (0, 1)]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err[-2000:]
     rows = read_rows(out)
-    assert len(rows) == 18 and len({r["cell_id"] for r in rows}) == 18
+    assert len(rows) == 32 and len({r["cell_id"] for r in rows}) == 32
     assert sorted({r["seed"] for r in rows}) == [0, 1]
     text = (out / RESULTS).read_text()
     assert all(text.count(r["cell_id"]) == 1 for r in rows)
     prov = json.loads((out / "provenance.json").read_text())["starts"]
     assert len(prov) == 2 and all(s["spec"] == "tiny" and s["git_sha"] for s in prov)
+
+
+_WRITER = """
+import sys
+from li2verify.sweep.table import append_rows
+out, who, k = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in range(k):
+    n = 1 + i % 48
+    append_rows(out, [dict(group="Z7", family="cyclic prime", M=7, max_dk=1, p=n / 49, p_spec=None, n=n, seed=i,
+                           lr=1e-3, wd=0.0, K=8, epochs=1, activation="square", optimizer="adam",
+                           final_test_acc=0.5, best_test_acc=0.5, epoch_success=None, threshold=0.9, train_acc=1.0,
+                           energy=1.0, energy_unit=1.0, wall_s=0.0, program_cells=1, status="complete",
+                           cell_id=f"{who:06x}{i:06x}")])
+"""
+
+
+def test_locked_merge_of_two_processes_appending_row_by_row(tmp_path):
+    """Two processes appending 150 rows each, one row per merge, as fast as they can: all 300 rows are in the
+    table once (without the lock, each process's rewrite drops the rows the other wrote meanwhile)."""
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path), str(w), "150"], cwd=ROOT,
+                              stderr=subprocess.PIPE, text=True) for w in (1, 2)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-2000:]
+    ids = [r["cell_id"] for r in read_rows(tmp_path)]
+    assert len(ids) == 300 and len(set(ids)) == 300
 
 
 # ------------------------------------------------------------------------------ rows validated on read
