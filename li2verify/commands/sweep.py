@@ -23,16 +23,16 @@ import click
 @click.option("--device", default="cpu", show_default=True, help="torch device: cpu or cuda")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @click.option("--max-memory", type=float, default=None, metavar="GB",
-              help="refuse a sweep whose largest program needs more (default: 90%% of the available memory)")
+              help="refuse a sweep whose largest program needs more (default: 90% of the available memory)")
 @click.option("--max-hours", type=float, default=None, metavar="H",
               help="refuse a sweep whose time estimate exceeds H hours (default 72)")
 @click.option("--tensorboard", "tensorboard", default=None, type=click.Path(file_okay=False), metavar="DIR",
               help="also write TensorBoard event files to DIR: one run per cell (test/train accuracy and train loss "
                    "per epoch, the cell's hparams with its outcome); needs `pip install 'li2verify[tensorboard]'`")
-@click.option("--dry-run", is_flag=True, help="print the resolved spec and the number of cells and programs, train "
-                                              "nothing")
-def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, no_progress, max_memory, max_hours, tensorboard,
-              dry_run):
+@click.option("--dry-run", is_flag=True, help="print the resolved spec, the number of cells and programs and the "
+                                              "memory and time estimate; train nothing")
+def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, no_progress, max_memory, max_hours,
+              tensorboard, dry_run):
     """Train a sweep: groups × training fraction p (or n) × seeds × lr × η × K × epochs.
 
     \b
