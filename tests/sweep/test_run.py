@@ -109,7 +109,7 @@ class _Result:
 
 def _cli(*args):
     """In process (click's runner; stdout and stderr apart): the command's exit status and output as a real
-    process gives them (tests/sweep/test_hardening.py runs real processes too)."""
+    process gives them (tests/sweep/test_sweep_hardening.py runs real processes too)."""
     from click.testing import CliRunner
 
     from li2verify.cli import main
