@@ -66,7 +66,7 @@ def test_report_device_is_checked_as_train_checks_it(tmp_path):
 
 def test_groups_show_takes_train_specs_and_list_refuses_negative_bounds():
     heads = set()
-    for args in (["D8"], ["8", "3"], ["8:3"], ["SmallGroup(8,3)"]):
+    for args in (["D8"], ["8", "3"], ["SmallGroup(8,3)"]):
         r = _cli("groups", "show", *args, "--no-check")
         assert r.exit_code == 0, r.output
         heads.add(r.output.splitlines()[0])
