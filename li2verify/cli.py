@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from li2verify.commands import ErrorBoundaryGroup
 from li2verify.utils.profiles import PROFILES
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def _find_theorems(path: str | None) -> Path:
     return p
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ErrorBoundaryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="li2verify")
 @click.option("-v", "--verbose", count=True, help="log more (-v info, -vv debug)")
 def main(verbose: int) -> None:
@@ -83,11 +84,13 @@ def report(profile: str, out: str, keyword: str | None, claim_ids: tuple[str, ..
 
     theorems = _find_theorems(theorems_dir)
     if device != "cpu":
-        import torch
+        from li2verify.train.config import ConfigError
+        from li2verify.train.run import check_device
 
-        if not torch.cuda.is_available():
-            raise click.UsageError(f"--device {device}: this torch ({torch.__version__}) sees no CUDA device; run on "
-                                   "a GPU machine with a CUDA build of torch, or use --device cpu")
+        try:
+            check_device(device)
+        except ConfigError as e:
+            raise click.UsageError(str(e).replace("TrainConfig.device: ", f"--device {device}: ")) from None
     try:
         out_dir = ensure_writable_dir(out)
     except ReportError as e:

@@ -54,10 +54,11 @@ def groups() -> None:
 
 
 @groups.command("list")
-@click.option("--order", type=int, default=None, help="only this order")
-@click.option("--max-order", type=int, default=None, help="only orders <= N")
-@click.option("--min-order", type=int, default=1, show_default=True)
-@click.option("--max-degree", type=int, default=None, help="only groups whose largest irrep degree is <= d")
+@click.option("--order", type=click.IntRange(min=1), default=None, help="only this order")
+@click.option("--max-order", type=click.IntRange(min=1), default=None, help="only orders <= N")
+@click.option("--min-order", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--max-degree", type=click.IntRange(min=1), default=None,
+              help="only groups whose largest irrep degree is <= d")
 @click.option("--fig5", is_flag=True, help="the paper's Fig 5 selection: one max-degree-2 group per order <= 127")
 @click.option("--json", "as_json", is_flag=True, help="print JSON lines instead of a table")
 def list_cmd(order, max_order, min_order, max_degree, fig5, as_json) -> None:
@@ -79,16 +80,47 @@ def list_cmd(order, max_order, min_order, max_degree, fig5, as_json) -> None:
     click.echo(f"{len(recs)} groups (from {files or 'no shipped files'})")
 
 
+def _catalog_id(spec: str) -> tuple[int, int]:
+    """(order, SmallGroup id) of a catalog group named as ``li2verify train --group`` names it: ``8:3``,
+    ``SmallGroup(8,3)`` or a catalog name (``D8``, ``Q16``, ``SL(2,3)``)."""
+    import re
+
+    from li2verify.groups import catalog
+
+    m = re.fullmatch(r"(?:SmallGroup\()?(\d+)[,:](\d+)\)?", spec.replace(" ", ""), flags=re.IGNORECASE)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    hits = catalog.find_by_name(spec.strip())
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise click.BadParameter(f"several catalog groups are named {spec!r}: "
+                                 + ", ".join(f"{o}:{i}" for o, i in hits), param_hint="GROUP")
+    raise click.BadParameter(f"{spec!r} is no group of the shipped catalog (non-Abelian SmallGroups; "
+                             "`li2verify groups list` shows their names); give ORDER ID, ORDER:ID or a name",
+                             param_hint="GROUP")
+
+
 @groups.command("show")
-@click.argument("order", type=int)
-@click.argument("smallgroup_id", type=int)
+@click.argument("group")
+@click.argument("smallgroup_id", type=int, required=False)
 @click.option("--matrices", is_flag=True, help="also print C_k(g) for the first few elements")
 @click.option("--check/--no-check", default=True, show_default=True,
               help="run the engine identities and compare with GAP's characters")
-def show_cmd(order, smallgroup_id, matrices, check) -> None:
-    """Show SmallGroup(ORDER, ID): degrees, FS types and the character table computed by li2verify.groups.irreps."""
+def show_cmd(group, smallgroup_id, matrices, check) -> None:
+    """Show a catalog group — `show 8 3`, `show 8:3`, `show D8` (named as `li2verify train --group` names it):
+    degrees, FS types and the character table computed by li2verify.groups.irreps."""
     from li2verify.groups import catalog
     from li2verify.groups.irreps import consistency_errors, irrep_decomposition
+
+    if smallgroup_id is not None:
+        try:
+            order = int(group)
+        except ValueError:
+            raise click.BadParameter(f"{group!r} is not an order (give ORDER ID, ORDER:ID or a name)",
+                                     param_hint="GROUP") from None
+    else:
+        order, smallgroup_id = _catalog_id(group)
 
     try:
         rec = catalog.get_record(order, smallgroup_id)

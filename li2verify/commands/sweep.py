@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,12 +16,23 @@ import click
 @click.option("--ray", "ray_address", default=None, metavar="local|ADDRESS",
               help="run each tensor program as a Ray task: 'local' starts Ray on this machine, anything else is a "
                    "cluster address (ray://host:10001 or host:6379); needs `pip install 'li2verify[ray]'`")
-@click.option("--num-cpus", type=int, default=None, help="CPUs of the local Ray instance (default: all)")
+@click.option("--ray-timeout", type=float, default=60.0, show_default=True, metavar="S",
+              help="a --ray cluster address that does not connect within S seconds is an error (no TCP answer: "
+                   "10 s at most)")
+@click.option("--num-cpus", type=int, default=None, help="CPUs of the local Ray instance (--ray local; default: all)")
 @click.option("--device", default="cpu", show_default=True, help="torch device: cpu or cuda")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
-@click.option("--dry-run", is_flag=True, help="print the resolved spec and the number of cells and programs, train "
-                                              "nothing")
-def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, dry_run):
+@click.option("--max-memory", type=float, default=None, metavar="GB",
+              help="refuse a sweep whose largest program needs more (default: 90% of the available memory)")
+@click.option("--max-hours", type=float, default=None, metavar="H",
+              help="refuse a sweep whose time estimate exceeds H hours (default 72)")
+@click.option("--tensorboard", "tensorboard", default=None, type=click.Path(file_okay=False), metavar="DIR",
+              help="also write TensorBoard event files to DIR: one run per cell (test/train accuracy and train loss "
+                   "per epoch, the cell's hparams with its outcome); needs `pip install 'li2verify[tensorboard]'`")
+@click.option("--dry-run", is_flag=True, help="print the resolved spec, the number of cells and programs and the "
+                                              "memory and time estimate; train nothing")
+def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, no_progress, max_memory, max_hours,
+              tensorboard, dry_run):
     """Train a sweep: groups × training fraction p (or n) × seeds × lr × η × K × epochs.
 
     \b
@@ -48,48 +60,79 @@ def sweep_cmd(spec, overrides, out, ray_address, num_cpus, device, no_progress, 
 
     \b
     Ray: --ray local (or --ray ADDRESS) sends each program to Ray as a task; a worker lost mid-program is
-    retried and its cells are written once. Without --ray everything runs in this process.
+    retried and its cells are written once. Without --ray everything runs in this process. An address that
+    accepts no connection within 10 s is an error.
+
+    \b
+    Safety: the memory of the largest program and the time of the sweep are estimated before anything is
+    allocated (the training engine's estimators); a sweep over --max-memory or --max-hours is refused. Two
+    sweeps may write into one --out at once (the table is merged under a lock). Bad input is a one-line
+    error with exit status 2. OUT/provenance.json records every start (command, git SHA, versions, host).
     """
-    from li2verify.sweep.spec import SpecError, load_spec, plan_programs
+    from li2verify.sweep.run import DEFAULT_MAX_HOURS, SweepError, plan_sweep, run_sweep
+    from li2verify.sweep.spec import SpecError, load_spec
+    from li2verify.train.config import ConfigError, env_init_perturbation
+
+    def fail(msg: str):
+        raise click.UsageError(" ".join(str(msg).split()))
 
     if num_cpus is not None and num_cpus < 1:
-        raise click.UsageError(f"--num-cpus must be ≥ 1, got {num_cpus}")
+        fail(f"--num-cpus must be ≥ 1, got {num_cpus}")
+    if num_cpus is not None and ray_address != "local":
+        fail("--num-cpus sets the CPUs of a local Ray instance: give it with --ray local (a cluster has its own)")
+    for opt, v in (("--max-memory", max_memory), ("--max-hours", max_hours), ("--ray-timeout", ray_timeout)):
+        if v is not None and not (v == v and 0 < v < float("inf")):
+            fail(f"{opt} must be a positive number, got {v}")
     try:
+        env_init_perturbation()
         sp = load_spec(spec, list(overrides))
-    except SpecError as e:
-        raise click.UsageError(str(e)) from None
-    out = out or f"sweeps/{sp.name}"
-    if device != "cpu":
-        from li2verify.train.config import ConfigError
-        from li2verify.train.run import check_device
+        if device != "cpu":
+            from li2verify.train.run import check_device
 
-        try:
             check_device(device)
-        except ConfigError as e:
-            raise click.UsageError(f"--device {device}: {e}") from None
-    cells = sp.cells()
-    from li2verify.sweep.table import read_rows
-
+    except (SpecError, ConfigError) as e:
+        fail(str(e).replace("TrainConfig.device", f"--device {device}"))
+    out = out or f"sweeps/{sp.name}"
     try:
-        finished = {r["cell_id"] for r in read_rows(out)}
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise click.UsageError(f"cannot read the sweep table: {e}; use another --out") from None
-    todo = [c for c in cells if c.cell_id not in finished]
-    done = [c for c in cells if c.cell_id in finished]
+        from li2verify.sweep.run import pending_cells
+
+        if os.path.exists(out) and not os.path.isdir(out):
+            raise SweepError(f"--out {out!r} exists and is not a directory")
+        todo, done = pending_cells(sp, out if os.path.isdir(out) else None)
+        plan = plan_sweep(sp, todo, device=device, max_memory=None if max_memory is None else max_memory * 1e9,
+                          max_hours=DEFAULT_MAX_HOURS if max_hours is None else max_hours)
+    except SweepError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot read {out}: {e.strerror or e}")
+    from li2verify.train.run import _fmt_bytes
+    from li2verify.sweep.run import _fmt_hours
+
+    n_cells = len(todo) + len(done)
+    estimate = (f"estimate: largest program ≈ {_fmt_bytes(plan['memory'])}, ≈ {_fmt_hours(plan['seconds'])} on "
+                f"{device} for the {len(todo)} cells to train")
     if dry_run:
         click.echo(sp.to_toml())
-        click.echo(f"{len(cells)} cells ({len(done)} already in {out}/results.csv), "
-                   f"{len(plan_programs(todo, sp.batch_cells))} programs to run")
+        click.echo(f"{n_cells} cells ({len(done)} already in {out}/results.csv), {plan['programs']} programs to run; "
+                   f"{estimate}")
         return
-    from li2verify.sweep.run import SweepError, run_sweep
-
-    click.echo(f"sweep {sp.name}: {len(cells)} cells, {len(done)} already done, out {out}", err=True)
+    click.echo(f"sweep {sp.name}: {n_cells} cells, {len(done)} already done, out {out}; {estimate}", err=True)
     try:
-        rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus)
-    except SweepError as e:
-        raise click.UsageError(str(e)) from None
+        rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus,
+                         max_memory=None if max_memory is None else max_memory * 1e9,
+                         max_hours=DEFAULT_MAX_HOURS if max_hours is None else max_hours, tensorboard=tensorboard,
+                         command=list(sys.argv), ray_timeout=ray_timeout)
+    except (SweepError, SpecError, ConfigError) as e:
+        fail(str(e))
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished cells are in {out}/results.csv; rerun the same command to resume", err=True)
         sys.exit(130)
-    ok = sum(1 for r in rows if r["status"] == "complete")
-    click.echo(f"{len(rows)} cells ({ok} complete) in {out}/results.csv; plots: {out}/phase_*.png, {out}/boundary.png")
+    except MemoryError:
+        fail("out of memory although the estimate said the sweep fits; lower K or batch_cells, or set --max-memory")
+    except Exception as e:  # noqa: BLE001 - never a traceback on the terminal; -vv shows it in the log
+        from li2verify.commands.train import _internal_error
+
+        _internal_error(e, None)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("complete", "unfit", "diverged")}
+    click.echo(f"{len(rows)} cells ({', '.join(f'{v} {k}' for k, v in counts.items() if v or k == 'complete')}) in "
+               f"{out}/results.csv; plots: {out}/phase_*.png, {out}/boundary.png")

@@ -104,10 +104,14 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.option("--max-memory", type=float, default=None, metavar="GB",
               help="memory the run may use (default: 90% of what the device has free); a run whose estimated "
                    "peak exceeds it is refused before it starts")
+@click.option("--tensorboard", default=None, type=click.Path(file_okay=False), metavar="DIR",
+              help="also write TensorBoard event files to DIR/seed<s>: every logged metric (losses, accuracies, "
+                   "every probe) per epoch; needs `pip install 'li2verify[tensorboard]'`")
 @click.pass_context
 def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac, n, critical_ratio, optimizer, protocol,
               loss, layers, residual, complex_weights, ridge_top, ridge_reg, top_init, beta, muon_orth, input_mode, probes,
-              probe_every, probe_mode, probe_samples, checkpoint_every, out, no_resume, device, dtype, threads, max_memory):
+              probe_every, probe_mode, probe_samples, checkpoint_every, out, no_resume, device, dtype, threads, max_memory,
+              tensorboard):
     """Train the paper's 2-layer (or L-layer) network on a group-arithmetic task.
 
     \b
@@ -147,8 +151,18 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
     except (ConfigError, ValueError) as e:
         raise click.UsageError(_cli_message(str(e))) from None
     out = out or _run_dir_name(group, hidden, wd)
+    tb = None
+    if tensorboard is not None:
+        from li2verify.sweep.tracking import TrackingError, TrainTensorBoard
+
+        try:
+            tb = TrainTensorBoard(tensorboard, cfg.seeds)
+        except TrackingError as e:
+            raise click.UsageError(str(e)) from None
+        except OSError as e:
+            raise click.UsageError(f"--tensorboard {tensorboard}: {e.strerror or e}") from None
     try:
-        res = train(cfg, out, resume=not no_resume, progress=True,
+        res = train(cfg, out, resume=not no_resume, progress=True, on_epoch=tb,
                     max_memory=None if max_memory is None else max_memory * 1e9)
     except TrainingDiverged as e:
         click.echo(f"error: {e}", err=True)
@@ -157,6 +171,9 @@ def train_cmd(ctx, group, hidden, activation, wd, lr, epochs, seeds, train_frac,
         raise click.UsageError(_cli_message(str(e))) from None
     except Exception as e:  # noqa: BLE001 - never a traceback on the terminal; -vv shows it in the log
         _internal_error(e, out)
+    finally:
+        if tb is not None:
+            tb.close()
     m = res.metrics
     click.echo(f"done: {res.status} (protocol {cfg.protocol}); epoch {int(res.epochs[-1])}: train acc {m['train_acc'][-1].mean():.3f}, "
                f"test acc {m['test_acc'][-1].mean():.3f} (mean over {cfg.S} seeds); run dir {out}")

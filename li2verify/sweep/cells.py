@@ -189,11 +189,25 @@ class _Program:
         return e_raw, e_unit
 
 
+def cell_status(diverged: bool, best_test_acc: float, train_acc: float, threshold: float,
+                fit_threshold: float | None) -> str:
+    """``"diverged"`` (the loss became NaN/inf); ``"unfit"`` when the cell did not generalize (best test accuracy
+    below ``threshold``) and its final training accuracy is below ``fit_threshold`` — it neither generalized nor
+    memorized its training set, and the boundary fit leaves it out; otherwise ``"complete"``."""
+    if diverged:
+        return "diverged"
+    if fit_threshold is not None and not best_test_acc >= threshold and train_acc < fit_threshold:
+        return "unfit"
+    return "complete"
+
+
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
-                  threads: int | None = None, on_epoch=None, init: dict | None = None) -> list[dict]:
+                  threads: int | None = None, on_epoch=None, init: dict | None = None,
+                  fit_threshold: float | None = None) -> list[dict]:
     """Train cells that share a program key in ONE tensor program; one result row per cell (input order).
-    ``on_epoch(e, E)`` is called after each epoch (progress bars); ``init``: see :func:`train_cells`."""
+    ``on_epoch(e, E)`` is called after each epoch (progress bars); ``init``: see :func:`train_cells`.
+    ``fit_threshold``: see :func:`cell_status`; None: no cell is ``"unfit"``."""
     if not cells:
         return []
     keys = {c.program_key for c in cells}
@@ -215,6 +229,7 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         evals: list[int] = []
         test_hist: list[np.ndarray] = []
         train_hist: list[np.ndarray] = []
+        loss_hist: list[np.ndarray] = []
         diverged = np.full(S, -1)
         for e in range(E + 1):
             if e % eval_every == 0 or e == E:
@@ -222,6 +237,7 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
                 test_hist.append(prog.test_acc())
             loss, tr_acc = prog.step(do_step=e < E)
             train_hist.append(tr_acc)
+            loss_hist.append(loss)
             bad = ~np.isfinite(loss) & (diverged < 0)
             diverged[bad] = e
             if on_epoch is not None:
@@ -237,12 +253,14 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         row = row_for(c, final_test_acc=float(T[-1, j]), best_test_acc=float(np.nanmax(T[:, j])),
                       epoch_success=int(ev[hit[0]]) if hit.size else None, train_acc=float(train_hist[-1][j]),
                       energy=float(e_raw[j]), energy_unit=float(e_unit[j]), wall_s=wall / S, program_cells=S,
-                      status="diverged" if diverged[j] >= 0 else "complete", threshold=threshold)
+                      status=cell_status(diverged[j] >= 0, float(np.nanmax(T[:, j])), float(train_hist[-1][j]),
+                                         threshold, fit_threshold), threshold=threshold)
         if return_params:
             row["params"] = {k: v[j].detach().cpu().clone() for k, v in prog.params.items()}
         if history:
             row["history"] = {"eval_epochs": ev.copy(), "test_acc": T[:, j].copy(),
-                              "train_acc": np.array([h[j] for h in train_hist])}
+                              "train_acc": np.array([h[j] for h in train_hist]),
+                              "train_loss": np.array([h[j] for h in loss_hist])}
         rows_sorted.append(row)
     out: list[dict] = [None] * len(cells)  # type: ignore[list-item]
     for pos, i in enumerate(order):

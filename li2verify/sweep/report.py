@@ -23,18 +23,15 @@ def write_outputs(rows: list[dict], out: str | Path, *, threshold: float) -> dic
         files[f"phase {fam}"] = str(path)
     crit = critical_fraction(rows, threshold=threshold)
     fits = fit_families(crit)
-    atomic_write_text(out / "boundary.json", json.dumps({"threshold": threshold, "critical": crit, "fits": fits},
-                                                        indent=1, default=_jsonable))
+    atomic_write_text(out / "boundary.json", strict_json({"threshold": threshold, "critical": crit, "fits": fits}))
     boundary_plot(crit, fits, out / "boundary.png")
     files["boundary"] = str(out / "boundary.png")
     return files
 
 
-def _jsonable(x):
-    import numpy as np
+def strict_json(obj) -> str:
+    """``obj`` as strict JSON text: NaN/±inf as null, numpy numbers as Python numbers (the engine's
+    :func:`li2verify.train.reproduce._jsonable`), never a bare NaN or Infinity (``allow_nan=False``)."""
+    from li2verify.train.reproduce import _jsonable
 
-    if isinstance(x, (np.floating, np.integer)):
-        return x.item()
-    if isinstance(x, tuple):
-        return list(x)
-    return str(x)
+    return json.dumps(_jsonable(obj), indent=1, allow_nan=False, ensure_ascii=False)

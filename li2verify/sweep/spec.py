@@ -33,6 +33,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,11 +46,53 @@ PACKAGED = ("fast", "thorough", "paper")
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
-               "description", "protocol")
+               "description", "protocol", "fit_threshold")
+SIZE_KEYS = ("p", "n", "critical_ratio")
+#: at most this many cells in one spec (the grid's product is counted before any cell is built)
+MAX_CELLS = 1_000_000
+#: ``seeds = N`` at most this many (as ``li2verify train --seeds``)
+MAX_SEEDS = 100_000
+#: a spec file larger than this is not a spec (``/dev/zero``, a data file given by mistake)
+MAX_SPEC_BYTES = 1 << 20
+#: a sweep name is one path component: it names the directory ``sweeps/<name>``
+NAME_RE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9 _.+-]{0,98}[A-Za-z0-9_.+-])?")
 
 
 class SpecError(ValueError):
     """A sweep spec or override that cannot be used (the message names the key and why)."""
+
+
+def canonical_group(spec) -> str:
+    """The one spelling of a group spec that cells are keyed by: ``5``, ``z5`` and ``Z5`` are ``Z5``; ``Z4xZ7``
+    is ``4x7``; ``8:3`` is ``SmallGroup(8,3)``; ``d8``/``dic3`` are ``D8``/``Dic3``; a catalog name is kept
+    (stripped).  Raises :class:`SpecError` for a spec that names no group (:func:`li2verify.groups.spec.parse_spec`,
+    the one parser)."""
+    if isinstance(spec, bool) or not isinstance(spec, (str, int)):
+        raise SpecError(f"groups: {spec!r} is not a group spec")
+    try:
+        spec_order(spec)
+    except GroupSpecError as e:
+        raise SpecError(f"groups: {e}") from None
+    s = str(spec).strip()
+    compact = s.replace(" ", "")
+    if m := re.fullmatch(r"[Zz]?\+?(\d+)", compact):
+        return f"Z{int(m.group(1))}"
+    if re.fullmatch(r"[Zz]?\d+([xX][Zz]?\d+)+", compact):
+        return "x".join(str(int(x.lstrip("Zz"))) for x in compact.lower().split("x"))
+    if m := re.fullmatch(r"(?:SmallGroup\()?(\d+)[,:](\d+)\)?", compact, flags=re.IGNORECASE):
+        return f"SmallGroup({int(m.group(1))},{int(m.group(2))})"
+    if m := re.fullmatch(r"(D|S|A|Q|Dic)\+?(\d+)", compact, flags=re.IGNORECASE):
+        return {"d": "D", "s": "S", "a": "A", "q": "Q", "dic": "Dic"}[m.group(1).lower()] + str(int(m.group(2)))
+    return s
+
+
+def _no_repeats(key: str, values: list) -> list:
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise SpecError(f"{key}: {v!r} appears twice in {values!r} (each value is one line of the grid)")
+        seen.add(v)
+    return values
 
 
 @dataclass(frozen=True)
@@ -134,8 +177,12 @@ def _as_list(key: str, v) -> list:
 def _num(key: str, v, *, integer=False, positive=True, zero_ok=False) -> float | int:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise SpecError(f"{key}: {v!r} is not a number")
+    if isinstance(v, int) and abs(v) > 2 ** 62:
+        raise SpecError(f"{key}: {v} is out of range")
     if not math.isfinite(v):
         raise SpecError(f"{key}: {v!r} is not finite")
+    if integer and isinstance(v, float) and key == "seeds":
+        raise SpecError(f"{key}: {v!r} is not an integer (write it without a decimal point)")
     if integer and (not float(v).is_integer()):
         raise SpecError(f"{key}: {v!r} is not an integer")
     if positive and (v < 0 or (v == 0 and not zero_ok)):
@@ -166,6 +213,10 @@ class SweepSpec:
     eval_every: int = 10
     batch_cells: int = 64   # at most this many cells per tensor program (also the unit of resume and of Ray tasks)
     description: str = ""
+    #: a cell that did not generalize and whose final training accuracy is below this did not fit its training
+    #: set: status "unfit", neither memorization nor generalization, left out of the boundary fit (written
+    #: before the run, like ``threshold``)
+    fit_threshold: float = 0.99
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -173,7 +224,7 @@ class SweepSpec:
         """A validated spec from a flat dict (a parsed TOML table); raises :class:`SpecError` naming the key."""
         if not isinstance(d, dict):
             raise SpecError("a spec is a table of keys (name, groups, p, seeds, ...)")
-        unknown = sorted(set(d) - set(GRID_KEYS) - set(SCALAR_KEYS))
+        unknown = sorted(str(k)[:40] for k in set(d) - set(GRID_KEYS) - set(SCALAR_KEYS))
         if unknown:
             raise SpecError(f"unknown key(s) {unknown}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
         kw: dict[str, Any] = {}
@@ -182,51 +233,69 @@ class SweepSpec:
                 if not isinstance(d[k], str):
                     raise SpecError(f"{k}: {d[k]!r} is not a string")
                 kw[k] = ALIASES.get(k, {}).get(d[k], d[k])
-        if "threshold" in d:
-            t = _num("threshold", d["threshold"])
-            if not 0 < t <= 1:
-                raise SpecError(f"threshold: a test accuracy in (0, 1], got {t}")
-            kw["threshold"] = t
+        if "name" in kw and not NAME_RE.fullmatch(kw["name"]):
+            raise SpecError(f"name: {kw['name'][:60]!r} must be one path component of letters, digits, spaces and _ . + - "
+                            "(it names the directory sweeps/<name>), at most 100 characters")
+        if len(kw.get("description", "")) > 2000:
+            raise SpecError("description: longer than 2000 characters")
+        for k in ("threshold", "fit_threshold"):
+            if k in d:
+                t = _num(k, d[k])
+                if not 0 < t <= 1:
+                    raise SpecError(f"{k}: an accuracy in (0, 1], got {t}")
+                kw[k] = t
         for k in ("eval_every", "batch_cells"):
             if k in d:
                 kw[k] = _num(k, d[k], integer=True)
         if "groups" in d:
-            gs = _as_list("groups", d["groups"])
-            for g in gs:
-                if not isinstance(g, (str, int)) or isinstance(g, bool):
-                    raise SpecError(f"groups: {g!r} is not a group spec")
-            kw["groups"] = [str(g) for g in gs]
-        given = [k for k in ("p", "n", "critical_ratio") if d.get(k) is not None]
+            kw["groups"] = _no_repeats("groups (after canonical spelling)",
+                                       [canonical_group(g) for g in _as_list("groups", d["groups"])])
+        given = [k for k in SIZE_KEYS if d.get(k) is not None]
         if len(given) > 1:
-            raise SpecError(f"{' and '.join(given)} both set the training set size; give only one")
+            raise SpecError(f"{' and '.join(given)} {'both' if len(given) == 2 else 'all'} set the training set size; "
+                            "give only one")
         if "p" in d and d["p"] is not None:
-            kw["p"] = [_num("p", v) for v in _as_list("p", d["p"])]
+            kw["p"] = _no_repeats("p", [_num("p", v) for v in _as_list("p", d["p"])])
             bad = [v for v in kw["p"] if not 0 < v < 1]
             if bad:
                 raise SpecError(f"p: training fractions must lie in (0, 1), got {bad}")
         if "n" in d and d["n"] is not None:
-            kw["n"] = [_num("n", v, integer=True) for v in _as_list("n", d["n"])]
+            kw["n"] = _no_repeats("n", [_num("n", v, integer=True) for v in _as_list("n", d["n"])])
         if "critical_ratio" in d and d["critical_ratio"] is not None:
-            kw["critical_ratio"] = [_num("critical_ratio", v) for v in _as_list("critical_ratio", d["critical_ratio"])]
+            kw["critical_ratio"] = _no_repeats("critical_ratio", [_num("critical_ratio", v) for v in
+                                                                  _as_list("critical_ratio", d["critical_ratio"])])
         if "seeds" in d:
             s = d["seeds"]
             if isinstance(s, int) and not isinstance(s, bool):
-                if s < 1:
-                    raise SpecError(f"seeds: N must be ≥ 1 (seeds 0..N−1), got {s}")
+                if not 1 <= s <= MAX_SEEDS:
+                    raise SpecError(f"seeds: N must lie in 1..{MAX_SEEDS} (seeds 0..N−1), got {s}")
                 kw["seeds"] = list(range(s))
+            elif isinstance(s, (list, tuple)):
+                kw["seeds"] = _no_repeats("seeds", [_num("seeds", v, integer=True, zero_ok=True) for v in
+                                                    _as_list("seeds", s)])
             else:
-                seeds = [_num("seeds", v, integer=True, zero_ok=True) for v in _as_list("seeds", s)]
-                if len(set(seeds)) != len(seeds):
-                    raise SpecError(f"seeds: a seed appears twice in {seeds}")
-                kw["seeds"] = seeds
+                raise SpecError(f"seeds: {s!r} is neither a number of seeds N (an integer: seeds 0..N−1) nor a list "
+                                "of seeds [0, 3, 5]")
         for k in ("lr",):
             if k in d:
-                kw[k] = [_num(k, v) for v in _as_list(k, d[k])]
+                kw[k] = _no_repeats(k, [_num(k, v) for v in _as_list(k, d[k])])
         if "wd" in d:
-            kw["wd"] = [_num("wd", v, zero_ok=True) for v in _as_list("wd", d["wd"])]
+            kw["wd"] = _no_repeats("wd", [_num("wd", v, zero_ok=True) for v in _as_list("wd", d["wd"])])
         for k in ("K", "epochs"):
             if k in d:
-                kw[k] = [_num(k, v, integer=True, zero_ok=(k == "epochs")) for v in _as_list(k, d[k])]
+                kw[k] = _no_repeats(k, [_num(k, v, integer=True, zero_ok=(k == "epochs"))
+                                        for v in _as_list(k, d[k])])
+        for k in ("K", "epochs", "n", "seeds", "eval_every", "batch_cells"):
+            v = kw.get(k)
+            for x in (v if isinstance(v, list) else [v] if v is not None else []):
+                if x > 2 ** 62:
+                    raise SpecError(f"{k}: {x} is out of range")
+        count = 1
+        for k in ("groups", "seeds", "lr", "wd", "K", "epochs"):
+            count *= len(kw.get(k, [0]))
+        count *= len(next((kw[k] for k in SIZE_KEYS if kw.get(k)), [0]))
+        if count > MAX_CELLS:
+            raise SpecError(f"the grid has {count} cells, more than {MAX_CELLS}; split it into several sweeps")
         spec = cls(**kw)
         spec.validate()
         return spec
@@ -317,16 +386,19 @@ def _toml_value(v) -> str:
 
 def parse_override(item: str) -> tuple[str, Any]:
     """``key=value`` → (key, value): the value read as TOML, else as a comma list of numbers/strings."""
+    shown = item if len(item) <= 80 else item[:77] + "..."
     if "=" not in item:
-        raise SpecError(f"override {item!r}: expected key=value (e.g. epochs=300, p=0.2,0.4, groups=Z5,Z7)")
+        raise SpecError(f"override {shown!r}: expected key=value (e.g. epochs=300, p=0.2,0.4, groups=Z5,Z7)")
     key, raw = (s.strip() for s in item.split("=", 1))
     if key not in GRID_KEYS + SCALAR_KEYS:
-        raise SpecError(f"override {item!r}: unknown key {key!r}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
+        raise SpecError(f"override {shown!r}: unknown key {key[:40]!r}; known: {', '.join(GRID_KEYS + SCALAR_KEYS)}")
     if not raw:
-        raise SpecError(f"override {item!r}: empty value")
+        raise SpecError(f"override {shown!r}: empty value")
+    if len(raw) > 100_000:
+        raise SpecError(f"override {key}=...: a value of {len(raw)} characters; write a spec file instead")
     try:
         return key, tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         pass
 
     def one(x: str):
@@ -342,9 +414,20 @@ def parse_override(item: str) -> tuple[str, Any]:
 
 def _read_file(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            raise SpecError(f"spec {str(path)!r}: not a regular file (a TOML or YAML spec file)")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_SPEC_BYTES + 1)
     except OSError as e:
         raise SpecError(f"cannot read spec {str(path)!r}: {e.strerror or e}") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec {str(path)!r}: larger than {MAX_SPEC_BYTES >> 20} MB, not a spec file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SpecError(f"spec {str(path)!r}: not UTF-8 text (byte {e.start}); a spec is a TOML or YAML file") from None
+    if "\x00" in text:
+        raise SpecError(f"spec {str(path)!r}: holds NUL bytes; a spec is a TOML or YAML text file")
     if path.suffix in (".yaml", ".yml"):
         try:
             import yaml
@@ -352,13 +435,14 @@ def _read_file(path: Path) -> dict:
             raise SpecError(f"{path}: YAML specs need PyYAML (pip install pyyaml); or write the spec as TOML") from None
         try:
             d = yaml.safe_load(text)
-        except yaml.YAMLError as e:
+        except (yaml.YAMLError, RecursionError) as e:
             raise SpecError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
     else:
         try:
             d = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise SpecError(f"{path}: not valid TOML ({e})") from None
+        except (tomllib.TOMLDecodeError, RecursionError) as e:
+            raise SpecError(f"{path}: not valid TOML ({str(e).splitlines()[0] if str(e) else 'nested too deep'})") \
+                from None
     if not isinstance(d, dict):
         raise SpecError(f"{path}: a spec is a table of keys")
     return d
@@ -375,14 +459,28 @@ def load_spec(path_or_name: str | Path, overrides: list[str] | tuple[str, ...] =
     if s in PACKAGED:
         d = _read_file(packaged_spec_path(s))
     else:
+        shown = s if len(s) <= 80 else s[:77] + "..."
         p = Path(s)
-        if not p.exists():
-            raise SpecError(f"spec {s!r}: no such file, and not a packaged spec ({', '.join(PACKAGED)})")
+        try:
+            exists = p.exists()
+        except (OSError, ValueError) as e:  # a name too long for the file system, a NUL byte
+            raise SpecError(f"spec {shown!r}: not a usable path ({getattr(e, 'strerror', None) or e})") from None
+        if not exists:
+            raise SpecError(f"spec {shown!r}: no such file, and not a packaged spec ({', '.join(PACKAGED)})")
         d = _read_file(p)
-    for item in overrides:
-        k, v = parse_override(item)
-        if k in ("p", "n", "critical_ratio"):
-            for other in ("p", "n", "critical_ratio"):
+    sizes = []
+    parsed = [parse_override(item) for item in overrides]
+    for k, v in parsed:
+        if k in SIZE_KEYS:
+            sizes.append(k)
+            if len(set(sizes)) > 1:
+                raise SpecError(f"overrides {' and '.join(dict.fromkeys(sizes))} both set the training set size; "
+                                "give only one")
+            for other in SIZE_KEYS:
                 d.pop(other, None)
         d[k] = v
+    if parsed and "description" not in {k for k, _ in parsed}:
+        note = "overrides: " + " ".join(f"{k}={_toml_value(v) if not isinstance(v, str) else v}" for k, v in parsed)
+        desc = str(d.get("description", "")).strip() if isinstance(d.get("description", ""), str) else ""
+        d["description"] = (f"{desc} ({note})" if desc else note)[:2000]
     return SweepSpec.from_dict(d)

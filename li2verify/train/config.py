@@ -167,8 +167,9 @@ class TrainConfig:
             bad("ridge_top", "ridge top layer with complex weights is not implemented")
         if self.dtype not in ("float32", "float64"):
             bad("dtype", "must be float32 or float64")
-        if self.probe_every < 1 or self.checkpoint_every < 1 or self.eval_every < 1:
-            bad("probe_every", "probe_every and checkpoint_every must be ≥ 1")
+        for f in ("probe_every", "checkpoint_every", "eval_every"):
+            if getattr(self, f) < 1:
+                bad(f, f"must be ≥ 1, got {getattr(self, f)}")
         if self.train_frac is not None and not 0 < self.train_frac <= 1:
             bad("train_frac", f"must lie in (0, 1], got {self.train_frac}")
         if self.n is None and self.train_frac is None and self.critical_ratio is None:

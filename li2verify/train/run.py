@@ -162,6 +162,25 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     return int(peak), parts
 
 
+#: sustained flop rates the time estimate assumes (float32 fused step), a round figure per device type: the
+#: fast profile's scaling-law grid (216 cells, K = 256, 600 epochs) took 67 s on two shared CPU cores, which
+#: :func:`estimate_seconds` at 1e10 flop/s puts at 66 s; the CUDA figure is a round guess, not measured yet
+FLOP_RATE = {"cpu": 1e10, "cuda": 2e12}
+
+
+def estimate_seconds(cfg: TrainConfig, M: int, n: int, eval_every: int = 1) -> float:
+    """Wall time (s) of a run from its configuration alone, before anything is allocated: E+1 full-batch steps
+    of 6·n·K·(M + 2) flops per seed (forward with the embedding gather, output layer, backward ≈ 2× forward),
+    test passes of 2·(M² − n)·K·(M + 2) flops every ``eval_every`` epochs, times L layers, at
+    :data:`FLOP_RATE` of the device type.  A rough figure (a factor of a few either way): it exists to refuse
+    runs that would take years, not to schedule."""
+    K, L, E = cfg.hidden, cfg.layers, cfg.epochs
+    c = 2 if cfg.complex_weights else 1
+    per_seed = (E + 1) * 6.0 * n * K * (M + 2) * L * c + (E // max(1, eval_every) + 1) * 2.0 * (M * M - n) * K * (M + 2)
+    rate = FLOP_RATE["cuda" if str(cfg.device).startswith("cuda") else "cpu"]
+    return cfg.S * per_seed / rate
+
+
 def available_memory(device: str) -> tuple[int | None, str]:
     """(bytes, where from) the run may use on ``device``: free GPU memory, or MemAvailable of /proc/meminfo."""
     if str(device).startswith("cuda"):
@@ -238,7 +257,8 @@ def plan_run(cfg: TrainConfig, max_memory: float | None = None) -> dict:
             f"{_fmt_bytes(budget)} is available ({src}); lower --hidden, the training set (--n / --train-frac), "
             "--seeds or the probes (--probes), use a smaller --group, or raise --max-memory (GB) if the "
             "estimate is too cautious")
-    return {"M": M, "n": n, "memory": peak, "memory_parts": parts, "budget": budget}
+    return {"M": M, "n": n, "memory": peak, "memory_parts": parts, "budget": budget,
+            "seconds": estimate_seconds(cfg, M, n, cfg.eval_every)}
 
 
 # ------------------------------------------------------------------------------------------ provenance
@@ -577,8 +597,11 @@ def _load_checkpoint(path: Path, cfg: TrainConfig) -> dict:
     try:
         ck = torch.load(path, map_location=cfg.device, weights_only=True)
     except Exception as e:  # noqa: BLE001 - truncated, random, or a pickle asking for code: all refused
+        # torch's own message advises loading with weights_only=False, i.e. running the file's code: never quoted
+        why = "it holds Python objects other than tensors" if "weights_only" in str(e) or "Weights only" in str(e) \
+            else _short(e)
         raise ConfigError(f"{path} is not a readable li2verify checkpoint (truncated, corrupt, or holding code, "
-                          f"which is never run): {_short(e)}{_NO_RESUME}") from None
+                          f"which is never run): {why}{_NO_RESUME}") from None
     if not isinstance(ck, dict) or not {"epoch", "params", "opt"} <= set(ck) or not isinstance(ck["params"], dict) \
             or isinstance(ck["epoch"], bool) or not isinstance(ck["epoch"], int) or ck["epoch"] < 0:
         raise ConfigError(f"{path} is not a li2verify checkpoint (missing epoch/params/optimizer state){_NO_RESUME}")
@@ -785,8 +808,15 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         prov_path = rd / "provenance.json"
         try:
             starts = json.loads(prov_path.read_text()).get("starts", []) if prov_path.exists() else []
-            starts = starts if isinstance(starts, list) else []
-        except (OSError, ValueError, AttributeError):
+            if not isinstance(starts, list):
+                raise ValueError("no list of starts")
+        except (OSError, ValueError, AttributeError) as e:  # kept beside, never overwritten: it holds old starts
+            keep = prov_path.with_name("provenance.json.corrupt")
+            try:
+                os.replace(prov_path, keep)
+                log.warning("%s was not valid provenance (%s); kept as %s", prov_path, e, keep.name)
+            except OSError:
+                pass
             starts = []
         starts.append({**provenance(command), "protocol": cfg.protocol, "start_epoch": start, "resumed": start > 0})
         atomic_write_bytes(prov_path, json.dumps({"starts": starts[-100:]}, indent=1).encode())

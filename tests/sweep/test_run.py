@@ -102,9 +102,19 @@ def test_ray_local_retries_a_killed_worker_and_writes_each_cell_once(tmp_path, m
     assert _outcomes(rows) == _outcomes(ref) == _outcomes(on_disk)
 
 
+class _Result:
+    def __init__(self, r):
+        self.returncode, self.stdout, self.stderr = r.exit_code, r.stdout, r.stderr
+
+
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "li2verify", "sweep", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    """In process (click's runner; stdout and stderr apart): the command's exit status and output as a real
+    process gives them (tests/sweep/test_sweep_hardening.py runs real processes too)."""
+    from click.testing import CliRunner
+
+    from li2verify.cli import main
+
+    return _Result(CliRunner().invoke(main, ["sweep", *map(str, args)]))
 
 
 def test_cli_help_explains_specs_overrides_resume_and_ray():

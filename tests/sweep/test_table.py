@@ -9,10 +9,11 @@ from li2verify.sweep.table import RESULTS, ROW_FIELDS, append_rows, read_rows
 
 def _row(i: int, **kw) -> dict:
     r = {k: None for k in ROW_FIELDS}
-    r.update(group="Z5", family="cyclic prime", M=5, max_dk=1, p=0.4 + i / 100, p_spec=0.4, n=10 + i, seed=i,
-             lr=1e-3, wd=2e-4, K=8, epochs=3, activation="square", optimizer="adam", final_test_acc=0.1 * i,
+    r.update(group="Z5", family="cyclic prime", M=5, max_dk=1, p=(10 + i) / 25, p_spec=0.4, n=10 + i, seed=i,
+             lr=1e-3, wd=2e-4, K=8, epochs=30, activation="square", optimizer="adam", final_test_acc=0.1 * i,
              best_test_acc=0.5, epoch_success=None if i % 2 else 20, threshold=0.9, train_acc=1.0,
-             energy=math.pi, energy_unit=1 / 3, wall_s=0.01, program_cells=4, status="complete", cell_id=f"c{i:03d}")
+             energy=math.pi, energy_unit=1 / 3, wall_s=0.01, program_cells=4, status="complete",
+             cell_id=f"c{i:011x}")
     r.update(kw)
     return r
 
@@ -20,9 +21,9 @@ def _row(i: int, **kw) -> dict:
 def test_rows_round_trip_and_are_never_duplicated(tmp_path):
     rows = [_row(i) for i in range(4)]
     assert append_rows(tmp_path, rows[:3]) == 3
-    assert append_rows(tmp_path, rows[1:]) == 1  # c001, c002 already there
+    assert append_rows(tmp_path, rows[1:]) == 1  # rows 1 and 2 already there
     back = read_rows(tmp_path)
-    assert [r["cell_id"] for r in back] == ["c000", "c001", "c002", "c003"]
+    assert [r["cell_id"] for r in back] == [f"c{i:011x}" for i in range(4)]
     for a, b in zip(rows, back):
         assert a == b
     assert read_rows(tmp_path / "nothing") == []
@@ -33,6 +34,6 @@ def test_a_torn_last_line_is_dropped(tmp_path):
     path = tmp_path / RESULTS
     text = path.read_text()
     path.write_text(text + text.splitlines()[1][:30])  # a partial row without newline
-    assert [r["cell_id"] for r in read_rows(tmp_path)] == ["c000", "c001"]
+    assert [r["cell_id"] for r in read_rows(tmp_path)] == ["c00000000000", "c00000000001"]
     append_rows(tmp_path, [_row(2)])
     assert path.read_text().count("\n") == 4 and path.read_text().endswith("\n")
