@@ -19,9 +19,10 @@ the same cell):
    below).  A claim decides only on converged groups.
 
 Success of a cell is the spec's rule (best test accuracy ≥ threshold, written before the run), counted only for
-cells that fit their training set: a cell whose final train accuracy is below ``fit_threshold`` neither memorized
-nor generalized, and is reported as ``unfit`` (its seed's search stops there; the seed is left out of the group's
-estimate).
+cells that fit their training set: a cell of status ``unfit`` (it did not generalize and its final train accuracy
+is below the spec's ``fit_threshold``: it neither memorized nor generalized, :func:`li2verify.sweep.cells.cell_status`)
+or ``diverged`` stops its seed's search, and the seed is left out of the group's estimate.  With the spec's
+``stop_on_success`` a program stops once all its cells succeeded, which changes no outcome.
 
 Per group: p_c is the geometric mean over seeds of the bracket midpoints √(n_lo·n_hi)/M², with a Student-t 95 %
 interval over seeds in log space, widened to at least the largest bracket (the search cannot place a seed's
@@ -48,8 +49,6 @@ from li2verify.sweep.table import append_rows, read_rows
 
 log = logging.getLogger(__name__)
 
-#: A cell fits its training set when its final train accuracy is at least this (else: "unfit").
-FIT_THRESHOLD = 0.99
 
 Runner = Callable[[list[Cell]], list[dict]]
 
@@ -127,7 +126,8 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
         todo = [c for c in cells if c.cell_id not in done]
         if todo:
             rows = train_cells(todo, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
-                               batch_cells=spec.batch_cells)
+                               batch_cells=spec.batch_cells, fit_threshold=spec.fit_threshold,
+                               stop_on_success=spec.stop_on_success)
             if out is not None:
                 append_rows(out, rows)
             done.update({r["cell_id"]: r for r in rows})
@@ -141,13 +141,8 @@ def _success(row: dict, threshold: float) -> bool:
     return acc is not None and math.isfinite(acc) and acc >= threshold
 
 
-def _fits(row: dict, fit_threshold: float) -> bool:
-    acc = row.get("train_acc")
-    return acc is not None and math.isfinite(acc) and acc >= fit_threshold and row.get("status") != "diverged"
-
-
 def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float = 1.15, horizon_check: bool = True,
-                    fit_threshold: float = FIT_THRESHOLD, max_rounds: int = 30) -> dict:
+                    max_rounds: int = 30) -> dict:
     """The adaptive boundary search of ``spec`` (its groups, seeds and coarse sizes; one lr, η, K, epochs).
 
     ``run(cells) -> rows`` trains cells (:func:`store_runner`).  Returns ``{"groups": {group: estimate},
@@ -167,8 +162,7 @@ def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float = 1.15, h
         coarse[g] = sorted({train_size(M, n=n, train_frac=p) for p, n in spec.sizes(g)})
         searches += [SeedSearch(g, int(s), M) for s in spec.seeds]
     first = [_cell(proto, st.group, n, st.seed) for st in searches for n in coarse[st.group]]
-    search = dict(run=run, resolution=resolution, threshold=spec.threshold, fit_threshold=fit_threshold,
-                  max_rounds=max_rounds)
+    search = dict(run=run, resolution=resolution, threshold=spec.threshold, max_rounds=max_rounds)
     trained, rounds = _bisect(searches, first, proto, **search)
     groups = {g: estimate([st for st in searches if st.group == g]) for g in spec.groups}
     if horizon_check:
@@ -187,11 +181,12 @@ def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float = 1.15, h
             _horizon_verdict(est, [st for st in done if st.group == g], [st for st in again if st.group == g],
                              proto2.epochs)
     return {"groups": groups, "seeds": [dataclasses.asdict(st) for st in searches], "cells_trained": trained,
-            "rounds": rounds, "resolution": resolution, "threshold": spec.threshold, "fit_threshold": fit_threshold}
+            "rounds": rounds, "resolution": resolution, "threshold": spec.threshold,
+            "fit_threshold": spec.fit_threshold}
 
 
 def _bisect(states: list[SeedSearch], first: list[Cell], proto: Cell, *, run: Runner, resolution: float,
-            threshold: float, fit_threshold: float, max_rounds: int) -> tuple[int, int]:
+            threshold: float, max_rounds: int) -> tuple[int, int]:
     """Train ``first``, then one cell per unresolved state per round until every bracket is resolved.
     Returns (cells trained, rounds)."""
     by = {(x.group, x.seed): x for x in states}
@@ -199,7 +194,7 @@ def _bisect(states: list[SeedSearch], first: list[Cell], proto: Cell, *, run: Ru
     def absorb(cells: list[Cell], rows: list[dict]) -> None:
         for c, r in zip(cells, rows):
             st = by[(c.group, c.seed)]
-            if not _fits(r, fit_threshold) and not _success(r, threshold):
+            if r.get("status") in ("unfit", "diverged"):
                 st.unfit.append(int(c.n))
             else:
                 st.tried[int(c.n)] = _success(r, threshold)

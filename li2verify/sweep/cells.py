@@ -204,10 +204,14 @@ def cell_status(diverged: bool, best_test_acc: float, train_acc: float, threshol
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
                   threads: int | None = None, on_epoch=None, init: dict | None = None,
-                  fit_threshold: float | None = None) -> list[dict]:
+                  fit_threshold: float | None = None, stop_on_success: bool = False) -> list[dict]:
     """Train cells that share a program key in ONE tensor program; one result row per cell (input order).
     ``on_epoch(e, E)`` is called after each epoch (progress bars); ``init``: see :func:`train_cells`.
-    ``fit_threshold``: see :func:`cell_status`; None: no cell is ``"unfit"``."""
+    ``fit_threshold``: see :func:`cell_status`; None: no cell is ``"unfit"``.
+
+    ``stop_on_success``: stop at the first evaluation epoch at which every cell of the program has reached
+    ``threshold`` (its success is then certain: success is the best test accuracy within the horizon); the row's
+    ``epochs_run`` says where it stopped, and its final accuracies and energies are those of that epoch."""
     if not cells:
         return []
     keys = {c.program_key for c in cells}
@@ -231,17 +235,26 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         train_hist: list[np.ndarray] = []
         loss_hist: list[np.ndarray] = []
         diverged = np.full(S, -1)
+        best = np.full(S, -1.0)
+        e_run = E
         for e in range(E + 1):
             if e % eval_every == 0 or e == E:
                 evals.append(e)
                 test_hist.append(prog.test_acc())
-            loss, tr_acc = prog.step(do_step=e < E)
+                best = np.fmax(best, test_hist[-1])
+            done = stop_on_success and e < E and bool(np.all(best >= threshold))
+            loss, tr_acc = prog.step(do_step=e < E and not done)
             train_hist.append(tr_acc)
             loss_hist.append(loss)
             bad = ~np.isfinite(loss) & (diverged < 0)
             diverged[bad] = e
             if on_epoch is not None:
                 on_epoch(e, E)
+            if done:
+                e_run = e
+                if on_epoch is not None:
+                    on_epoch(E, E)
+                break
         e_raw, e_unit = prog.energies()
     wall = time.time() - t0
     T = np.stack(test_hist)  # (evals, S)
@@ -254,7 +267,7 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
                       epoch_success=int(ev[hit[0]]) if hit.size else None, train_acc=float(train_hist[-1][j]),
                       energy=float(e_raw[j]), energy_unit=float(e_unit[j]), wall_s=wall / S, program_cells=S,
                       status=cell_status(diverged[j] >= 0, float(np.nanmax(T[:, j])), float(train_hist[-1][j]),
-                                         threshold, fit_threshold), threshold=threshold)
+                                         threshold, fit_threshold), threshold=threshold, epochs_run=e_run)
         if return_params:
             row["params"] = {k: v[j].detach().cpu().clone() for k, v in prog.params.items()}
         if history:
@@ -271,9 +284,11 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
 
 def train_cells(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                 perturb: float | None = None, return_params: bool = False, history: bool = False,
-                batch_cells: int | None = None, init: dict | None = None) -> list[dict]:
+                batch_cells: int | None = None, init: dict | None = None, fit_threshold: float | None = None,
+                stop_on_success: bool = False) -> list[dict]:
     """Train any list of cells: those sharing a program key (:attr:`Cell.program_key`) in one tensor program
-    each (at most ``batch_cells`` cells per program).  Returns one row per cell, in input order (fields:
+    each (at most ``batch_cells`` cells per program); ``fit_threshold`` and ``stop_on_success``: see
+    :func:`train_program`.  Returns one row per cell, in input order (fields:
     :data:`li2verify.sweep.table.ROW_FIELDS`; with ``return_params`` also ``row["params"]`` = {"W": (2M, K),
     "V": (K, M)} final weights; with ``history`` the test-accuracy curve at the evaluation epochs).
 
@@ -290,7 +305,8 @@ def train_cells(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10,
     for prog in plan_programs(cells, batch_cells):
         for c, r in zip(prog, train_program(prog, device=device, eval_every=eval_every, threshold=threshold,
                                             perturb=perturb, return_params=return_params, history=history,
-                                            init=init)):
+                                            init=init, fit_threshold=fit_threshold,
+                                            stop_on_success=stop_on_success)):
             rows[idx[c.cell_id]] = r
     return rows
 

@@ -267,8 +267,10 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
     cells = _expected_cells(record.spec)
     rows = sample_cells(record, k, seed)
     t0 = time.time()
-    fresh = train_cells([cells[r["cell_id"]] for r in rows], device=device, eval_every=record.spec.eval_every,
-                        threshold=record.spec.threshold, perturb=0.0)
+    spec = record.spec
+    fresh = train_cells([cells[r["cell_id"]] for r in rows], device=device, eval_every=spec.eval_every,
+                        threshold=spec.threshold, perturb=0.0, fit_threshold=spec.fit_threshold,
+                        stop_on_success=spec.stop_on_success)
     for old, new in zip(rows, fresh):
         out.cells.append(_compare(old, new, bitwise=bitwise, eval_every=record.spec.eval_every))
     log.info("re-checked %d cells of %s in %.1fs (sample seed %d): %s", len(rows), record.path, time.time() - t0,

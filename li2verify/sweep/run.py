@@ -64,7 +64,7 @@ class SweepResourceError(SweepError):
 
 def _program_kwargs(spec: SweepSpec, device: str) -> dict:
     return {"device": device, "eval_every": spec.eval_every, "threshold": spec.threshold,
-            "fit_threshold": spec.fit_threshold}
+            "fit_threshold": spec.fit_threshold, "stop_on_success": spec.stop_on_success}
 
 
 def _maybe_kill_once(cells: list[Cell]) -> None:

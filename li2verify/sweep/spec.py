@@ -46,7 +46,7 @@ PACKAGED = ("fast", "thorough", "paper")
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
-               "description", "protocol", "fit_threshold")
+               "description", "protocol", "fit_threshold", "stop_on_success")
 SIZE_KEYS = ("p", "n", "critical_ratio")
 #: at most this many cells in one spec (the grid's product is counted before any cell is built)
 MAX_CELLS = 1_000_000
@@ -217,6 +217,9 @@ class SweepSpec:
     #: set: status "unfit", neither memorization nor generalization, left out of the boundary fit (written
     #: before the run, like ``threshold``)
     fit_threshold: float = 0.99
+    #: stop a tensor program at the first evaluation at which all its cells have succeeded (success is then
+    #: certain); a cell's outcome (success, epoch of success) is the same, its final metrics are those of the stop
+    stop_on_success: bool = False
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -247,6 +250,10 @@ class SweepSpec:
         for k in ("eval_every", "batch_cells"):
             if k in d:
                 kw[k] = _num(k, d[k], integer=True)
+        if "stop_on_success" in d:
+            if not isinstance(d["stop_on_success"], bool):
+                raise SpecError(f"stop_on_success: {d['stop_on_success']!r} is not true or false")
+            kw["stop_on_success"] = d["stop_on_success"]
         if "groups" in d:
             kw["groups"] = _no_repeats("groups (after canonical spelling)",
                                        [canonical_group(g) for g in _as_list("groups", d["groups"])])

@@ -37,9 +37,12 @@ from li2verify.utils.io import atomic_write_text
 
 ROW_FIELDS = ["group", "family", "M", "max_dk", "p", "p_spec", "n", "seed", "lr", "wd", "K", "epochs", "activation",
               "optimizer", "final_test_acc", "best_test_acc", "epoch_success", "threshold", "train_acc", "energy",
-              "energy_unit", "wall_s", "program_cells", "status", "cell_id"]
-INT_FIELDS = {"M", "max_dk", "n", "seed", "K", "epochs", "epoch_success", "program_cells"}
-STR_FIELDS = {"group", "family", "activation", "optimizer", "status", "cell_id"}
+              "energy_unit", "wall_s", "program_cells", "status", "cell_id", "protocol", "epochs_run"]
+#: columns added after tables were first written: a table without them reads with these values (every earlier
+#: cell was trained under the text protocol, to its last epoch)
+OPTIONAL_FIELDS = {"protocol": lambda r: "text", "epochs_run": lambda r: r["epochs"]}
+INT_FIELDS = {"M", "max_dk", "n", "seed", "K", "epochs", "epoch_success", "program_cells", "epochs_run"}
+STR_FIELDS = {"group", "family", "activation", "optimizer", "status", "cell_id", "protocol"}
 RESULTS = "results.csv"
 LOCK = ".results.lock"
 #: a cell's status: trained to the end; loss became NaN/inf; final train accuracy below the spec's fit_threshold
@@ -105,7 +108,8 @@ def row_for(cell, **values) -> dict:
     n = cell.n_train
     row = {"group": cell.group, "family": info["family"], "M": info["M"], "max_dk": info["max_dk"],
            "p": n / info["M"] ** 2, "p_spec": cell.p, "n": n, "seed": cell.seed, "lr": cell.lr, "wd": cell.wd, "K": cell.K,
-           "epochs": cell.epochs, "activation": cell.activation, "optimizer": cell.optimizer, "cell_id": cell.cell_id}
+           "epochs": cell.epochs, "activation": cell.activation, "optimizer": cell.optimizer, "cell_id": cell.cell_id,
+           "protocol": cell.protocol, "epochs_run": cell.epochs}
     row.update(values)
     return row
 
@@ -156,6 +160,9 @@ def validate_row(r: dict) -> None:
     es = r.get("epoch_success")
     if es is not None and not 0 <= es <= r["epochs"]:
         raise ValueError(f"epoch_success = {es} is outside 0..epochs = {r['epochs']}")
+    er = r.get("epochs_run", r["epochs"])
+    if er is None or not 0 <= er <= r["epochs"]:
+        raise ValueError(f"epochs_run = {er!r} is outside 0..epochs = {r['epochs']}")
     if r.get("status") not in STATUSES:
         raise ValueError(f"status {r.get('status')!r} is not one of {', '.join(STATUSES)}")
     if r["status"] != "diverged" and any(math.isnan(r[k]) for k in ("final_test_acc", "best_test_acc", "train_acc")):
@@ -189,7 +196,7 @@ def read_rows(out_dir: str | Path, *, validate: bool = True) -> list[dict]:
     header = rows[0]
     if "cell_id" not in header:
         raise TableError(f"{path} is not a sweep results table (no cell_id column)")
-    missing = [k for k in ROW_FIELDS if k not in header]
+    missing = [k for k in ROW_FIELDS if k not in header and k not in OPTIONAL_FIELDS]
     if missing or len(set(header)) != len(header):
         raise TableError(f"{path}: the header lacks {', '.join(missing)}" if missing else
                          f"{path}: the header names a column twice")
@@ -200,6 +207,9 @@ def read_rows(out_dir: str | Path, *, validate: bool = True) -> list[dict]:
             raise TableError(f"{path} line {i}: {len(r)} fields, the header has {len(header)}")
         try:
             row = {k: _parse(k, v) for k, v in zip(header, r)}
+            for k, default in OPTIONAL_FIELDS.items():
+                if k not in row:
+                    row[k] = default(row)
             if validate:
                 validate_row(row)
         except ValueError as e:
@@ -216,6 +226,8 @@ def append_rows(out_dir: str | Path, rows: list[dict]) -> int:
     """Add ``rows`` to ``out_dir/results.csv`` (atomic rewrite); rows whose ``cell_id`` is already in the table
     are skipped.  Returns the number of rows added."""
     path = Path(out_dir) / RESULTS
+    rows = [{**{k: f(r) for k, f in OPTIONAL_FIELDS.items() if r.get(k) is None}, **{k: v for k, v in r.items()
+                                                                                  if v is not None}} for r in rows]
     for r in rows:
         try:
             validate_row(r)

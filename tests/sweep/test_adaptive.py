@@ -37,7 +37,7 @@ def rule_runner(boundary, *, unfit=(), flip=(), moved_at=None, log=None):
             ok = (c.n >= b) != (c.n in flip)
             bad = (c.seed, c.n) in unfit
             rows.append({"best_test_acc": 0.05 if bad else 1.0 if ok else 0.2, "train_acc": 0.5 if bad else 1.0,
-                         "status": "complete", "cell_id": c.cell_id})
+                         "status": "unfit" if bad else "complete", "cell_id": c.cell_id})
         return rows
     return run
 

@@ -124,3 +124,19 @@ def test_init_from_given_weights_continues_a_run_on_a_training_subset():
     assert rb["train_acc"] == 1.0 or ra["train_acc"] < 1.0  # B's pairs are among A's training pairs
     with pytest.raises(ValueError, match="has shape"):
         train_cells([B], init={B.cell_id: {"W": torch.zeros(3, 3), "V": torch.zeros(32, 11)}})
+
+
+def test_stop_on_success_changes_no_outcome_and_stops_where_every_cell_succeeded():
+    """Z19 at lr 1e-2 generalizes at p = 0.6 around epoch 90: with stop_on_success the program stops at the first
+    evaluation where both cells succeeded; success and the epoch of success are those of the full run."""
+    from li2verify.sweep.cells import train_cells
+    from li2verify.sweep.spec import SweepSpec
+
+    cells = SweepSpec(groups=["Z19"], p=[0.6], seeds=[0, 1], lr=[1e-2], wd=[2e-3], K=[128], epochs=[200],
+                      eval_every=5).cells()
+    full = train_cells(cells, eval_every=5)
+    stop = train_cells(cells, eval_every=5, stop_on_success=True)
+    assert [r["epoch_success"] for r in stop] == [r["epoch_success"] for r in full]
+    assert all(r["epoch_success"] is not None for r in full)
+    assert {r["epochs_run"] for r in stop} == {max(r["epoch_success"] for r in full)}
+    assert {r["epochs_run"] for r in full} == {200}
