@@ -41,7 +41,11 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
       critical_ratio = [...]: n = c·M log M), seeds = 3 (or [0, 3]), lr, wd (η), K, epochs (one value or a
       list each: the grid is their product), activation (square = σ(x) = x²), loss (mse = centred MSE),
       optimizer (adam, adamw, sgd, muon), dtype, threshold (success = best test accuracy ≥ threshold,
-      fixed before the run), eval_every, batch_cells (cells per tensor program).
+      fixed before the run), eval_every, batch_cells (cells per tensor program), protocol (text = Eqn 1
+      as printed, code = the paper's script), fit_threshold (a cell that neither generalizes nor reaches
+      this train accuracy is "unfit"), stop_on_success (stop a program once all its cells succeeded),
+      search (grid, or adaptive: bisect n per group and seed to n_hi/n_lo ≤ resolution, then repeat at
+      twice the epochs when horizon_check = true; writes OUT/adaptive.json).
     KEY=VALUE overrides a key: epochs=300  p=0.2,0.4  groups=Z5,Z7  seeds=5  lr=[1e-3,5e-3].
 
     \b
@@ -117,6 +121,9 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
                    f"{estimate}")
         return
     click.echo(f"sweep {sp.name}: {n_cells} cells, {len(done)} already done, out {out}; {estimate}", err=True)
+    if sp.search == "adaptive":
+        _adaptive(sp, out, device)
+        return
     try:
         rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus,
                          max_memory=None if max_memory is None else max_memory * 1e9,
@@ -136,3 +143,23 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("complete", "unfit", "diverged")}
     click.echo(f"{len(rows)} cells ({', '.join(f'{v} {k}' for k, v in counts.items() if v or k == 'complete')}) in "
                f"{out}/results.csv; plots: {out}/phase_*.png, {out}/boundary.png")
+
+
+def _adaptive(sp, out: str, device: str) -> None:
+    """``search = "adaptive"``: the boundary search of li2verify.sweep.adaptive instead of the full grid."""
+    from li2verify.sweep.adaptive import run_adaptive
+
+    try:
+        res = run_adaptive(sp, out, device=device)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: finished cells are in {out}/results.csv; rerun the same command to resume", err=True)
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - never a traceback on the terminal; -vv shows it in the log
+        from li2verify.commands.train import _internal_error
+
+        _internal_error(e, None)
+    for g, e in res["groups"].items():
+        where = (f"p_c = {e['p_c']:.4g} [{e['ci'][0]:.4g}, {e['ci'][1]:.4g}], horizon {e['horizon']}"
+                 if e["p_c"] is not None else f"no boundary (censored {e['censored']}, unfit seeds {e['unfit']})")
+        click.echo(f"{g}: {where}")
+    click.echo(f"{res['cells_trained']} cells in {res['rounds']} rounds; {out}/results.csv, {out}/adaptive.json")

@@ -109,13 +109,6 @@ def _cell(proto: Cell, group: str, n: int, seed: int, epochs: int | None = None)
                                epochs=int(epochs if epochs is not None else proto.epochs))
 
 
-def _check_spec(spec: SweepSpec) -> None:
-    for k in ("lr", "wd", "K", "epochs"):
-        if len(getattr(spec, k)) != 1:
-            raise ValueError(f"adaptive search needs one value of {k} (got {getattr(spec, k)}); run one search per "
-                             "setting")
-
-
 def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu",
                  progress: bool = False) -> Runner:
     """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there."""
@@ -141,14 +134,19 @@ def _success(row: dict, threshold: float) -> bool:
     return acc is not None and math.isfinite(acc) and acc >= threshold
 
 
-def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float = 1.15, horizon_check: bool = True,
-                    max_rounds: int = 30) -> dict:
-    """The adaptive boundary search of ``spec`` (its groups, seeds and coarse sizes; one lr, η, K, epochs).
+def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float | None = None,
+                    horizon_check: bool | None = None, max_rounds: int = 30) -> dict:
+    """The adaptive boundary search of ``spec`` (its groups, seeds and coarse sizes; one lr, η, K, epochs;
+    ``resolution`` and ``horizon_check`` default to the spec's).
 
     ``run(cells) -> rows`` trains cells (:func:`store_runner`).  Returns ``{"groups": {group: estimate},
     "seeds": [per-seed search states as dicts], "cells_trained": int, "rounds": int}``; see the module docstring
     for the estimate and the horizon rule."""
-    _check_spec(spec)
+    resolution = spec.resolution if resolution is None else resolution
+    horizon_check = spec.horizon_check if horizon_check is None else horizon_check
+    for k in ("lr", "wd", "K", "epochs"):
+        if len(getattr(spec, k)) != 1:
+            raise ValueError(f"adaptive search needs one value of {k} (got {getattr(spec, k)})")
     if not resolution > 1:
         raise ValueError(f"resolution must be > 1 (a ratio n_hi/n_lo), got {resolution}")
     from li2verify.groups.spec import spec_order
@@ -255,3 +253,41 @@ def _horizon_verdict(est: dict, done: list[SeedSearch], again: list[SeedSearch],
     lo, hi = est["n_c_ci"]
     est["at_2x_epochs"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "brackets": e2["brackets"]}
     est["horizon"] = "converged" if lo <= e2["n_c"] <= hi else "not converged"
+
+
+class MissingCell(LookupError):
+    """A replayed search asked for a cell that the rows do not hold."""
+
+
+def replay(spec: SweepSpec, rows: Sequence[dict]) -> tuple[dict, set[str]]:
+    """The search of ``spec`` re-derived from recorded ``rows`` without training: (its result, the ids of the cells
+    it visits).  Raises :class:`MissingCell` naming the first cell the search needs that is not in ``rows``."""
+    by_id = {r["cell_id"]: r for r in rows}
+    seen: set[str] = set()
+
+    def run(cells: list[Cell]) -> list[dict]:
+        out = []
+        for c in cells:
+            if c.cell_id not in by_id:
+                raise MissingCell(f"the search needs {c.group} n = {c.n} seed {c.seed} ({c.epochs} epochs), which "
+                                  "has no row")
+            seen.add(c.cell_id)
+            out.append(by_id[c.cell_id])
+        return out
+
+    return search_boundary(spec, run), seen
+
+
+def run_adaptive(spec: SweepSpec, out: str | Path, *, device: str = "cpu") -> dict:
+    """Run the adaptive search of ``spec`` into the sweep directory ``out``: ``spec.resolved.toml``, ``results.csv``
+    (every trained cell) and ``adaptive.json`` (the result, strict JSON).  Resumable (module docstring)."""
+    import json
+
+    from li2verify.utils.io import atomic_write_text, probe_writable_dir
+
+    out = Path(out)
+    probe_writable_dir(out)
+    atomic_write_text(out / "spec.resolved.toml", spec.to_toml())
+    res = search_boundary(spec, store_runner(spec, out, device=device))
+    atomic_write_text(out / "adaptive.json", json.dumps(res, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    return res

@@ -14,9 +14,9 @@ whose spec differs from the spec the claim expects, or that was made by another 
 silently.
 
 CI re-executes a random sample of a record's cells (:func:`recheck`) and requires the same outcome: success or
-not, and the epoch of success within :func:`epoch_tolerance`; where the device, the torch version and the CPU match
-the record's, the re-run must reproduce the recorded accuracies bitwise.  A record made on a GPU is re-checked on
-a CPU the same way (tolerance, not bitwise).
+not, and the epoch of success within :func:`epoch_tolerance`; where the device, the torch version, the CPU and the
+number of torch threads match the record's, the re-run must reproduce the recorded accuracies bitwise.  A record
+made on a GPU is re-checked on a CPU the same way (tolerance, not bitwise).
 """
 
 from __future__ import annotations
@@ -101,6 +101,22 @@ def _expected_cells(spec: SweepSpec) -> dict[str, Cell]:
     return {c.cell_id: c for c in spec.cells()}
 
 
+def cell_of(spec: SweepSpec, row: dict) -> Cell:
+    """The cell a recorded row measured, checked against the row's ``cell_id``: a cell of the grid, or for an
+    adaptive search the spec's setting at the row's group, n, seed and epochs."""
+    if spec.search != "adaptive":
+        c = _expected_cells(spec).get(row["cell_id"])
+    else:
+        import dataclasses
+
+        c = dataclasses.replace(spec.cells()[0], group=row["group"], p=None, n=int(row["n"]), seed=int(row["seed"]),
+                                epochs=int(row["epochs"]))
+    if c is None or c.cell_id != row["cell_id"]:
+        raise RecordRefused(f"row {row['cell_id']} ({row['group']} seed {row['seed']}) is no cell of the record's "
+                            "spec")
+    return c
+
+
 def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu", note: str = "") -> Path:
     """Write the evidence record of the finished sweep in ``sweep_dir`` to ``dest`` (created; an existing record
     there is replaced as a whole, never mixed: the new record is built in a temporary folder and renamed).
@@ -117,8 +133,11 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
     rows = read_rows(src)
     _check_coverage(spec, rows, where=str(src))
     wall = sum(float(r["wall_s"]) for r in rows if r.get("wall_s") is not None and math.isfinite(r["wall_s"]))
+    import torch
+
     prov = {**provenance(), "engine_version": ENGINE_VERSION, "device": device, "cpu": cpu_model(),
-            "cpu_count": os.cpu_count(), "wall_s": round(wall, 3), "cells": len(rows), "note": note}
+            "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "wall_s": round(wall, 3),
+            "cells": len(rows), "note": note}
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -145,10 +164,24 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
 
 
 def _check_coverage(spec: SweepSpec, rows: list[dict], *, where: str) -> None:
-    want = _expected_cells(spec)
+    """The rows are exactly the cells the spec trains: its grid, or for ``search = "adaptive"`` the cells the
+    search visits when replayed from these rows (:func:`li2verify.sweep.adaptive.replay`)."""
     got = [r["cell_id"] for r in rows]
     if len(set(got)) != len(got):
         raise RecordRefused(f"{where}: a cell appears twice in {RESULTS}")
+    if spec.search == "adaptive":
+        from li2verify.sweep.adaptive import MissingCell, replay
+
+        try:
+            _, visited = replay(spec, rows)
+        except MissingCell as e:
+            raise RecordRefused(f"{where}: the search is not finished: {e}") from None
+        extra = sorted(set(got) - visited)
+        if extra:
+            raise RecordRefused(f"{where}: {len(extra)} rows are cells the search does not visit (first cell_id "
+                                f"{extra[0]})")
+        return
+    want = _expected_cells(spec)
     missing = sorted(set(want) - set(got))
     extra = sorted(set(got) - set(want))
     if missing:
@@ -262,13 +295,13 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
 
     p = record.provenance
     bitwise = (p.get("device") == device and p.get("versions", {}).get("torch") == torch.__version__
-               and p.get("cpu") == cpu_model() and device == "cpu")
+               and p.get("cpu") == cpu_model() and p.get("torch_threads") == torch.get_num_threads()
+               and device == "cpu")
     out = Recheck(sample_seed=seed, bitwise=bitwise)
-    cells = _expected_cells(record.spec)
     rows = sample_cells(record, k, seed)
     t0 = time.time()
     spec = record.spec
-    fresh = train_cells([cells[r["cell_id"]] for r in rows], device=device, eval_every=spec.eval_every,
+    fresh = train_cells([cell_of(spec, r) for r in rows], device=device, eval_every=spec.eval_every,
                         threshold=spec.threshold, perturb=0.0, fit_threshold=spec.fit_threshold,
                         stop_on_success=spec.stop_on_success)
     for old, new in zip(rows, fresh):

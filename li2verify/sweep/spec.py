@@ -42,11 +42,12 @@ from typing import Any
 
 from li2verify.groups.spec import GroupSpecError, spec_order
 
-PACKAGED = ("fast", "thorough", "paper")
+PACKAGED = ("fast", "thorough", "paper", "caption-prime")
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
-               "description", "protocol", "fit_threshold", "stop_on_success")
+               "description", "protocol", "fit_threshold", "stop_on_success", "search", "resolution", "horizon_check")
+SEARCHES = ("grid", "adaptive")
 SIZE_KEYS = ("p", "n", "critical_ratio")
 #: at most this many cells in one spec (the grid's product is counted before any cell is built)
 MAX_CELLS = 1_000_000
@@ -220,6 +221,12 @@ class SweepSpec:
     #: stop a tensor program at the first evaluation at which all its cells have succeeded (success is then
     #: certain); a cell's outcome (success, epoch of success) is the same, its final metrics are those of the stop
     stop_on_success: bool = False
+    #: "grid": train every cell of the grid; "adaptive": per (group, seed), bisect the training set size n from
+    #: the grid's sizes until n_hi/n_lo ≤ ``resolution``, then (``horizon_check``) repeat at twice the epochs
+    #: (li2verify.sweep.adaptive)
+    search: str = "grid"
+    resolution: float = 1.15
+    horizon_check: bool = True
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -250,10 +257,20 @@ class SweepSpec:
         for k in ("eval_every", "batch_cells"):
             if k in d:
                 kw[k] = _num(k, d[k], integer=True)
-        if "stop_on_success" in d:
-            if not isinstance(d["stop_on_success"], bool):
-                raise SpecError(f"stop_on_success: {d['stop_on_success']!r} is not true or false")
-            kw["stop_on_success"] = d["stop_on_success"]
+        for k in ("stop_on_success", "horizon_check"):
+            if k in d:
+                if not isinstance(d[k], bool):
+                    raise SpecError(f"{k}: {d[k]!r} is not true or false")
+                kw[k] = d[k]
+        if "search" in d:
+            if d["search"] not in SEARCHES:
+                raise SpecError(f"search: {d['search']!r} is not one of {', '.join(SEARCHES)}")
+            kw["search"] = d["search"]
+        if "resolution" in d:
+            r = _num("resolution", d["resolution"])
+            if not 1 < r <= 4:
+                raise SpecError(f"resolution: the ratio n_hi/n_lo at which bisection stops, in (1, 4], got {r}")
+            kw["resolution"] = r
         if "groups" in d:
             kw["groups"] = _no_repeats("groups (after canonical spelling)",
                                        [canonical_group(g) for g in _as_list("groups", d["groups"])])
@@ -323,6 +340,11 @@ class SweepSpec:
             raise SpecError(f"protocol: {self.protocol!r} is not one of {PROTOCOLS}")
         if self.dtype not in ("float32", "float64"):
             raise SpecError(f"dtype: must be float32 or float64, got {self.dtype!r}")
+        if self.search == "adaptive":
+            many = [k for k in ("lr", "wd", "K", "epochs") if len(getattr(self, k)) != 1]
+            if many:
+                raise SpecError(f"search = \"adaptive\" bisects n for one setting: give one value of "
+                                f"{', '.join(many)} (one spec per setting)")
         for g in self.groups:
             try:
                 M = spec_order(g)

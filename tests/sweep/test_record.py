@@ -120,3 +120,33 @@ def test_unfinished_sweep_makes_no_record(tmp_path):
 @pytest.mark.parametrize("recorded,eval_every,tol", [(40, 5, 10), (1000, 10, 100), (95, 10, 20)])
 def test_epoch_tolerance(recorded, eval_every, tol):
     assert R.epoch_tolerance(recorded, eval_every) == tol
+
+
+ADAPTIVE = SPEC.replace('name = "rec"', 'name = "rec-adaptive"') + """search = "adaptive"
+resolution = 1.3
+stop_on_success = true
+batch_cells = 1
+"""
+
+
+def test_adaptive_record_covers_exactly_the_cells_its_search_visits(tmp_path):
+    from li2verify.sweep.adaptive import replay, run_adaptive
+
+    (tmp_path / "spec.toml").write_text(ADAPTIVE)
+    spec = load_spec(tmp_path / "spec.toml")
+    res = run_adaptive(spec, tmp_path / "sweep")
+    rec = R.load_record(R.write_record(tmp_path / "sweep", tmp_path / "record"), expect_spec=spec)
+    again, visited = replay(rec.spec, rec.rows)
+    assert json.loads(json.dumps(again["groups"])) == json.loads(json.dumps(res["groups"]))  # re-derived from the record
+    assert visited == {r["cell_id"] for r in rec.rows}
+    assert any(r["epochs"] == 400 for r in rec.rows), "the horizon check's cells are in the record"
+    assert R.recheck(rec, k=2, seed=1).agree
+    # a record missing a cell that the search needs is refused
+    p = _copy(tmp_path / "record", tmp_path / "cut")
+    lines = (p / RESULTS).read_text().splitlines()
+    (p / RESULTS).write_text("\n".join(lines[:-1]) + "\n")
+    hashes = {f: R._sha256(p / f) for f in R.FILES}
+    (p / R.MANIFEST).write_text(json.dumps({"format": R.FORMAT, "engine_version": R.ENGINE_VERSION,
+                                            "files": hashes, "digest": R._digest(hashes)}))
+    with pytest.raises(R.RecordRefused, match="not finished"):
+        R.load_record(p)
