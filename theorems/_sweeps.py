@@ -226,8 +226,7 @@ def decide_family(evidence, profile_name: str, family: str, part: str, device: s
       that side) when outside.
 
     Fewer than 3 groups with a boundary inside the grid: inconclusive.  Returns the fit (or None)."""
-    from li2verify.sweep.boundary import fit_scaling
-    from li2verify.sweep.plots import boundary_plot, phase_heatmap
+    from li2verify.sweep.plots import phase_heatmap
 
     entries = family_boundaries(profile_name, family, device)
     for e in entries:
@@ -239,21 +238,33 @@ def decide_family(evidence, profile_name: str, family: str, part: str, device: s
         attach_png(evidence, lambda p: phase_heatmap(rows, family, p, threshold=THRESHOLD),
                    f"Phase diagram, {family} Z_M / groups ({profile_name} profile): mean final test accuracy; "
                    "labels = seeds whose best test accuracy reached 0.9")
+    return decide_fit(evidence, entries, family, part, caption_scale=profile_name == "paper",
+                      where=f"the grid of the {profile_name} profile", scale_name=f"the {profile_name} profile's")
+
+
+def decide_fit(evidence, entries: list[dict], family: str, part: str, *, caption_scale: bool, where: str,
+               scale_name: str, min_groups: int = 3):
+    """Fit n_c = p_c·M² ∝ M^a over the ``entries`` with a boundary (a finite ``p_c``) and decide ``part`` (see
+    :func:`decide_family`).  ``caption_scale``: the entries were measured at the caption's lr, η and K, so the
+    M log M part is decided; otherwise it is a scope note.  Returns the fit (or None)."""
+    from li2verify.sweep.boundary import fit_scaling
+    from li2verify.sweep.plots import boundary_plot
+
     ok = [e for e in entries if finite(e)]
     cens = [e["group"] for e in entries if not finite(e)]
     if cens:
-        evidence.detail(f"{family}: groups without a boundary inside the p grid (not fitted)",
-                        {e["group"]: e["censored"] for e in entries if not finite(e)})
-    if len({e["M"] for e in ok}) < 3:
-        evidence.inconclusive(f"{family}: {len(ok)} group(s) with a boundary inside the grid of the {profile_name} "
-                              f"profile ({[e['group'] for e in ok]}); a scaling fit needs ≥ 3"
-                              + (f"; censored: {cens}" if cens else ""))
+        evidence.detail(f"{family}: groups without a boundary (not fitted)",
+                        {e["group"]: e.get("censored") or e.get("why") for e in entries if not finite(e)})
+    if len({e["M"] for e in ok}) < min_groups:
+        evidence.inconclusive(f"{family}: {len(ok)} group(s) with a boundary in {where} "
+                              f"({[e['group'] for e in ok]}); a scaling fit needs ≥ {min_groups}"
+                              + (f"; not fitted: {cens}" if cens else ""))
         return None
     f = fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok], [e["n_c_ci"] for e in ok])
     evidence.detail(f"{family}: fit of n_c ∝ M^a and candidate laws", fit_summary(f))
     if part == "decreases":
         attach_png(evidence, lambda p: boundary_plot({e["group"]: e for e in entries}, {family: f}, p),
-                   f"{family}: p_c(M) with 95% bootstrap intervals, the fitted power law and the candidate laws")
+                   f"{family}: p_c(M) with 95% intervals, the fitted power law and the candidate laws")
     a, (lo, hi) = f["a"], f["a_ci"]
     if part == "decreases":
         evidence.tolerance(0.0, "decided on a's 95% bootstrap interval (the interval is the uncertainty)")
@@ -267,13 +278,13 @@ def decide_family(evidence, profile_name: str, family: str, part: str, device: s
         evidence.inconclusive(f"{family}: a = {a:.2f}, 95% CI [{lo:.2f}, {hi:.2f}] contains 2 (p_c flat)")
         return f
     e = f["laws"]["M log M"]["exponent"]
-    if profile_name != "paper":
+    if not caption_scale:
         inside = "inside" if lo <= e <= hi else "outside"
         evidence.inconclusive(
             f"{family}: at this scale n_c ∝ M^{a:.2f} (95% CI [{lo:.2f}, {hi:.2f}]); the exponent of M log M over "
             f"M = {f['M_range'][0]:g}..{f['M_range'][1]:g} is {e:.2f}, {inside} the interval; best law by AIC: "
-            f"{f['best']}. The caption's law is stated for lr 5e-4, η 2e-4, K = 2048, 20 seeds (the paper profile): "
-            f"a fit at the {profile_name} profile's scale is a scope note, not a verdict on it")
+            f"{f['best']}. The caption's law is stated for lr 5e-4, η 2e-4, K = 2048: a fit at {scale_name} "
+            f"scale is a scope note, not a verdict on it")
         return f
     if lo <= e <= hi:
         return f
@@ -284,3 +295,90 @@ def decide_family(evidence, profile_name: str, family: str, part: str, device: s
                             why="the distance from the fitted a to its 95% bootstrap interval's edge on the side of "
                                 "the M log M exponent", family=family)
     return f
+
+
+# ---------------------------------------------------------------- decisions from a committed evidence record
+#: Committed evidence records (li2verify.sweep.record), by the packaged spec that made them.
+EVIDENCE = Path(__file__).resolve().parents[1] / "evidence"
+#: The code's critical-ratio constant (modular_addition_simple2.py: n = (d_k/2)·2.7482·M ln M training pairs).
+CODE_CRITICAL_RATIO = 2.7482
+RECORD_RULE = (
+    "Decision rule for a caption-scale evidence record (written before the record run): the record must load "
+    "(digests, engine version, the packaged spec unchanged, exactly the cells its search visits) and 2 of its "
+    "cells, drawn at random (a success and a failure), must re-train to the recorded outcome (bitwise on the "
+    "record's CPU, torch and thread count; else same success and epoch of success within max(2 evaluations, 10%)) "
+    "— otherwise inconclusive with the reason. Per group, from the adaptive search replayed on the record's rows: "
+    "p_c = geometric mean over seeds of the bracket midpoints √(n_lo·n_hi)/M², 95% Student-t interval over seeds "
+    "(at least the widest bracket); a group is fitted only when its horizon check (the same search at twice the "
+    "epochs) is ‘converged’ and at least 3 seeds are bracketed; fewer than 4 fitted groups → inconclusive. Then "
+    "the fit and the verdicts of the grid profiles, with (b) decided: the record is at the caption's lr, η, K "
+    "and loss. Recorded alongside: p_c·M/ln M per group against the code's critical ratio 2.7482.")
+
+
+@lru_cache(maxsize=None)
+def load_checked_record(name: str, k: int = 2):
+    """(record, its recheck) of the committed record ``evidence/<name>`` made by the packaged spec ``name``;
+    raises ``RecordRefused`` when it cannot be used.  Cached: one re-check per pytest process."""
+    from li2verify.sweep.record import load_record, recheck
+    from li2verify.sweep.spec import load_spec
+
+    rec = load_record(EVIDENCE / name, expect_spec=load_spec(name))
+    return rec, recheck(rec, k=k)
+
+
+def record_entries(rec) -> list[dict]:
+    """Boundary entries (the keys of :func:`family_boundaries`) of each group of an adaptive record, from its
+    search replayed on its rows; a group that is not fitted has ``p_c`` NaN and says why."""
+    from li2verify.sweep.adaptive import replay
+    from li2verify.sweep.table import group_info
+
+    res, _ = replay(rec.spec, rec.rows)
+    out = []
+    for g, e in res["groups"].items():
+        info = group_info(g)
+        ent = {"group": g, "M": e["M"], "family": info["family"], "max_dk": info["max_dk"], "censored": e["censored"],
+               "p_grid": sorted({r["p"] for r in rec.rows if r["group"] == g}), "horizon": e["horizon"],
+               "brackets": e.get("brackets"), "unfit_seeds": e["unfit"], "non_monotone": e["non_monotone"],
+               "p_c": math.nan, "ci": (math.nan, math.nan), "n_c": math.nan, "n_c_ci": (math.nan, math.nan)}
+        if e["p_c"] is None:
+            ent["why"] = f"no boundary (censored {e['censored']}, unfit seeds {e['unfit']})"
+        elif e["horizon"] != "converged":
+            ent["why"] = f"horizon check: {e['horizon']} ({e.get('at_2x_epochs')})"
+        elif e["used_seeds"] < 3:
+            ent["why"] = f"only {e['used_seeds']} seeds bracketed"
+        else:
+            ent.update(p_c=e["p_c"], ci=tuple(e["ci"]), n_c=e["n_c"], n_c_ci=tuple(e["n_c_ci"]))
+        ent["at 2x epochs"] = e.get("at_2x_epochs")
+        out.append(ent)
+    return sorted(out, key=lambda x: x["M"])
+
+
+def decide_from_record(evidence, name: str, family: str, part: str):
+    """Decide ``part`` of a family's scaling claim from the committed record ``evidence/<name>``: refused or not
+    reproduced → inconclusive with the reason; else :func:`decide_fit` at the caption's scale (4 groups at least)."""
+    from li2verify.sweep.record import RecordRefused
+
+    try:
+        rec, chk = load_checked_record(name)
+    except RecordRefused as e:
+        evidence.inconclusive(f"evidence record {name} refused: {e}")
+        return None
+    evidence.detail("evidence record", rec.summary())
+    evidence.detail("re-check of sampled cells", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
+                                                  "cells": chk.cells})
+    if not chk.agree:
+        evidence.inconclusive(f"evidence record {name} not reproduced by this engine: {chk.why()}")
+        return None
+    entries = [e for e in record_entries(rec) if e["family"] == family]
+    for e in entries:
+        evidence.instance(e["group"])
+    evidence.detail("scale", rec.spec.description)
+    evidence.detail(f"{family}: boundary per group (adaptive search)", [
+        {"group": e["group"], "M": e["M"], "p_c": round(e["p_c"], 4) if finite(e) else None,
+         "p_c 95% CI": [round(v, 4) for v in e["ci"]] if finite(e) else None,
+         "n_c": round(e["n_c"], 1) if finite(e) else None,
+         "p_c·M/ln M (code: 2.7482)": round(e["p_c"] * e["M"] / math.log(e["M"]), 3) if finite(e) else None,
+         "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"], "at 2× epochs": e["at 2x epochs"],
+         "not fitted because": e.get("why")} for e in entries])
+    return decide_fit(evidence, entries, family, part, caption_scale=True, min_groups=4,
+                      where=f"the evidence record {name}", scale_name="the caption's")
