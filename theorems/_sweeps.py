@@ -305,7 +305,7 @@ CODE_CRITICAL_RATIO = 2.7482
 RECORD_RULE = (
     "Decision rule for a caption-scale evidence record (written before the record run): the record must load "
     "(digests, engine version, the packaged spec unchanged, exactly the cells its search visits) and 2 of its "
-    "cells, drawn at random (a success and a failure), must re-train to the recorded outcome (bitwise on the "
+    "cells, drawn at random (a success and a failure, among cells that took ≤ 15 s when recorded), must re-train to the recorded outcome (bitwise on the "
     "record's CPU, torch and thread count; else same success and epoch of success within max(2 evaluations, 10%)) "
     "— otherwise inconclusive with the reason. Per group, from the adaptive search replayed on the record's rows: "
     "p_c = geometric mean over seeds of the bracket midpoints √(n_lo·n_hi)/M², 95% Student-t interval over seeds "
@@ -313,6 +313,11 @@ RECORD_RULE = (
     "epochs) is ‘converged’ and at least 3 seeds are bracketed; fewer than 4 fitted groups → inconclusive. Then "
     "the fit and the verdicts of the grid profiles, with (b) decided: the record is at the caption's lr, η, K "
     "and loss. Recorded alongside: p_c·M/ln M per group against the code's critical ratio 2.7482.")
+
+
+#: The re-check draws among cells that took at most this long when recorded (CI's budget: a couple of minutes for
+#: all records), when cells of both outcomes are that cheap.
+RECHECK_CELL_SECONDS = 15.0
 
 
 @lru_cache(maxsize=None)
@@ -323,7 +328,7 @@ def load_checked_record(name: str, k: int = 2):
     from li2verify.sweep.spec import load_spec
 
     rec = load_record(EVIDENCE / name, expect_spec=load_spec(name))
-    return rec, recheck(rec, k=k)
+    return rec, recheck(rec, k=k, max_cell_seconds=RECHECK_CELL_SECONDS)
 
 
 def record_entries(rec) -> list[dict]:

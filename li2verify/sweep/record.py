@@ -269,23 +269,30 @@ class Recheck:
         return "; ".join(f"{c['group']} p={c['p']:.3g} seed {c['seed']}: {c['why']}" for c in bad)
 
 
-def sample_cells(record: Record, k: int, seed: int) -> list[dict]:
+def sample_cells(record: Record, k: int, seed: int, max_cell_seconds: float | None = None) -> list[dict]:
     """``k`` recorded rows drawn at random, with at least one success and one failure when the record has both
-    (both outcomes are re-checked)."""
+    (both outcomes are re-checked).  ``max_cell_seconds``: draw among the cells whose recorded wall time is at most
+    this (the CI budget), when such cells of both outcomes exist; else among all."""
     rng = random.Random(seed)
     ok = [r for r in record.rows if r.get("epoch_success") is not None]
     no = [r for r in record.rows if r.get("epoch_success") is None]
+    if max_cell_seconds is not None:
+        cheap = [[r for r in pool if (r.get("wall_s") or 0.0) <= max_cell_seconds] for pool in (ok, no)]
+        if all(c or not pool for c, pool in zip(cheap, (ok, no))):
+            ok, no = cheap
     pick: list[dict] = []
     for pool in (ok, no):
         if pool and len(pick) < k:
             pick.append(rng.choice(pool))
-    rest = [r for r in record.rows if r not in pick]
+    rest = [r for r in ok + no if r not in pick]
     pick += rng.sample(rest, min(len(rest), k - len(pick)))
     return pick
 
 
-def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None = None) -> Recheck:
-    """Re-train ``k`` sampled cells of ``record`` on ``device`` and compare each with its recorded row."""
+def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None = None,
+            max_cell_seconds: float | None = None) -> Recheck:
+    """Re-train ``k`` sampled cells of ``record`` on ``device`` (:func:`sample_cells`) and compare each with its
+    recorded row."""
     from li2verify.sweep.cells import train_cells
 
     if seed is None:
@@ -298,7 +305,7 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
                and p.get("cpu") == cpu_model() and p.get("torch_threads") == torch.get_num_threads()
                and device == "cpu")
     out = Recheck(sample_seed=seed, bitwise=bitwise)
-    rows = sample_cells(record, k, seed)
+    rows = sample_cells(record, k, seed, max_cell_seconds)
     t0 = time.time()
     spec = record.spec
     fresh = train_cells([cell_of(spec, r) for r in rows], device=device, eval_every=spec.eval_every,
