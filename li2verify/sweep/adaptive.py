@@ -113,6 +113,10 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
                  progress: bool = False) -> Runner:
     """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there."""
     from li2verify.sweep.cells import train_cells
+    from li2verify.utils.io import probe_writable_dir
+
+    if out is not None:
+        probe_writable_dir(out)  # before any training: a directory that cannot hold the rows loses no work
 
     def run(cells: list[Cell]) -> list[dict]:
         done = {r["cell_id"]: r for r in read_rows(out)} if out is not None else {}

@@ -106,12 +106,13 @@ def test_trained_search_brackets_a_real_boundary_and_resumes(tmp_path):
     """Z19, lr 1e-2, K 128, 200 epochs: fails at p = 0.2, succeeds at p = 0.6 (both seeds).  The search's
     brackets are confirmed by the trained cells at their ends, and a rerun trains nothing new."""
     spec = _spec(groups=["Z19"], p=[0.2, 0.6], seeds=[0, 1], lr=[1e-2], K=[128], epochs=[200])
-    res = search_boundary(spec, store_runner(spec, tmp_path), resolution=1.3, horizon_check=False)
-    rows = {(r["n"], r["seed"]): r for r in read_rows(tmp_path)}
+    out = tmp_path / "new" / "sweep"  # created by the runner before it trains
+    res = search_boundary(spec, store_runner(spec, out), resolution=1.3, horizon_check=False)
+    rows = {(r["n"], r["seed"]): r for r in read_rows(out)}
     for st in res["seeds"]:
         assert st["lo"] is not None and st["hi"] is not None, st
         assert rows[(st["lo"], st["seed"])]["best_test_acc"] < 0.9 <= rows[(st["hi"], st["seed"])]["best_test_acc"]
     n_rows = len(rows)
-    again = search_boundary(spec, store_runner(spec, tmp_path), resolution=1.3, horizon_check=False)
-    assert len(read_rows(tmp_path)) == n_rows
+    again = search_boundary(spec, store_runner(spec, out), resolution=1.3, horizon_check=False)
+    assert len(read_rows(out)) == n_rows
     assert again["groups"] == res["groups"]
