@@ -44,7 +44,7 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy.stats import t as student_t
 
-from li2verify.sweep.spec import Cell, SweepSpec
+from li2verify.sweep.spec import Cell, SweepSpec, plan_programs
 from li2verify.sweep.table import append_rows, read_rows
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,8 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
     def run(cells: list[Cell]) -> list[dict]:
         done = {r["cell_id"]: r for r in read_rows(out)} if out is not None else {}
         todo = [c for c in cells if c.cell_id not in done]
-        if todo:
-            rows = train_cells(todo, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
+        for prog in plan_programs(todo, spec.batch_cells):  # rows are written per program: a kill loses one
+            rows = train_cells(prog, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
                                batch_cells=spec.batch_cells, fit_threshold=spec.fit_threshold,
                                stop_on_success=spec.stop_on_success)
             if out is not None:
