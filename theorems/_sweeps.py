@@ -385,5 +385,12 @@ def decide_from_record(evidence, name: str, family: str, part: str):
          "p_c·M/ln M (code: 2.7482)": round(e["p_c"] * e["M"] / math.log(e["M"]), 3) if finite(e) else None,
          "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"], "at 2× epochs": e["at 2x epochs"],
          "not fitted because": e.get("why")} for e in entries])
+    twice = [{**e, "p_c": x["p_c"], "n_c": x["n_c"], "n_c_ci": tuple(x["n_c_ci"])} for e in entries
+             if (x := e["at 2x epochs"]) and x.get("n_c") is not None]
+    if part == "m_log_m" and len(twice) >= 4:  # recorded, never decided on: the rule fits converged groups only
+        from li2verify.sweep.boundary import fit_scaling
+
+        f2 = fit_scaling([e["M"] for e in twice], [e["n_c"] for e in twice], [e["n_c_ci"] for e in twice])
+        evidence.detail(f"{family}: the same fit at twice the epochs (horizon check; not a verdict)", fit_summary(f2))
     return decide_fit(evidence, entries, family, part, caption_scale=True, min_groups=4,
                       where=f"the evidence record {name}", scale_name="the caption's")

@@ -255,7 +255,8 @@ def _horizon_verdict(est: dict, done: list[SeedSearch], again: list[SeedSearch],
         est["at_2x_epochs"] = {"epochs": E2, "n_c": None, "censored_below": below}
         return
     lo, hi = est["n_c_ci"]
-    est["at_2x_epochs"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "brackets": e2["brackets"]}
+    est["at_2x_epochs"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "ci": e2["ci"], "n_c_ci": e2["n_c_ci"],
+                           "brackets": e2["brackets"]}
     est["horizon"] = "converged" if lo <= e2["n_c"] <= hi else "not converged"
 
 
