@@ -312,7 +312,12 @@ RECORD_RULE = (
     "(at least the widest bracket); a group is fitted only when its horizon check (the same search at twice the "
     "epochs) is ‘converged’ and at least 3 seeds are bracketed; fewer than 4 fitted groups → inconclusive. Then "
     "the fit and the verdicts of the grid profiles, with (b) decided: the record is at the caption's lr, η, K "
-    "and loss. Recorded alongside: p_c·M/ln M per group against the code's critical ratio 2.7482.")
+    "and loss. Recorded alongside: p_c·M/ln M per group against the code's critical ratio 2.7482. "
+    "Changed after the record's first decision (2026-12-07), disclosed: that decision recorded (b) as a "
+    "counterexample at 3000 epochs (a's 95% CI [1.16, 1.30] against M log M's 1.32, a violation of 0.09 over a "
+    "tolerance of 0.07), while the same fit at 6000 epochs (the horizon check's search, every group 'converged') "
+    "put 1.32 inside a's interval; a verdict that flips with the horizon is not one, so (b) is now decided only "
+    "when the fits at both horizons agree, and is inconclusive otherwise (a change towards deciding less).")
 
 
 #: The re-check draws among cells that took at most this long when recorded (CI's budget: a couple of minutes for
@@ -385,12 +390,36 @@ def decide_from_record(evidence, name: str, family: str, part: str):
          "p_c·M/ln M (code: 2.7482)": round(e["p_c"] * e["M"] / math.log(e["M"]), 3) if finite(e) else None,
          "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"], "at 2× epochs": e["at 2x epochs"],
          "not fitted because": e.get("why")} for e in entries])
-    twice = [{**e, "p_c": x["p_c"], "n_c": x["n_c"], "n_c_ci": tuple(x["n_c_ci"])} for e in entries
-             if (x := e["at 2x epochs"]) and x.get("n_c") is not None]
-    if part == "m_log_m" and len(twice) >= 4:  # recorded, never decided on: the rule fits converged groups only
-        from li2verify.sweep.boundary import fit_scaling
-
-        f2 = fit_scaling([e["M"] for e in twice], [e["n_c"] for e in twice], [e["n_c_ci"] for e in twice])
-        evidence.detail(f"{family}: the same fit at twice the epochs (horizon check; not a verdict)", fit_summary(f2))
+    if part == "m_log_m":
+        flip = _horizon_flip(evidence, entries, family)
+        if flip:
+            evidence.inconclusive(flip)
+            return None
     return decide_fit(evidence, entries, family, part, caption_scale=True, min_groups=4,
                       where=f"the evidence record {name}", scale_name="the caption's")
+
+
+def _horizon_flip(evidence, entries: list[dict], family: str) -> str | None:
+    """The M log M verdict at the record's horizon E and at 2E (the horizon check's search): the reason to decide
+    nothing when the two disagree, else None.  Both fits are recorded."""
+    from li2verify.sweep.boundary import fit_scaling
+
+    ok = [e for e in entries if finite(e)]
+    twice = [{**e, "n_c": x["n_c"], "n_c_ci": tuple(x["n_c_ci"])} for e in ok
+             if (x := e["at 2x epochs"]) and x.get("n_c") is not None]
+    if len(ok) < 4 or len(twice) != len(ok):
+        return None
+    fits = {}
+    for label, es in (("E", ok), ("2E", twice)):
+        f = fit_scaling([e["M"] for e in es], [e["n_c"] for e in es], [e["n_c_ci"] for e in es])
+        lo, hi = f["a_ci"]
+        fits[label] = (f, lo <= f["laws"]["M log M"]["exponent"] <= hi)
+    evidence.detail(f"{family}: the fit at twice the epochs (the horizon check's search)", fit_summary(fits["2E"][0]))
+    if fits["E"][1] == fits["2E"][1]:
+        return None
+    (fe, ie), (f2, _) = fits["E"], fits["2E"]
+    return (f"{family}: the M log M verdict depends on the horizon — at the record's epochs n_c ∝ M^{fe['a']:.3f} "
+            f"(95% CI [{fe['a_ci'][0]:.3f}, {fe['a_ci'][1]:.3f}]), at twice the epochs M^{f2['a']:.3f} "
+            f"([{f2['a_ci'][0]:.3f}, {f2['a_ci'][1]:.3f}]); M log M's exponent over M = {fe['M_range'][0]:g}.."
+            f"{fe['M_range'][1]:g} is {fe['laws']['M log M']['exponent']:.3f}, {'inside' if ie else 'outside'} the "
+            f"first interval and {'outside' if ie else 'inside'} the second: not a verdict")

@@ -86,15 +86,21 @@ def _digest(file_hashes: dict[str, str]) -> str:
 
 
 def cpu_model() -> str:
-    """The CPU's model name (bitwise reproducibility on CPU needs the same instruction set)."""
+    """The CPU as bitwise reproducibility on a CPU needs it: model name, cache size, logical CPUs and a hash of the
+    instruction-set flags (the BLAS kernels torch dispatches to, and their blocking, depend on them)."""
+    info: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                k, _, v = line.partition(":")
+                k = k.strip()
+                if k in ("model name", "cache size", "flags") and k not in info:
+                    info[k] = v.strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    model = info.get("model name") or platform.processor() or platform.machine()
+    flags = hashlib.sha256(" ".join(sorted(info.get("flags", "").split())).encode()).hexdigest()[:8]
+    return f"{model}; cache {info.get('cache size', '?')}; {os.cpu_count()} CPUs; flags {flags}"
 
 
 def _expected_cells(spec: SweepSpec) -> dict[str, Cell]:
@@ -310,7 +316,7 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
     spec = record.spec
     fresh = train_cells([cell_of(spec, r) for r in rows], device=device, eval_every=spec.eval_every,
                         threshold=spec.threshold, perturb=0.0, fit_threshold=spec.fit_threshold,
-                        stop_on_success=spec.stop_on_success)
+                        stop_on_success=spec.stop_on_success, batch_cells=spec.batch_cells)
     for old, new in zip(rows, fresh):
         out.cells.append(_compare(old, new, bitwise=bitwise, eval_every=record.spec.eval_every))
     log.info("re-checked %d cells of %s in %.1fs (sample seed %d): %s", len(rows), record.path, time.time() - t0,
