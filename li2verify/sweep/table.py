@@ -226,8 +226,8 @@ def append_rows(out_dir: str | Path, rows: list[dict]) -> int:
     """Add ``rows`` to ``out_dir/results.csv`` (atomic rewrite); rows whose ``cell_id`` is already in the table
     are skipped.  Returns the number of rows added."""
     path = Path(out_dir) / RESULTS
-    rows = [{**{k: f(r) for k, f in OPTIONAL_FIELDS.items() if r.get(k) is None}, **{k: v for k, v in r.items()
-                                                                                  if v is not None}} for r in rows]
+    # rows built before a column existed get its default (as a table without that column reads)
+    rows = [{**r, **{k: f(r) for k, f in OPTIONAL_FIELDS.items() if r.get(k) is None}} for r in rows]
     for r in rows:
         try:
             validate_row(r)
