@@ -32,11 +32,12 @@ from li2verify.sweep.spec import Cell, plan_programs
 from li2verify.sweep.table import row_for
 from li2verify.train.config import apply_env_perturbation, step_threads
 from li2verify.train.data import make_split, resolve_group
+from li2verify.train.engine import LAST, run_epochs
 from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
                                     one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
 from li2verify.train.probes import node_energy
-from li2verify.train.run import CPU_CHUNK_ELEMS, check_device, ieee_float32
+from li2verify.train.run import CPU_CHUNK_ELEMS, check_device, fused_step, ieee_float32
 from li2verify.train.threads import torch_threads
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,9 @@ class _Program:
         for p in self.params.values():
             p.requires_grad_(True)
         self.opt = BatchedOptimizer(self.cfg, self.params, M)
-        self.grads = {k: torch.empty_like(v) for k, v in self.params.items()}  # every entry rewritten each step
+        # the autograd step's gradients (every entry rewritten each step); the fused step keeps its own with the
+        # optimizer (:func:`li2verify.train.run.fused_step`)
+        self.grads = None if fast_path_ok(self.cfg) else {k: torch.empty_like(v) for k, v in self.params.items()}
         self.ns = [c.n_train for c in cells]
         self.classes: list[tuple[slice, int, Batch, Batch]] = []
         i = 0
@@ -105,45 +108,47 @@ class _Program:
             self.classes.append((slice(i, j), self.ns[i], tr, te))
             i = j
 
-    def step(self, do_step: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """One full-batch step of every cell (pre-step train loss and accuracy per cell)."""
+    def step(self, epoch: int, update: bool) -> tuple[np.ndarray, np.ndarray]:
+        """One full-batch step of every cell (the engine's :class:`~li2verify.train.engine.Program`): the pre-step
+        train loss and accuracy per cell, and with ``update`` the gradient and one optimizer update.
+
+        The fused update is :func:`li2verify.train.run.fused_step`, the per-chunk step of ``li2verify train``,
+        with one chunk per cache-sized slice of a size class (each with the batch of its n)."""
         cfg, M, params = self.cfg, self.M, self.params
         S = len(self.cells)
         loss_all = np.empty(S)
         acc_all = np.empty(S)
-        if do_step and fast_path_ok(cfg):
-            grads = self.grads
-            for sl, n, tr, _ in self.classes:
-                for ch in _chunks(sl, n, cfg.hidden, self.device):
-                    b = slice(ch.start - sl.start, ch.stop - sl.start)
-                    batch = Batch(tr.a[b], tr.b[b], tr.y[b])
-                    _, out, loss, g = manual_grads({k: v[ch] for k, v in params.items()}, batch, cfg, M)
-                    for k in grads:
-                        grads[k][ch] = g[k]
-                    loss_all[ch] = loss.double().cpu().numpy()
-                    acc_all[ch] = accuracy(out, batch.y).cpu().numpy()
-            self.opt.step(params, grads)
+        if update and fast_path_ok(cfg):
+            chunks = [(ch, Batch(tr.a[b], tr.b[b], tr.y[b]))
+                      for sl, n, tr, _ in self.classes for ch in _chunks(sl, n, cfg.hidden, self.device)
+                      for b in [slice(ch.start - sl.start, ch.stop - sl.start)]]
+
+            def record(i: int, ch: slice, F: torch.Tensor, out: torch.Tensor, loss: torch.Tensor) -> None:
+                loss_all[ch] = loss.double().cpu().numpy()
+                acc_all[ch] = accuracy(out, chunks[i][1].y).cpu().numpy()
+
+            fused_step(params, chunks, cfg, M, self.opt, record)
             return loss_all, acc_all
         names = list(params)
-        grads = self.grads if do_step else None
+        grads = self.grads if update else None
         for cls, n, trc, _ in self.classes:
             for sl in _chunks(cls, n, cfg.hidden, self.device):
                 # one autograd graph per chunk of a size class, on leaf copies: the chunk's gradient is computed
                 # exactly as a run of those cells alone would compute it
                 b = slice(sl.start - cls.start, sl.stop - cls.start)
                 tr = Batch(trc.a[b], trc.b[b], trc.y[b])
-                p = {k: v.detach()[sl].clone().requires_grad_(do_step) for k, v in params.items()}
-                with torch.set_grad_enabled(do_step):
+                p = {k: v.detach()[sl].clone().requires_grad_(update) for k, v in params.items()}
+                with torch.set_grad_enabled(update):
                     F = hidden(p, tr, cfg, M)
                     out, _ = output(p, F, cfg, tr.y, M)
                     loss = loss_per_seed(out, tr.y, cfg)
                 loss_all[sl] = loss.detach().double().cpu().numpy()
                 acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
-                if do_step:
+                if update:
                     g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
                     for k, gk in zip(names, g):
                         grads[k][sl] = gk
-        if do_step:
+        if update:
             self.opt.step(params, grads)
         return loss_all, acc_all
 
@@ -236,25 +241,37 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
         loss_hist: list[np.ndarray] = []
         diverged = np.full(S, -1)
         best = np.full(S, -1.0)
-        e_run = E
-        for e in range(E + 1):
+        last = [E]  # the epoch a success made the last one
+
+        def evaluate(e: int) -> None:
+            """Test accuracy of the pre-step weights every ``eval_every`` epochs and at the last."""
             if e % eval_every == 0 or e == E:
                 evals.append(e)
                 test_hist.append(prog.test_acc())
-                best = np.fmax(best, test_hist[-1])
-            done = stop_on_success and e < E and bool(np.all(best >= threshold))
-            loss, tr_acc = prog.step(do_step=e < E and not done)
+                np.fmax(best, test_hist[-1], out=best)
+
+        def succeeded(e: int) -> str | None:
+            """``stop_on_success``: every cell has reached the threshold, so this epoch is the last."""
+            if stop_on_success and e < E and bool(np.all(best >= threshold)):
+                last[0] = e
+                return LAST
+            return None
+
+        def record(e: int, step: tuple[np.ndarray, np.ndarray]) -> None:
+            """Train loss and accuracy of the pre-step weights; the first epoch whose loss is not finite."""
+            loss, tr_acc = step
             train_hist.append(tr_acc)
             loss_hist.append(loss)
             bad = ~np.isfinite(loss) & (diverged < 0)
             diverged[bad] = e
+
+        def report(e: int, _step) -> None:
             if on_epoch is not None:
                 on_epoch(e, E)
-            if done:
-                e_run = e
-                if on_epoch is not None:
+                if e == last[0] < E:  # stopped early: the bar is completed
                     on_epoch(E, E)
-                break
+
+        e_run = run_epochs(prog, E, before=(evaluate, succeeded), after=(record, report))
         e_raw, e_unit = prog.energies()
     wall = time.time() - t0
     T = np.stack(test_hist)  # (evals, S)

@@ -45,6 +45,7 @@ import numpy as np
 import torch
 
 from li2verify.train import probes as P
+from li2verify.train.engine import STOP, run_epochs
 from li2verify.train.probes import ProbeDims, uses_fast_probes
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.groups.spec import GroupSpecError, spec_order
@@ -381,7 +382,6 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
         S, n = task.train.a.shape
         chunks = _seed_chunks(S, n, cfg.hidden, params["W"].device)
         ws = _step_workspace(opt, params)
-        grads = ws["grads"]
         if not do_step:  # the last epoch: the same fused forward, seed chunk by seed chunk, no update
             out = torch.empty(S, n, task.M, dtype=params["W"].dtype, device=params["W"].device)
             losses: list = [None] * len(chunks)
@@ -399,9 +399,15 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
             _for_chunks(ws, "chunk", len(chunks), fwd_chunk)
             return None, out, params["V"].detach(), torch.cat(losses)
         if len(chunks) == 1:
-            F, out, loss, _ = manual_grads(params, task.train, cfg, task.M, ws=ws["chunk"], grads_out=grads)
-            if on_forward is not None:
-                on_forward(slice(0, S), F, out)
+            res: list = [None]
+
+            def keep(i: int, sl: slice, Fc: torch.Tensor, oc: torch.Tensor, lc: torch.Tensor) -> None:
+                res[i] = (Fc, oc, lc)
+                if on_forward is not None:
+                    on_forward(sl, Fc, oc)
+
+            fused_step(params, [(slice(0, S), task.train)], cfg, task.M, opt, keep)
+            F, out, loss = res[0]
         else:
             # CPU: the elementwise passes over S×n×K are memory-bound, so seeds are processed in cache-sized
             # chunks (same per-seed arithmetic, shared work buffers); the optimizer update stays one batched call.
@@ -409,21 +415,17 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
             out = ws.get("out_full")
             if out is None or out.shape != (S, n, task.M):
                 out = ws["out_full"] = torch.empty(S, n, task.M, dtype=params["W"].dtype, device=params["W"].device)
-            losses: list = [None] * len(chunks)
+            losses = [None] * len(chunks)
 
-            def run_chunk(i: int, cws: dict) -> None:
-                sl = chunks[i]
-                b = Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])
-                Fc, oc, lc, _ = manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, task.M,
-                                             ws=cws, grads_out={k: g[sl] for k, g in grads.items()})
+            def collect(i: int, sl: slice, Fc: torch.Tensor, oc: torch.Tensor, lc: torch.Tensor) -> None:
                 out[sl].copy_(oc)
                 losses[i] = lc
                 if on_forward is not None:
                     on_forward(sl, Fc, oc)
 
-            _for_chunks(ws, "chunk", len(chunks), run_chunk)
+            fused_step(params, [(sl, Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])) for sl in chunks],
+                       cfg, task.M, opt, collect)
             loss = torch.cat(losses)
-        opt.step(params, grads)
         return F, out, params["V"].detach(), loss
     F = hidden(params, task.train, cfg, task.M)
     out, V = output(params, F, cfg, task.train.y, task.M)
@@ -439,6 +441,35 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
                 on_forward(slice(0, F.shape[0]), F.detach(), out.detach())
         opt.step(params, dict(zip(names, grads)))
     return F.detach(), out.detach(), V.detach() if torch.is_tensor(V) else V, loss.detach()
+
+
+def fused_step(params, chunks: list[tuple[slice, Batch]], cfg: TrainConfig, M: int, opt: BatchedOptimizer,
+               on_chunk: Callable[[int, slice, torch.Tensor, torch.Tensor, torch.Tensor], None]) -> None:
+    """One fused update of every seed of the stacked ``params``: the closed-form gradient of Eqn 1
+    (:func:`li2verify.train.models.manual_grads`) of each seed chunk ``(seed_slice, batch)`` written into the
+    step's gradient buffers, then ONE batched optimizer update of all seeds.
+
+    This is the per-chunk step of both :func:`train_step` (chunks of equal n, cache-sized) and the sweep's tensor
+    programs (:mod:`li2verify.sweep.cells`, whose chunks are cells of different training-set sizes n: each chunk
+    has its own batch).  ``on_chunk(i, seed_slice, F, out, loss)`` sees chunk i's pre-step forward (float32 hidden
+    features, output, per-seed loss) before the next chunk runs: F and out live in work buffers that the next
+    chunk overwrites.  One chunk runs in ``opt.step_workspace["chunk"]``; several run through :func:`_for_chunks`
+    (a worker pool where :func:`train` made one).  Buffers do not change the arithmetic: each seed's gradient is
+    that of the seed alone."""
+    ws = _step_workspace(opt, params)
+    grads = ws["grads"]
+
+    def run_chunk(i: int, cws: dict) -> None:
+        sl, b = chunks[i]
+        Fc, oc, lc, _ = manual_grads({k: v[sl] for k, v in params.items()}, b, cfg, M, ws=cws,
+                                     grads_out={k: g[sl] for k, g in grads.items()})
+        on_chunk(i, sl, Fc, oc, lc)
+
+    if len(chunks) == 1:
+        run_chunk(0, ws["chunk"])
+    else:
+        _for_chunks(ws, "chunk", len(chunks), run_chunk)
+    opt.step(params, grads)
 
 
 def _for_chunks(ws: dict, key: str, nchunks: int, fn: Callable[[int, dict], None]) -> None:
@@ -477,6 +508,20 @@ class _FastProbes:
             for p in self.probes:
                 for c, v in p.fast(x).items():
                     self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
+
+
+class _StepProgram:
+    """``li2verify train``'s :class:`~li2verify.train.engine.Program`: :func:`train_step` on the run's task, weights
+    and optimizer.  ``on_forward`` is the epoch's fast-probe collector (:class:`_FastProbes`), set by the hook that
+    computes the epoch's probes (None on epochs without them); the step hands it its own forward pass."""
+
+    def __init__(self, cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer):
+        self.cfg, self.task, self.params, self.opt = cfg, task, params, opt
+        self.on_forward: _FastProbes | None = None
+
+    def step(self, epoch: int, update: bool):
+        """(F, out, V, per-seed loss) of the pre-step weights of ``epoch``, and with ``update`` the step to the next."""
+        return train_step(self.cfg, self.task, self.params, self.opt, do_step=update, on_forward=self.on_forward)
 
 
 def _expensive_probes(cfg: TrainConfig, task: _Task, params, states: dict, skip=()) -> dict[str, np.ndarray]:
@@ -847,63 +892,78 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                             "opt": opt.state_dict(), "prev": prev, "config": cfg.trajectory_key(),
                             "eig": eig.state_dict() if eig is not None else None}, rd / "checkpoint.pt")
 
+    program = _StepProgram(cfg, task, params, opt)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=E + 1, initial=start, desc=f"train {task.group.name} K={cfg.hidden} S={S}", unit="ep")
     status, message = "complete", ""
-    try:
-        for e in range(start, E + 1):
-            state["epoch"] = e
-            if e > start and (e % cfg.checkpoint_every == 0 or e == E):
-                checkpoint(e)
-            if keep_snapshots and e in keep_snapshots:
-                snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
-            cur = {k: v.detach().clone() for k, v in params.items()} if epoch_probes else None
-            r: dict[str, np.ndarray] = {}
-            fastp = None
-            if e % cfg.probe_every == 0 or e == E:
-                if fast_probes:
-                    fastp = _FastProbes(cfg, task, params, e, fast_probes)
-                r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
-            if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
-                with torch.no_grad():
-                    _test_metrics(cfg, task, params, r, ws=opt.step_workspace)
-            else:
-                r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
-            F, out, V, loss = train_step(cfg, task, params, opt, do_step=False, on_forward=fastp) if e == E else \
-                (None, None, None, None)
-            if e < E:
-                # pre-step forward gives the epoch-e train metrics (and the fast probes); then the update to e+1
-                F, out, V, loss = train_step(cfg, task, params, opt, do_step=True, on_forward=fastp)
-            if fastp is not None:
-                r.update(fastp.parts)
-            r["train_loss"] = loss.double().cpu().numpy()
-            r["train_acc"] = accuracy(out, task.train.y).cpu().numpy()
-            if cur is not None:
-                if prev is not None:
-                    for p in epoch_probes:
-                        r.update(p.fn(cur, prev, states.get(p.name)))
-                prev = cur
-            rows[e] = r
-            if on_epoch is not None:
-                on_epoch(e, r)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(train_acc=f"{np.mean(r['train_acc']):.3f}", test_acc=f"{np.mean(r['test_acc']):.3f}")
-            bad = ~np.isfinite(r["train_loss"])
-            if bad.any():
-                seeds = [cfg.seeds[i] for i in np.flatnonzero(bad)]
-                status = "diverged"
-                message = (f"training diverged at epoch {e}: train loss is {r['train_loss'][bad][0]} for seeds "
-                           f"{seeds} (lr={cfg.lr}, optimizer={cfg.optimizer}); metrics up to epoch {e} are kept"
-                           + (f" in {rd / 'metrics.csv'}" if rd else "") + ". Lower the learning rate or the "
-                           "output scale β.")
-                E_done = e
-                break
+    epoch: dict = {}  # what the before-hooks of the current epoch hand to its after-hooks
+
+    def persist(e: int) -> None:
+        """Checkpoint (the state at the top of epoch e) and snapshots of the pre-step weights."""
+        state["epoch"] = e
+        if e > start and (e % cfg.checkpoint_every == 0 or e == E):
+            checkpoint(e)
+        if keep_snapshots and e in keep_snapshots:
+            snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
+
+    def measure(e: int) -> None:
+        """Probes and test metrics of the pre-step weights; the fast probes read the step's own forward."""
+        epoch["cur"] = {k: v.detach().clone() for k, v in params.items()} if epoch_probes else None
+        r: dict[str, np.ndarray] = {}
+        fastp = None
+        if e % cfg.probe_every == 0 or e == E:
+            if fast_probes:
+                fastp = _FastProbes(cfg, task, params, e, fast_probes)
+            r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
+        if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
+            with torch.no_grad():
+                _test_metrics(cfg, task, params, r, ws=opt.step_workspace)
         else:
-            E_done = E
+            r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
+        program.on_forward = fastp
+        epoch["r"] = r
+
+    def record(e: int, step) -> None:
+        """The epoch's row: train metrics of the step's pre-step forward, fast and epoch-to-epoch probes."""
+        nonlocal prev
+        _, out, _, loss = step
+        r, cur, fastp = epoch["r"], epoch["cur"], program.on_forward
+        if fastp is not None:
+            r.update(fastp.parts)
+        r["train_loss"] = loss.double().cpu().numpy()
+        r["train_acc"] = accuracy(out, task.train.y).cpu().numpy()
+        if cur is not None:
+            if prev is not None:
+                for p in epoch_probes:
+                    r.update(p.fn(cur, prev, states.get(p.name)))
+            prev = cur
+        rows[e] = r
+        if on_epoch is not None:
+            on_epoch(e, r)
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(train_acc=f"{np.mean(r['train_acc']):.3f}", test_acc=f"{np.mean(r['test_acc']):.3f}")
+
+    def diverge(e: int, _step) -> str | None:
+        """A non-finite training loss stops the run after this epoch's row."""
+        nonlocal status, message
+        r = rows[e]
+        bad = ~np.isfinite(r["train_loss"])
+        if not bad.any():
+            return None
+        seeds = [cfg.seeds[i] for i in np.flatnonzero(bad)]
+        status = "diverged"
+        message = (f"training diverged at epoch {e}: train loss is {r['train_loss'][bad][0]} for seeds "
+                   f"{seeds} (lr={cfg.lr}, optimizer={cfg.optimizer}); metrics up to epoch {e} are kept"
+                   + (f" in {rd / 'metrics.csv'}" if rd else "") + ". Lower the learning rate or the "
+                   "output scale β.")
+        return STOP
+
+    try:
+        E_done = run_epochs(program, E, start=start, before=(persist, measure), after=(record, diverge))
     finally:
         if bar is not None:
             bar.close()
