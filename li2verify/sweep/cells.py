@@ -6,9 +6,14 @@ own initial weights (``init_params`` of the cell's one-seed config, including ``
 own weight decay η (the optimizer's per-seed η, ``wd_per_seed``) and its own optimizer state.  The parameters
 of all cells are stacked along the engine's leading seed axis S: one optimizer step updates every cell.
 
+The epochs run on the one training step loop (:func:`li2verify.train.engine.run_epochs`): :class:`_Program` is
+the engine's program, and the test evaluation every ``eval_every`` epochs, ``stop_on_success`` (a before-hook
+that makes the epoch the last), the divergence bookkeeping and ``on_epoch`` are its hooks.
+
 Different training set sizes n.  The gradient of each step is computed per *size class* (cells of equal n,
-contiguous in the stack) with the engine's own step (:func:`li2verify.train.models.manual_grads`, fused x²
-backward; autograd otherwise) on index tensors of that n.  Padding every cell to the largest n with a mask
+contiguous in the stack) with ``li2verify train``'s own per-chunk step (:func:`li2verify.train.run.fused_step`:
+:func:`li2verify.train.models.manual_grads`, fused x² backward, one batched optimizer update; autograd
+otherwise) on index tensors of that n.  Padding every cell to the largest n with a mask
 would spend the largest cell's flops on every cell and change the order of the sums, so a cell would no
 longer reproduce ``li2verify train`` bitwise; a size class costs one extra kernel launch per distinct n.
 

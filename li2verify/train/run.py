@@ -20,6 +20,11 @@ to start, or crashes, leaves ``status.json`` at ``failed`` with the message.  Be
 peak memory is estimated from the configuration (:func:`estimate_memory`) and a run that would not fit is
 refused with the estimate and the knobs that lower it.
 
+The epochs run on the one training step loop (:func:`li2verify.train.engine.run_epochs`): the program is
+:func:`train_step` on the run's weights (:class:`_StepProgram`); checkpoints and snapshots, probes and test
+metrics (before the step), the epoch's row, ``on_epoch``, the progress bar and the divergence stop (after it) are
+its hooks.
+
 A killed run resumes from ``checkpoint.pt``: metrics rows with epoch ≥ t are dropped and recomputed, so no
 epoch is lost or duplicated, and (same machine, CPU) the final metrics equal an uninterrupted run's bitwise.
 A non-finite training loss stops the run: the metrics up to that epoch are kept, ``status.json`` says
