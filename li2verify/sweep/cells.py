@@ -38,8 +38,7 @@ from li2verify.sweep.table import row_for
 from li2verify.train.config import apply_env_perturbation, step_threads
 from li2verify.train.data import make_split, resolve_group
 from li2verify.train.engine import LAST, run_epochs
-from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, manual_grads,
-                                    one_hot, output)
+from li2verify.train.models import (Batch, accuracy, fast_path_ok, hidden, init_params, loss_per_seed, one_hot, output)
 from li2verify.train.optim import BatchedOptimizer
 from li2verify.train.probes import node_energy
 from li2verify.train.run import CPU_CHUNK_ELEMS, check_device, fused_step, ieee_float32
