@@ -21,6 +21,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.paper.energy import energy, energy_gradient
 from li2verify.groups.finite import cyclic
 from li2verify.paper.task import center, group_task, random_pairs
+from li2verify.train.engine import LAST, StepFunction, run_epochs
 
 
 LR = claim(
@@ -124,16 +125,21 @@ def _gf_after(seed: int, kind: str, steps: int = 300, lr: float = 5e-3):
     y = torch.tensor(task.targets)
     V = torch.zeros(F.shape[1], task.M, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([V], lr=lr)
-    for _ in range(steps + 1):
+
+    def step(epoch, update):
         Fr = Ft.clone().requires_grad_(True)
         z = Fr @ V
         logp = torch.log_softmax(z, -1) if kind == "softmax" else _stable_softmax_logp(z)
         L = -logp[torch.arange(len(y)), y].mean()
         (gF, gV) = torch.autograd.grad(L, [Fr, V])
-        gnorm = float(gF.norm())
-        V.grad = gV
-        opt.step()
-    return gnorm
+        if update:
+            V.grad = gV
+            opt.step()
+        return float(gF.norm())
+
+    gnorm = []
+    run_epochs(StepFunction(step), steps, after=[lambda epoch, g: gnorm.append(g)])
+    return gnorm[-1]
 
 
 def _steps_to_ridge(seed: int, opt_name: str, lr: float = 5e-3, max_steps: int = 500):
@@ -144,13 +150,21 @@ def _steps_to_ridge(seed: int, opt_name: str, lr: float = 5e-3, max_steps: int =
     V = torch.zeros_like(Vr, requires_grad=True)
     opt = torch.optim.SGD([V], lr=lr) if opt_name == "sgd" else torch.optim.Adam([V], lr=lr)
     n = Ft.shape[0]
-    for t in range(max_steps):
+    hit = []
+
+    def near_ridge(epoch):
         if float((V.detach() - Vr).norm() / Vr.norm()) < 0.5:
-            return t
-        opt.zero_grad()
-        (0.5 * ((Yt - Ft @ V) ** 2).sum() / n).backward()
-        opt.step()
-    return max_steps + 1
+            hit.append(epoch)
+            return LAST
+
+    def step(epoch, update):
+        if update:
+            opt.zero_grad()
+            (0.5 * ((Yt - Ft @ V) ** 2).sum() / n).backward()
+            opt.step()
+
+    run_epochs(StepFunction(step), max_steps - 1, before=[near_ridge])  # V is checked after 0 … max_steps − 1 steps
+    return hit[0] if hit else max_steps + 1
 
 
 R_STABLE = SeedRule("log10(‖G_F‖ stable softmax / ‖G_F‖ softmax) after 300 Adam steps", 0.0, 0.1, ">=")

@@ -57,6 +57,14 @@ def test_gradient_symbolic(evidence):
                    "∇J = β²F̃ᵀF̃V − βF̃ᵀỸ + ηV", family="symbolic")
 
 
+def _autograd_J(Ft, Yt, Z, beta: float, eta: float) -> tuple[float, np.ndarray]:
+    """J_β(V) = ½‖Ỹ − βF̃V‖² + ½η‖V‖² at V = Z and its gradient ∂J/∂V by torch autograd (float64)."""
+    V = torch.tensor(Z, requires_grad=True)
+    Jt = 0.5 * ((torch.tensor(Yt) - beta * torch.tensor(Ft) @ V) ** 2).sum() + 0.5 * eta * (V**2).sum()
+    Jt.backward()
+    return float(Jt.detach()), V.grad.numpy()
+
+
 @check(GRAD, "numeric")
 def test_gradient_autograd(evidence, li2_profile):
     evidence.describe("torch autograd of J_β (float64) vs β²F̃ᵀF̃V − βF̃ᵀỸ + ηV; the flow from solve_ivp with "
@@ -66,12 +74,10 @@ def test_gradient_autograd(evidence, li2_profile):
         for seed in range(li2_profile.pick(fast=2, thorough=8)):
             Ft, Yt, Z = _inst(fam, seed)
             beta, eta = 0.5 + 2 * seed, 0.1 * seed
-            V = torch.tensor(Z, requires_grad=True)
-            Jt = 0.5 * ((torch.tensor(Yt) - beta * torch.tensor(Ft) @ V) ** 2).sum() + 0.5 * eta * (V**2).sum()
-            Jt.backward()
-            evidence.close(V.grad.numpy(), beta**2 * Ft.T @ Ft @ Z - beta * Ft.T @ Yt + eta * Z, family=fam,
+            Jt, gV = _autograd_J(Ft, Yt, Z, beta, eta)
+            evidence.close(gV, beta**2 * Ft.T @ Ft @ Z - beta * Ft.T @ Yt + eta * Z, family=fam,
                            seed=seed, what="∇J")
-            evidence.close(float(Jt.detach()), objective_J(Z, Ft, Yt, eta, beta), family=fam, seed=seed, what="J")
+            evidence.close(Jt, objective_J(Z, Ft, Yt, eta, beta), family=fam, seed=seed, what="J")
             Vi = integrate_flow(Ft, Yt, 0.1 * Z, [0.3], eta, beta)[0]
             rel = frob(Vi - LazyFlow(Ft, Yt, 0.1 * Z, eta, beta).V(0.3)) / frob(Vi)
             evidence.holds(rel < 1e-7, f"flow: solve_ivp vs spectral, rel {rel:.2e} < 1e-7 (solve_ivp rtol 1e-11)",

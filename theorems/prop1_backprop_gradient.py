@@ -26,6 +26,7 @@ from li2verify.groups.finite import cyclic
 from li2verify.paper.lazy import (LazyFlow, decay_rate, eqn4, frob, random_feature_instance, signal_term)
 from li2verify.paper.li2 import backprop_gradient, ridge_top_layer
 from li2verify.paper.task import center, group_task
+from li2verify.train.engine import STOP, StepFunction, run_epochs
 from theorems._instances import LAZY_FAMILIES as FAMILIES
 from theorems._backprop import TS, _group_instance
 
@@ -221,6 +222,32 @@ def test_eqn4_at_ridge_and_flow_limit(evidence, li2_profile):
     evidence.detail("fitted_rate_over_lambda_min", rates)
 
 
+def _sgd_top_layer(F, Y, V, lr: float, eta: float, max_steps: int = 20000) -> int:
+    """Full-batch SGD on V (momentum 0.9, weight_decay η) of ½‖P1⊥(Y − FV)‖² until ‖∇_V‖ < 1e-10 or ``max_steps``
+    steps; returns the number of steps taken (F.grad accumulates: reset it before use)."""
+    opt = torch.optim.SGD([V], lr=lr, momentum=0.9, weight_decay=eta)
+
+    def step(epoch, update):
+        opt.zero_grad()
+        R = (Y - F @ V) - (Y - F @ V).mean(0)
+        L = 0.5 * (R**2).sum()
+        L.backward()
+        converged = float(torch.linalg.norm(V.grad + eta * V.detach())) < 1e-10
+        if update and not converged:
+            opt.step()
+        return converged
+
+    return run_epochs(StepFunction(step), max_steps, after=[lambda epoch, converged: STOP if converged else None])
+
+
+def _autograd_G_F(F, Y, V) -> np.ndarray:
+    """G_F = −∂L/∂F of L = ½‖P1⊥(Y − FV)‖² by autograd."""
+    F.grad = None
+    R = (Y - F @ V) - (Y - F @ V).mean(0)
+    (0.5 * (R**2).sum()).backward()
+    return -F.grad.numpy()
+
+
 @check(EQN4, "empirical")
 def test_eqn4_torch_training_of_top_layer(evidence, li2_profile):
     evidence.describe("torch: top layer V of ŷ = σ(XW)V trained with F fixed (Stage I) by full-batch SGD with "
@@ -238,18 +265,7 @@ def test_eqn4_torch_training_of_top_layer(evidence, li2_profile):
             V = torch.tensor(1e-2 * rng.normal(size=(K, task.M)), requires_grad=True)
             Ft = center(F.detach().numpy())
             lr = 1.0 / (np.linalg.norm(Ft, 2) ** 2 + eta)
-            opt = torch.optim.SGD([V], lr=lr, momentum=0.9, weight_decay=eta)
-            for step in range(20000):
-                opt.zero_grad()
-                R = (Y - F @ V) - (Y - F @ V).mean(0)
-                L = 0.5 * (R**2).sum()
-                L.backward()
-                if float(torch.linalg.norm(V.grad + eta * V.detach())) < 1e-10:
-                    break
-                opt.step()
-            F.grad = None
-            R = (Y - F @ V) - (Y - F @ V).mean(0)
-            (0.5 * (R**2).sum()).backward()
-            evidence.close(-F.grad.numpy(), eqn4(Ft, task.Y_tilde, eta), family=fam, seed=seed,
+            step = _sgd_top_layer(F, Y, V, lr, eta)
+            evidence.close(_autograd_G_F(F, Y, V), eqn4(Ft, task.Y_tilde, eta), family=fam, seed=seed,
                            what=f"autograd G_F after {step} SGD steps vs Eqn 4")
             evidence.detail(f"{fam}: steps", step)

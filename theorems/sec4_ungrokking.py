@@ -39,6 +39,7 @@ def _ungrok_runs(seeds: tuple, device: str = "cpu"):
     """Phase 1 (p = UG_P) and the two continuations; returns per-seed arrays."""
     import torch
 
+    from li2verify.train.engine import StepFunction, run_epochs
     from li2verify.train.models import Batch, accuracy, hidden, output
     from li2verify.train.run import build, train_step
 
@@ -53,6 +54,21 @@ def _ungrok_runs(seeds: tuple, device: str = "cpu"):
                         for s in seeds]).to(task1.train.a.device)
     sub = Batch(*(torch.gather(t, 1, pick) for t in (task1.train.a, task1.train.b, task1.train.y)))
     out = {"n1": n1, "n2": n2, "M": M}
+
+    def continue_training(cfg, task, params, opt) -> list:
+        """UG_EPOCHS more epochs of training; the test accuracy every 20 epochs (0 … UG_EPOCHS)."""
+        curve = []
+
+        def test_accuracy(e):
+            if e % 20 == 0:
+                with torch.no_grad():
+                    o, _ = output(params, hidden(params, task.test, cfg, M), cfg)
+                    curve.append(accuracy(o, task.test.y).cpu().numpy())
+
+        step = StepFunction(lambda e, update: train_step(cfg, task, params, opt) if update else None)
+        run_epochs(step, UG_EPOCHS, before=[test_accuracy])
+        return curve
+
     for name, batch in (("subset", sub), ("full", task1.train)):
         cfg = base.replace(n=batch.n, train_frac=None, seeds=list(seeds))
         task, params, opt = build(cfg)
@@ -60,14 +76,7 @@ def _ungrok_runs(seeds: tuple, device: str = "cpu"):
             for k in params:
                 params[k].copy_(r1.params[k].to(params[k].device))
         task.train, task.test = batch, task1.test
-        curve = []
-        for e in range(UG_EPOCHS + 1):
-            if e % 20 == 0:
-                with torch.no_grad():
-                    o, _ = output(params, hidden(params, task.test, cfg, M), cfg)
-                    curve.append(accuracy(o, task.test.y).cpu().numpy())
-            if e < UG_EPOCHS:
-                train_step(cfg, task, params, opt)
+        curve = continue_training(cfg, task, params, opt)
         with torch.no_grad():
             o, _ = output(params, hidden(params, task.train, cfg, M), cfg)
             out[f"{name}_train"] = accuracy(o, task.train.y).cpu().numpy()

@@ -89,6 +89,14 @@ def test_eqn6_is_C_A_w_symbolic(evidence):
 FAMS = {"Z7": lambda: cyclic(7), "Z2xZ4": lambda: product_of_cyclic("2x4"), "D8": lambda: dihedral(4)}
 
 
+def _autograd_energy_gradient(w, X, Yt, activation: str) -> np.ndarray:
+    """∇E(w) of E = ½‖Ỹᵀσ(Xw)‖² by torch autograd (float64)."""
+    wt = torch.tensor(w, requires_grad=True)
+    z = torch.tensor(Yt).T @ torch_activation(activation)(torch.tensor(X) @ wt)
+    (gr,) = torch.autograd.grad(0.5 * (z**2).sum(), [wt])
+    return gr.numpy()
+
+
 @check(LINK, "numeric")
 def test_eqn6_is_C_A_w_numeric(evidence, li2_profile):
     evidence.describe("Random group tasks (n random pairs), w ~ N(0, I): torch float64 autograd of E = ½‖Ỹᵀσ(Xw)‖² "
@@ -104,11 +112,9 @@ def test_eqn6_is_C_A_w_numeric(evidence, li2_profile):
             w = rng.normal(size=X.shape[1])
             for name, C in HOMOG.items():
                 act = get_activation(name)
-                wt = torch.tensor(w, requires_grad=True)
-                z = torch.tensor(Yt).T @ torch_activation(name)(torch.tensor(X) @ wt)
-                (gr,) = torch.autograd.grad(0.5 * (z**2).sum(), [wt])
+                gr = _autograd_energy_gradient(w, X, Yt, name)
                 A = _A(w, X, Yt, act)
-                evidence.close(gr.numpy(), C * A @ w, family=f"{fam} {name}", seed=seed, what="∇E − C·A(w)w")
+                evidence.close(gr, C * A @ w, family=f"{fam} {name}", seed=seed, what="∇E − C·A(w)w")
                 ev = np.linalg.eigvalsh(A)
                 evidence.error(max(0.0, -ev[0]) / max(1.0, ev[-1]), family=f"{fam} {name}", seed=seed,
                                what="negative part of λ_min(A(w))")

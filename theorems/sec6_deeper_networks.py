@@ -19,6 +19,7 @@ from li2verify.train.empirical import loglog_slope
 from li2verify.train.models import center, hidden, one_hot, loss_per_seed
 from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
+from li2verify.train.engine import StepFunction, run_epochs
 from li2verify.train.threads import torch_threads
 from theorems._deep_networks import random_deep_net, record_cosines
 
@@ -87,27 +88,31 @@ def test_backprop_through_a_hidden_layer(evidence, li2_profile):
 def _chain(evidence, li2_profile):
     for act in ("relu", "square", "silu"):
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
-            cfg = TrainConfig(group="11", hidden=64, layers=2, activation=act, train_frac=0.6, seeds=[seed],
-                              dtype="float64", probes=[], loss="mse_sum", lr=1e-3, threads=1)
-            task, params, opt = build(cfg)
-            for _ in range(20):
-                train_step(cfg, task, params, opt)
-            p = {k: v.detach() for k, v in params.items()}
-            F, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
-            F1 = Fs[0].detach().requires_grad_(True)
-            act_t = torch_activation(act)
-            H2 = torch.bmm(F1, p["W2"])
-            F2 = act_t(H2)
-            out = torch.bmm(F2, p["V"])
-            J = loss_per_seed(out, task.train.y, cfg).sum()
-            (g_auto,) = torch.autograd.grad(-J, [F1])
-            Y = one_hot(task.train.y, task.M, torch.float64)
-            GL = center(Y - out.detach()) @ p["V"].transpose(1, 2)
-            H2d = H2.detach().requires_grad_(True)
-            (dsig,) = torch.autograd.grad(act_t(H2d).sum(), [H2d])  # σ'(F_{L−1}W_L), elementwise
-            g_formula = (dsig * GL) @ p["W2"].transpose(1, 2)
+            g_auto, g_formula = _chain_gradients(act, seed)
             evidence.close(g_auto[0].numpy(), g_formula[0].numpy(), family=f"Z11 K=64 {act}", seed=seed,
                            what="G_{L−1}: autograd vs D_L G_L W_Lᵀ")
+
+
+def _chain_gradients(act: str, seed: int):
+    """On a 3-layer net trained 20 steps: (−∂J/∂F_{L−1} by autograd, (σ'(F_{L−1}W_L) ⊙ G_L)W_Lᵀ of Eqn 2)."""
+    cfg = TrainConfig(group="11", hidden=64, layers=2, activation=act, train_frac=0.6, seeds=[seed],
+                      dtype="float64", probes=[], loss="mse_sum", lr=1e-3, threads=1)
+    task, params, opt = build(cfg)
+    run_epochs(StepFunction(lambda epoch, update: train_step(cfg, task, params, opt) if update else None), 20)
+    p = {k: v.detach() for k, v in params.items()}
+    F, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
+    F1 = Fs[0].detach().requires_grad_(True)
+    act_t = torch_activation(act)
+    H2 = torch.bmm(F1, p["W2"])
+    F2 = act_t(H2)
+    out = torch.bmm(F2, p["V"])
+    J = loss_per_seed(out, task.train.y, cfg).sum()
+    (g_auto,) = torch.autograd.grad(-J, [F1])
+    Y = one_hot(task.train.y, task.M, torch.float64)
+    GL = center(Y - out.detach()) @ p["V"].transpose(1, 2)
+    H2d = H2.detach().requires_grad_(True)
+    (dsig,) = torch.autograd.grad(act_t(H2d).sum(), [H2d])  # σ'(F_{L−1}W_L), elementwise
+    return g_auto, (dsig * GL) @ p["W2"].transpose(1, 2)
 
 
 def _wwt_measure(K: int, seed: int, draws: int = 0):

@@ -22,6 +22,7 @@ from li2verify.train import TrainConfig
 from li2verify.train.models import center, hidden, loss_per_seed, one_hot
 from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
+from li2verify.train.engine import StepFunction, run_epochs
 from li2verify.train.threads import torch_threads
 from theorems._deep_networks import random_deep_net, record_cosines
 
@@ -168,8 +169,7 @@ def _res_grads(act: str, L: int, seed: int):
     cfg = TrainConfig(group="11", hidden=32, layers=L, residual=True, activation=act, train_frac=0.6, seeds=[seed],
                       dtype="float64", probes=[], loss="mse_sum", lr=1e-3, threads=1)
     task, params, opt = build(cfg)
-    for _ in range(10):
-        train_step(cfg, task, params, opt)
+    run_epochs(StepFunction(lambda epoch, update: train_step(cfg, task, params, opt) if update else None), 10)
     p = {k: v.detach() for k, v in params.items()}
     _, Fs = hidden(p, task.train, cfg, task.M, return_all=True)
     sig = torch_activation(act)

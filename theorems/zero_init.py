@@ -19,6 +19,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.finite import cyclic
 from li2verify.paper.lazy import LazyFlow, frob, random_feature_instance, signal_term, sym_matrix, sym_taylor
 from li2verify.paper.task import center, group_task
+from li2verify.train.engine import StepFunction, run_epochs
 from theorems._instances import LAZY_FAMILIES
 
 TS = geometric(1e-5, 1e-2, 8)
@@ -85,6 +86,35 @@ def test_zero_init_flow(evidence, li2_profile):
     evidence.detail("cos_at_t=1e-3", cos_table)
 
 
+def _gd_signal_cosines(X, Y, Yt, W, V, h: float, eta: float, steps: int) -> list[float]:
+    """Full-batch GD (lr h) on W and V of ½‖P1⊥(Y − σ(XW)V)‖² + ½η‖V‖², σ = x²; cos(G_F, ỸỸᵀF̃) at steps 1..steps,
+    G_F = −∂L/∂F by autograd."""
+    cosines = []
+
+    def step(epoch, update):
+        F = (X @ W) ** 2
+        F.retain_grad()
+        R = (Y - F @ V) - (Y - F @ V).mean(0)
+        L = 0.5 * (R**2).sum() + 0.5 * eta * (V**2).sum()
+        L.backward()
+        if update:
+            with torch.no_grad():
+                W.sub_(h * W.grad)
+                V.sub_(h * V.grad)
+        W.grad = None
+        V.grad = None
+        return F
+
+    def signal_cosine(epoch, F):
+        if epoch >= 1:
+            GF = -F.grad.numpy()
+            Ft = center(F.detach().numpy())
+            cosines.append(_cos(GF, Yt.numpy() @ (Yt.numpy().T @ Ft)))
+
+    run_epochs(StepFunction(step), steps, after=[signal_cosine])
+    return cosines
+
+
 @check(ZERO, "empirical")
 def test_zero_init_torch_network(evidence, li2_profile):
     evidence.describe("torch 2-layer network ŷ = σ(XW)V, σ(x) = x², on all pairs of Z7 (Z5 in fast), loss "
@@ -106,23 +136,7 @@ def test_zero_init_torch_network(evidence, li2_profile):
             with torch.no_grad():
                 F0 = (X @ W) ** 2
                 h = 0.05 / float(torch.linalg.matrix_norm(F0 - F0.mean(0), 2) ** 2)
-            cosines = []
-            for step in range(6):
-                F = (X @ W) ** 2
-                F.retain_grad()
-                R = (Y - F @ V) - (Y - F @ V).mean(0)
-                L = 0.5 * (R**2).sum() + 0.5 * eta * (V**2).sum()
-                L.backward()
-                if step >= 1:
-                    GF = -F.grad.numpy()
-                    Ft = center(F.detach().numpy())
-                    cosines.append(_cos(GF, Yt.numpy() @ (Yt.numpy().T @ Ft)))
-                with torch.no_grad():
-                    W -= h * W.grad
-                    V -= h * V.grad
-                W.grad = None
-                V.grad = None
-            res[init] = cosines
+            res[init] = _gd_signal_cosines(X, Y, Yt, W, V, h, eta, steps=5)
         evidence.holds(min(res["zero"]) >= 0.99, f"zero-init cos {np.round(res['zero'], 4)}", family=f"Z{M}",
                        seed=seed)
         evidence.holds(min(res["zero"]) > max(res["regular"]), f"regular cos {np.round(res['regular'], 4)}",

@@ -13,13 +13,15 @@ ordering of D0 and a model with n training samples trains on its first n (so one
 along n), validating on the rest.  Full batch (App. G's default: batch size 45 = |D| at the 45/10 split).
 
 Optimizers (Sec 4.1).  Embeddings: Adam, lr η_E, no weight decay.  Decoder: AdamW, lr η_dec, weight decay γ_dec —
-both per model, so a whole phase diagram over (η_dec, γ_dec) and several seeds is one batched run.  Adam/AdamW
-are written out on the stacked tensors (torch's formulas: β = (0.9, 0.999), ε = 1e-8, decoupled decay
-p ← p(1 − η γ) before the Adam step).
+both per model, so a whole phase diagram over (η_dec, γ_dec) and several seeds is one batched run.  The gradients
+are the MLP's closed-form backward; Adam/AdamW is :func:`li2verify.train.optim.adam_update` on the stacked tensors
+(torch's formulas: β = (0.9, 0.999), ε = 1e-8, decoupled decay p ← p(1 − η γ) before the Adam step).  The steps
+run on the one training loop, :func:`li2verify.train.engine.run_epochs`.
 
-Measured every ``eval_every`` steps, per model: train / validation accuracy and loss, RQI of the embeddings (Eqn
-3 as the authors compute it: std-normalized embeddings, a parallelogram when the mean over dimensions of the
-squared difference is below ``rqi_threshold`` = 0.01), and the embeddings themselves.  The environment's
+Measured every ``eval_every`` steps on the pre-step parameters, per model: train / validation accuracy and loss
+(from the step's own forward), RQI of the embeddings (Eqn 3 as the authors compute it: std-normalized embeddings, a
+parallelogram when the mean over dimensions of the squared difference is below ``rqi_threshold`` = 0.01), and the
+embeddings themselves.  The environment's
 ``$LI2_INIT_PERTURBATION`` multiplies every initial parameter by 1 + r·u as the Li2 engine does
 (the same draw: train.models.perturb_params).
 """
@@ -35,7 +37,9 @@ import torch
 
 from li2verify.paper import liu2022 as L
 from li2verify.train.config import ConfigError, env_init_perturbation
+from li2verify.train.engine import StepFunction, run_epochs
 from li2verify.train.models import perturb_params
+from li2verify.train.optim import adam_update
 from li2verify.train.threads import torch_threads
 
 log = logging.getLogger(__name__)
@@ -164,7 +168,9 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
     onehot = torch.nn.functional.one_hot(y, d_out).to(dt)[None] if cfg.loss == "ce" else None
 
     state = {k: (torch.zeros_like(v), torch.zeros_like(v)) for k, v in params.items()}
-    b1_, b2_, eps = 0.9, 0.999, 1e-8
+    shapes = {k: (B,) + (1,) * (v.dim() - 1) for k, v in params.items()}
+    lrs = {k: torch.full(sh, cfg.emb_lr, dtype=dt) if k == "E" else lr_dec.view(sh) for k, sh in shapes.items()}
+    wds = {k: torch.full(sh, cfg.emb_wd, dtype=dt) if k == "E" else wd_dec.view(sh) for k, sh in shapes.items()}
 
     def forward():
         E = params["E"]
@@ -185,9 +191,9 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
             return 2.0 * (out - Yt) / d_out * w
         return (torch.softmax(out, -1) - onehot) * w
 
-    def backward(X, h1, h2, out):
+    def toy_grads(X, h1, h2, out):
         """Closed-form gradients of the 2-hidden-layer tanh MLP (checked against torch.optim/autograd in
-        tests/train/test_liu2022.py)."""
+        tests/train/test_liu2022_toy.py)."""
         g3 = d_out_loss(out)                                           # (B, n0, d_out)
         gr = {"W3": h2.transpose(1, 2) @ g3, "b3": g3.sum(1)}
         g2 = (g3 @ params["W3"].transpose(1, 2)) * (1 - h2 ** 2)
@@ -213,43 +219,50 @@ def train_toy(cfg: ToyConfig) -> ToyResult:
     rec = {k: np.full((T, B), np.nan) for k in ("train_acc", "val_acc", "train_loss", "rqi")}
     embs = np.zeros((T, B, p, cfg.d_in))
     ev_steps = []
+
+    def toy_step(step: int, update: bool):
+        """One full-batch forward of every model; with ``update``, the closed-form backward and the Adam/AdamW
+        step (embeddings: lr η_E, decay γ_E; decoder: per-model η_dec, γ_dec).  Returns (output, train loss)."""
+        X, h1, h2, out = forward()
+        ls = per_sample_loss(out)
+        loss_b = (ls * mask).sum(1) / ntr                              # (B,) mean over each model's train set
+        if update:
+            for (name, prm), gr in zip(params.items(), toy_grads(X, h1, h2, out)):
+                adam_update(prm, gr, *state[name], step + 1, lrs[name], wds[name])
+        return out, loss_b
+
+    def embedding_metrics(step: int) -> None:
+        """RQI and the embeddings of the pre-step parameters, every ``eval_every`` steps."""
+        if step % cfg.eval_every:
+            return
+        t = step // cfg.eval_every
+        ev_steps.append(step)
+        En = _normalized(params["E"].double())
+        d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]
+        rec["rqi"][t] = ((d ** 2).mean(-1) < cfg.rqi_threshold).double().mean(1).numpy()
+        embs[t] = params["E"].double().numpy()
+
+    def accuracy_metrics(step: int, res) -> None:
+        """Train / validation accuracy and train loss of the pre-step parameters (the step's own forward)."""
+        if step % cfg.eval_every:
+            return
+        out, loss_b = res
+        t = step // cfg.eval_every
+        c = correct(out)
+        # counts in float64: 9/10 must compare ≥ 0.9 (a float32 ratio rounds below it)
+        rec["train_acc"][t] = ((c * mask).sum(1).double() / ntr.double()).numpy()
+        rec["val_acc"][t] = ((c * vmask).sum(1).double() / nva.double()).numpy()
+        rec["train_loss"][t] = loss_b.double().numpy()
+
+    def finite_loss(step: int, res) -> None:
+        """A non-finite training loss of a stepped epoch ends the run with the seeds named."""
+        loss_b = res[1]
+        if step < cfg.steps and not torch.isfinite(loss_b).all():
+            bad = [cfg.seeds[i] for i in np.flatnonzero(~np.isfinite(loss_b.numpy()))]
+            raise FloatingPointError(f"toy model: non-finite training loss at step {step} for seeds {bad}")
+
     with torch_threads(cfg.threads), torch.no_grad():
-        for step in range(cfg.steps + 1):
-            X, h1, h2, out = forward()
-            ls = per_sample_loss(out)
-            loss_b = (ls * mask).sum(1) / ntr                          # (B,) mean over each model's train set
-            if step % cfg.eval_every == 0:  # metrics of the pre-step parameters
-                t = step // cfg.eval_every
-                ev_steps.append(step)
-                c = correct(out)
-                # counts in float64: 9/10 must compare ≥ 0.9 (a float32 ratio rounds below it)
-                rec["train_acc"][t] = ((c * mask).sum(1).double() / ntr.double()).numpy()
-                rec["val_acc"][t] = ((c * vmask).sum(1).double() / nva.double()).numpy()
-                rec["train_loss"][t] = loss_b.double().numpy()
-                En = _normalized(params["E"].double())
-                d = En[:, P_all[:, 0]] + En[:, P_all[:, 1]] - En[:, P_all[:, 2]] - En[:, P_all[:, 3]]
-                rec["rqi"][t] = ((d ** 2).mean(-1) < cfg.rqi_threshold).double().mean(1).numpy()
-                embs[t] = params["E"].double().numpy()
-            if step == cfg.steps:
-                break
-            if not torch.isfinite(loss_b).all():
-                bad = [cfg.seeds[i] for i in np.flatnonzero(~np.isfinite(loss_b.numpy()))]
-                raise FloatingPointError(f"toy model: non-finite training loss at step {step} for seeds {bad}")
-            grads = backward(X, h1, h2, out)
-            k1 = 1 - b1_ ** (step + 1)
-            k2 = 1 - b2_ ** (step + 1)
-            for (name, prm), gr in zip(params.items(), grads):
-                m, v = state[name]
-                shape = (B,) + (1,) * (prm.dim() - 1)
-                if name == "E":
-                    lr = torch.full(shape, cfg.emb_lr, dtype=dt)
-                    wd = torch.full(shape, cfg.emb_wd, dtype=dt)
-                else:
-                    lr, wd = lr_dec.view(shape), wd_dec.view(shape)
-                prm.mul_(1 - lr * wd)
-                m.mul_(b1_).add_(gr, alpha=1 - b1_)
-                v.mul_(b2_).addcmul_(gr, gr, value=1 - b2_)
-                prm.sub_(lr * (m / k1) / ((v / k2).sqrt() + eps))
+        run_epochs(StepFunction(toy_step), cfg.steps, before=[embedding_metrics], after=[accuracy_metrics, finite_loss])
     n_ev = len(ev_steps)
     return ToyResult(cfg, np.array(ev_steps, dtype=float), rec["train_acc"][:n_ev], rec["val_acc"][:n_ev],
                      rec["train_loss"][:n_ev], rec["rqi"][:n_ev], embs[:n_ev], splits)

@@ -14,6 +14,9 @@ as a one-seed run.
   factor** U Vᵀ from a float64 SVD (``muon_orth="polar"``; Thm 8 / Lemma 2's G' = U_G V_Gᵀ).  The first layer
   W is orthogonalized per input block (W[:M] and W[M:], the code's ``layera``/``layerb``).  Parameters not
   handled by Muon use Adam with L2 decay.
+
+:func:`adam_update` is the same Adam/AdamW step as a function of tensors with per-seed, per-parameter lr and decay
+(the toy model of Liu et al. 2022 trains on it).
 """
 
 from __future__ import annotations
@@ -39,6 +42,32 @@ def polar(G: torch.Tensor) -> torch.Tensor:
     """Exact polar factor U Vᵀ of each matrix (thin SVD in float64)."""
     U, _, Vh = torch.linalg.svd(G.double(), full_matrices=False)
     return (U @ Vh).to(G.dtype)
+
+
+def adam_update(p: torch.Tensor, g: torch.Tensor, m: torch.Tensor, v: torch.Tensor, t: int, lr: torch.Tensor,
+                wd: torch.Tensor, *, decoupled: bool = True, betas: tuple[float, float] = (0.9, 0.999),
+                eps: float = 1e-8) -> None:
+    """One Adam step on a stacked parameter ``p`` (leading seed axis), in place on ``p`` and its moments ``m``, ``v``.
+
+    ``lr`` and ``wd`` broadcast against ``p`` (per seed, per parameter); ``t`` ≥ 1 is the step count of the bias
+    corrections.  torch's formulas (Kingma & Ba, Alg. 1): m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+    p ← p − lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε), with the weight decay either decoupled (``torch.optim.AdamW``:
+    p ← p(1 − lr·η) before the step) or L2 (``torch.optim.Adam(weight_decay=η)``: g ← g + η·p).
+
+    The rounding is that of the expressions as written (the toy model of :mod:`li2verify.train.liu2022` is bitwise
+    this function); :class:`BatchedOptimizer` applies the same formulas with a scalar lr folded into one ``addcdiv``,
+    which rounds differently, so it keeps its own arithmetic (its runs are pinned bitwise by the tests).
+    """
+    b1, b2 = betas
+    if decoupled:
+        p.mul_(1 - lr * wd)
+    else:
+        g = g + wd * p
+    m.mul_(b1).add_(g, alpha=1 - b1)
+    v.mul_(b2).addcmul_(g, g, value=1 - b2)
+    k1 = 1 - b1 ** t
+    k2 = 1 - b2 ** t
+    p.sub_(lr * (m / k1) / ((v / k2).sqrt() + eps))
 
 
 class BatchedOptimizer:

@@ -10,6 +10,7 @@ import torch
 
 from li2verify.paper.activations import get_activation
 from li2verify.train.activations import torch_activation
+from li2verify.train.engine import StepFunction, run_epochs
 from li2verify.utils.arrays import center
 from li2verify.train.threads import torch_threads
 
@@ -42,16 +43,30 @@ def group_net_features(X: np.ndarray, Y: np.ndarray, K: int, *, activation: str 
 
 
 def _train_loop(act, act_t, Xt, Yt, W, V, opt, want, X) -> dict[int, np.ndarray]:
+    """Full-batch training on :func:`li2verify.train.engine.run_epochs`; F̃ of the weights of each epoch in
+    ``want`` (the weights after that many updates)."""
     out: dict[int, np.ndarray] = {}
-    for ep in range(1, want[-1] + 1):
+
+    def step(epoch: int, update: bool):
+        """Loss ½‖P1⊥(Y − σ(XW)V)‖² of the current weights; with ``update``, its gradient and the Adam step."""
+        if not update:
+            return None  # the last epoch is only snapshotted: no forward is read
         opt.zero_grad(set_to_none=True)
         R = center(Yt - act_t(Xt @ W) @ V)
         loss = 0.5 * (R * R).sum()
         loss.backward()
         opt.step()
-        if ep in want:
+        return loss
+
+    def snapshot(epoch: int) -> None:
+        if epoch in want:
             Wn = W.detach().cpu().double().numpy()
             Fm = act(X @ Wn)
-            out[ep] = center(Fm)
-            log.debug("epoch %d loss %.4e", ep, loss.item())
+            out[epoch] = center(Fm)
+
+    def log_loss(epoch: int, loss) -> None:
+        if epoch + 1 in want:
+            log.debug("epoch %d loss %.4e", epoch + 1, loss.item())
+
+    run_epochs(StepFunction(step), want[-1], before=[snapshot], after=[log_loss])
     return out
