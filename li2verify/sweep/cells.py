@@ -137,24 +137,29 @@ class _Program:
         grads = self.grads if update else None
         for cls, n, trc, _ in self.classes:
             for sl in _chunks(cls, n, cfg.hidden, self.device):
-                # one autograd graph per chunk of a size class, on leaf copies: the chunk's gradient is computed
-                # exactly as a run of those cells alone would compute it
                 b = slice(sl.start - cls.start, sl.stop - cls.start)
-                tr = Batch(trc.a[b], trc.b[b], trc.y[b])
-                p = {k: v.detach()[sl].clone().requires_grad_(update) for k, v in params.items()}
-                with torch.set_grad_enabled(update):
-                    F = hidden(p, tr, cfg, M)
-                    out, _ = output(p, F, cfg, tr.y, M)
-                    loss = loss_per_seed(out, tr.y, cfg)
-                loss_all[sl] = loss.detach().double().cpu().numpy()
-                acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
-                if update:
-                    g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
-                    for k, gk in zip(names, g):
-                        grads[k][sl] = gk
+                self._autograd_chunk(sl, Batch(trc.a[b], trc.b[b], trc.y[b]), names, grads, loss_all, acc_all)
         if update:
             self.opt.step(params, grads)
         return loss_all, acc_all
+
+    def _autograd_chunk(self, sl: slice, tr: Batch, names: list[str], grads: dict | None, loss_all: np.ndarray,
+                        acc_all: np.ndarray) -> None:
+        """The pre-step loss and accuracy of the cells ``sl`` and, with ``grads``, their gradient written into
+        ``grads[k][sl]``: one autograd graph per chunk of a size class, on leaf copies, so the chunk's gradient is
+        computed exactly as a run of those cells alone would compute it (one step's work, not a loop of steps)."""
+        cfg, M, update = self.cfg, self.M, grads is not None
+        p = {k: v.detach()[sl].clone().requires_grad_(update) for k, v in self.params.items()}
+        with torch.set_grad_enabled(update):
+            F = hidden(p, tr, cfg, M)
+            out, _ = output(p, F, cfg, tr.y, M)
+            loss = loss_per_seed(out, tr.y, cfg)
+        loss_all[sl] = loss.detach().double().cpu().numpy()
+        acc_all[sl] = accuracy(out.detach(), tr.y).cpu().numpy()
+        if update:
+            g = torch.autograd.grad(loss.sum(), [p[k] for k in names])
+            for k, gk in zip(names, g):
+                grads[k][sl] = gk
 
     @torch.no_grad()
     def test_acc(self) -> np.ndarray:
