@@ -13,8 +13,8 @@ matrix: ‖G_F‖ exactly as β²⟨RᵀR, VᵀV⟩ (O(nM² + KM²)); the F̃ᵀ
 standard error is logged next to it (``ftf_offdiag_se``, ``rho_tian_se``, ``ffT_dist_se``).  ``"exact"`` on the same
 net reads the same float32 F and Ŷ and evaluates the diagnostics without sampling: ‖G_F‖ as in fast mode, and the
 other three from one centred K×K Gram F̃ᵀF̃ per seed built by float32 GEMMs over row blocks accumulated in float64
-(:mod:`li2verify.train.grams`, with its error bound: relative ≈ 1e-6 observed, O(m·2⁻²⁴) worst case for m rows
-per block).  Every other net (deeper, complex, ridge-top, non-MSE) evaluates the float64 forms in the table below
+(:mod:`li2verify.train.grams`, with its error bound: O(m·2⁻²⁴) relative in the worst case for m rows per block,
+≈ 1e-8 relative observed against the float64 forms).  Every other net (deeper, complex, ridge-top, non-MSE) evaluates the float64 forms in the table below
 from a float64 forward pass; claims that need an exact value use ``"exact"``.
 
 ==================  ==========================================================  =====================
@@ -148,7 +148,7 @@ def ftf_offdiag_from_stats(st: dict[str, torch.Tensor]) -> torch.Tensor:
 # ---------------------------------------------------------------- the Fig 3 diagnostics, fast forms
 # Used every probe epoch when ``cfg.probe_mode == "fast"`` (the default) on the paper's 2-layer real net: they read
 # the float32 F and Ŷ = βFV of the training step's own forward pass (no second forward), reduce in float64, and
-# never form an n×n or K×K matrix.  ``probe_mode="exact"`` keeps the float64 O(nK²) forms above.
+# never form an n×n or K×K matrix.  ``probe_mode="exact"`` reads the same F through one K×K Gram (gram_stats).
 def _gen(seed: int, epoch: int) -> torch.Generator:
     """The sampling stream of one seed at one epoch: stateless, so a resumed or batched run draws the same indices."""
     return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(epoch) * 7_919 + 12_345) % (2 ** 63))
