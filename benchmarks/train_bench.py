@@ -14,10 +14,18 @@ What it measures
      the first epoch) and the ratios — with the three diagnostics and the test evaluation every epoch, with the
      diagnostics but no test evaluation, and with neither;
   5. batched (S seeds in one program) vs one seed at a time for S in --batch-seeds (1, 4, 15), the three
-     diagnostics and the test evaluation every epoch; the one-at-a-time baseline is the faster of 1 and 2 threads.
+     diagnostics and the test evaluation every epoch; the one-at-a-time baseline is the faster of 1 and 2 threads;
+  6. with --paper-code DIR: the paper's OWN script (modular_addition_simple2.py of yuandong-tian/understanding,
+     fetched by you into DIR, outside this repository; run by benchmarks/paper_code_runner.py as a subprocess) at
+     the Fig 3 setting with its statistics (F̃ᵀF̃, FFᵀ, ‖G_F‖) and train/test evaluation every epoch, against the
+     engine with the three diagnostics and the test evaluation every epoch in probe_mode "exact" (no sampling)
+     and "fast" (sampled, the default) — run alternately (paper, exact, fast, paper, ...), per seed-epoch times
+     as medians over the --reps repetitions of each run's median epoch interval, the ratios, and each one's
+     FLOPs per epoch (analytic) over its time against the square-matmul rate measured at the same thread count.
 
 Usage:  python benchmarks/train_bench.py [--epochs 10] [--reps 2] [--threads 1,2] [--batch-seeds 1,4,15]
         [--batch-epochs 4] [--device cpu|cuda] [--out benchmarks/results/train_bench.json]
+        [--paper-code DIR [--paper-code-only]]
 On CUDA TF32 is off (the engine's build() turns it off; the reference's matmuls are then IEEE float32 too).
 """
 
@@ -243,6 +251,73 @@ def batched_vs_sequential(device: str, seeds_list: list[int], epochs: int, reps:
     return out
 
 
+def paper_code_flops() -> dict:
+    """FLOPs per seed-epoch (multiply-add = 2) of the paper's script and of the engine's two probe modes, with the
+    three diagnostics and the test evaluation every epoch (matrix products only; elementwise passes are O(nK),
+    O(n²) and O(K²))."""
+    X2 = 2 * M  # the script's dense one-hot input (n × 2M) times W (2M × K)
+    paper = {"train_eval_forward": 2 * N * X2 * K + 2 * N * K * M, "test_eval_forward": 2 * NT * X2 * K + 2 * NT * K * M,
+             "step_forward": 2 * N * X2 * K + 2 * N * K * M, "step_backward": 2 * N * K * M * 2 + 2 * N * X2 * K,
+             "stats_FtF_KxK": 2 * N * K * K, "stats_FFt_nxn": 2 * N * N * K, "stats_grad_norm": 2 * 2 * N * K * M}
+    strips = sum(min(256, K - i) * (K - i) for i in range(0, K, 256))  # li2verify.train.grams: upper block strips
+    eng_common = {"step": 3 * 2 * N * K * M, "test_eval": 2 * NT * K * M}
+    exact = {**eng_common, "gram_strips": 2 * N * strips, "gf_norm": 2 * N * M * M + 2 * K * M * M}
+    fast = {**eng_common, **flops()["diagnostics_engine"]}
+    return {k: {"parts": v, "total": sum(v.values())} for k, v in
+            (("paper_code", paper), ("engine_exact", exact), ("engine_fast", fast))}
+
+
+def paper_code_comparison(paper_dir: str, device: str, epochs: int, reps: int, threads: list[int]) -> dict:
+    """Section 6 of the module docstring: the paper's own script vs the engine (exact and fast probe modes)."""
+    runner = Path(__file__).resolve().parent / "paper_code_runner.py"
+    fl = paper_code_flops()
+    out: dict = {"paper_dir": str(Path(paper_dir).resolve()), "flops_per_seed_epoch": fl, "by_threads": {}}
+    for t in threads:
+        torch.set_num_threads(t)
+        a = torch.randn(2048, 2048, device=device)
+        b = torch.randn(2048, 2048, device=device)
+        base = TrainConfig(group=str(M), hidden=K, n=N, train_frac=None, seeds=[0], device=device, protocol="code",
+                           epochs=epochs, threads=t, probe_every=1, probes=DIAGS, eval_every=1)
+        runs: dict[str, list[float]] = {"paper_code": [], "engine_exact": [], "engine_fast": []}
+        rate = []
+        paper_info = None
+        for _ in range(reps):  # alternating, so a change of load hits every contender
+            rate.append(2 * 2048 ** 3 / best_time(lambda: a @ b, device, 3) / 1e9)
+            cp = subprocess.run([sys.executable, str(runner), paper_dir, "--epochs", str(epochs), "--threads", str(t),
+                                 "--device", device], capture_output=True, text=True, check=True)
+            paper_info = json.loads(cp.stdout.strip().splitlines()[-1])
+            runs["paper_code"].append(paper_info["paper_seed_epoch_ms"] / 1e3)
+            runs["engine_exact"].append(engine_epoch(base.replace(probe_mode="exact"), device)[0])
+            runs["engine_fast"].append(engine_epoch(base.replace(probe_mode="fast"), device)[0])
+        sq = statistics.median(rate)
+        row: dict = {"square_2048_gflops": sq, "square_2048_gflops_runs": rate,
+                     "paper_stats_keys": paper_info["stats_keys_per_epoch"]}
+        for k, v in runs.items():
+            med = statistics.median(v)
+            row[k] = {"seed_epoch_ms": 1e3 * med, "runs_ms": [1e3 * x for x in v],
+                      "gflops": fl[k]["total"] / med / 1e9, "fraction_of_square_matmul_rate":
+                      fl[k]["total"] / med / 1e9 / sq, "matmul_floor_ms": 1e3 * fl[k]["total"] / (sq * 1e9)}
+        row["speedup_exact_vs_paper"] = row["paper_code"]["seed_epoch_ms"] / row["engine_exact"]["seed_epoch_ms"]
+        row["speedup_fast_vs_paper"] = row["paper_code"]["seed_epoch_ms"] / row["engine_fast"]["seed_epoch_ms"]
+        out["by_threads"][f"threads={t}"] = row
+    return out
+
+
+def paper_code_table(pc: dict) -> str:
+    """The comparison as a plain-text table."""
+    lines = [f"{'threads':>7}  {'contender':<13} {'ms/seed-epoch':>13} {'GFLOP/epoch':>11} {'GFLOP/s':>8} "
+             f"{'% of sgemm':>10} {'floor ms':>8} {'paper/this':>10}"]
+    for t, row in pc["by_threads"].items():
+        for k in ("paper_code", "engine_exact", "engine_fast"):
+            r = row[k]
+            lines.append(f"{t.split('=')[1]:>7}  {k:<13} {r['seed_epoch_ms']:13.1f} "
+                         f"{pc['flops_per_seed_epoch'][k]['total'] / 1e9:11.2f} {r['gflops']:8.1f} "
+                         f"{100 * r['fraction_of_square_matmul_rate']:9.0f}% {r['matmul_floor_ms']:8.1f} "
+                         f"{row['paper_code']['seed_epoch_ms'] / r['seed_epoch_ms']:10.2f}")
+        lines.append(f"{'':>7}  (square 2048² sgemm: {row['square_2048_gflops']:.0f} GFLOP/s at this thread count)")
+    return "\n".join(lines)
+
+
 def summarize(res: dict) -> dict:
     """The headline ratios, all derived from the measurements of this run."""
     evr = res["engine_vs_reference"]
@@ -286,6 +361,9 @@ def main() -> None:
     ap.add_argument("--skip-batched", action="store_true")
     ap.add_argument("--out", default="benchmarks/results/train_bench.json")
     ap.add_argument("--summarize", metavar="JSON", help="recompute the summary of an existing result file and exit")
+    ap.add_argument("--paper-code", metavar="DIR", help="directory holding the paper's modular_addition_simple2.py "
+                    "(and config/): adds section 6, the paper's own script vs the engine's exact and fast modes")
+    ap.add_argument("--paper-code-only", action="store_true", help="with --paper-code: run only section 6")
     a = ap.parse_args()
     if a.summarize:
         res = json.loads(Path(a.summarize).read_text())
@@ -297,6 +375,16 @@ def main() -> None:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
     t0 = time.time()
+    if a.paper_code_only:
+        if not a.paper_code:
+            ap.error("--paper-code-only needs --paper-code DIR")
+        res = {"machine": machine(a.device), "paper_code": paper_code_comparison(
+            a.paper_code, a.device, a.epochs, a.reps, [int(x) for x in a.threads.split(",")])}
+        res["machine"]["loadavg_end"] = os.getloadavg()
+        res["seconds"] = time.time() - t0
+        _write(res, a.out)
+        print(paper_code_table(res["paper_code"]))
+        return
     res = {"machine": machine(a.device),
            "size": {"M": M, "K": K, "n": N, "n_test": NT, "activation": "square", "loss": "centred mse",
                     "optimizer": "adam lr 1e-3, L2 weight decay 2e-4", "epochs_per_timed_run": a.epochs,
@@ -322,16 +410,25 @@ def main() -> None:
     if not a.skip_batched:
         res["batched_vs_sequential"] = batched_vs_sequential(a.device, [int(x) for x in a.batch_seeds.split(",")],
                                                              a.batch_epochs, a.reps)
+    if a.paper_code:
+        res["paper_code"] = paper_code_comparison(a.paper_code, a.device, a.epochs, a.reps,
+                                                  [int(x) for x in a.threads.split(",")])
     res["summary"] = summarize(res)
     res["machine"]["loadavg_end"] = os.getloadavg()
     res["seconds"] = time.time() - t0
+    _write(res, a.out)
+    if a.paper_code:
+        print(paper_code_table(res["paper_code"]))
+
+
+def _write(res: dict, out: str | None) -> None:
     txt = json.dumps(res, indent=2, default=float)
     print(txt)
-    if a.out:
-        Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-        with open(a.out + ".tmp", "w") as f:
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        with open(out + ".tmp", "w") as f:
             f.write(txt)
-        os.replace(a.out + ".tmp", a.out)
+        os.replace(out + ".tmp", out)
 
 
 if __name__ == "__main__":

@@ -90,8 +90,9 @@ def _run_dir_name(group: str, hidden: int, wd: float) -> str:
 @click.option("--probe-every", default=10, show_default=True, help="epochs between diagnostics (1 = every epoch)")
 @click.option("--probe-mode", type=click.Choice(["fast", "exact"]), default="fast", show_default=True,
               help="fast: ‖G_F‖ exact from the step's own forward, the F̃ᵀF̃ off-diagonal ratio and ρ_tian estimated "
-                   "from sampled columns/rows with their standard errors in *_se columns; exact: float64 forms "
-                   "(n×n and K×K matrices, ~25× a training step at Fig 3 size)")
+                   "from sampled columns/rows with their standard errors in *_se columns; exact: not sampled, from one "
+                   "K×K Gram of the step's features per seed (float32 blocks summed in float64; float64 forms "
+                   "for nets other than the 2-layer real MSE net), about 5× a training step at Fig 3 size")
 @click.option("--probe-samples", type=int, default=64, show_default=True,
               help="fast mode: sampled rows of FFᵀ for ρ_tian (4× as many columns for F̃ᵀF̃)")
 @click.option("--checkpoint-every", default=50, show_default=True)

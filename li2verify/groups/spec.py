@@ -2,10 +2,16 @@
 (dihedral, named by its order as GAP and the catalog do), ``"S4"``/``"A5"``, ``"Q16"``, ``"Dic3"``, SmallGroup ids
 (``"SmallGroup(8,3)"``, ``"8:3"``) and catalog names (``"SL(2,3)"``).  The training CLI, the training engine and
 the Python API all use it; it sits above :mod:`.finite` and :mod:`.catalog`, so neither imports the other's parser.
+
+Parsing happens once per spec string and process: :func:`parse_spec` and :func:`from_spec` are cached on the spec's
+text (escnn-style cached instances), so repeated resolutions of one spec — a sweep's validation, its order look-ups,
+its training engine — return the same ``(order, build)`` and the same :class:`FiniteGroup` object (its table is
+read-only).  :func:`spec_cache_info` counts parses and builds (the tests read it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
@@ -41,8 +47,21 @@ def _member(family: str, n: int) -> tuple[int, "Callable[[], FiniteGroup]"]:
 def parse_spec(spec) -> tuple[int, "Callable[[], FiniteGroup]"]:
     """``(order, build)`` for a group spec without building the group (see :func:`from_spec`); raises
     :class:`GroupSpecError` for a spec that names no group, naming what is wrong.  This is the one parser of
-    group specs (the training CLI, :mod:`li2verify.train.data` and the Python API all use it)."""
-    raw = str(spec)
+    group specs (the training CLI, :mod:`li2verify.train.data` and the Python API all use it); the result is cached
+    per spec text (``71`` and ``"71"`` share an entry; a spec that raises is not cached)."""
+    return _parse(str(spec))
+
+
+#: parsed specs kept per process (an entry is an int and a closure: a few hundred bytes)
+PARSE_CACHE_SIZE = 4096
+#: built groups kept per process (an order-M group holds an M×M int64 table: 134 MB at M = 4096)
+BUILD_CACHE_SIZE = 16
+
+
+@functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse(spec: str) -> tuple[int, "Callable[[], FiniteGroup]"]:
+    """The parser behind :func:`parse_spec`, on the spec's text."""
+    raw = spec
     s = raw.strip()
     compact = s.replace(" ", "")
     if not s:
@@ -121,10 +140,22 @@ def parse_spec(spec) -> tuple[int, "Callable[[], FiniteGroup]"]:
 
 
 def spec_order(spec) -> int:
-    """The order of the group a spec names, without building it (:func:`parse_spec`)."""
+    """The order of the group a spec names, without building it (:func:`parse_spec`, cached)."""
     if isinstance(spec, FiniteGroup):
         return spec.order
     return parse_spec(spec)[0]
+
+
+def spec_cache_info() -> dict[str, "functools._CacheInfo"]:
+    """``{"parses": …, "builds": …}``: the ``lru_cache`` statistics of the spec parser and of the group builder
+    (``misses`` = specs parsed / groups built since the process started or :func:`clear_spec_cache`)."""
+    return {"parses": _parse.cache_info(), "builds": _build.cache_info()}
+
+
+def clear_spec_cache() -> None:
+    """Forget every parsed spec and built group (tests; a long process that wants the tables' memory back)."""
+    _parse.cache_clear()
+    _build.cache_clear()
 
 
 def from_spec(spec, max_order: int = MAX_SPEC_ORDER) -> FiniteGroup:
@@ -135,12 +166,18 @@ def from_spec(spec, max_order: int = MAX_SPEC_ORDER) -> FiniteGroup:
     ``max_order`` (checked before any table is built)."""
     if isinstance(spec, FiniteGroup):
         return spec
-    order, build = parse_spec(spec)
+    order, _ = parse_spec(spec)
     if order > max_order:
         raise _spec_error(spec, f"order {order} is too large: a group is an M×M Cayley table ({order}² entries, "
                                 f"{order * order * 8 / 1e9:.3g} GB as int64); orders up to {max_order} are supported")
+    return _build(str(spec))
+
+
+@functools.lru_cache(maxsize=BUILD_CACHE_SIZE)
+def _build(spec: str) -> FiniteGroup:
+    """The group of a parsed spec, built once per spec text (the same object on every later call)."""
     try:
-        return build()
+        return _parse(spec)[1]()
     except GroupSpecError:
         raise
     except ValueError as e:

@@ -118,8 +118,9 @@ class TrainConfig:
     probes: list[str] = field(default_factory=lambda: ["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"])
     probe_mode: str = "fast"          # "fast": ‖G_F‖ exact from the step's own forward, F̃ᵀF̃ ratio and ρ sampled
     #                                   with standard errors (columns *_se), O(nK + sample) per probe; "exact":
-    #                                   float64 O(nK²) forms (li2verify.train.probes; exact used where "fast"
-    #                                   does not apply: deeper, complex, ridge-top or non-MSE nets)
+    #                                   not sampled, O(nK²) from one K×K Gram of the step's F (float32 blocks
+    #                                   summed in float64, li2verify.train.grams); float64 forms on a float64
+    #                                   forward where "fast" does not apply (deeper, complex, ridge-top, non-MSE)
     probe_samples: int = 64           # fast mode: sampled rows of FFᵀ for ρ; 4× as many sampled columns for F̃ᵀF̃
     eigengap_window: int = 20         # rolling window of ΔW for the σ2/σ3 detector (paper 003, Eqn 5)
     checkpoint_every: int = 50

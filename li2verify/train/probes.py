@@ -1,5 +1,5 @@
 """The Li2 probes logged during training, with their cost per evaluation (n samples, K nodes, M classes,
-S seeds; all in float64 from the current float32 weights, so numbers are comparable across runs).
+S seeds; reduced in float64, so numbers are comparable across runs).
 
 The registry :data:`PROBES` (name, metric columns, cost and memory model, cadence, function; at the end of this
 module) is what :mod:`li2verify.train.run` reads; a new probe is one :class:`Probe` entry there, and
@@ -10,8 +10,12 @@ real MSE net) reads the float32 F and Ŷ of the training step's own forward pass
 matrix: ‖G_F‖ exactly as β²⟨RᵀR, VᵀV⟩ (O(nM² + KM²)); the F̃ᵀF̃ off-diagonal ratio from a random subset of
 4·``probe_samples`` columns (unbiased, jackknife standard error; O(nK + n·m²)); ρ_tian and ffT_dist from
 ``probe_samples`` size-biased row draws of FFᵀ (unbiased totals, standard error; O(nK + r·n·K)).  Each estimate's
-standard error is logged next to it (``ftf_offdiag_se``, ``rho_tian_se``, ``ffT_dist_se``).  ``"exact"`` (and
-every other net) evaluates the float64 forms in the table below; claims that need an exact value use it.
+standard error is logged next to it (``ftf_offdiag_se``, ``rho_tian_se``, ``ffT_dist_se``).  ``"exact"`` on the same
+net reads the same float32 F and Ŷ and evaluates the diagnostics without sampling: ‖G_F‖ as in fast mode, and the
+other three from one centred K×K Gram F̃ᵀF̃ per seed built by float32 GEMMs over row blocks accumulated in float64
+(:mod:`li2verify.train.grams`, with its error bound: O(m·2⁻²⁴) relative in the worst case for m rows per block,
+≈ 1e-8 relative observed against the float64 forms).  Every other net (deeper, complex, ridge-top, non-MSE) evaluates the float64 forms in the table below
+from a float64 forward pass; claims that need an exact value use ``"exact"``.
 
 ==================  ==========================================================  =====================
 name                what                                                        cost per evaluation
@@ -50,6 +54,7 @@ from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
 from li2verify.train import protocols as _proto
+from li2verify.train.grams import gram_stats
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0,
@@ -109,10 +114,14 @@ def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
     Cc = Fc.transpose(1, 2) @ Fc
     g_norm2 = (C * C).sum((1, 2))
     col = Fr.sum(1)                                   # Fᵀ1
-    stats = {
+    return _levels(n, g_norm2, {
         "ffT_dist": (g_norm2, (Fr * Fr).sum((1, 2)), (col * col).sum(1)),
         "rho_tian": ((Cc * C).sum((1, 2)), (Fc * Fr).sum((1, 2)), torch.zeros_like(g_norm2)),
-    }
+    })
+
+
+def _levels(n: int, g_norm2: torch.Tensor, stats: dict) -> dict[str, torch.Tensor]:
+    """ρ = ‖A − (aI + b11ᵀ)‖_F/‖G‖_F per level from (‖A‖², tr A, ΣA) (the expansion of :func:`gram_levels`)."""
     out = {}
     for name, (a_norm2, tr, tot) in stats.items():
         d = tr / n
@@ -123,10 +132,23 @@ def gram_levels(F: torch.Tensor) -> dict[str, torch.Tensor]:
     return out
 
 
+def gram_levels_from_stats(st: dict[str, torch.Tensor], n: int) -> dict[str, torch.Tensor]:
+    """:func:`gram_levels` from the blocked float32 Gram statistics of :func:`li2verify.train.grams.gram_stats`
+    (‖FFᵀ‖² = ‖FᵀF‖², ‖P1⊥FFᵀ‖² = ⟨F̃ᵀF̃, FᵀF⟩, tr FFᵀ, tr P1⊥FFᵀ = tr F̃ᵀF̃, ΣFFᵀ = ‖Fᵀ1‖², ΣP1⊥FFᵀ = 0;
+    paper 003 Eqn 7); its error bound is that module's."""
+    return _levels(n, st["C_norm2"], {"ffT_dist": (st["C_norm2"], st["trC"], st["sum2"]),
+                                      "rho_tian": (st["AC"], st["trA"], torch.zeros_like(st["trA"]))})
+
+
+def ftf_offdiag_from_stats(st: dict[str, torch.Tensor]) -> torch.Tensor:
+    """:func:`ftf_offdiag` (mean|off-diag(F̃ᵀF̃)| / mean|diag(F̃ᵀF̃)|) from :func:`li2verify.train.grams.gram_stats`."""
+    return st["offdiag_abs_mean"] / st["diag_mean"]
+
+
 # ---------------------------------------------------------------- the Fig 3 diagnostics, fast forms
 # Used every probe epoch when ``cfg.probe_mode == "fast"`` (the default) on the paper's 2-layer real net: they read
 # the float32 F and Ŷ = βFV of the training step's own forward pass (no second forward), reduce in float64, and
-# never form an n×n or K×K matrix.  ``probe_mode="exact"`` keeps the float64 O(nK²) forms above.
+# never form an n×n or K×K matrix.  ``probe_mode="exact"`` reads the same F through one K×K Gram (gram_stats).
 def _gen(seed: int, epoch: int) -> torch.Generator:
     """The sampling stream of one seed at one epoch: stateless, so a resumed or batched run draws the same indices."""
     return torch.Generator().manual_seed((int(seed) * 1_000_003 + int(epoch) * 7_919 + 12_345) % (2 ** 63))
@@ -451,6 +473,7 @@ class Probe:
     state_memory: Callable[[ProbeDims], int] = lambda d: 0
     setup: Callable[[Any, FiniteGroup], Any] | None = None
     fast: Callable[["StepInputs"], dict[str, np.ndarray]] | None = None  # the probe_mode="fast" form
+    exact_step: Callable[["StepInputs"], dict[str, np.ndarray]] | None = None  # probe_mode="exact" on the step's F
 
 
 @dataclass
@@ -466,15 +489,35 @@ class StepInputs:
     y: torch.Tensor
     seeds: list
     epoch: int
-    cache: dict = field(default_factory=dict)  # moments of F shared by the probes of one evaluation
+    cache: dict = field(default_factory=dict)  # moments or Gram statistics of F shared by the probes of one evaluation
+
+
+def uses_step_probes(cfg) -> bool:
+    """Whether the ``probe_every`` probes with a step form read the training step's own forward pass (in either
+    probe mode): the step has the paper's 2-layer real MSE net (the fused step); otherwise the float64 forms of
+    the table run on a float64 forward pass."""
+    from li2verify.train.models import fast_path_ok
+
+    return fast_path_ok(cfg)
 
 
 def uses_fast_probes(cfg) -> bool:
-    """Whether the fast forms run: ``probe_mode == "fast"`` and the step has the paper's 2-layer real MSE net (the
-    fused step whose forward they read); otherwise the float64 exact forms run."""
-    from li2verify.train.models import fast_path_ok
+    """Whether the sampled fast forms run (they add the ``*_se`` columns): ``probe_mode == "fast"`` on a net whose
+    step forward they can read (:func:`uses_step_probes`)."""
+    return cfg.probe_mode == "fast" and uses_step_probes(cfg)
 
-    return cfg.probe_mode == "fast" and fast_path_ok(cfg)
+
+def step_form(p: Probe, cfg) -> Callable[[StepInputs], dict[str, np.ndarray]] | None:
+    """The form of ``p`` that reads the step's forward in ``cfg.probe_mode`` (None: it has none)."""
+    return p.fast if cfg.probe_mode == "fast" else p.exact_step
+
+
+def step_probes(cfg, probes: list[Probe]) -> list[Probe]:
+    """The ``probe_every`` probes of ``probes`` evaluated on the step's own forward pass in this run (the others
+    run on the float64 re-forward)."""
+    if not uses_step_probes(cfg):
+        return []
+    return [p for p in probes if p.cadence == "probe_every" and step_form(p, cfg) is not None]
 
 
 def _se_cols(cfg, cols: list[str]) -> list[str]:
@@ -488,6 +531,18 @@ def _ftf_fast(x: StepInputs) -> dict[str, np.ndarray]:
 
 def _np(t: torch.Tensor) -> np.ndarray:
     return t.cpu().numpy()
+
+
+def _gram(x: StepInputs) -> dict[str, torch.Tensor]:
+    """The exact Gram statistics of the step's F (:func:`li2verify.train.grams.gram_stats`), computed once per
+    evaluation and shared by the probes that read them."""
+    if "gram" not in x.cache:
+        x.cache["gram"] = gram_stats(x.F)
+    return x.cache["gram"]
+
+
+def _gf_step(x: StepInputs) -> dict[str, np.ndarray]:
+    return {"gf_norm": _np(gf_norm_fast(x.out, x.V, x.y, x.cfg.beta, x.cfg.protocol))}
 
 
 def _energy(x: ProbeInputs) -> dict[str, np.ndarray]:
@@ -517,18 +572,19 @@ def _eigengap(cur: dict, prev: dict, state: EigengapTracker) -> dict[str, np.nda
 PROBES: dict[str, Probe] = {p.name: p for p in (
     Probe("gf_norm", lambda cfg: ["gf_norm"], "fast: O(S·(nM² + KM²)), exact: O(S·n·K·M)", "probe_every",
           lambda x: {"gf_norm": _np(gf_norm(x.F, x.V, x.Y, x.cfg.beta, x.cfg.protocol))},
-          memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c,
-          fast=lambda x: {"gf_norm": _np(gf_norm_fast(x.out, x.V, x.y, x.cfg.beta, x.cfg.protocol))}),
+          memory=lambda d: d.S * d.n * d.M * 8 * 3 + d.S * d.n * d.K * 8 * d.c, fast=_gf_step, exact_step=_gf_step),
     Probe("ftf_offdiag", lambda cfg: _se_cols(cfg, ["ftf_offdiag"]),
           "fast: O(S·(nK + 2·n·m²)) sampled, m = 4·probe_samples columns; exact: O(S·n·K²)", "probe_every",
           lambda x: {"ftf_offdiag": _np(ftf_offdiag(x.F))},
-          memory=lambda d: d.S * d.n * d.K * 8 * d.c + 2 * d.S * d.K * d.K * 8 * d.c, fast=_ftf_fast),
+          memory=lambda d: d.S * d.n * d.K * 8 * d.c + 2 * d.S * d.K * d.K * 8 * d.c, fast=_ftf_fast,
+          exact_step=lambda x: {"ftf_offdiag": _np(ftf_offdiag_from_stats(_gram(x)))}),
     Probe("rho_tian", lambda cfg: _se_cols(cfg, ["rho_tian", "ffT_dist"]),
           "fast: O(S·(nK + 2·r·n·K)) sampled, r = probe_samples; exact: O(S·n·K²)", "probe_every",
           lambda x: {k: _np(v) for k, v in gram_levels(x.F).items()},
           memory=lambda d: 2 * d.S * d.n * d.K * 8 * d.c + 3 * d.S * (d.c * d.K) ** 2 * 8,
           fast=lambda x: {k: _np(v) for k, v in gram_levels_sampled(x.F, x.seeds, x.epoch,
-                                                                     rows=x.cfg.probe_samples, cache=x.cache).items()}),
+                                                                     rows=x.cfg.probe_samples, cache=x.cache).items()},
+          exact_step=lambda x: {k: _np(v) for k, v in gram_levels_from_stats(_gram(x), x.F.shape[-2]).items()}),
     Probe("delta_cos", lambda cfg: ["dW_cos"] + ([] if cfg.ridge_top else ["dV_cos"]), "O(S·M·K) per epoch",
           "every_epoch", _delta_cos),
     Probe("eigengap", lambda cfg: ["sigma1", "sigma2", "sigma3", "sigma4", "sigma5", "gap23"],

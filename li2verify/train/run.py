@@ -511,7 +511,7 @@ class _FastProbes:
                          [self.cfg.seeds[i] for i in idx], self.epoch)
         with torch.no_grad():
             for p in self.probes:
-                for c, v in p.fast(x).items():
+                for c, v in P.step_form(p, self.cfg)(x).items():
                     self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
 
 
@@ -806,8 +806,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
     epoch_probes = [p for p in probes if p.cadence == "every_epoch"]
-    fast_probes = [p for p in probes if p.fast is not None and p.cadence == "probe_every"] \
-        if P.uses_fast_probes(cfg) else []
+    fast_probes = P.step_probes(cfg, probes)  # the probes read from the step's own forward (either probe mode)
     eig = states.get("eigengap")  # checkpointed with the run
     prev: dict[str, torch.Tensor] | None = None
     start = 0
