@@ -23,7 +23,7 @@ from li2verify.train.models import center, hidden, loss_per_seed, one_hot
 from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
 from li2verify.train.threads import torch_threads
-from theorems._deep_networks import random_deep_net, record_cosines
+from li2verify.experiments.deep_networks import random_deep_net, record_cosines
 
 ITER = claim(
     "sec6.iterated.gl_form",
