@@ -22,7 +22,8 @@ from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.verify.claims import check, claim
 from li2verify.experiments.instances import family_label
-from li2verify.experiments.local_maxima import GROUPS, SQ, many_start_ascent, exact_maximizers, exact_state, given_groups, starts_per_group
+from li2verify.experiments.local_maxima import (GROUPS, SQ, exact_maximizers, exact_state, given_groups, many_start_ascent,
+                                                starts_per_group)
 
 NO_OTHER = claim(
     "thm2.local_maxima.no_other",

@@ -43,7 +43,8 @@ from li2verify.paper.modulation import (
     trace_form_energy_S,
 )
 from li2verify.experiments.instances import modulation_instances
-from li2verify.experiments.modulation import component_indices, random_learned_subset, abelian_missing, residual_instances, group_and_learned
+from li2verify.experiments.modulation import (abelian_missing, component_indices, group_and_learned, random_learned_subset,
+                                              residual_instances)
 
 
 GRADIENT = claim(
