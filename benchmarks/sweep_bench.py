@@ -1,4 +1,4 @@
-"""Cells per hour for the fast sweep (li2verify/sweep/specs/fast.toml: prime Z11..Z23, 10 training fractions,
+"""Cells per hour for the fast sweep (li2verify/sweep/specs/fast.toml: prime Z11..Z23, 6 training fractions,
 3 seeds, K = 256, σ = x², centred MSE, Adam with L2 decay, test accuracy every 10 epochs), three ways, every
 number of the JSON measured in ONE run of this script (same machine, same load):
 

@@ -2,18 +2,21 @@
 
 Layers, lowest first (``li2verify/<package>``):
 
-=========  =====================================================================================================
-utils      atomic I/O, thread policy, profiles, fits, array helpers — imports no other li2verify package
-groups     finite groups, families, the one spec parser, the shipped catalog, irreps, Hypothesis strategies
-paper      the paper's objects (activations, task data, F, G_F, energy, stage 1/2/3) — numpy/scipy/sympy only
-train      torch: configs, models, optimizers, probes, runs, presets
-sweep      grids of training cells on the train engine, results tables, boundary fits (sweep.boundary: no torch)
-verify     claims, evidence, status rules, plugin, report — imports only ``utils``
-top        ``cli``, ``commands``, ``__main__`` — may import anything, lazily
-=========  =====================================================================================================
+===========  ===================================================================================================
+utils        atomic I/O, thread policy, profiles, fits, array helpers — imports no other li2verify package
+groups       finite groups, families, the one spec parser, the shipped catalog, irreps, Hypothesis strategies
+paper        the paper's objects (activations, task data, F, G_F, energy, stage 1/2/3) — numpy/scipy/sympy only
+train        torch: configs, models, optimizers, probes, runs, presets
+sweep        grids of training cells on the train engine, results tables, boundary fits (sweep.boundary: no torch)
+verify       claims, evidence, status rules, plugin, report — imports only ``utils``
+experiments  the instances, runs and decision rules that claim modules share (above ``sweep`` and ``verify``)
+top          ``cli``, ``commands``, ``__main__`` — may import anything, lazily
+===========  ===================================================================================================
 
-``theorems/`` imports the package; the package never imports ``theorems``.  Every import statement counts,
-including those inside functions (a lazy import is still a dependency).  A second check: every claim id's prefix
+``theorems/`` imports the package; the package never imports ``theorems``, and ``theorems/`` holds claim modules
+only: a module there that declares no claim (a package ``__init__``, a shared helper) is at most
+:data:`MAX_HELPER_LINES` lines — shared experiment machinery belongs in ``li2verify.experiments``.  Every import
+statement counts, including those inside functions (a lazy import is still a dependency).  A second check: every claim id's prefix
 (the part before the first dot) is the start of the name of the theorem module that declares it.
 """
 
@@ -33,8 +36,11 @@ ALLOWED = {  # package -> packages it may import (besides itself)
     "train": {"utils", "groups", "paper"},
     "sweep": {"utils", "groups", "paper", "train"},
     "verify": {"utils"},
-    "top": {"utils", "groups", "paper", "train", "sweep", "verify", "top"},
+    "experiments": {"utils", "groups", "paper", "train", "sweep", "verify"},
+    "top": {"utils", "groups", "paper", "train", "sweep", "verify", "experiments", "top"},
 }
+#: the most lines a module under ``theorems/`` that declares no claim may have
+MAX_HELPER_LINES = 100
 NO_TORCH = {"utils", "groups", "paper"}
 NO_TORCH_MODULES = {"li2verify.sweep.boundary", "li2verify.sweep.spec", "li2verify.sweep.table"}
 
@@ -152,6 +158,19 @@ def test_the_check_fails_on_a_forbidden_import(tmp_path):
     assert any("li2verify.verify.claims (line 2) imports li2verify.groups.finite" in v for v in found)
     assert any("li2verify.paper.energy (line 1) imports torch" in v for v in found)
     assert any(v.startswith("import cycle: li2verify.groups.catalog → li2verify.groups.spec") for v in found)
+
+
+def _declares_claims(path: Path) -> bool:
+    """Whether a module calls ``claim(...)`` (what registers a claim with ``li2verify.verify.claims``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "claim" for n in ast.walk(tree))
+
+
+def test_theorems_holds_claim_modules_and_only_short_helpers():
+    long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "theorems").rglob("*.py"))
+            if not _declares_claims(p) and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_HELPER_LINES}
+    assert not long, (f"modules under theorems/ that declare no claim and exceed {MAX_HELPER_LINES} lines (move the "
+                      f"shared machinery into li2verify/experiments/): {long}")
 
 
 def _claim_prefixes_by_module() -> dict[str, set[str]]:

@@ -19,7 +19,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, fixed_point_gradient_pushthrough, frob,
                             signal_term)
 from li2verify.paper.task import center, group_task
-from theorems._instances import LAZY_FAMILIES as FAMILIES, lazy_instance
+from li2verify.experiments.instances import LAZY_FAMILIES as FAMILIES, lazy_instance
 
 
 ETAS = geometric(1e-6, 1e-2, 7)

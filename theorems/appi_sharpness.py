@@ -40,8 +40,8 @@ from li2verify.paper.activations import get_activation
 from li2verify.verify.claims import check, claim
 from li2verify.paper.energy import riemannian_hessian
 from li2verify.groups.strategies import bounded_floats, groups, max_order
-from theorems._instances import STAGE2, family_label
-from theorems._local_maxima import draw_maximizer
+from li2verify.experiments.instances import STAGE2, family_label
+from li2verify.experiments.local_maxima import draw_maximizer
 
 
 SQ = get_activation("square")

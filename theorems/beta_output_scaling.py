@@ -20,7 +20,7 @@ from li2verify.paper.lazy import (LazyFlow, R2, R3, eqn4, fixed_point_gradient, 
                             sym_taylor)
 from hypothesis import given
 from hypothesis import strategies as st
-from theorems._instances import LAZY_FAMILIES as FAMILIES, lazy_instance
+from li2verify.experiments.instances import LAZY_FAMILIES as FAMILIES, lazy_instance
 
 
 ALPHAS = geometric(1e-5, 1e-2, 8)

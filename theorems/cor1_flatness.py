@@ -28,8 +28,8 @@ from li2verify.groups import finite as G
 from li2verify.paper import landscape as L
 from li2verify.groups.strategies import groups, max_order
 from li2verify.paper.exact import sphere_state
-from theorems._instances import STAGE2, family_label
-from theorems._local_maxima import draw_maximizer
+from li2verify.experiments.instances import STAGE2, family_label
+from li2verify.experiments.local_maxima import draw_maximizer
 
 SQ = get_activation("square")
 GROUPS = STAGE2

@@ -1,6 +1,6 @@
 """Fig 10 (Sec 6): deeper ReLU nets grok later and their lowest layer still learns (distorted) Fourier features — the
 claim ``fig10.deeper.later_grokking_fourier_lowest_layer`` and its check. Seeds, the grokking epoch, the decision
-rules and the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
+rules and the plot are shared with the other training-variant modules (``li2verify/experiments/training_variants.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from theorems._training_variants import plot_acc, seeds_for, t_grok_90
+from li2verify.experiments.training_variants import plot_acc, seeds_for, t_grok_90
 
 
 DEEP = claim(

@@ -1,12 +1,12 @@
 """Fig 11's baseline reproduced under the paper's code protocol (``fig11.baseline.groks``, the anchor the training-
 variant claims of App. I rest on; the text/code comparison is ``protocol_loss_centring``).  Runs: ``fig12_runs`` of
-``theorems/_training_variants.py`` (shared with Figs 12–14).
+``li2verify/experiments/training_variants.py`` (shared with Figs 12–14).
 """
 
 from __future__ import annotations
 
 from li2verify.verify.claims import check, claim
-from theorems._training_variants import (BASELINE_HORIZON, R_BASELINE, baseline_values, fig12_runs, plot_acc,
+from li2verify.experiments.training_variants import (BASELINE_HORIZON, R_BASELINE, baseline_values, fig12_runs, plot_acc,
                                          seeds_for, t_grok_90)
 
 BASE = claim(

@@ -1,6 +1,6 @@
 """Fig 12 vs Fig 11 (App. I): complex weights grok faster than real ones — the claim ``fig12.complex.groks_faster`` and
-its check, on the M = 23 runs ``fig12_runs`` of ``theorems/_training_variants.py``. Seeds, the grokking epoch, the
-decision rules and the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
+its check, on the M = 23 runs ``fig12_runs`` of ``li2verify/experiments/training_variants.py``. Seeds, the grokking epoch, the
+decision rules and the plot are shared with the other training-variant modules (``li2verify/experiments/training_variants.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 
 from li2verify.train import TrainConfig
 from li2verify.verify.claims import check, claim
-from theorems._training_variants import FIG11, baseline_gate, fig12_runs, paired, plot_acc, seeds_for, t_grok_90
+from li2verify.experiments.training_variants import FIG11, baseline_gate, fig12_runs, paired, plot_acc, seeds_for, t_grok_90
 
 
 CPLX = claim(

@@ -3,7 +3,7 @@ M = 23 and faster at M = 41, 89, 127.
 
 Claim ``fig13_14.ridge_top.speed_by_m``. ``fast``/``thorough`` compare at M = 23 on the runs that
 ``fig12_complex_weights`` and ``fig13_ridge_top`` already train (the ``fig12_runs`` baseline and ``ridge_runs``
-ridge runs of ``theorems/_training_variants.py``, cached per process: no extra training when the suite runs those
+ridge runs of ``li2verify/experiments/training_variants.py``, cached per process: no extra training when the suite runs those
 modules; alone, this module trains them), read at the common horizon of 300 epochs. M = 41, 89, 127 at K = 256
 need the ``paper`` profile (a GPU).
 """
@@ -16,7 +16,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from theorems._training_variants import FIG11, baseline_gate, fig12_runs, matched_ridge, ridge_runs, seeds_for
+from li2verify.experiments.training_variants import FIG11, baseline_gate, fig12_runs, matched_ridge, ridge_runs, seeds_for
 
 SPEED = claim(
     "fig13_14.ridge_top.speed_by_m",

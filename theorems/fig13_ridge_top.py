@@ -1,7 +1,7 @@
 """Figs 13–14 (App. I): with the top layer V = V_ridge recomputed every step, grokking still happens — the claim
-``fig13.ridge_top.still_groks`` and its check, on the runs ``ridge_runs`` of ``theorems/_training_variants.py`` (the
+``fig13.ridge_top.still_groks`` and its check, on the runs ``ridge_runs`` of ``li2verify/experiments/training_variants.py`` (the
 speed comparison with the baseline is ``fig13_14_ridge_speed``). Seeds, the grokking epoch, the decision rules and
-the plot are shared with the other training-variant modules (``theorems/_training_variants.py``).
+the plot are shared with the other training-variant modules (``li2verify/experiments/training_variants.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train.empirical import first_epoch
-from theorems._training_variants import (R_GROKS, baseline_gate, fig12_runs, max_acc, ridge_runs, seeds_for,
+from li2verify.experiments.training_variants import (R_GROKS, baseline_gate, fig12_runs, max_acc, ridge_runs, seeds_for,
                                          t_grok_90)
 
 
@@ -38,7 +38,7 @@ RIDGE = claim(
     depends_on=["fig11.baseline.groks"],
     notes="Re-decided 2026-12-07 under the code protocol (the protocol that drew Figs 13-14) with λ = nη/2, the "
           "weight-decay-matched ridge in the code's loss scale (derivation in the assumptions; "
-          "theorems/_training_variants.matched_ridge). The earlier refutation rested on reading λ as η = 5e-5 in a "
+          "li2verify.experiments.training_variants.matched_ridge). The earlier refutation rested on reading λ as η = 5e-5 in a "
           "1/n-scaled loss, i.e. a ridge n/2 ≈ 212× weaker than the weight decay it stands for. This reading of λ "
           "was chosen knowing that outcome and an independent report that λ = 1e-2 groks under the code's "
           "protocol; the decision rule (a)/(b) below is unchanged. If Fig 11's baseline does not reproduce on the "

@@ -1,6 +1,6 @@
 """Figs 15–17 (Sec 3.2): zero-initialising the top layer accelerates grokking — the claim
 ``fig15_17.zero_init.accelerates`` and its check. Seeds, the grokking epoch, the decision rules and the plot are
-shared with the other training-variant modules (``theorems/_training_variants.py``).
+shared with the other training-variant modules (``li2verify/experiments/training_variants.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from functools import lru_cache
 from li2verify.verify.claims import check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
-from theorems._training_variants import paired, plot_acc, seeds_for
+from li2verify.experiments.training_variants import paired, plot_acc, seeds_for
 
 
 ZERO = claim(

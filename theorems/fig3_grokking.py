@@ -13,7 +13,7 @@ Scales.  The paper's Fig 3 is M = 71, K = 2048, n = 2016 (40%), Adam lr 1e-3, η
 The 8% claim is about the Gram matrices' *size-dependent* off-diagonal level, so it is checked at the paper's
 own scale (1 seed × 400 epochs in ``fast``, ≈ 40–80 s — a single seed, see the claim; 5 seeds × 800 epochs in
 ``thorough``; 15 in ``paper``).
-``fig3.gf_norm.settles_prop_eta`` reads the η sweep of ``theorems/_eta_sweep.py`` (shared with
+``fig3.gf_norm.settles_prop_eta`` reads the η sweep of ``li2verify/experiments/eta_sweep.py`` (shared with
 ``study003_grokking_dynamics``).
 """
 
@@ -29,7 +29,7 @@ from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsett
 from li2verify.train.figures import training_curves
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train.presets import fig3_setup
-from theorems._eta_sweep import ETAS, eta_data, eta_epochs
+from li2verify.experiments.eta_sweep import ETAS, eta_data, eta_epochs
 
 RULE_DATE = "2026-12-01"
 

@@ -2,17 +2,20 @@
 generalize decreases with M, like M⁻¹ log M (Thm 4) — for prime Z_M (left) and composite Z_M (right): the claims
 ``fig5.scaling.prime`` and ``fig5.scaling.composite``, each followed by its checks.
 
-All checks read ONE grid of trained networks per pytest process (``theorems/_sweeps.grid_rows``: the sweep engine
+All checks read ONE grid of trained networks per pytest process (``li2verify.experiments.sweeps.grid_rows``: the sweep
+engine
 ``li2verify.sweep``, every group's cells in one tensor program) and its boundary p_c per group (logistic fit of
 success against log p, bootstrap interval over seeds: ``li2verify.sweep.boundary.critical_fraction``); the scaling
 fit n_c = p_c·M² ∝ M^a and the comparison with M log M, M and M² over the same M is
-``li2verify.sweep.boundary.fit_scaling``; the decisions are ``theorems/_sweeps.decide_family``.
+``li2verify.sweep.boundary.fit_scaling``; the decisions are ``li2verify.experiments.scaling.decide_family``.
 """
 
 from __future__ import annotations
 
 from li2verify.verify.claims import check, claim
-from theorems._sweeps import RECORD_RULE, RULE as _RULE, SCALE as _SCALE, decide_family, decide_from_record
+from li2verify.experiments.records import RECORD_RULE, decide_from_record
+from li2verify.experiments.scaling import decide_family
+from li2verify.experiments.sweeps import RULE as _RULE, scale_note
 
 #: the committed caption-scale evidence record of prime Z_M (made by the packaged spec of the same name)
 PRIME_RECORD = "caption-prime"
@@ -32,7 +35,7 @@ PRIME = claim(
                  "Adam lr 5e-4, η = 2e-4, σ = x², MSE, trained as the paper's code trains (protocol code), 3000 "
                  "epochs, seeds 0-4, an adaptive search of n per group and seed, success = best test accuracy ≥ "
                  "0.9); the M range of the verdict is the record's", RECORD_RULE,
-                 "paper profile (GPU): the grid of theorems/_sweeps, prime M 11-127", _SCALE, _RULE],
+                 "paper profile (GPU): the packaged spec paper, prime M 23-127", scale_note(), _RULE],
     notes="Pilot before the rule (seeds 0-5, lr 5e-3, η 2e-3, K 256 / 128): boundary near p ≈ 0.7 at M = 11, 0.6 "
           "at 13, 0.55 at 17, 0.5 at 19, 0.35-0.4 at 23, 0.3 at 31. Until 2026-12-07 the fast and thorough profiles "
           "fitted their CPU-scale grids (K 256, lr 5e-3, η 2e-3) and recorded the M log M part as a scope note; "
@@ -46,8 +49,8 @@ COMPOSITE = claim(
     paper_ref="Fig 5 (right) caption; Sec 4.5 after Thm 4",
     printed=_PRINTED + r" \textbf{Right:} $\mathbb{Z}_M$ for composite $M$.",
     assumptions=["composite M: fast {10, 14, 22} (the orders of the non-Abelian groups of "
-                 "thm4.sample_complexity.dk_squared) with p ∈ {0.3, …, 0.9}; thorough {10, 14, 18, 22, 26, 34, 38, 46} "
-                 "with p from 0.15 to 0.9", _SCALE, _RULE],
+                 "thm4.sample_complexity.dk_squared) with p ∈ {0.3, …, 0.9}; thorough {12, 15, 20, 24, 28, 30, 36, 40, 45, 48} "
+                 "with p from 0.1 to 0.9 (the packaged specs fast-composite and thorough)", scale_note(), _RULE],
 )
 
 

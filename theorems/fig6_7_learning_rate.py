@@ -3,8 +3,8 @@ small learning rate ends in generalizing solutions (Fourier features, low E) and
 (higher E) — the claims ``fig6.lr_generalization.small_lr_gsol`` and ``fig6.lr_generalization.large_lr_higher_energy``,
 each followed by its check (one set of runs).
 
-Runs (``theorems/_sweeps.lr_rows``, the sweep engine): Z_23 at p = 0.35 (inside the boundary band of the pilot),
-K = 256, σ = x², the paper code's protocol (class-centred MSE, W ~ U(±1/√(2M))), full-batch Adam, η = 2e-3; each learning rate trained for 4/lr epochs (the same
+Runs (``li2verify.experiments.learning_rate.lr_rows``, the sweep engine): Z_23 at p = 0.35 (inside the boundary
+band of the pilot), K = 256, σ = x², the paper code's protocol (class-centred MSE, W ~ U(±1/√(2M))), full-batch Adam, η = 2e-3; each learning rate trained for 4/lr epochs (the same
 ‘time’ lr·t for every rate); the same seeds (same split, same initial weights) for every rate, so each seed is a
 paired comparison.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
-from theorems._sweeps import (LR_GROUP, LR_K, LR_P, LR_PROTOCOL, LR_SEEDS, LR_TIME, LR_WD, LRS, fourier_mass,
-                              lr_epochs, lr_rows)
+from li2verify.experiments.learning_rate import (LR_GROUP, LR_K, LR_P, LR_PROTOCOL, LR_SEEDS, LR_TIME, LR_WD, LRS,
+                                                 fourier_mass, lr_epochs, lr_rows)
 
 # Decision rules (written before the recorded run, seeds 20-25 in fast; see the notes for the pilot).
 R_GSOL = SeedRule("best test acc(small lr) − best test acc(large lr), same seed", 0.0, 0.03, ">=")
@@ -44,7 +44,7 @@ LR = claim(
         "seed has the same split and initial weights at every learning rate (the paper: M = 23, 71, 127, K = 1024, "
         "15 seeds; Fig 7: M = 127, n = 3225)",
         "gsol/ngsol: best test accuracy within the horizon (test accuracy 100 times per run); Fourier features: "
-        "the norm-weighted isotypic concentration of the learned first-layer nodes (theorems/_sweeps.fourier_mass; "
+        "the norm-weighted isotypic concentration of the learned first-layer nodes (li2verify.experiments.learning_rate.fourier_mass; "
         "1 for Thm 2's maximizers); E: Ê(w_j/‖w_j‖) = ½‖Ỹᵀσ(Xw_j)‖²/‖w_j‖⁴ on the training pairs (Eqn 7 on the "
         "sample, the engine's energy_unit), mean over the K nodes — the landscape's value on the unit sphere, "
         "comparable across runs whose weight norms differ; the unnormalized mean E is recorded alongside",

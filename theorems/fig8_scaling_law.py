@@ -2,14 +2,15 @@
 non-Abelian groups with max d_k = 2 (right: one per order, the paper's selection from GAP, here the shipped catalog's
 ``li2verify groups list --fig5``) — the claims ``fig8.scaling.products`` and ``fig8.scaling.nonabelian``.
 
-Same grid, boundary, fit and decisions as ``fig5_scaling_law`` (``theorems/_sweeps``: one sweep per pytest process).
+Same grid, boundary, fit and decisions as ``fig5_scaling_law`` (``li2verify.experiments.sweeps``: one sweep per
+pytest process).
 """
 
 from __future__ import annotations
 
 from li2verify.verify.claims import check, claim
-from theorems._sweeps import FIG8_PRODUCTS, decide_family
-from theorems._sweeps import RULE as _RULE, SCALE as _SCALE
+from li2verify.experiments.scaling import decide_family
+from li2verify.experiments.sweeps import FIG8_PRODUCTS, RULE as _RULE, scale_note
 
 _PRINTED = r"Generalization/memorization phase transition in modular addition tasks (cont.). "
 
@@ -26,7 +27,7 @@ PRODUCTS = claim(
             r"decreases. This coincides with Thm. 4 which predicts $p \sim M^{-1} \log M$.",
     assumptions=[f"the caption's groups that fit the profile: fast none (the smallest, Z4×Z7, has M = 28; the "
                  f"fast profile stops at M = 23), thorough 4x7, 5x6, 2x2x9, 5x2x2x2, 6x4x2 (M = 28-48), paper all "
-                 f"eight ({', '.join(FIG8_PRODUCTS)})", _SCALE, _RULE],
+                 f"eight ({', '.join(FIG8_PRODUCTS)})", scale_note(), _RULE],
 )
 
 NONAB = claim(
@@ -38,8 +39,9 @@ NONAB = claim(
             r"grows, the training data ratio $p = n/M^2$ required to achieve generalization decreases. This "
             r"coincides with Thm. 4 which predicts $p \sim M^{-1} \log M$.",
     assumptions=["the shipped catalog's Fig 5 selection (one max-d_k = 2 group per order; `li2verify groups list "
-                 "--fig5`) at the orders of the profile — the dihedral groups D10, D14, D22 (fast), D10-D46 (thorough: "
-                 "orders 10, 14, 18, 22, 26, 34, 38, 46), p ∈ {0.3, …, 0.9} (fast)", _SCALE, _RULE],
+                 "--fig5`) at the orders of the profile — the dihedral groups D10, D14, D22 (fast), SmallGroup(12,1)-"
+                 "SmallGroup(48,1) (thorough: orders 12, 16, 20, 24, 28, 32, 36, 40, 48), p ∈ {0.3, …, 0.9} (fast), "
+                 "0.1-0.9 (thorough)", scale_note(), _RULE],
 )
 
 

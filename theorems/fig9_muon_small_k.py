@@ -1,6 +1,6 @@
 """Fig 9 (Sec 5.3, after Thm 8): Muon reaches a lower test loss than Adam when K is small — the claim
 ``fig9.muon.beats_adam_small_k`` and its check. Seeds, the grokking epoch, the decision rules and the plot are
-shared with the other training-variant modules (``theorems/_training_variants.py``).
+shared with the other training-variant modules (``li2verify/experiments/training_variants.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
-from theorems._training_variants import seeds_for
+from li2verify.experiments.training_variants import seeds_for
 
 
 R_MUON = SeedRule("log(L_test Adam / L_test Muon(Newton–Schulz)), last 4 evaluations", 0.0, 0.05, ">=")

@@ -13,7 +13,7 @@ from li2verify.paper.lazy import (
     frob,
 )
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import FAMILIES, _group_instance
+from li2verify.experiments.lazy_flow import FAMILIES, group_instance
 
 H2_BOUNDS = claim(
     "h2.bounds.eqn57_58",
@@ -51,7 +51,7 @@ def test_eqns57_58(evidence, li2_profile):
     for fam in FAMILIES:
         for seed in range(li2_profile.pick(fast=2, thorough=8)):
             for eta in (0.0, 0.3):
-                Ft, Yt, Z = _group_instance(fam, 40 + seed, K=8)
+                Ft, Yt, Z = group_instance(fam, 40 + seed, K=8)
                 fl = LazyFlow(Ft, Yt, 0.1 * Z, eta)
                 smin2 = np.linalg.svd(Ft, compute_uv=False).min() ** 2
                 lam = smin2 + eta

@@ -13,7 +13,7 @@ from li2verify.paper.lazy import (
 )
 from li2verify.paper.task import group_task
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import FAMILIES, _group_instance
+from li2verify.experiments.lazy_flow import FAMILIES, group_instance
 
 ASSUMPTIONS = claim(
     "h.assumptions.a1_a4",
@@ -39,7 +39,7 @@ def test_assumptions_joint(evidence, li2_profile):
         task = group_task(FAMILIES[fam]())
         n = task.n
         for K in (n // 2, n - 1, 2 * n):
-            Ft, Yt, Z = _group_instance(fam, 80, K=K)
+            Ft, Yt, Z = group_instance(fam, 80, K=K)
             s = np.linalg.svd(Ft, compute_uv=False)
             rank = int(np.sum(s > 1e-9 * s.max()))
             U = np.linalg.svd(Ft, full_matrices=False)[0][:, :rank]

@@ -18,7 +18,7 @@ from li2verify.paper.coupon import (
     thm8_bound_printed,
 )
 from li2verify.verify.claims import check, claim
-from theorems._muon_coupon import _p_profiles
+from li2verify.experiments.muon_coupon import p_profiles
 
 LEMMA10 = claim(
     "lemma10.coupon.lower_bound",
@@ -44,7 +44,7 @@ def test_eqn39_bound_and_equality_case(evidence, li2_profile):
     gaps = []
     for seed in range(li2_profile.pick(fast=20, thorough=200)):
         rng = np.random.default_rng(50 + seed)
-        for fam, p in _p_profiles(rng):
+        for fam, p in p_profiles(rng):
             T0 = coupon_T0_inclusion_exclusion(p)
             L = len(p)
             HL = float(np.sum(1.0 / np.arange(1, L + 1)))

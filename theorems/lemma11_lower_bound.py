@@ -17,7 +17,7 @@ from li2verify.paper.lazy import (
 )
 from li2verify.paper.task import center
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import _group_instance
+from li2verify.experiments.lazy_flow import group_instance
 
 LEMMA11 = claim(
     "lemma11.lower_bound",
@@ -53,7 +53,7 @@ def test_lemma11_needs_a2(evidence):
     rhs = np.linalg.svd(Ft, compute_uv=False).min() * frob(Yt @ Yt.T)
     evidence.error(lhs / rhs, family="n=8,K=3,(A2) violated", what="‖ỸỸᵀF̃‖/(σ_min‖ỸỸᵀ‖) = 0 without (A2)")
     evidence.detail("without_A2_lhs_rhs", {"lhs": lhs, "rhs": rhs})
-    Ft, Yt, _ = _group_instance("Z5", 3, K=6)
+    Ft, Yt, _ = group_instance("Z5", 3, K=6)
     lhs = frob(signal_term(Ft, Yt))
     rhs = np.linalg.svd(Ft, compute_uv=False).min() * frob(Yt @ Yt.T)
     evidence.detail("Z5_K6_without_A2_lhs_over_rhs", lhs / rhs)

@@ -29,7 +29,7 @@ from li2verify.paper.lazy import fixed_point_gradient_pushthrough, frob, signal_
 from li2verify.paper.task import center, centering_matrix
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from theorems._gradient_structure import _ACT, ACTS, _features, _two_cluster_inputs
+from li2verify.experiments.gradient_structure import ACT_DRAWS, ACTS, random_features, two_cluster_inputs
 
 FTF = claim(
     "lemma1.ftf.multiple_of_identity",
@@ -63,13 +63,13 @@ def test_ftf_not_identity_for_large_k(evidence, li2_profile):
         for K in Ks:
             d = []
             for _ in range(4):
-                Ft = _features(np.eye(n), int(K), act, rng)
+                Ft = random_features(np.eye(n), int(K), act, rng)
                 d.append(np.linalg.norm(Ft.T @ Ft / ((n - 1) * c) - np.eye(K), 2))
             devs.append(float(np.mean(d)))
         f = fit_order(Ks[:3], devs[:3])
         evidence.detail(f"{act}: deviation vs K", {"K": Ks, "deviation": devs, "small_K_order": f.summary(0.5)})
         # Printed: F̃ᵀF̃ becomes a multiple of I_K for large K, i.e. λ_min/λ_max(F̃ᵀF̃) → 1 (any multiple).
-        ev = np.linalg.eigvalsh((lambda F: F.T @ F)(_features(np.eye(n), int(Ks[-1]), act, rng)))
+        ev = np.linalg.eigvalsh((lambda F: F.T @ F)(random_features(np.eye(n), int(Ks[-1]), act, rng)))
         evidence.counterexample("F̃ᵀF̃ moves away from a multiple of I_K as K grows (n fixed): at K = 256 ≥ n it has "
                                 "rank ≤ n − 1, λ_min/λ_max = 0", measured=max(float(ev[0] / ev[-1]), 0.0), printed=1.0,
                                 tol=0.5, why="the loosest reading of 'a multiple of identity': all eigenvalues within "
@@ -87,10 +87,10 @@ def test_ftf_expectation_and_n_rate(evidence, li2_profile):
     evidence.tolerance(0.0, "Monte Carlo: 6 standard errors; order within 3σ + 0.15")
     rng = np.random.default_rng(31)
     for act in ACTS:
-        X = _two_cluster_inputs(10, 0.3, 0.1)
+        X = two_cluster_inputs(10, 0.3, 0.1)
         Kmat = kernel_matrix(X, act)
         expect = 10 * Kmat[0, 0] - Kmat.sum() / 10
-        F = _features(X, 40_000, act, rng)
+        F = random_features(X, 40_000, act, rng)
         d = np.sum(F * F, axis=0)
         off = np.sum(F[:, 0::2] * F[:, 1::2], axis=0)
         evidence.holds(abs(d.mean() - expect) <= 6 * d.std() / math.sqrt(d.size), f"diag mean {d.mean():.4f} vs "
@@ -99,7 +99,7 @@ def test_ftf_expectation_and_n_rate(evidence, li2_profile):
                        family=act)
         c = lemma1_constants(act, 1.0, 0.0).c
         ns = geometric(64, 2048, 6).astype(int)
-        devs = [np.mean([np.linalg.norm((lambda F: F.T @ F)(_features(np.eye(m), 8, act, rng)) / ((m - 1) * c)
+        devs = [np.mean([np.linalg.norm((lambda F: F.T @ F)(random_features(np.eye(m), 8, act, rng)) / ((m - 1) * c)
                                         - np.eye(8), 2) for _ in range(3)]) for m in ns]
         f = fit_order(ns, devs)
         evidence.holds(f.agrees(-0.5, atol=0.15), f"order in n {f} ~ −1/2", family=act)
@@ -107,7 +107,7 @@ def test_ftf_expectation_and_n_rate(evidence, li2_profile):
 
 
 @check(FTF, "property", target="corrected")
-@given(act=_ACT, n=st.integers(3, 12), extra=st.integers(0, 12), data=st.data())
+@given(act=ACT_DRAWS, n=st.integers(3, 12), extra=st.integers(0, 12), data=st.data())
 def test_ftf_rank_property(evidence, act, n, extra, data):
     evidence.describe("Hypothesis over σ, n ∈ [3, 12], K = n + extra ≥ n, unit-norm inputs (rows of a drawn n×6 "
                       "array) and a drawn weight matrix W (6×K): F̃ = P1⊥σ(XW) has rank ≤ n − 1 < K, so F̃ᵀF̃ is "
@@ -156,7 +156,7 @@ def test_fft_error_grows_with_n(evidence, li2_profile):
         ns = np.array([8, 16, 32, 64, 128])
         spreads = []
         for m in ns:
-            S = centered_kernel(_two_cluster_inputs(int(m), 0.2, 0.02), act)
+            S = centered_kernel(two_cluster_inputs(int(m), 0.2, 0.02), act)
             ev = np.sort(np.linalg.eigvalsh(S))[1:]
             spreads.append((ev[-1] - ev[0]) / 0.02)
         f = fit_order(ns, spreads)
@@ -183,18 +183,18 @@ def test_fft_corrected(evidence, li2_profile):
     for act in ACTS:
         for seed in range(li2_profile.pick(fast=3, thorough=10)):
             n, rho, eps = int(rng.integers(6, 40)), float(rng.uniform(0, 0.4)), float(rng.uniform(0.005, 0.05))
-            X = _two_cluster_inputs(n, rho, eps)
+            X = two_cluster_inputs(n, rho, eps)
             c = lemma1_constants(act, 1.0, rho)
             S = centered_kernel(X, act)
             dev = np.linalg.norm(S - c.c * centering_matrix(n), 2)
             evidence.holds(dev <= (n - 1) * c.c_L * eps * (1 + 1e-9), f"{dev:.3g} ≤ {(n - 1) * c.c_L * eps:.3g}",
                            family=act, seed=seed)
         Ks = geometric(100, 6400, 5).astype(int)
-        X = _two_cluster_inputs(16, 0.2, 0.02)
+        X = two_cluster_inputs(16, 0.2, 0.02)
         S = centered_kernel(X, act)
         devs = []
         for K in Ks:
-            devs.append(np.mean([np.linalg.norm((lambda F: F @ F.T)(_features(X, int(K), act, rng)) / K - S, 2)
+            devs.append(np.mean([np.linalg.norm((lambda F: F @ F.T)(random_features(X, int(K), act, rng)) / K - S, 2)
                                  for _ in range(3)]) / np.linalg.norm(S, 2))
         f = fit_order(Ks, devs)
         evidence.holds(f.agrees(-0.5, atol=0.15), f"MC order in K {f}", family=act)
@@ -213,7 +213,7 @@ def _equal_norm_inputs(n, rho, P):
 
 
 @check(FFT, "property", target="corrected")
-@given(act=_ACT, rho=bounded_floats(0.0, 0.4), P=real_matrices((10, 10), bound=0.05))
+@given(act=ACT_DRAWS, rho=bounded_floats(0.0, 0.4), P=real_matrices((10, 10), bound=0.05))
 def test_fft_bound_property(evidence, act, rho, P):
     evidence.describe("Hypothesis over σ, ρ ∈ [0, 0.4] and a symmetric perturbation (entries ≤ 0.05) of the off-diagonal "
                       "correlations of n = 10 unit-norm inputs (ε = its largest entry): ‖S − (a−b)P1⊥‖₂ ≤ (n−1)c_Lε, "
@@ -267,7 +267,7 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
         for K in Ks:
             gs = []
             for _ in range(3):
-                Ft = _features(np.eye(n), int(K), act, rng)
+                Ft = random_features(np.eye(n), int(K), act, rng)
                 gs.append(_coefficient(fixed_point_gradient_pushthrough(Ft, Yt, eta), signal_term(Ft, Yt)))
             gam.append(np.mean(gs))
         f = fit_order(Ks, gam)
@@ -282,7 +282,7 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
             ax.set_xlabel("K"), ax.set_ylabel("coefficient of ỸỸᵀF̃"), ax.legend(fontsize=7)
             evidence.plot(fig, "Lemma 1, Eqn 5: coefficient of ỸỸᵀF̃ in G_F(+∞) vs width K (ReLU, n = 16, η = 0.1)")
         K = 3200
-        Ft = _features(np.eye(n), K, act, rng)
+        Ft = random_features(np.eye(n), K, act, rng)
         g = _coefficient(fixed_point_gradient_pushthrough(Ft, Yt, eta), signal_term(Ft, Yt))
         res[act] = {"order_in_K": f.summary(-1.0), "gamma/printed(c1=c2=c)": g * (K * c + eta) * (n * c + eta) / eta,
                     "gamma/corrected": g * (K * c + eta) ** 2 / eta}
@@ -299,7 +299,7 @@ def test_eqn5_printed_scaling_fails(evidence, li2_profile):
     gam_n = {}
     for m in (8, 16, 32):
         Yn = center(np.eye(M)[np.arange(m) % M])
-        Ft = _features(np.eye(m), 3200, "relu", rng)
+        Ft = random_features(np.eye(m), 3200, "relu", rng)
         gam_n[m] = _coefficient(fixed_point_gradient_pushthrough(Ft, Yn, eta), signal_term(Ft, Yn))
     evidence.detail("gamma_vs_n_at_K3200_relu (printed ∝ 1/n; observed flat)", gam_n)
     evidence.detail("summary", res)
@@ -321,7 +321,7 @@ def test_eqn5_corrected(evidence, li2_profile):
         for K in Ks:
             e = []
             for _ in range(3):
-                Ft = _features(np.eye(n), int(K), act, rng)
+                Ft = random_features(np.eye(n), int(K), act, rng)
                 form = eta / (K * c + eta) ** 2 * signal_term(Ft, Yt)
                 e.append(frob(fixed_point_gradient_pushthrough(Ft, Yt, eta) - form) / frob(form))
             errs.append(np.mean(e))
@@ -336,7 +336,7 @@ def test_eqn5_corrected(evidence, li2_profile):
                 Ym = center(np.eye(M)[np.arange(m) % M])
                 e = []
                 for _ in range(3):
-                    Ft = _features(np.eye(m), 3200, act, rng)
+                    Ft = random_features(np.eye(m), 3200, act, rng)
                     form = eta / (3200 * c + eta) ** 2 * signal_term(Ft, Ym)
                     e.append(frob(fixed_point_gradient_pushthrough(Ft, Ym, eta) - form) / frob(form))
                 errs_n.append(np.mean(e))
@@ -345,7 +345,7 @@ def test_eqn5_corrected(evidence, li2_profile):
             evidence.detail("relu: rel error vs n at K=3200 (√(n/K) law)", {"n": ns, "error": errs_n,
                                                                             "fit": fn.summary(0.5)})
             for K in Ks:
-                Ft = _features(np.eye(n), int(K), act, rng)
+                Ft = random_features(np.eye(n), int(K), act, rng)
                 form = eta / (K * c + eta) ** 2 * signal_term(Ft, Yt)
                 abs_K.append(frob(fixed_point_gradient_pushthrough(Ft, Yt, eta) - form))
             fa = fit_order(Ks, abs_K)
@@ -353,7 +353,7 @@ def test_eqn5_corrected(evidence, li2_profile):
                             {"K": Ks, "abs_error": abs_K, "fit": fa.summary(-2.0)})
         for seed in range(li2_profile.pick(fast=2, thorough=8)):
             m, rho, eps = 12, float(rng.uniform(0, 0.3)), float(rng.uniform(0.001, 0.01))
-            X = _two_cluster_inputs(m, rho, eps)
+            X = two_cluster_inputs(m, rho, eps)
             Ym = center(np.eye(3)[rng.permutation(np.arange(m) % 3)])
             S = centered_kernel(X, act)
             cc = lemma1_constants(act, 1.0, rho)
@@ -368,7 +368,7 @@ def test_eqn5_corrected(evidence, li2_profile):
 
 
 @check(EQN5, "property", target="corrected")
-@given(act=_ACT, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.01),
+@given(act=ACT_DRAWS, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.01),
        labels=st.lists(st.integers(0, 2), min_size=12, max_size=12))
 def test_eqn5_limit_property(evidence, act, rho, eps, labels):
     evidence.describe("Hypothesis over σ, ρ, ε ∈ [1e-4, 0.01] and the labels (3 classes) of n = 12 two-cluster inputs: "
@@ -377,7 +377,7 @@ def test_eqn5_limit_property(evidence, act, rho, eps, labels):
     m = 12
     Ym = center(np.eye(3)[np.array(labels)])
     assume(np.linalg.norm(Ym) > 0)
-    X = _two_cluster_inputs(m, rho, eps)
+    X = two_cluster_inputs(m, rho, eps)
     cc = lemma1_constants(act, 1.0, rho)
     delta = (m - 1) * cc.c_L * eps / cc.c
     assume(delta < 1)

@@ -27,8 +27,8 @@ from li2verify.paper.lazy import fixed_point_gradient_pushthrough, frob, signal_
 from li2verify.paper.task import centering_matrix, group_task, random_pairs
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from theorems._gradient_structure import _ACT, ACTS, _features, _two_cluster_inputs
-from theorems._instances import LAZY_FAMILIES
+from li2verify.experiments.gradient_structure import ACT_DRAWS, ACTS, random_features, two_cluster_inputs
+from li2verify.experiments.instances import LAZY_FAMILIES
 
 FAM = LAZY_FAMILIES
 GROUP = claim(
@@ -76,7 +76,7 @@ def test_group_kernel_multiple_of_p1perp_as_eps_to_0(evidence, li2_profile):
         for n in (8, 16):
             for rho in (0.0, 0.3):
                 c = lemma1_constants(act, 1.0, rho).c
-                D = [np.linalg.norm(centered_kernel(_two_cluster_inputs(n, rho, float(e)), act)
+                D = [np.linalg.norm(centered_kernel(two_cluster_inputs(n, rho, float(e)), act)
                                     - c * centering_matrix(n), 2) / c for e in eps_grid]
                 f = fit_order(eps_grid, D)
                 fits[f"{act},n={n},rho={rho}"] = f.summary(1.0)
@@ -102,14 +102,14 @@ def test_group_kernel_multiple_of_p1perp_as_eps_to_0(evidence, li2_profile):
 
 
 @check(GROUP, "property")
-@given(act=_ACT, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.05), n=st.integers(4, 16))
+@given(act=ACT_DRAWS, rho=bounded_floats(0.0, 0.3), eps=bounded_floats(1e-4, 0.05), n=st.integers(4, 16))
 def test_group_small_eps_property(evidence, act, rho, eps, n):
     evidence.describe("Hypothesis over σ, ρ ∈ [0, 0.3], ε ∈ [1e-4, 0.05], n ∈ [4, 16]: inputs satisfying (2)–(3) with "
                       "that ε (two clusters, x_iᵀx_j = ρ ± ε): D(ε) = ‖S − (a−b)P1⊥‖₂/(a−b) ≤ C·ε with the constant "
                       "C = (n−1)c_L/(a−b) of the proof (fixed n, ρ): the O(ε) of the printed statement")
     evidence.tolerance(0.0, "inequality asserted with relative slack 1e-9")
     c = lemma1_constants(act, 1.0, rho)
-    D = np.linalg.norm(centered_kernel(_two_cluster_inputs(n, rho, eps), act) - c.c * centering_matrix(n), 2) / c.c
+    D = np.linalg.norm(centered_kernel(two_cluster_inputs(n, rho, eps), act) - c.c * centering_matrix(n), 2) / c.c
     evidence.holds(D <= (n - 1) * c.c_L / c.c * eps * (1 + 1e-9) + 1e-12, f"D = {D:.3g} ≤ Cε", family=act)
 
 
@@ -164,7 +164,7 @@ def test_group_inputs_corrected(evidence, li2_profile):
         for K in Ks:
             e = []
             for _ in range(2):
-                Ft = _features(task.X, int(K), act, rng)
+                Ft = random_features(task.X, int(K), act, rng)
                 form = eta / (K * k.c_int + eta) ** 2 * signal_term(Ft, task.Y_tilde)
                 e.append(frob(fixed_point_gradient_pushthrough(Ft, task.Y_tilde, eta) - form) / frob(form))
             errs.append(np.mean(e))
@@ -183,7 +183,7 @@ def test_group_inputs_corrected(evidence, li2_profile):
 
 
 @check(GROUP_SCOPE, "property")
-@given(g=groups(max_order=min(10, max_order())), act=_ACT)
+@given(g=groups(max_order=min(10, max_order())), act=ACT_DRAWS)
 def test_group_scope_property(evidence, g, act):
     evidence.describe("Hypothesis over groups of order ≤ 10 of every family (cyclic, products, dihedral, dicyclic, "
                       "catalog) and σ: one-hot pair inputs have ρ = ε = ½; the spectrum of S = P1⊥𝒦P1⊥ (exact kernel) "

@@ -35,7 +35,7 @@ from li2verify.paper.hermite import (
 from li2verify.paper.task import center, centering_matrix
 from li2verify.utils.fits import fit_order
 from li2verify.verify.claims import check, claim
-from theorems._gradient_structure import _ACT, ACTS
+from li2verify.experiments.gradient_structure import ACT_DRAWS, ACTS
 
 SERIES = claim(
     "lemma1.kernel.hermite_series",
@@ -116,7 +116,7 @@ def _coeffs(act, s, L):
 
 
 @check(SERIES, "property")
-@given(act=_ACT, si=bounded_floats(0.5, 1.8), sj=bounded_floats(0.5, 1.8), rho=bounded_floats(-0.9, 0.9))
+@given(act=ACT_DRAWS, si=bounded_floats(0.5, 1.8), sj=bounded_floats(0.5, 1.8), rho=bounded_floats(-0.9, 0.9))
 def test_series_property(evidence, act, si, sj, rho):
     evidence.describe("Hypothesis over σ ∈ {x², ReLU, SiLU, tanh}, norms s_i, s_j ∈ [0.5, 1.8], ρ ∈ [−0.9, 0.9]: Hermite "
                       "series Σa_l(s_i)a_l(s_j)ρ^l vs 2-D Gauss–Hermite quadrature of E[σ(s_iZ1)σ(s_jZ2)]")
@@ -156,7 +156,7 @@ def test_parseval(evidence, li2_profile):
 
 
 @check(PARSEVAL, "property")
-@given(act=_ACT, s=bounded_floats(0.5, 2.0))
+@given(act=ACT_DRAWS, s=bounded_floats(0.5, 2.0))
 def test_parseval_property(evidence, act, s):
     evidence.describe("Hypothesis over σ and s ∈ [0.5, 2]: Σ_{l≤L}a_l² vs E[σ²(sZ)] by adaptive quadrature")
     evidence.tolerance(5e-5, "absolute; ReLU truncation at L = 2000 leaves ≈ 1e-5 (s ≤ 2); smooth σ ≈ 1e-9 at L = 80")
@@ -210,7 +210,7 @@ def test_lipschitz_bound(evidence, li2_profile):
 
 
 @check(LIPSCHITZ, "property")
-@given(act=_ACT, s=bounded_floats(0.5, 1.5), rho=bounded_floats(-0.6, 0.6), eps=bounded_floats(0.0, 0.3))
+@given(act=ACT_DRAWS, s=bounded_floats(0.5, 1.5), rho=bounded_floats(-0.6, 0.6), eps=bounded_floats(0.0, 0.3))
 def test_lipschitz_property(evidence, act, s, rho, eps):
     evidence.describe("Hypothesis over σ, s ∈ [0.5, 1.5], ρ ∈ [−0.6, 0.6], ε ∈ [0, 0.3]: max over ρ_ij ∈ [ρ−ε, ρ+ε] of "
                       "|𝒦(ρ_ij) − 𝒦(ρ)| ≤ c·ε with c = Σ l a_l² = s²E[σ'(sZ)²]")
@@ -277,7 +277,7 @@ def test_constants_under_weight_scaling(evidence, li2_profile):
 
 
 @check(CONSTANTS, "property")
-@given(act=_ACT, s=bounded_floats(0.3, 2.5), rho=bounded_floats(-0.95, 0.95))
+@given(act=ACT_DRAWS, s=bounded_floats(0.3, 2.5), rho=bounded_floats(-0.95, 0.95))
 def test_constants_positive_property(evidence, act, s, rho):
     evidence.describe("Hypothesis over σ, s ∈ [0.3, 2.5], ρ ∈ [−0.95, 0.95]: c = a − b > 0 (a = E[σ²(sZ)], b = 𝒦 at ρ)")
     evidence.tolerance(0.0, "strict inequality; a − b is ≥ 1e-4·a on this range, far above float64 rounding")

@@ -17,7 +17,11 @@ from hypothesis import strategies as st
 
 from li2verify.paper.hermite import gauss_hermite, phi_all
 from li2verify.verify.claims import check, claim
-from theorems._gaussian import _DENS, _rho, _t, _u, _x, _y
+
+_x, _y, _t, _u = sp.symbols("x y t u", real=True)
+_rho = sp.Symbol("rho", real=True)
+#: the standard normal density (App. F)
+_DENS = sp.exp(-_x**2 / 2) / sp.sqrt(2 * sp.pi)
 
 
 def _gauss_moment(k: int) -> sp.Expr:

@@ -12,7 +12,10 @@ import numpy as np
 import sympy as sp
 
 from li2verify.verify.claims import check, claim
-from theorems._gaussian import _DENS, _t, _x
+
+_x, _t = sp.symbols("x t", real=True)
+#: the standard normal density (App. F)
+_DENS = sp.exp(-_x**2 / 2) / sp.sqrt(2 * sp.pi)
 
 LEMMA4 = claim(
     "lemma4.moment.mgf",

@@ -12,7 +12,7 @@ import numpy as np
 
 from li2verify.paper import memorization as MZ
 from li2verify.verify.claims import check, claim
-from theorems._memorization import ACTS_FOCUSED, ACTS_SPREAD, _mirror, _random_p
+from li2verify.experiments.memorization import ACTS_FOCUSED, ACTS_SPREAD, mirror_maximizer, random_p
 
 PHI_AT_0 = {"square": 2.0, "cube": 0.0, "quartic": 0.0, "relu": np.inf, "silu": np.inf, "tanh": np.inf,
             "sigmoid": np.inf, "log_gap": 1.0}  # φ(0⁺), derived symbolically in lemma6_phi_memorization
@@ -39,11 +39,11 @@ def test_kkt_at_numerical_optimum(evidence, li2_profile):
     rng = np.random.default_rng(5)
     for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12)):
         for seed in range(li2_profile.pick(fast=1, thorough=3)):
-            p = _random_p(rng, M)
+            p = random_p(rng, M)
             for name in ACTS_SPREAD + ACTS_FOCUSED:
                 act = MZ.memorization_activation(name)
                 if name in ACTS_SPREAD:
-                    s = _mirror(p, name, li2_profile)
+                    s = mirror_maximizer(p, name, li2_profile)
                 else:
                     S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=8)
                     s = S[:, 0]

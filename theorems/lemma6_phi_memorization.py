@@ -13,7 +13,7 @@ import sympy as sp
 
 from li2verify.paper import memorization as MZ
 from li2verify.verify.claims import check, claim
-from theorems._memorization import ACTS_FOCUSED, ACTS_SPREAD, _mirror, _random_p
+from li2verify.experiments.memorization import ACTS_FOCUSED, ACTS_SPREAD, mirror_maximizer, random_p
 
 PHI = claim(
     "lemma6.phi.monotonicity",
@@ -86,7 +86,7 @@ def test_focused_solution_is_the_unique_maximizer(evidence, li2_profile):
     rng = np.random.default_rng(6)
     for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12)):
         for seed in range(li2_profile.pick(fast=2, thorough=3)):
-            p = _random_p(rng, M)
+            p = random_p(rng, M)
             for name in ACTS_FOCUSED:
                 act = MZ.memorization_activation(name)
                 S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=8)
@@ -124,11 +124,11 @@ def test_spreading_solution_formula(evidence, li2_profile):
     worst_s = 0.0
     for M in li2_profile.pick(fast=(4, 7), thorough=(4, 7, 12, 24)):
         for seed in range(li2_profile.pick(fast=2, thorough=6)):
-            p = _random_p(rng, M)
+            p = random_p(rng, M)
             for name in ACTS_SPREAD:
                 act = MZ.memorization_activation(name)
                 ref, lam = MZ.spreading_solution(p, act)
-                s = _mirror(p, name, li2_profile)
+                s = mirror_maximizer(p, name, li2_profile)
                 Fr, Fs = MZ.F_objective(ref, p, act), MZ.F_objective(s, p, act)
                 evidence.error(max(0.0, Fs - Fr) / abs(Fr), family=name, seed=seed, what="optimizer beats closed form")
                 evidence.error(abs(Fs - Fr) / abs(Fr), family=name, seed=seed, what="F closed form vs optimizer")

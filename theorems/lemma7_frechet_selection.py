@@ -19,7 +19,7 @@ from li2verify.paper.coupon import (
     frechet_selection_probs,
 )
 from li2verify.verify.claims import check, claim
-from theorems._muon_coupon import Z_MC, Z_REASON
+from li2verify.experiments.muon_coupon import Z_MC, Z_REASON
 
 LEMMA7 = claim(
     "lemma7.frechet.selection",

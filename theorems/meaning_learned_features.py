@@ -11,7 +11,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.finite import cyclic
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
-from theorems._instances import STAGE2
+from li2verify.experiments.instances import STAGE2
 
 
 SQ = get_activation("square")

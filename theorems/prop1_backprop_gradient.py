@@ -26,9 +26,10 @@ from li2verify.groups.finite import cyclic
 from li2verify.paper.lazy import (LazyFlow, decay_rate, eqn4, frob, random_feature_instance, signal_term)
 from li2verify.paper.li2 import backprop_gradient, ridge_top_layer
 from li2verify.paper.task import center, group_task
+from li2verify.experiments.instances import LAZY_FAMILIES as FAMILIES
+from li2verify.experiments.instances import lazy_arrays as _group_instance
+from li2verify.experiments.lazy_flow import TS
 from li2verify.train.engine import STOP, StepFunction, run_epochs
-from theorems._instances import LAZY_FAMILIES as FAMILIES
-from theorems._backprop import TS, _group_instance
 
 
 ALPHAS = geometric(1e-5, 1e-2, 8)

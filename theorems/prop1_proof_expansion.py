@@ -23,8 +23,9 @@ from li2verify.verify.claims import check, claim
 from li2verify.paper.lazy import (LazyFlow, R1, fixed_point_gradient, frob, integrate_flow,
                             p_eta_direct, p_eta_woodbury, signal_term, sym_matrix, sym_taylor)
 from li2verify.paper.task import center
-from theorems._instances import LAZY_FAMILIES as FAMILIES
-from theorems._backprop import TS, _group_instance
+from li2verify.experiments.instances import LAZY_FAMILIES as FAMILIES
+from li2verify.experiments.instances import lazy_arrays as _group_instance
+from li2verify.experiments.lazy_flow import TS
 
 
 _sym_matrix = sym_matrix

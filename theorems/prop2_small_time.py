@@ -22,7 +22,7 @@ from li2verify.paper.lazy import (
 )
 from li2verify.utils.fits import fit_order, geometric
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import ALPHAS, FAMILIES, TS, _group_instance
+from li2verify.experiments.lazy_flow import ALPHAS, FAMILIES, TS, group_instance
 
 PROP2 = claim(
     "prop2.small_time.leading_term",
@@ -51,7 +51,7 @@ PROP2 = claim(
 def test_prop2_printed_remainder_fails_as_t_to_0(evidence, li2_profile):
     evidence.describe("Exact flow on Z5 with K = n−1 (A1–A2 hold): printed remainder G − ỸV0ᵀ − tỸỸᵀF̃ divided "
                       "by tα + t² along t = α³ (→ ∞ if the printed O(tα + t²) fails)")
-    Ft, Yt, Z = _group_instance("Z5", 1)
+    Ft, Yt, Z = group_instance("Z5", 1)
     S = signal_term(Ft, Yt)
     ratios = []
     for a in geometric(1e-3, 1e-1, 5):
@@ -82,7 +82,7 @@ def test_prop2_corrected_orders_and_limit(evidence, li2_profile):
     for fam in ("Z5", "Z2xZ3", "D6"):
         for eta in (0.0, 0.5):
             seed = 10 + len(fam)
-            Ft, Yt, Z = _group_instance(fam, seed)
+            Ft, Yt, Z = group_instance(fam, seed)
             S = signal_term(Ft, Yt)
             C = np.zeros((6, 6))
             for i, a in enumerate(grid_a):
@@ -169,7 +169,7 @@ def test_eta_dependence_at_zero_init_is_order_t2(evidence, li2_profile):
                       "(η only enters at t²); with V0 = αZ the difference has an O(t) part ∝ α")
     evidence.tolerance(0.0, "slopes within 3σ + 0.1")
     for fam in FAMILIES:
-        Ft, Yt, Z = _group_instance(fam, 21)
+        Ft, Yt, Z = group_instance(fam, 21)
         f = fit_order(TS, [frob(LazyFlow(Ft, Yt, 0 * Z, 0.7).G(t) - LazyFlow(Ft, Yt, 0 * Z, 0.0).G(t)) for t in TS])
         evidence.holds(f.agrees(2.0), f"{f} ~ t²", family=fam)
         fa = fit_order(ALPHAS, [frob(LazyFlow(Ft, Yt, a * Z, 0.7).G(1e-6) - LazyFlow(Ft, Yt, a * Z, 0.0).G(1e-6))
@@ -195,7 +195,7 @@ def test_r1_ratio_linear_in_alpha(evidence, li2_profile):
     evidence.tolerance(0.0, "slopes within 3σ + 0.1; inequalities exact up to 1e-12 relative")
     for fam in FAMILIES:
         for seed in range(li2_profile.pick(fast=2, thorough=8)):
-            Ft, Yt, Z = _group_instance(fam, 30 + seed)
+            Ft, Yt, Z = group_instance(fam, 30 + seed)
             S = frob(signal_term(Ft, Yt))
             f = fit_order(ALPHAS, [frob(R1(Ft, Yt, a * Z, 0.2)) / S for a in ALPHAS])
             evidence.holds(f.agrees(1.0), f"{f} ~ α", family=fam, seed=seed)

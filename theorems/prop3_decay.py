@@ -24,13 +24,13 @@ from li2verify.paper.lazy import (
     modal_gradient_eta0,
 )
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import (
+from li2verify.experiments.lazy_flow import (
     FAMILIES,
-    _group_instance,
-    _realizable_instances,
-    _rounding_scale,
-    _scalar_flow,
-    _synthetic_realizable,
+    group_instance,
+    realizable_instances,
+    rounding_scale,
+    scalar_flow,
+    synthetic_realizable,
 )
 
 PROP3 = claim(
@@ -51,7 +51,7 @@ def test_prop3_decay_rate(evidence, li2_profile):
                       "with K = n − 1: G(t) → 0")
     evidence.tolerance(0.03, "relative rate error: contamination by the next mode e^{−gap·t} ≤ e^{−6} on the window")
     for seed in range(li2_profile.pick(fast=4, thorough=20)):
-        Ft, Yt, Z = _synthetic_realizable(seed)
+        Ft, Yt, Z = synthetic_realizable(seed)
         fl = LazyFlow(Ft, Yt, 0.3 * Z, 0.0)
         s2 = np.linalg.svd(Ft, compute_uv=False) ** 2
         smin2 = s2.min()
@@ -65,7 +65,7 @@ def test_prop3_decay_rate(evidence, li2_profile):
             evidence.holds(frob(fl.G(t)) <= C0 * np.exp(-smin2 * t) * (1 + 1e-9) + 1e-13, "‖G‖ ≤ C0e^{−σ²t}",
                            family="synthetic", seed=seed)
     for fam in FAMILIES:
-        Ft, Yt, Z = _group_instance(fam, 50)
+        Ft, Yt, Z = group_instance(fam, 50)
         fl = LazyFlow(Ft, Yt, 0.1 * Z, 0.0)
         T = 40 / fl.lambda_min
         evidence.holds(frob(fl.G(T)) < 1e-9 * frob(fl.G(0.0)) + 1e-12, f"G({T:.3g}) ≈ 0", family=f"{fam} K=n−1")
@@ -90,7 +90,7 @@ def test_prop3_closed_form(evidence):
                       "t ≥ 0, and lim G·e^{σ_min²t} = y(y − fv0)/f: the rate is exactly σ_min² (not faster) generically; "
                       "two decoupled modes F̃ = diag(f1, f1 + g): lim G·e^{f1²t} finite and nonzero (σ_min² = f1²)")
     evidence.tolerance(0.0, "exact symbolic limits and identities")
-    (t, f, y, v0), v, G = _scalar_flow(0)
+    (t, f, y, v0), v, G = scalar_flow(0)
     vstar = y / f
     d0 = v0 - vstar
     evidence.holds(sp.limit(G, t, sp.oo) == 0, "lim G = 0", family="scalar")
@@ -119,7 +119,7 @@ def test_prop3_closed_form(evidence):
 
 
 @check(PROP3, "property")
-@given(inst=_realizable_instances(None))
+@given(inst=realizable_instances(None))
 def test_prop3_bound_property(evidence, inst):
     evidence.describe("Hypothesis over n ≤ 6, K ≤ 4, M ≤ 3, F̃ = s[I; 0] + a drawn matrix (s ∈ [0.5, 3], entries in "
                       "[−1, 1]; instances without full column rank are discarded), realizable Ỹ = F̃V_true and V0 "
@@ -134,7 +134,7 @@ def test_prop3_bound_property(evidence, inst):
     s2 = sv.min() ** 2
     d0 = frob(V0 - fl.V_star)
     C0 = np.linalg.norm(Ft, 2) * d0 * (np.linalg.norm(fl.V_star, 2) + d0)
-    scale = _rounding_scale(Ft, Yt, V0, fl)
+    scale = rounding_scale(Ft, Yt, V0, fl)
     fam = f"n={Ft.shape[0]},K={Ft.shape[1]}"
     worst = 0.0
     for t in np.linspace(0, 20 / s2, 21):
@@ -162,8 +162,8 @@ def test_prop3_modal_form(evidence, li2_profile):
     evidence.describe("SVD-modal G(t) = U[Σe^{−Σ²t}C1 + Σe^{−Σ²t}C2e^{−Σ²t}]Wᵀ vs the spectral flow (eigh of A), "
                       "synthetic and group data with K = n − 1; the σ_min row of C1 nonzero (slowest rate σ_min²)")
     evidence.tolerance(1e-8, "relative; two different factorizations (SVD of F̃ vs eigh of F̃ᵀF̃), cond ≲ 1e4")
-    cases = [("synthetic", *_synthetic_realizable(s)) for s in range(li2_profile.pick(fast=3, thorough=10))]
-    cases += [(fam, *_group_instance(fam, 60)) for fam in FAMILIES]
+    cases = [("synthetic", *synthetic_realizable(s)) for s in range(li2_profile.pick(fast=3, thorough=10))]
+    cases += [(fam, *group_instance(fam, 60)) for fam in FAMILIES]
     for i, (fam, Ft, Yt, Z) in enumerate(cases):
         fl = LazyFlow(Ft, Yt, 0.2 * Z, 0.0)
         for t in (0.0, 0.3, 2.0):

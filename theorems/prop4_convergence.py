@@ -21,13 +21,13 @@ from li2verify.paper.lazy import (
     frob,
 )
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import (
+from li2verify.experiments.lazy_flow import (
     FAMILIES,
-    _group_instance,
-    _realizable_instances,
-    _rounding_scale,
-    _scalar_flow,
-    _synthetic_realizable,
+    group_instance,
+    realizable_instances,
+    rounding_scale,
+    scalar_flow,
+    synthetic_realizable,
 )
 
 PROP4 = claim(
@@ -51,7 +51,7 @@ def test_prop4_rate_and_limit(evidence, li2_profile):
     evidence.tolerance(0.03, "relative rate error from next-mode contamination ≤ e^{−6}")
     for seed in range(li2_profile.pick(fast=4, thorough=20)):
         for eta in (0.05, 0.5):
-            Ft, Yt, Z = _synthetic_realizable(100 + seed)
+            Ft, Yt, Z = synthetic_realizable(100 + seed)
             fl = LazyFlow(Ft, Yt, 0.3 * Z, eta)
             Gs = fl.G_star()
             evidence.holds(frob(Gs) > 1e-6, "G* ≠ 0", family="synthetic", seed=seed)
@@ -68,7 +68,7 @@ def test_prop4_rate_and_limit(evidence, li2_profile):
                 evidence.holds(frob(fl.G(t) - Gs) <= C1 * np.exp(-lam[0] * t) * (1 + 1e-9), "proof's C1 bound",
                                family="synthetic", seed=seed)
     for fam in FAMILIES:
-        Ft, Yt, Z = _group_instance(fam, 70)
+        Ft, Yt, Z = group_instance(fam, 70)
         fl = LazyFlow(Ft, Yt, 0.1 * Z, 0.2)
         T = 40 / fl.lambda_min
         evidence.holds(frob(fl.G(T) - eqn4(Ft, Yt, 0.2)) <= 1e-8 * frob(eqn4(Ft, Yt, 0.2)), "limit = Eqn 4",
@@ -83,7 +83,7 @@ def test_prop4_closed_form(evidence):
                       "generic 2×2 F̃ and Ỹ: E*V*ᵀ = η(F̃F̃ᵀ + ηI)⁻¹ỸỸᵀF̃(F̃ᵀF̃ + ηI)⁻¹")
     evidence.tolerance(0.0, "exact symbolic limits and identities")
     eta = sp.symbols("eta", positive=True)
-    (t, f, y, v0), v, G = _scalar_flow(eta)
+    (t, f, y, v0), v, G = scalar_flow(eta)
     Gs = sp.simplify(sp.limit(G, t, sp.oo))
     vstar = f * y / (f ** 2 + eta)
     evidence.holds(sp.simplify(Gs - (y - f * vstar) * vstar) == 0, "lim G = E*V*", family="scalar")
@@ -105,7 +105,7 @@ def test_prop4_closed_form(evidence):
 
 
 @check(PROP4, "property")
-@given(inst=_realizable_instances((1e-3, 2.0)))
+@given(inst=realizable_instances((1e-3, 2.0)))
 def test_prop4_bound_property(evidence, inst):
     evidence.describe("Hypothesis over the instances of test_prop3_bound_property with η ∈ [1e-3, 2]: λ_min(A) ≥ "
                       "σ_min² + η, G → G* = E*V*ᵀ = Eqn 60, and ‖G(t) − G*‖_F ≤ C1e^{−λ_min t} on t ∈ [0, 20/λ_min] "
@@ -117,7 +117,7 @@ def test_prop4_bound_property(evidence, inst):
     assume(sv.min() > 1e-3)
     fl = LazyFlow(Ft, Yt, V0, eta)
     lam = fl.lambda_min
-    scale = _rounding_scale(Ft, Yt, V0, fl)
+    scale = rounding_scale(Ft, Yt, V0, fl)
     fam = f"n={Ft.shape[0]},K={Ft.shape[1]}"
     evidence.error(max(0.0, (sv.min() ** 2 + eta - lam) / lam), family=fam, what="σ_min² + η − λ_min(A)")
     Gs = fl.G_star()

@@ -16,7 +16,7 @@ from li2verify.paper.lazy import (
 )
 from li2verify.paper.task import group_task
 from li2verify.verify.claims import check, claim
-from theorems._lazy_flow import FAMILIES, _group_instance
+from li2verify.experiments.lazy_flow import FAMILIES, group_instance
 
 RANKDEF = claim(
     "props3_4.rank_deficient.k_gt_n",
@@ -40,7 +40,7 @@ def test_rank_deficient_behaviour(evidence, li2_profile):
     evidence.tolerance(0.03, "relative rate error (next-mode contamination ≤ e^{−6})")
     for fam in ("Z5", "D6"):
         task = group_task(FAMILIES[fam]())
-        Ft, Yt, Z = _group_instance(fam, 90, K=2 * task.n, act="relu")
+        Ft, Yt, Z = group_instance(fam, 90, K=2 * task.n, act="relu")
         s2 = np.linalg.svd(Ft, compute_uv=False) ** 2
         s2 = np.sort(s2[s2 > 1e-9 * s2.max()])
         fl = LazyFlow(Ft, Yt, 0.3 * Z, 0.0)

@@ -1,7 +1,7 @@
 """The difference between the paper's text and its code (``protocol.loss_centring``): the loss Eqn 1 prints centres
 the residual along the samples, the code that drew the figures centres it along the classes (and draws W with the
 fan-in of one linear layer on the concatenated one-hot pair).  Runs: Fig 11's baseline (``fig12_runs`` of
-``theorems/_training_variants.py``, code protocol) and the same configuration under the text protocol and under the
+``li2verify/experiments/training_variants.py``, code protocol) and the same configuration under the text protocol and under the
 ablation ``code_loss_only``; Fig 3's CPU-scale η > 0 condition under both protocols.
 """
 
@@ -16,7 +16,7 @@ from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
 from li2verify.train.presets import fig3_setup
 from li2verify.verify.claims import SeedRule, check, claim
-from theorems._training_variants import (BASELINE_HORIZON, FIG11, R_BASELINE, baseline_values, fig12_runs, plot_acc,
+from li2verify.experiments.training_variants import (BASELINE_HORIZON, FIG11, R_BASELINE, baseline_values, fig12_runs, plot_acc,
                                          seeds_for, t_grok_90)
 
 TEXT_HORIZON = 600

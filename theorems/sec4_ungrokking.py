@@ -17,7 +17,7 @@ import numpy as np
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.verify.claims import SeedRule, check, claim
-from theorems._sweeps import LR_SEEDS, lr_rows
+from li2verify.experiments.learning_rate import LR_SEEDS, lr_rows
 
 UG_GROUP, UG_K, UG_LR, UG_WD, UG_P, UG_Q, UG_EPOCHS = "23", 256, 5e-3, 2e-3, 0.5, 0.2, 600
 UG_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}

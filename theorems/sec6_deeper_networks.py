@@ -21,7 +21,7 @@ from li2verify.train.run import build, train_step
 from li2verify.train.activations import torch_activation
 from li2verify.train.engine import StepFunction, run_epochs
 from li2verify.train.threads import torch_threads
-from theorems._deep_networks import random_deep_net, record_cosines
+from li2verify.experiments.deep_networks import random_deep_net, record_cosines
 
 
 

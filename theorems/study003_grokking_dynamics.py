@@ -9,7 +9,7 @@ Spectral Lock-in"), and the η-dependence of Tian's Sec 3.1 / Sec 5 remarks, che
 - ``study003.grok_time.inverse_eta`` — grokking time ∝ 1/η (sweep η, fit the exponent).
 
 CPU scale: Z_23, K=256, p=0.4, σ=x² (and ReLU), Adam lr 5e-3 (paper 003: M=71, K=2048, lr 1e-3).
-Each claim is followed by its checks. The η sweep lives in ``theorems/_eta_sweep.py`` (shared with
+Each claim is followed by its checks. The η sweep lives in ``li2verify/experiments/eta_sweep.py`` (shared with
 ``fig3_grokking``, which holds ``fig3.gf_norm.settles_prop_eta``, the late ‖G_F‖ ∝ η reading of the same runs).
 """
 
@@ -25,7 +25,7 @@ from li2verify.train.empirical import loglog_slope, max_detector_slope
 from li2verify.train.figures import training_curves
 from li2verify.train.probes import eigengap_fire
 from li2verify.verify.claims import SeedRule, check, claim
-from theorems._eta_sweep import ETAS, eta_data, eta_epochs, eta_runs, sweep_seeds
+from li2verify.experiments.eta_sweep import ETAS, eta_data, eta_epochs, eta_runs, sweep_seeds
 
 # Seed votes (sign-match, eigengap): 5 seeds in fast, so that one undecided seed cannot turn a unanimous 5/5
 # into a different status (k_min = 4 of 5; a counterexample needs ≤ 2 even counting the undecided).

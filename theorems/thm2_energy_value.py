@@ -19,17 +19,17 @@ import sympy as sp
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import (
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import (
     GROUPS,
     SQ,
-    _ascent,
-    _check_is_local_max,
+    many_start_ascent,
+    check_is_local_max,
     draw_maximizer,
-    _exact_maximizers,
-    _exact_state,
-    _fam,
-    _given_groups,
-    _n_starts,
+    exact_maximizers,
+    exact_state,
+    given_groups,
+    starts_per_group,
 )
 
 ENERGY = claim(
@@ -68,7 +68,7 @@ def test_printed_energy_constants(evidence):
                                     f"{g.name} {comp.label}: E = {E:.6g} = {E / (g.order / (4 * comp.degree)):.6g}·M/(4d); the "
                                     "printed case split (real / complex pair) gives no E* for a quaternionic irrep, so "
                                     "this is recorded, not counted as a counterexample")
-                    evidence.instance(_fam(fam, g, comp))
+                    evidence.instance(family_label(fam, g, comp))
                 ratios.setdefault("quaternionic", E / (g.order / (4 * comp.degree)))
                 continue
             if abs(E - pr) > evidence.tol * E:
@@ -78,7 +78,7 @@ def test_printed_energy_constants(evidence):
                                             group=g.name, component=comp.label, M=g.order, ratio=E / pr)
                 ratios[key] = E / pr
             else:
-                evidence.error(0.0, family=_fam(fam, g, comp), what="printed E*")
+                evidence.error(0.0, family=family_label(fam, g, comp), what="printed E*")
     evidence.detail("computed_over_printed", ratios)
 
 
@@ -122,16 +122,16 @@ def test_corrected_energy_constants(evidence, li2_profile):
         for comp in comps:
             for sign in (1, -1):
                 w = L.claimed_maximizer(g, dec, comp.k, rng, sign=sign)
-                E, _ = _check_is_local_max(evidence, g, w, _fam(fam, g, comp), "constructed maximizer")
-                evidence.close(E, L.corrected_max_energy(g.order, comp.degree, comp.fs), family=_fam(fam, g, comp),
+                E, _ = check_is_local_max(evidence, g, w, family_label(fam, g, comp), "constructed maximizer")
+                evidence.close(E, L.corrected_max_energy(g.order, comp.degree, comp.fs), family=family_label(fam, g, comp),
                                what="E* corrected")
-        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         for j in range(res.W.shape[1]):
             pc = L.classify(res.W[:, j], g, dec, comps)
             if pc.single:
                 comp = next(c for c in comps if c.k == pc.support[0])
                 evidence.close(pc.energy, L.corrected_max_energy(g.order, comp.degree, comp.fs),
-                               family=_fam(fam, g, comp), seed=j, what="ascent energy vs corrected E*")
+                               family=family_label(fam, g, comp), seed=j, what="ascent energy vs corrected E*")
                 points.append((len(names), pc.energy * comp.degree / g.order, comp.fs))
         names.append(g.name)
     _energy_plot(evidence, points, names)
@@ -144,8 +144,8 @@ def test_energy_value_exact_small_groups(evidence):
                       "sphere, no positive Riemannian-Hessian eigenvalue, and E*/‖w‖⁴ vs the printed M/(8d_k) (real), "
                       "M/(16d_k) (complex pair)")
     evidence.tolerance(0.0, "exact rational arithmetic")
-    for i, (g, label, d, fs, w, _) in _exact_maximizers():
-        E, r, (pos, zero, neg) = _exact_state(i)
+    for i, (g, label, d, fs, w, _) in exact_maximizers():
+        E, r, (pos, zero, neg) = exact_state(i)
         evidence.holds(r == 0 and pos == 0, f"{label}: exact critical point, Hessian ≤ 0", family=label)
         # measured: exact E* at the maximizer; printed: M/(8d) (real) or M/(16d) (complex pair)
         evidence.counterexample(f"exact E* ≠ printed value ({label})", measured=E,
@@ -158,20 +158,20 @@ def test_energy_value_exact_small_groups_corrected(evidence):
     evidence.describe("exact on Z3, Z4, S3 (as the printed check): E*/‖w‖⁴ = M/(2d_k) (real), M/(4d_k) (complex pair) at "
                       "exact critical points with no positive Riemannian-Hessian eigenvalue")
     evidence.tolerance(0.0, "exact rational arithmetic")
-    for i, (g, label, d, fs, w, _) in _exact_maximizers():
-        E, r, (pos, zero, neg) = _exact_state(i)
+    for i, (g, label, d, fs, w, _) in exact_maximizers():
+        E, r, (pos, zero, neg) = exact_state(i)
         evidence.holds(r == 0 and pos == 0 and E == sp.Rational(g.order, (2 if fs == 1 else 4) * d),
                        f"{label}: E* = {E}", family=label)
 
 
 @check(ENERGY, "property", target="corrected")
-@_given_groups(24)
+@given_groups(24)
 def test_energy_value_property(evidence, g, data):
     evidence.describe("Hypothesis over groups of order ≤ 24 of every family (cyclic, products, dihedral, dicyclic, "
                       "catalog), the component and α, β, the sign of [u; ±Pu] (u = Re(α*C_kβ)): Riemannian gradient 0, "
                       "Hessian ≤ 0, E = M/(2d) (real) or M/(4d) (complex pair, quaternionic)")
     evidence.tolerance(1e-9, "float64 rounding of E, its gradient and Hessian over M² ≤ 576 samples, relative to E")
     dec, comps, comp, w = draw_maximizer(data, g, v_other=False)
-    fam = _fam("", g, comp)
-    E, _ = _check_is_local_max(evidence, g, w, fam, "[u; ±Pu]")
+    fam = family_label("", g, comp)
+    E, _ = check_is_local_max(evidence, g, w, fam, "[u; ±Pu]")
     evidence.close(E, L.corrected_max_energy(g.order, comp.degree, comp.fs), family=fam, what="E* corrected")

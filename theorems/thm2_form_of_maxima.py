@@ -18,17 +18,17 @@ import sympy as sp
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import (
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import (
     GROUPS,
     SQ,
-    _ascent,
-    _check_is_local_max,
+    many_start_ascent,
+    check_is_local_max,
     draw_maximizer,
-    _exact_local_max_points,
-    _exact_state,
-    _fam,
-    _given_groups,
-    _n_starts,
+    exact_local_max_points,
+    exact_state,
+    given_groups,
+    starts_per_group,
 )
 
 FORM = claim(
@@ -64,7 +64,7 @@ def test_maxima_outside_printed_form(evidence, li2_profile):
             if comp.degree == 1 and comp.fs == 1:
                 continue
             w = L.claimed_maximizer(g, dec, comp.k, rng, v_factor="other")
-            E, eig = _check_is_local_max(evidence, g, w, _fam(fam, g, comp), "[u; Pv], v ≠ ±u")
+            E, eig = check_is_local_max(evidence, g, w, family_label(fam, g, comp), "[u; Pv], v ≠ ±u")
             u, v = L.split_uv(w, g)
             if n_other < 4:
                 # w = [u; Pv] determines u, v; printed: every local maximum has v = ±u, i.e. min‖v ∓ u‖ = 0
@@ -81,7 +81,7 @@ def test_maxima_outside_printed_form(evidence, li2_profile):
                 vt = g.regular_representation(h) @ u
                 if min(np.linalg.norm(vt - u), np.linalg.norm(vt + u)) > 1e-3:
                     wt = L.join_uv(u, vt, g)
-                    _check_is_local_max(evidence, g, wt, _fam(fam, g, comp), "[u; P R_h u]")
+                    check_is_local_max(evidence, g, wt, family_label(fam, g, comp), "[u; P R_h u]")
                     break
             if comp.degree >= 2:
                 B = comp.basis
@@ -100,12 +100,12 @@ def test_maxima_outside_printed_form(evidence, li2_profile):
                                                 E=Eg, E_star=Es)
                     n_generic += 1
                 else:  # H_k^R ≅ ℍ (quaternionic, d = 2): every nonzero u has rank one over ℍ
-                    evidence.error(rgn / Eg, family=_fam(fam, g, comp), what="generic u in a rank-one-only component")
+                    evidence.error(rgn / Eg, family=family_label(fam, g, comp), what="generic u in a rank-one-only component")
     n_form = n_total = 0
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
-        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         for j in range(res.W.shape[1]):
             pc = L.classify(res.W[:, j], g, dec, comps, form_tol=1e-4)
             n_total += 1
@@ -125,15 +125,15 @@ def test_corrected_characterization(evidence, li2_profile):
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
-        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         for j in range(res.W.shape[1]):
             pc = L.classify(res.W[:, j], g, dec, comps)
-            evidence.holds(pc.single, "converged point lies in one component", family=_fam(fam, g), seed=j)
+            evidence.holds(pc.single, "converged point lies in one component", family=family_label(fam, g), seed=j)
             comp = next(c for c in comps if c.k == pc.support[0])
-            evidence.close(pc.mass_u[comp.k], 0.5, rel=False, family=_fam(fam, g, comp), seed=j, what="‖u‖²")
-            evidence.close(pc.mass_v[comp.k], 0.5, rel=False, family=_fam(fam, g, comp), seed=j, what="‖v‖²")
+            evidence.close(pc.mass_u[comp.k], 0.5, rel=False, family=family_label(fam, g, comp), seed=j, what="‖u‖²")
+            evidence.close(pc.mass_v[comp.k], 0.5, rel=False, family=family_label(fam, g, comp), seed=j, what="‖v‖²")
             target = 1 / np.sqrt(2) if comp.fs == -1 else 1.0
-            evidence.close(pc.alignment, target, rel=False, family=_fam(fam, g, comp), seed=j, what="alignment")
+            evidence.close(pc.alignment, target, rel=False, family=family_label(fam, g, comp), seed=j, what="alignment")
         for comp in comps:
             if comp.degree < 2 or (comp.fs == -1 and comp.degree == 2):  # H_k^R ≅ ℍ: every u is rank one over ℍ
                 continue
@@ -144,7 +144,7 @@ def test_corrected_characterization(evidence, li2_profile):
             bound = 1 / np.sqrt(2) if comp.fs == -1 else 1.0
             Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
             evidence.holds(pc.alignment < bound - 1e-3 and pc.energy < Es * (1 - 1e-3),
-                           "misaligned point in H_k has E < E*", family=_fam(fam, g, comp))
+                           "misaligned point in H_k has E < E*", family=family_label(fam, g, comp))
 
 
 @check(FORM, "symbolic")
@@ -154,11 +154,11 @@ def test_form_exact_s3(evidence):
                       "maximum outside the printed form); (b) [u; Pu], u = αᵀP_gβ + α'ᵀP_gβ' ∈ H_k of rank two: exact "
                       "Riemannian gradient ≠ 0, so it is not a local maximum although of the printed form")
     evidence.tolerance(0.0, "exact rational arithmetic")
-    pts = _exact_local_max_points()
-    Estar = _exact_state(next(i for i, p in enumerate(pts) if p[1] == "S3 real d=2 (standard)"))[0]
+    pts = exact_local_max_points()
+    Estar = exact_state(next(i for i, p in enumerate(pts) if p[1] == "S3 real d=2 (standard)"))[0]
     for i, (g, label, d, fs, w, kind) in enumerate(pts):
         if kind == "off-form":
-            E, r, (pos, zero, neg) = _exact_state(i)
+            E, r, (pos, zero, neg) = exact_state(i)
             evidence.holds(r == 0 and pos == 0 and E == Estar, f"{label}: critical, Hessian ≤ 0, E = E* = {E}",
                            family=label)
             M = g.order
@@ -168,7 +168,7 @@ def test_form_exact_s3(evidence):
             evidence.counterexample("local maximum not of the form [u; ±Pu] (exact)", measured=dist, printed=0,
                                     family=label, group="S3", E=str(E), kernel_dimension=zero)
         elif kind == "generic":
-            E, r, _ = _exact_state(i)
+            E, r, _ = exact_state(i)
             # printed: [u; Pu] with u ∈ H_k is a local maximum, hence critical: exact ‖Riemannian gradient‖² = 0
             evidence.counterexample("[u; Pu] with u ∈ H_k (rank two) is not a critical point (exact)", measured=r,
                                     printed=0, family=label, group="S3", E=str(E), E_star=str(Estar))
@@ -180,8 +180,8 @@ def test_form_exact_s3_corrected(evidence):
                       "shared right factor (v = ±u and, on S3's standard irrep, v = γᵀP_gβ ≠ ±u) is an exact critical "
                       "point with no positive Riemannian-Hessian eigenvalue; the rank-two [u; Pu] is not critical")
     evidence.tolerance(0.0, "exact rational arithmetic")
-    for i, (g, label, d, fs, w, kind) in enumerate(_exact_local_max_points()):
-        E, r, (pos, zero, neg) = _exact_state(i)
+    for i, (g, label, d, fs, w, kind) in enumerate(exact_local_max_points()):
+        E, r, (pos, zero, neg) = exact_state(i)
         if kind == "generic":
             evidence.holds(r != 0, f"{label}: not critical", family=label)
         else:
@@ -189,7 +189,7 @@ def test_form_exact_s3_corrected(evidence):
 
 
 @check(FORM, "property", target="corrected")
-@_given_groups(24)
+@given_groups(24)
 def test_form_property(evidence, g, data):
     evidence.describe("Hypothesis over groups of order ≤ 24 of every family, the component and α, β, γ: [u; Pv] with "
                       "u = Re(α*C_kβ), v = Re(γ*C_kβ) (shared right factor, v ≠ ±u in general) is a local maximum "
@@ -202,8 +202,8 @@ def test_form_property(evidence, g, data):
     from li2verify.groups.strategies import real_matrices
 
     dec, comps, comp, w = draw_maximizer(data, g, v_other=True)
-    fam = _fam("", g, comp)
-    E, _ = _check_is_local_max(evidence, g, w, fam, "[u; Pv]")
+    fam = family_label("", g, comp)
+    E, _ = check_is_local_max(evidence, g, w, fam, "[u; Pv]")
     Es = L.corrected_max_energy(g.order, comp.degree, comp.fs)
     evidence.close(E, Es, family=fam, what="E* at [u; Pv]")
     c = data.draw(real_matrices((comp.basis.shape[1],)), label="coefficients of u in H_k^R")

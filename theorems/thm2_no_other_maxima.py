@@ -21,7 +21,9 @@ import sympy as sp
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import GROUPS, SQ, _ascent, _exact_maximizers, _exact_state, _fam, _given_groups, _n_starts
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import (GROUPS, SQ, exact_maximizers, exact_state, given_groups, many_start_ascent,
+                                                starts_per_group)
 
 NO_OTHER = claim(
     "thm2.local_maxima.no_other",
@@ -46,7 +48,7 @@ def test_no_local_maxima_outside_single_irreps(evidence, li2_profile):
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
-        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         for j in range(res.W.shape[1]):
             w = res.W[:, j]
             pc = L.classify(w, g, dec, comps, mass_tol=1e-4)
@@ -64,7 +66,7 @@ def test_no_local_maxima_outside_single_irreps(evidence, li2_profile):
                 continue
             k = pc.support[0]
             off = sum(pc.mass_u[c.k] + pc.mass_v[c.k] for c in comps if c.k != k) + abs(pc.trivial_mass)
-            evidence.error(off, family=_fam(fam, g, next(c for c in comps if c.k == k)), seed=j,
+            evidence.error(off, family=family_label(fam, g, next(c for c in comps if c.k == k)), seed=j,
                            what="mass outside the single component")
             key = f"{g.name}:{next(c for c in comps if c.k == k).label}"
             counts[key] = counts.get(key, 0) + 1
@@ -82,7 +84,7 @@ def test_no_mixed_maxima_on_great_circles_exact(evidence):
                       "enumeration is not attempted (recorded as a detail)")
     evidence.tolerance(0.0, "exact polynomial identity")
     c, s_ = sp.symbols("c s", real=True)
-    pts = _exact_maximizers()
+    pts = exact_maximizers()
     for gname in ("Z4", "S3"):
         mine = [(i, p) for i, p in pts if p[0].name == gname]
         for a in range(len(mine)):
@@ -102,7 +104,7 @@ def test_no_mixed_maxima_on_great_circles_exact(evidence):
                         z[int(g.table[h1, h2])] += (wt[h1] + wt[M + h2]) ** 2
                 zb = sum(z) / M
                 Et = sp.Rational(1, 2) * sum((x - zb) ** 2 for x in z)
-                E1, E2 = _exact_state(i1)[0], _exact_state(i2)[0]
+                E1, E2 = exact_state(i1)[0], exact_state(i2)[0]
                 diff = sp.expand(Et - c ** 4 * E1 - s_ ** 4 * E2)
                 evidence.holds(diff == 0 and E1 + E2 > 0, f"E(cw1 + sw2) = c⁴E1 + s⁴E2 ({p1[1]} / {p2[1]})",
                                family=f"{p1[1]} | {p2[1]}")
@@ -112,7 +114,7 @@ def test_no_mixed_maxima_on_great_circles_exact(evidence):
 
 
 @check(NO_OTHER, "property")
-@_given_groups(12)
+@given_groups(12)
 def test_no_other_property(evidence, g, data):
     evidence.describe("Hypothesis over groups of order ≤ 12 of every family and the starting point of a Riemannian "
                       "gradient ascent of E (σ = x²) on ‖w‖ = 1 (a bounded array, normalized): a converged point "
@@ -173,13 +175,13 @@ def test_maxima_of_different_irreps_are_separated(evidence, li2_profile):
     for fam, g in GROUPS:
         dec = irrep_decomposition(g)
         comps = L.real_components(dec)
-        res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+        res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         labels = [L.classify(res.W[:, j], g, dec, comps).support[0] for j in range(res.W.shape[1])]
         for i in range(len(labels)):
             for j in range(i + 1, len(labels)):
                 if labels[i] != labels[j]:
                     dist = np.linalg.norm(res.W[:, i] - res.W[:, j])
-                    evidence.error(max(0.0, np.sqrt(2) - dist), family=_fam(fam, g), what="distance between irreps")
+                    evidence.error(max(0.0, np.sqrt(2) - dist), family=family_label(fam, g), what="distance between irreps")
         for comp in comps:
             w = L.claimed_maximizer(g, dec, comp.k, rng)
             u, _ = L.split_uv(w, g)
@@ -193,6 +195,6 @@ def test_maxima_of_different_irreps_are_separated(evidence, li2_profile):
             vp *= np.linalg.norm(u0) / np.linalg.norm(vp)
             Es = [L.group_energy(L.join_uv(u0, np.cos(t) * u0 + np.sin(t) * vp, g), g, SQ)
                   for t in np.linspace(0, np.pi, 13)]
-            evidence.close(np.array(Es), np.full(13, Es[0]), family=_fam(fam, g, comp), what="E along the sign path")
+            evidence.close(np.array(Es), np.full(13, Es[0]), family=family_label(fam, g, comp), what="E along the sign path")
             joined[comp.kind + f" d={comp.degree}"] = True
     evidence.detail("sign_path_[u;Pu]_to_[u;-Pu]_through_maxima", joined)

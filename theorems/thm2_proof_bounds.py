@@ -16,7 +16,8 @@ import numpy as np
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import GROUPS, SQ, _ascent, _fam, _n_starts
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import GROUPS, SQ, many_start_ascent, starts_per_group
 
 EQN2021 = claim(
     "thm2.proof.eqn20_21",
@@ -62,7 +63,7 @@ def test_eqn20_21_printed_bound_at_maximizers(evidence):
                                                 printed=bound, relation="<=", rel=True, group=g.name,
                                                 component=comp.label, ratio=E / bound)
             else:
-                evidence.error(0.0, family=_fam(fam, g, comp), what="printed bound")
+                evidence.error(0.0, family=family_label(fam, g, comp), what="printed bound")
 
 
 @check(EQN2021, "numeric", target="corrected")
@@ -80,17 +81,17 @@ def test_eqn20_21_corrected_bound(evidence, li2_profile):
             a, b = _abc(g, dec, w)
             mid = 2 * M * sum(a[k] * b[k] / dec.irreps[k].degree for k in a)
             top = M / 2 * sum((a[k] + b[k]) ** 2 / dec.irreps[k].degree for k in a)
-            evidence.error(max(0.0, E - mid) / mid, family=_fam(fam, g), seed=seed, what="E ≤ 2MΣab/d")
-            evidence.error(max(0.0, mid - top) / top, family=_fam(fam, g), seed=seed, what="2MΣab/d ≤ (M/2)Σc²/d")
+            evidence.error(max(0.0, E - mid) / mid, family=family_label(fam, g), seed=seed, what="E ≤ 2MΣab/d")
+            evidence.error(max(0.0, mid - top) / top, family=family_label(fam, g), seed=seed, what="2MΣab/d ≤ (M/2)Σc²/d")
         for comp in L.real_components(dec):
             w = L.claimed_maximizer(g, dec, comp.k, rng)
             E = L.group_energy(w, g, SQ)
             a, b = _abc(g, dec, w)
             mid = 2 * M * sum(a[k] * b[k] / dec.irreps[k].degree for k in a)
             if comp.fs != -1:  # quaternionic: Cauchy-Schwarz is not tight (rank two over C), see energy_value
-                evidence.close(E, mid, family=_fam(fam, g, comp), what="equality at maximizer")
+                evidence.close(E, mid, family=family_label(fam, g, comp), what="equality at maximizer")
             else:
-                evidence.close(E, mid / 2, family=_fam(fam, g, comp), what="quaternionic maximizer at half the bound")
+                evidence.close(E, mid / 2, family=family_label(fam, g, comp), what="quaternionic maximizer at half the bound")
 
 
 GLOBAL = claim(
@@ -128,7 +129,7 @@ def test_global_maximum_location(evidence, li2_profile):
                                     relation=">=", rel=True, group=g.name, M=g.order, best_component=kbest.label,
                                     min_degree_kinds=sorted({c.kind for c in comps if c.degree == dmin}))
         else:
-            evidence.error(0.0, family=_fam(fam, g), what="global max at minimal degree")
+            evidence.error(0.0, family=family_label(fam, g), what="global max at minimal degree")
 
 
 @check(GLOBAL, "numeric", target="corrected")
@@ -143,9 +144,9 @@ def test_global_maximum_corrected(evidence, li2_profile):
         comps = L.real_components(dec)
         Estar = max(L.corrected_max_energy(g.order, c.degree, c.fs) for c in comps)
         Ebest = max(L.group_energy(L.claimed_maximizer(g, dec, c.k, rng), g, SQ) for c in comps)
-        evidence.close(Ebest, Estar, family=_fam(fam, g), what="max constructed vs max E*")
+        evidence.close(Ebest, Estar, family=family_label(fam, g), what="max constructed vs max E*")
         if g.order <= 36:
-            res = _ascent(g.name, _n_starts(li2_profile, g.order), 0)
+            res = many_start_ascent(g.name, starts_per_group(li2_profile, g.order), 0)
         else:
             res = L.ascend(g, SQ, L.random_starts(g.order, 24, rng), max_iter=3000, gtol=1e-7)
-        evidence.close(res.energy.max(), Estar, family=_fam(fam, g), what="best ascent energy vs max E*")
+        evidence.close(res.energy.max(), Estar, family=family_label(fam, g), what="best ascent energy vs max E*")

@@ -23,7 +23,8 @@ from li2verify.paper.activations import get_activation
 from li2verify.paper.energy import energy
 from li2verify.paper.task import group_task
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import _S, GROUPS, SQ, _eqn19_sides, _exact_s3, _fam, _Shat_blocks, _X_h
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import s_matrix, GROUPS, SQ, eqn19_sides, exact_s3, shat_blocks, x_h
 
 EQN13 = claim(
     "thm2.proof.eqn13_15",
@@ -51,17 +52,17 @@ def test_eqn13_15_identities_on_every_group(evidence, li2_profile):
             for seed in range(li2_profile.pick(fast=1, thorough=3)):
                 w = rng.standard_normal(2 * M)
                 u, v = L.split_uv(w, g)
-                S = _S(u, v, act)
+                S = s_matrix(u, v, act)
                 z_data = task.Y.T @ act(task.X @ w)
-                z_xh = np.array([np.sum(act(_X_h(g, h) @ w)) for h in range(M)])
+                z_xh = np.array([np.sum(act(x_h(g, h) @ w)) for h in range(M)])
                 z_tr = np.array([np.trace(g.regular_representation(h).T @ S) for h in range(M)])
-                evidence.close(z_xh, z_data, family=_fam(fam, g), seed=seed, what="1ᵀσ(X_h w) vs data z_h")
-                evidence.close(z_tr, z_data, family=_fam(fam, g), seed=seed, what="tr(R_hᵀS) vs data z_h")
+                evidence.close(z_xh, z_data, family=family_label(fam, g), seed=seed, what="1ᵀσ(X_h w) vs data z_h")
+                evidence.close(z_tr, z_data, family=family_label(fam, g), seed=seed, what="tr(R_hᵀS) vs data z_h")
                 E7 = energy(w, task.X, task.Y_tilde, act)
                 E14 = 0.5 * np.sum((z_data - z_data.mean()) ** 2)
                 E15 = 0.5 * sum(np.sum((g.regular_representation(h) @ P1) * S) ** 2 for h in range(M))
-                evidence.close(E14, E7, family=_fam(fam, g), seed=seed, what="Eqn 14 vs Eqn 7")
-                evidence.close(E15, E7, family=_fam(fam, g), seed=seed, what="Eqn 15 vs Eqn 7")
+                evidence.close(E14, E7, family=family_label(fam, g), seed=seed, what="Eqn 14 vs Eqn 7")
+                evidence.close(E15, E7, family=family_label(fam, g), seed=seed, what="Eqn 15 vs Eqn 7")
 
 
 @check(EQN13, "symbolic")
@@ -120,8 +121,8 @@ def test_schur_case1_inequivalent_irreps(evidence):
                 vb = np.stack([_vec(x) for x in b.matrices])
                 outer = va.T @ vb.conj()  # Σ_h vec(C_k) vec(C_k')*
                 kron = sum(np.kron(b.matrices[h].conj(), a.matrices[h]) for h in range(M))
-                evidence.error(np.abs(outer).max() / M, family=_fam(fam, g), what=f"outer sum k={a.k},k'={b.k}")
-                evidence.error(np.abs(kron).max() / M, family=_fam(fam, g), what=f"Kronecker sum k={a.k},k'={b.k}")
+                evidence.error(np.abs(outer).max() / M, family=family_label(fam, g), what=f"outer sum k={a.k},k'={b.k}")
+                evidence.error(np.abs(kron).max() / M, family=family_label(fam, g), what=f"Kronecker sum k={a.k},k'={b.k}")
 
 
 SCHUR2 = claim(
@@ -162,7 +163,7 @@ def test_schur_case2_printed_outer_product(evidence):
                         printed=target, rel=True, group=g.name, k=ir.k, degree=d, fs=ir.fs,
                         actual_is=f"(M/d_k)·I_{d * d} (max dev {np.abs(outer - (M / d) * np.eye(d * d)).max():.1e})")
             else:
-                evidence.error(err, family=_fam(fam, g), what=f"Case 2 at d={d}")
+                evidence.error(err, family=family_label(fam, g), what=f"Case 2 at d={d}")
     evidence.detail("irreps_where_printed_case2_fails", n_bad)
 
 
@@ -176,9 +177,9 @@ def test_schur_case2_corrected(evidence):
         for ir in dec.irreps:
             d = ir.degree
             V = np.stack([_vec(x) for x in ir.matrices])
-            evidence.close(V.T @ V.conj(), (M / d) * np.eye(d * d), family=_fam(fam, g), what="outer form")
+            evidence.close(V.T @ V.conj(), (M / d) * np.eye(d * d), family=family_label(fam, g), what="outer form")
             kron = sum(np.kron(ir.matrices[h].conj(), ir.matrices[h]) for h in range(M))
-            evidence.close(kron, (M / d) * np.outer(_vec(np.eye(d)), _vec(np.eye(d))), family=_fam(fam, g),
+            evidence.close(kron, (M / d) * np.outer(_vec(np.eye(d)), _vec(np.eye(d))), family=family_label(fam, g),
                            what="Kronecker form")
 
 
@@ -192,7 +193,7 @@ def test_schur_case2_exact_s3(evidence):
     evidence.describe("exact (entries in Q(√2,√3)): Σ_h vec(C(h))vec(C(h))ᵀ for the three real irreps of S3 vs the printed "
                       "(M/d)vec(I)vec(I)ᵀ")
     evidence.tolerance(0.0, "exact arithmetic")
-    g, irs, Q, blocks = _exact_s3()
+    g, irs, Q, blocks = exact_s3()
     for k, (d, C) in enumerate(irs):
         lhs = sp.simplify(sum((_svec(C[h]) * _svec(C[h]).T for h in range(6)), sp.zeros(d * d, d * d)))
         printed = sp.Rational(6, d) * _svec(sp.eye(d)) * _svec(sp.eye(d)).T
@@ -211,7 +212,7 @@ def test_schur_case2_exact_s3(evidence):
 def test_schur_case2_exact_s3_corrected(evidence):
     evidence.describe("exact: Σ_h vec(C)vec(C)ᵀ = (M/d)I and Σ_h C̄⊗C = (M/d)vec(I)vec(I)ᵀ for the irreps of S3")
     evidence.tolerance(0.0, "exact arithmetic")
-    g, irs, Q, blocks = _exact_s3()
+    g, irs, Q, blocks = exact_s3()
     for k, (d, C) in enumerate(irs):
         lhs = sp.simplify(sum((_svec(C[h]) * _svec(C[h]).T for h in range(6)), sp.zeros(d * d, d * d)))
         kron = sp.simplify(sum((sp.kronecker_product(C[h], C[h]) for h in range(6)), sp.zeros(d * d, d * d)))
@@ -246,13 +247,13 @@ def test_eqn19_printed_trace_form(evidence, li2_profile):
             act = get_activation(name)
             for seed in range(li2_profile.pick(fast=2, thorough=5)):
                 w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
-                E, tr_form, _, trT, _ = _eqn19_sides(g, dec, w, act)
+                E, tr_form, _, trT, _ = eqn19_sides(g, dec, w, act)
                 rel = abs(tr_form - E) / abs(E)
                 if rel > evidence.tol:
                     if rel > worst.get(g.name, (0.0,))[0]:
                         worst[g.name] = (rel, E, tr_form, name, seed)
                 else:
-                    evidence.error(rel, family=_fam(fam, g), seed=seed, what="Eqn 19 (trace form)")
+                    evidence.error(rel, family=family_label(fam, g), seed=seed, what="Eqn 19 (trace form)")
                 evidence.detail(f"QT_form_rel_error[{g.name},{name}]", abs(trT - E) / abs(E)) if seed == 0 else None
     for gname, (rel, E, tr_form, name, seed) in worst.items():
         # measured: E(w) from Eqn 7 on the data; printed: the trace form of Eqn 19 (worst instance of the group)
@@ -272,8 +273,8 @@ def test_eqn19_frobenius_form(evidence, li2_profile):
             act = get_activation(name)
             for seed in range(li2_profile.pick(fast=2, thorough=5)):
                 w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
-                E, _, fro, _, _ = _eqn19_sides(g, dec, w, act)
-                evidence.close(fro, E, family=_fam(fam, g), seed=seed, what="Frobenius form of Eqn 19")
+                E, _, fro, _, _ = eqn19_sides(g, dec, w, act)
+                evidence.close(fro, E, family=family_label(fam, g), seed=seed, what="Frobenius form of Eqn 19")
 
 
 def _exact_energy_forms(g, irs, Q, blocks, u, v, f):
@@ -302,7 +303,7 @@ def test_eqn19_exact_s3(evidence):
     evidence.describe("exact on S3 with random rational u, v and σ ∈ {x², x³}: E (Eqn 7 from the data) vs the printed "
                       "trace form of Eqn 19 with the exact Q")
     evidence.tolerance(0.0, "exact arithmetic")
-    g, irs, Q, blocks = _exact_s3()
+    g, irs, Q, blocks = exact_s3()
     rng = np.random.default_rng(190)
     for seed, f in enumerate((lambda x: x ** 2, lambda x: x ** 3)):
         u = [sp.Rational(int(a), 7) for a in rng.integers(-9, 10, 6)]
@@ -320,7 +321,7 @@ def test_eqn19_exact_s3(evidence):
 def test_eqn19_exact_s3_corrected(evidence):
     evidence.describe("exact on S3, random rational u, v, σ ∈ {x², x³}: E = (M/2)Σ_{k≠0}(1/d_k)‖Σ_rŜ_{k,r}‖_F²")
     evidence.tolerance(0.0, "exact arithmetic")
-    g, irs, Q, blocks = _exact_s3()
+    g, irs, Q, blocks = exact_s3()
     rng = np.random.default_rng(192)
     for seed, f in enumerate((lambda x: x ** 2, lambda x: x ** 3)):
         u = [sp.Rational(int(a), 7) for a in rng.integers(-9, 10, 6)]
@@ -344,7 +345,7 @@ QUAD_S = claim(
 def _exact_shat_blocks():
     """Exact on S3 (entries in ℚ(√2, √3)), rational u, v: the nontrivial diagonal blocks Ŝ_{k,r} of Ŝ = QᵀSQ with
     S_ij = (u_i + v_j)² built entrywise from σ, and û = Qᵀu, v̂ = Qᵀv (Q real orthogonal, so Q* = Qᵀ)."""
-    g, irs, Q, blocks = _exact_s3()
+    g, irs, Q, blocks = exact_s3()
     u = sp.Matrix([sp.Rational(x, 7) for x in (3, -5, 2, 8, -1, 4)])
     v = sp.Matrix([sp.Rational(x, 5) for x in (-2, 6, 1, -7, 3, 9)])
     S = sp.Matrix(6, 6, lambda i, j: (u[i] + v[j]) ** 2)
@@ -393,8 +394,8 @@ def test_quadratic_Shat_blocks(evidence):
         dec = irrep_decomposition(g)
         w = rng.standard_normal(2 * g.order)
         u, v = L.split_uv(w, g)
-        Sh, _ = _Shat_blocks(_S(u, v, SQ), dec)
+        Sh, _ = shat_blocks(s_matrix(u, v, SQ), dec)
         uh, vh = dec.Q.conj().T @ u, dec.Q.conj().T @ v
         got = np.concatenate([Sh[b.slice, b.slice].ravel() for b in dec.blocks if b.k != 0])
         want = np.concatenate([2 * np.outer(uh[b.slice], vh[b.slice].conj()).ravel() for b in dec.blocks if b.k != 0])
-        evidence.close(got, want, family=_fam(fam, g), what="Ŝ_{k,r} = 2ûv̂*")
+        evidence.close(got, want, family=family_label(fam, g), what="Ŝ_{k,r} = 2ûv̂*")

@@ -23,7 +23,8 @@ from li2verify.paper.activations import Activation
 from li2verify.paper.energy import energy
 from li2verify.paper.task import group_task
 from li2verify.verify.claims import check, claim
-from theorems._local_maxima import GROUPS, SQ, _eqn19_sides, _fam, _X_h
+from li2verify.experiments.instances import family_label
+from li2verify.experiments.local_maxima import GROUPS, SQ, eqn19_sides, x_h
 
 EQN24 = claim(
     "thm2.real_domain.eqn24",
@@ -66,7 +67,7 @@ def test_eqn24_printed(evidence, li2_profile):
         dec = irrep_decomposition(g)
         for seed in range(li2_profile.pick(fast=2, thorough=5)):
             w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
-            E, _, _, _, sums = _eqn19_sides(g, dec, w, SQ)
+            E, _, _, _, sums = eqn19_sides(g, dec, w, SQ)
             printed, _ = _eqn24_forms(g, dec, sums)
             rel = abs(printed - E) / E
             if rel > evidence.tol:
@@ -74,7 +75,7 @@ def test_eqn24_printed(evidence, li2_profile):
                     bad[g.name] = (rel, E, printed, seed,
                                    sorted({(ir.degree, ir.kind) for ir in dec.irreps[1:] if ir.degree > 1 or ir.fs == -1}))
             else:
-                evidence.error(rel, family=_fam(fam, g), seed=seed, what="Eqn 24 printed")
+                evidence.error(rel, family=family_label(fam, g), seed=seed, what="Eqn 24 printed")
     for gname, (rel, E, printed, seed, kinds) in bad.items():
         # measured: E(w) from Eqn 7; printed: the real-domain split of Eqn 24 (worst instance of the group)
         evidence.counterexample("Eqn 24 ≠ E(w)", measured=E, printed=printed, rel=True, group=gname, seed=seed,
@@ -91,13 +92,13 @@ def test_eqn24_corrected(evidence, li2_profile):
         dec = irrep_decomposition(g)
         for seed in range(li2_profile.pick(fast=2, thorough=5)):
             w = rng.standard_normal(2 * g.order) / np.sqrt(g.order)
-            E, _, _, _, sums = _eqn19_sides(g, dec, w, SQ)
+            E, _, _, _, sums = eqn19_sides(g, dec, w, SQ)
             _, corrected = _eqn24_forms(g, dec, sums)
-            evidence.close(corrected, E, family=_fam(fam, g), seed=seed, what="Eqn 24 corrected")
+            evidence.close(corrected, E, family=family_label(fam, g), seed=seed, what="Eqn 24 corrected")
             for ir in dec.irreps[1:]:
                 if ir.fs == 0:
                     evidence.close(np.linalg.norm(sums[ir.conjugate]), np.linalg.norm(sums[ir.k]),
-                                   family=_fam(fam, g), seed=seed, what="conjugate pair norms")
+                                   family=family_label(fam, g), seed=seed, what="conjugate pair norms")
 
 
 ZMEAN = claim(
@@ -122,15 +123,15 @@ def test_zero_mean_onehot(evidence):
         Et = P1  # columns ẽ_h
         for h1 in range(M):
             R = g.regular_representation(h1)
-            evidence.close(R @ Et, Et[:, g.table[h1]], family=_fam(fam, g), what="R ẽ")
-            Xh = _X_h(g, h1)
-            evidence.close(P1 @ Xh, Xh @ np.kron(np.eye(2), P1), family=_fam(fam, g), what="P1⊥X_h")
-        evidence.close(g.inverse_operator @ Et, Et[:, g.inverse], family=_fam(fam, g), what="P ẽ")
+            evidence.close(R @ Et, Et[:, g.table[h1]], family=family_label(fam, g), what="R ẽ")
+            Xh = x_h(g, h1)
+            evidence.close(P1 @ Xh, Xh @ np.kron(np.eye(2), P1), family=family_label(fam, g), what="P1⊥X_h")
+        evidence.close(g.inverse_operator @ Et, Et[:, g.inverse], family=family_label(fam, g), what="P ẽ")
         task = group_task(g)
         Xt = task.X @ np.kron(np.eye(2), P1)  # rows [ẽ_{h1}, ẽ_{h2}]
         w = rng.standard_normal(2 * M)
         wc = np.kron(np.eye(2), P1) @ w
-        evidence.close(energy(w, Xt, task.Y_tilde, SQ), energy(wc, task.X, task.Y_tilde, SQ), family=_fam(fam, g),
+        evidence.close(energy(w, Xt, task.Y_tilde, SQ), energy(wc, task.X, task.Y_tilde, SQ), family=family_label(fam, g),
                        what="E with zero-mean one-hot = E(centered w)")
 
 
@@ -155,7 +156,7 @@ def test_affine_quadratic_energy_is_b2_times_square(evidence, li2_profile):
             act = Activation("affq", lambda x, a=a, b=b: a * x + b * x * x, lambda x, a=a, b=b: a + 2 * b * x,
                              None, None)
             w = rng.standard_normal(2 * g.order)
-            evidence.close(L.group_energy(w, g, act), b * b * L.group_energy(w, g, SQ), family=_fam(fam, g),
+            evidence.close(L.group_energy(w, g, act), b * b * L.group_energy(w, g, SQ), family=family_label(fam, g),
                            seed=seed, what="E_{ax+bx²} = b² E_{x²}")
     g = cyclic(7)
     a, b = 0.7, 1.3

@@ -1,6 +1,6 @@
 """Theorem 3's node count (Sec 4.4, after Thm 3): the number of hidden nodes that suffice,
 K = 2Σ_{k≠0} m_k²d_k² ≤ 2[(M − κ(H))² + κ(H) − 1] (K = 2M − 2 for Abelian groups), and its efficiency against
-memorization (M² nodes) — each claim followed by its checks, on every group of ``theorems/_instances.STAGE2`` plus
+memorization (M² nodes) — each claim followed by its checks, on every group of ``li2verify.experiments.instances.STAGE2`` plus
 larger groups where the count alone is cheap.
 """
 
@@ -12,7 +12,7 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups import finite as G
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import reconstruction as RC
-from theorems._instances import STAGE2, family_label
+from li2verify.experiments.instances import STAGE2, family_label
 
 
 COUNT = claim(

@@ -1,6 +1,6 @@
 """Theorem 3 in the real domain (Sec 4.4, 'Assumptions of the theorem'; App. F.2, the Remark after the
 proof): no such theorem in ℝ with w = [u; ±Pu] (and with a perturbed second block), and the remark that the proof
-also works for real w — each claim followed by its checks, on every group of ``theorems/_instances.STAGE2``.
+also works for real w — each claim followed by its checks, on every group of ``li2verify.experiments.instances.STAGE2``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from li2verify.groups import finite as G
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper import landscape as L
 from li2verify.paper import reconstruction as RC
-from theorems._instances import STAGE2, family_label
+from li2verify.experiments.instances import STAGE2, family_label
 
 
 def _real_weights(dec, rng, eps=0.05):

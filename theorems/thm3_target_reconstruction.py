@@ -1,6 +1,6 @@
 """Theorem 3 (target reconstruction from learned irrep features; Sec 4.4, App. F.2): the construction and the
 proof's steps (Gram block structure and α_k = 4, the right-hand side, the square-term decoupling), each claim
-followed by its checks.  Every group family of ``theorems/_instances.STAGE2`` (all Frobenius–Schur types).  The
+followed by its checks.  Every group family of ``li2verify.experiments.instances.STAGE2`` (all Frobenius–Schur types).  The
 node count is in ``thm3_node_count``, the real-domain remarks in ``thm3_real_domain``.
 
 Methods for ``thm3.reconstruction.exact``: numeric (float64 least squares on every stage-2 group); symbolic (exact
@@ -26,7 +26,7 @@ from li2verify.paper import landscape as L
 from li2verify.paper import reconstruction as RC
 from li2verify.groups.strategies import bounded_floats, groups, max_order
 from li2verify.paper.task import center, group_task
-from theorems._instances import STAGE2, family_label
+from li2verify.experiments.instances import STAGE2, family_label
 
 
 THM3 = claim(

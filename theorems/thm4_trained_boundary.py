@@ -2,7 +2,7 @@
 landscape proxy of ``thm4.sample_complexity.maxima_kept`` against the boundary of trained networks — the claims
 ``thm4.sample_complexity.dk_squared`` and ``thm4.sample_complexity.proxy_vs_trained``, each followed by its check.
 
-Both read the one grid of ``theorems/_sweeps`` (shared with ``fig5_scaling_law`` and ``fig8_scaling_law``).
+Both read the one grid of ``li2verify.experiments.sweeps`` (shared with ``fig5_scaling_law`` and ``fig8_scaling_law``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
-from theorems._sweeps import GRIDS, NONAB_ORDERS, THRESHOLD, boundaries, family_boundaries, finite, scale
+from li2verify.experiments.scaling import finite
+from li2verify.experiments.sweeps import THRESHOLD, boundaries, family_boundaries, matched_orders, scale
 
 _THM4 = (r"If we select $n \gtrsim d_k^2 M \log(M/\delta)$ data sample from $H \times H$ uniformly at random, then "
          r"with probability at least $1 - \delta$, the empirical energy function $\hat{\mathcal{E}}$ keeps local "
@@ -31,8 +32,9 @@ DK = claim(
     depends_on=["fig5.scaling.composite", "fig8.scaling.nonabelian"],
     assumptions=[
         "Matched order M: the cyclic group Z_M (max d_k = 1) and the paper's max-d_k = 2 group of order M (the "
-        "dihedral D_M of the catalog's Fig 5 selection): fast M ∈ {10, 14, 22}, thorough {10, 14, 18, 22, 26, 34, "
-        "38, 46}; their boundaries from the shared grid (theorems/_sweeps)",
+        "dihedral D_M of the catalog's Fig 5 selection in fast, M ∈ {10, 14, 22}; the catalog's max-d_k = 2 "
+        "SmallGroup of each order of the packaged spec thorough, M ∈ {12, 20, 24, 28, 36, 40, 48} having Z_M too); "
+        "their boundaries from the shared grid (li2verify.experiments.sweeps)",
         "Measured: the ratio ρ = n_c(D_M)/n_c(Z_M) = p_c(D_M)/p_c(Z_M) per M; log ρ's σ from the two 95% bootstrap "
         "intervals ((log hi − log lo)/(2·1.96), floor 0.05 as in fit_scaling, combined in quadrature); the "
         "inverse-variance weighted mean of log ρ over M with its 95% interval (±1.96 SE)",
@@ -56,9 +58,8 @@ def test_dk_squared_factor_at_matched_order(evidence, li2_profile, li2_device):
                       "same grid of trained networks; their ratio against 4 (d_k²), 2 (d_k) and 1")
     evidence.detail("scale", scale(li2_profile.name))
     crit = boundaries(li2_profile.name, li2_device)
-    nonab = GRIDS[li2_profile.name]["non-Abelian"][0]
     rows, logs, sig = [], [], []
-    for M, g in zip(NONAB_ORDERS[li2_profile.name], nonab):
+    for M, g in matched_orders(li2_profile.name):
         z, d = crit.get(f"Z{M}"), crit.get(g)
         if z is None or d is None:
             continue

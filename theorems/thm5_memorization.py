@@ -29,7 +29,7 @@ from li2verify.groups import finite as G
 from li2verify.groups.strategies import bounded_floats, group, group_specs, unit_vectors
 from li2verify.paper import memorization as MZ
 from li2verify.verify.claims import check, claim
-from theorems._memorization import ACTS_FOCUSED, ACTS_SPREAD, _random_p, label_centred_energy
+from li2verify.experiments.memorization import ACTS_FOCUSED, ACTS_SPREAD, random_p, label_centred_energy
 
 REDUCTION = claim(
     "thm5.reduction.energy_to_f",
@@ -59,7 +59,7 @@ def test_literal_energy_vanishes_on_single_target_data(evidence):
     rng = np.random.default_rng(8)
     for g in (G.cyclic(5), G.symmetric(3)):
         data = MZ.SingleTarget(g, 1)
-        p = _random_p(rng, g.order)
+        p = random_p(rng, g.order)
         w = rng.standard_normal(2 * g.order)
         w /= np.linalg.norm(w)
         act = MZ.memorization_activation("relu")
@@ -86,7 +86,7 @@ def test_single_target_energy_is_half_F_squared(evidence):
     for g in (G.cyclic(5), G.symmetric(3), G.quaternion(8)):
         for h in range(g.order):
             data = MZ.SingleTarget(g, h)
-            p = _random_p(rng, g.order)
+            p = random_p(rng, g.order)
             act = MZ.memorization_activation("silu")
             w = rng.standard_normal(2 * g.order)
             w /= np.linalg.norm(w)
@@ -164,7 +164,7 @@ def test_global_optimum_of_printed_energy(evidence, li2_profile):
     for g in groups:
         h = int(rng.integers(g.order))
         data = MZ.SingleTarget(g, h)
-        p = _random_p(rng, g.order)
+        p = random_p(rng, g.order)
         for name in ACTS_FOCUSED + ("relu", "silu", "tanh", "sigmoid"):
             act = MZ.memorization_activation(name)
             s_ref = MZ.focused_solution(p) if name in ACTS_FOCUSED else MZ.spreading_solution(p, act)[0]
@@ -198,7 +198,7 @@ def test_global_optimum_in_w(evidence, li2_profile):
         for seed in range(li2_profile.pick(fast=1, thorough=3)):
             h = int(rng.integers(g.order))
             data = MZ.SingleTarget(g, h)
-            p = _random_p(rng, g.order)
+            p = random_p(rng, g.order)
             for name in ACTS_FOCUSED + ("relu", "silu", "tanh", "sigmoid"):
                 act = MZ.memorization_activation(name)
                 W, E, gn = MZ.ascend_w(data, p, act, rng.standard_normal((2 * g.order, li2_profile.pick(fast=12, thorough=40))))
@@ -345,7 +345,7 @@ def test_local_optima_of_F(evidence, li2_profile):
     rng = np.random.default_rng(11)
     n_multi = 0
     for M in li2_profile.pick(fast=(4, 6), thorough=(4, 6, 10)):
-        p = _random_p(rng, M)
+        p = random_p(rng, M)
         for name in ACTS_FOCUSED + ACTS_SPREAD:
             act = MZ.memorization_activation(name)
             S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=12)
@@ -377,7 +377,7 @@ def test_local_optima_by_phi_type(evidence, li2_profile):
     evidence.tolerance(0.0, "integer counts")
     rng = np.random.default_rng(12)
     for M in li2_profile.pick(fast=(4, 6), thorough=(4, 6, 10)):
-        p = _random_p(rng, M)
+        p = random_p(rng, M)
         for name in ACTS_FOCUSED + ACTS_SPREAD:
             act = MZ.memorization_activation(name)
             S, Fv = MZ.local_maxima_F(p, act, rng, n_starts=12)
@@ -462,7 +462,7 @@ def test_local_optima_in_w_silu(evidence, li2_profile):
     rng = np.random.default_rng(13)
     for g in (G.cyclic(5), G.symmetric(3)):
         data = MZ.SingleTarget(g, 1)
-        p = _random_p(rng, g.order)
+        p = random_p(rng, g.order)
         for name in ("silu", "tanh", "sigmoid", "relu", "square"):
             levels = _w_space_strict_maxima(data, p, MZ.memorization_activation(name), rng,
                                             li2_profile.pick(fast=30, thorough=100))
@@ -490,7 +490,7 @@ def test_local_optima_in_w_by_sign_of_sigma(evidence, li2_profile):
     rng = np.random.default_rng(14)
     for g in (G.cyclic(5), G.symmetric(3)):
         data = MZ.SingleTarget(g, 1)
-        p = _random_p(rng, g.order)
+        p = random_p(rng, g.order)
         for name in ("silu", "tanh", "sigmoid", "relu", "square"):
             levels = _w_space_strict_maxima(data, p, MZ.memorization_activation(name), rng,
                                             li2_profile.pick(fast=30, thorough=100))

@@ -38,7 +38,7 @@ from li2verify.paper.repulsion import (
 )
 from li2verify.train.repulsion import group_net_features
 from li2verify.paper.task import center, group_task, random_pairs
-from theorems._repulsion import _random_family, FAMILIES, _pairs
+from li2verify.experiments.repulsion import random_family, FAMILIES, feature_pairs
 
 
 SIGN = claim(
@@ -78,12 +78,12 @@ def test_sign_rule_explicit_projector_and_all_pairs(evidence, li2_profile):
     for seed in range(li2_profile.pick(fast=2, thorough=10)):
         rng = np.random.default_rng(200 + seed)
         for fam in FAMILIES:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             B = ridge_inverse_chol(F, eta)
             cond = gram_condition(F, eta)
             sm, sch = all_pairs_sign_match(F, eta, B, cond)
             thr = sign_undecidable_threshold(B, cond, F.shape[0])
-            for (j, l) in _pairs(F.shape[1], 5, rng):
+            for (j, l) in feature_pairs(F.shape[1], 5, rng):
                 be = residual_similarity_explicit(F, eta, j, l)
                 P = pair_projector(F, eta, j, l)  # the definition, literally
                 bd = float(F[:, j] @ P @ F[:, l])
@@ -142,7 +142,7 @@ def test_sign_rule_on_trained_group_networks_all_pairs_vs_top200(evidence, li2_p
         sm, sch = all_pairs_sign_match(F, eta, B, cond)
         t_all = time.perf_counter() - t0
         rng = np.random.default_rng(seed)
-        for (j, l) in _pairs(F.shape[1], 5, rng):
+        for (j, l) in feature_pairs(F.shape[1], 5, rng):
             be = residual_similarity_explicit(F, eta, j, l)
             scale = np.sqrt(sch.alpha[j, l] * sch.gamma[j, l])
             evidence.error(abs(be - sch.beta[j, l]) / scale / (EPS * cond), family=label, seed=seed,

@@ -8,7 +8,7 @@ Claims:
   ridge residuals, q_12 = −β/(αγ − β²), αγ − β² > 0.
 - ``thm6.projector.is_projection`` — "P_{η,−jl} ... is a projection matrix".
 
-The random-feature families are shared with ``thm6_feature_repulsion`` (``theorems/_repulsion.py``).
+The random-feature families are shared with ``thm6_feature_repulsion`` (``li2verify/experiments/repulsion.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from li2verify.paper.repulsion import (
     pair_schur,
     ridge_inverse_chol,
 )
-from theorems._repulsion import _random_family, FAMILIES, _pairs
+from li2verify.experiments.repulsion import random_family, FAMILIES, feature_pairs
 
 
 COLUMN = claim(
@@ -52,7 +52,7 @@ def test_eqn9_as_printed_double_counts_the_diagonal(evidence, li2_profile):
     for seed in range(li2_profile.pick(fast=3, thorough=10)):
         rng = np.random.default_rng(seed)
         for fam in FAMILIES[:3]:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             B = ridge_inverse_chol(F, eta)
             FB = F @ B
             j = int(rng.integers(F.shape[1]))
@@ -74,7 +74,7 @@ def test_eqn9_with_sum_over_l_ne_j(evidence, li2_profile):
     for seed in range(li2_profile.pick(fast=3, thorough=10)):
         rng = np.random.default_rng(seed)
         for fam in FAMILIES[:3]:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             B = ridge_inverse_chol(F, eta)
             for j in rng.choice(F.shape[1], 3, replace=False):
                 rhs = B[j, j] * F[:, j] + sum(B[j, l] * F[:, l] for l in range(F.shape[1]) if l != j)
@@ -129,11 +129,11 @@ def test_schur_block_inverse_and_ridge_residuals(evidence, li2_profile):
     for seed in range(li2_profile.pick(fast=2, thorough=10)):
         rng = np.random.default_rng(100 + seed)
         for fam in FAMILIES:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             B = ridge_inverse_chol(F, eta)
             cond = gram_condition(F, eta)
             unit = EPS * cond
-            for (j, l) in _pairs(F.shape[1], 4, rng):
+            for (j, l) in feature_pairs(F.shape[1], 4, rng):
                 ps = pair_schur(F, eta, j, l)
                 S_from_B = np.linalg.inv(B[np.ix_([j, l], [j, l])])
                 scale = np.sqrt(ps.a * ps.c)
@@ -172,7 +172,7 @@ def test_pair_projector_is_idempotent(evidence, li2_profile):
     for seed in range(li2_profile.pick(fast=2, thorough=6)):
         rng = np.random.default_rng(300 + seed)
         for fam in ["K<n,eta=1e-2", "K>n,eta=10", "K<n,eta=0"]:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             P = pair_projector(F, eta, 0, 1)
             gap = np.linalg.norm(P @ P - P, 2)
             if eta > 0:
@@ -191,7 +191,7 @@ def test_pair_projector_is_a_resolvent_with_spectrum_in_0_1(evidence, li2_profil
     for seed in range(li2_profile.pick(fast=2, thorough=6)):
         rng = np.random.default_rng(400 + seed)
         for fam in ["K<n,eta=1e-2", "K>n,eta=10", "K>n,eta=1e-3"]:
-            F, eta = _random_family(fam, rng)
+            F, eta = random_family(fam, rng)
             n = F.shape[0]
             P = pair_projector(F, eta, 0, 1)
             Fr = F[:, 2:]

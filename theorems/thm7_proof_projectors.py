@@ -8,7 +8,7 @@ Symbolic checks use exact character tables of S3, D4 (order 8), Q8 and the cycli
 the float64 characters of the irreps engine rounded to algebraic numbers and then *certified* exactly (row and
 column orthogonality, χ(e) = d, Σd² = M), so no exact identity rests on the rounding; exact Π_k (Eqn 34) decide
 both claims.  The helpers (groups, exact characters, exact projectors) are shared with the other ``thm7_*`` modules
-in ``theorems/_modulation.py``.
+in ``li2verify/experiments/modulation.py``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.modulation import (
     diag_block,
 )
-from theorems._instances import modulation_instances
-from theorems._modulation import _exact_characters, _regular_sym, _exact_projector, _mat_zero
+from li2verify.experiments.instances import modulation_instances
+from li2verify.experiments.modulation import exact_characters, regular_sym, exact_projector, mat_zero
 
 
 # exact character tables (symbolic checks)
@@ -89,23 +89,23 @@ def test_eqn34_exact(evidence):
     for fam, make in _EXACT_GROUPS:
         G = make()
         M = G.order
-        table, certified = _exact_characters(G)
+        table, certified = exact_characters(G)
         evidence.holds(certified, "character table certified exactly", family=fam)
-        Rs = [_regular_sym(G, h) for h in range(M)]
+        Rs = [regular_sym(G, h) for h in range(M)]
         Ps = {}
         for k, d, ch in table:
-            P = _exact_projector(G, d, ch)
+            P = exact_projector(G, d, ch)
             P2 = sp.zeros(M, M)
             for g in range(M):
                 P2 += ch[G.inverse[g]] * Rs[g]
-            evidence.holds(_mat_zero(P2 * sp.Rational(d, M) - P), "conj χ(g) = χ(g⁻¹) form", family=fam)
-            evidence.holds(_mat_zero(P * P - P), f"Π_{k}² = Π_{k}", family=fam)
-            evidence.holds(all(_mat_zero(P * R - R * P) and _mat_zero(P * R * P - P * R) for R in Rs),
+            evidence.holds(mat_zero(P2 * sp.Rational(d, M) - P), "conj χ(g) = χ(g⁻¹) form", family=fam)
+            evidence.holds(mat_zero(P * P - P), f"Π_{k}² = Π_{k}", family=fam)
+            evidence.holds(all(mat_zero(P * R - R * P) and mat_zero(P * R * P - P * R) for R in Rs),
                            f"Π_{k} central, Π_{k}R_hΠ_{k} = Π_{k}R_h", family=fam)
             evidence.holds(sp.simplify(P.trace() - d * d) == 0, f"tr Π_{k} = d²", family=fam)
             Ps[k] = P
-        evidence.holds(all(_mat_zero(Ps[a] * Ps[b]) for a in Ps for b in Ps if a != b), "Π_kΠ_l = 0", family=fam)
-        evidence.holds(_mat_zero(sum(Ps.values(), sp.zeros(M, M)) - sp.eye(M)), "Σ_k Π_k = I", family=fam)
+        evidence.holds(all(mat_zero(Ps[a] * Ps[b]) for a in Ps for b in Ps if a != b), "Π_kΠ_l = 0", family=fam)
+        evidence.holds(mat_zero(sum(Ps.values(), sp.zeros(M, M)) - sp.eye(M)), "Σ_k Π_k = I", family=fam)
 
 
 @check(CENTRAL, "property")
@@ -196,12 +196,12 @@ def test_diag_formula_exact(evidence):
     for fam, make in _EXACT_GROUPS:
         G = make()
         M = G.order
-        table, certified = _exact_characters(G)
+        table, certified = exact_characters(G)
         evidence.holds(certified, "character table certified exactly", family=fam)
-        Rs = [_regular_sym(G, h) for h in range(M)]
+        Rs = [regular_sym(G, h) for h in range(M)]
         worst = None
         for k, d, ch in table[1:]:
-            P = _exact_projector(G, d, ch)
+            P = exact_projector(G, d, ch)
             for h in range(M):
                 for hp in range(M):
                     D = (Rs[h].T * P * Rs[hp]).diagonal()
@@ -227,11 +227,11 @@ def test_diag_formula_exact_corrected(evidence):
     for fam, make in _EXACT_GROUPS:
         G = make()
         M = G.order
-        table, certified = _exact_characters(G)
+        table, certified = exact_characters(G)
         evidence.holds(certified, "character table certified exactly", family=fam)
-        Rs = [_regular_sym(G, h) for h in range(M)]
+        Rs = [regular_sym(G, h) for h in range(M)]
         for k, d, ch in table[1:]:
-            P = _exact_projector(G, d, ch)
+            P = exact_projector(G, d, ch)
             ok = all(all(sp.expand(x - sp.Rational(d, M) * ch[G.table[hp, G.inverse[h]]]) == 0
                          for x in (Rs[h].T * P * Rs[hp]).diagonal()) for h in range(M) for hp in range(M))
             evidence.holds(ok, f"diag formula, k={k}", family=fam)

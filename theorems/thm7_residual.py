@@ -5,7 +5,7 @@ actual σ = x² hidden layer whose nodes lie in the isotypic subspaces of S (lea
 from the formula under test; S is closed under conjugation (real networks).  Symbolic: an exact σ = x² network with
 integer node coefficients in the (rational) isotypic subspaces of S and an exact least-squares top layer decides the
 printed sign and Φ_SΦ_S* vs the derived Σ_{k∉S}Π_k, on the certified exact character tables of
-``theorems/_modulation.py``.
+``li2verify/experiments/modulation.py``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from li2verify.paper.modulation import (
     phi_S,
     residual_kernel,
 )
-from theorems._modulation import (_abelian_missing, _exact_characters, _exact_projector, _mat_zero, _residual_instances,
-    _group_and_learned)
+from li2verify.experiments.modulation import (abelian_missing, exact_characters, exact_projector, mat_zero, residual_instances,
+    group_and_learned)
 
 
 RESIDUAL = claim(
@@ -60,7 +60,7 @@ def test_residual_as_printed(evidence, li2_profile):
     evidence.tolerance(1e-8, "least squares on n = M² rows with cond(F̃) ≲ 1e4 (features spanning End(H_k)); "
                              "float64, absolute on entries of size ≤ 1")
     ce_groups, col_groups = set(), set()
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         Yt = centered_targets(G)
         P = phi_S(dec, S)
         printed = block_rows(np.real(P @ P.conj().T), G)
@@ -87,13 +87,13 @@ def test_residual_is_sum_of_missing_projectors(evidence, li2_profile):
                       "when every missing irrep is 1-dimensional")
     evidence.tolerance(1e-9, "least squares on n = M² rows with cond(F̃) ≲ 1e4 (features spanning End(H_k)); "
                              "float64")
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         Yt = centered_targets(G)
         K = residual_kernel(dec, S)
         evidence.close(Yt - net.Y_hat, block_rows(np.real(K), G), rel=False, family=fam, seed=seed,
                        what="Ỹ − Ŷ vs K_S ⊗ 1")
         evidence.holds(np.abs(K.imag).max() < 1e-12, "K_S real for conjugation-closed S", family=fam, seed=seed)
-        if _abelian_missing(dec, S):
+        if abelian_missing(dec, S):
             P = phi_S(dec, S)
             evidence.close(Yt - net.Y_hat, block_rows(np.real(P @ P.conj().T), G), rel=False, family=fam,
                            seed=seed, what="Ỹ − Ŷ vs Φ_SΦ_S* ⊗ 1 (1-dim missing irreps)")
@@ -122,7 +122,7 @@ def _exact_residual(G, table, which):
         S = [k for k, d, ch in nontriv if d == 1]
         if which == "degree-1 but one":
             S = S[:-1]
-    proj = {k: _exact_projector(G, d, ch) for k, d, ch in table}
+    proj = {k: exact_projector(G, d, ch) for k, d, ch in table}
     cols = []
     inv = G.inverse
     for k in S:
@@ -164,7 +164,7 @@ def test_residual_exact(evidence):
     evidence.tolerance(0.0, "exact rational arithmetic")
     for fam, make, which in _RESIDUAL_CASES:
         G = make()
-        table, certified = _exact_characters(G)
+        table, certified = exact_characters(G)
         evidence.holds(certified, "character table certified exactly", family=fam)
         S, missing, Yt, Yhat, K, Phi, t = _exact_residual(G, table, which)
         printed = (Phi * Phi.H).applyfunc(sp.expand)
@@ -183,7 +183,7 @@ def test_residual_exact_corrected(evidence):
     evidence.tolerance(0.0, "exact rational arithmetic")
     for fam, make, which in _RESIDUAL_CASES:
         G = make()
-        table, certified = _exact_characters(G)
+        table, certified = exact_characters(G)
         evidence.holds(certified, "character table certified exactly", family=fam)
         S, missing, Yt, Yhat, K, Phi, t = _exact_residual(G, table, which)
         R = Yt - Yhat
@@ -191,7 +191,7 @@ def test_residual_exact_corrected(evidence):
                        "Ỹ − Ŷ = K_S ⊗ 1", family=fam)
         one_dim = all(d == 1 for k, d, _ in table if k in missing)
         if one_dim:
-            evidence.holds(_mat_zero(Phi * Phi.H - K), "Φ_SΦ_S* = K_S (missing irreps 1-dim)", family=fam)
+            evidence.holds(mat_zero(Phi * Phi.H - K), "Φ_SΦ_S* = K_S (missing irreps 1-dim)", family=fam)
 
 
 def _spanning_prediction(G, dec, S):
@@ -226,7 +226,7 @@ def _spanning_prediction(G, dec, S):
 
 
 @check(RESIDUAL, "property", target="corrected")
-@given(inst=_group_and_learned())
+@given(inst=group_and_learned())
 def test_residual_property(evidence, inst):
     evidence.describe("Hypothesis over groups of every family (order ≤ 16) and drawn conjugation-closed S (a proper "
                       "subset of the real components): Ŷ_S from features spanning the learned components (least "

@@ -3,7 +3,7 @@
 With a subset S of irreps learned by the hidden layer (σ = x²), the residual of the ridge top layer is carried
 by the missing irreps (``thm7_residual``), the backpropagated gradient is modulated accordingly, and the modified
 energy E_S has local maxima only on the missing irreps.  The proof's projector identities are in
-``thm7_proof_projectors``; shared helpers in ``theorems/_modulation.py``.
+``thm7_proof_projectors``; shared helpers in ``li2verify/experiments/modulation.py``.
 
 Claims, each followed by its checks:
 - ``thm7.modulation.gradient`` — G_F ∝ (Φ_S ⊗ 1_M)(Φ_S ⊗ 1_M)*F.
@@ -42,8 +42,9 @@ from li2verify.paper.modulation import (
     targets,
     trace_form_energy_S,
 )
-from theorems._instances import modulation_instances
-from theorems._modulation import _components, _random_S, _abelian_missing, _residual_instances, _group_and_learned
+from li2verify.experiments.instances import modulation_instances
+from li2verify.experiments.modulation import (abelian_missing, component_indices, group_and_learned, random_learned_subset,
+                                              residual_instances)
 
 
 GRADIENT = claim(
@@ -72,7 +73,7 @@ def test_gradient_as_printed(evidence, li2_profile):
     evidence.tolerance(1e-9, "1 − cosine of two float64 matrices built from an η = 0 least-squares fit (cond ≲ 1e4): "
                              "≲ 1e-12 when proportional")
     worst = 1.0
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         M = G.order
         W = rng.standard_normal((2 * M, 4))
         F = (W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1) ** 2
@@ -96,7 +97,7 @@ def test_gradient_with_isotypic_basis(evidence, li2_profile):
     evidence.describe("G_F = (Ỹ − Ŷ_S)ỸᵀF vs (Ψ_S⊗1)(Ψ_S⊗1)*F with Ψ_S the irreps engine's isotypic bases of the "
                       "missing irreps (independent of Ŷ_S)")
     evidence.tolerance(1e-9, "least-squares residual (cond ≲ 1e4) times n = M² sums, relative to the max entry")
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         M = G.order
         W = rng.standard_normal((2 * M, 4))
         F = (W[:M, None, :] + W[None, M:, :]).reshape(M * M, -1) ** 2
@@ -139,7 +140,7 @@ def test_energy_form_as_printed(evidence, li2_profile):
                       "check of ∇(½zᵀK_Sz) = XᵀD(K_S⊗11ᵀ)σ(Xw)); counterexample when printed ≠ modulated energy")
     evidence.tolerance(1e-6, "internal identities: float64 (1e-10); finite-difference gradient of a quartic with "
                              "h = 1e-5: O(h²) ≲ 1e-6 relative")
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         M = G.order
         w = rng.standard_normal(2 * M) / np.sqrt(2 * M)
         Ep = float(printed_energy_S(w, G, dec, S)[0])
@@ -172,7 +173,7 @@ def test_energy_form_corrected(evidence, li2_profile):
     evidence.tolerance(1e-10, "float64 rounding of M-term sums, measured relative to ½‖z‖² (the trivial "
                               "component of z, often dominant, cancels in zᵀKz)")
     act = get_activation("square")
-    for fam, G, dec, S, seed, net, rng in _residual_instances(li2_profile):
+    for fam, G, dec, S, seed, net, rng in residual_instances(li2_profile):
         M = G.order
         w = rng.standard_normal(2 * M) / np.sqrt(2 * M)
         K = np.real(residual_kernel(dec, S))
@@ -186,7 +187,7 @@ def test_energy_form_corrected(evidence, li2_profile):
                        seed=seed, what="½zᵀKz vs ½‖Ψ*z‖² (relative to ½‖z‖²)")
         Ep = float(printed_energy_S(w, G, dec, S)[0])
         ratios.append(Ep / Em)
-        if _abelian_missing(dec, S):
+        if abelian_missing(dec, S):
             evidence.close(Ep / sc, Em / sc, rel=False, family=fam, seed=seed,
                            what="equal when missing irreps are 1-dim (relative to ½‖z‖²)")
     evidence.detail("printed_over_modulated_range", [min(ratios), max(ratios)])
@@ -230,14 +231,14 @@ def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
     for inst in modulation_instances(li2_profile):
         fam, G, dec = inst.family, inst.group, inst.decomposition
         M = G.order
-        comps = _components(dec)
+        comps = component_indices(dec)
         big = [c for c in comps if dec.irreps[c].degree > 1]
         choices = [("random", seed) for seed in range(li2_profile.pick(fast=1, thorough=3))]
         if big and len(big) < len(comps):  # the hard case: every irrep of degree > 1 missing, the 1-dim ones learned
             choices.append(("all d_k>1 missing", 0))
         for how, seed in choices:
             rng = np.random.default_rng(500 + seed + (1000 if how != "random" else 0))
-            S = _random_S(dec, rng) if how == "random" else conjugation_closure(dec, [c for c in comps if c not in big])
+            S = random_learned_subset(dec, rng) if how == "random" else conjugation_closure(dec, [c for c in comps if c not in big])
             P = phi_S(dec, S)
             K_printed = np.real(P @ P.conj().T)  # real for conjugation-closed S
             W0 = rng.standard_normal((2 * M, starts))
@@ -261,7 +262,7 @@ def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
                 evidence.holds(sum(missing_mass.values()) - missing_mass[top] < 1e-6,
                                "converged point lies in a single missing component", family=fam, seed=seed)
                 reached.add(top)
-            summary.append({"group": fam, "choice": how, "S": sorted(S), "missing_components": sorted(set(_components(dec)) - Scomps),
+            summary.append({"group": fam, "choice": how, "S": sorted(S), "missing_components": sorted(set(component_indices(dec)) - Scomps),
                             "reached": sorted(reached), "unconverged_starts": unconv, "starts": starts,
                             "corrected_energy_max_mass_on_S": max(corr_on_S) if corr_on_S else None,
                             "corrected_energy_unconverged": int(np.sum(~res_c.converged))})
@@ -270,7 +271,7 @@ def test_modulated_energy_maxima_lie_in_missing_irreps(evidence, li2_profile):
 
 @st.composite
 def _maxima_instances(draw):
-    G, dec, S = draw(_group_and_learned(max_order=12))
+    G, dec, S = draw(group_and_learned(max_order=12))
     w0 = draw(unit_vectors(2 * G.order))
     return G, dec, S, w0
 

@@ -38,7 +38,7 @@ from li2verify.paper.coupon import (
 )
 from li2verify.utils.fits import fit_line
 from li2verify.verify.claims import check, claim
-from theorems._muon_coupon import Z_MC, Z_REASON, _p_profiles
+from li2verify.experiments.muon_coupon import Z_MC, Z_REASON, p_profiles
 
 
 # -- exact helpers for the theorem-level symbolic checks ---------------------------------------------------------
@@ -109,7 +109,7 @@ def test_eqn41_integral_vs_inclusion_exclusion_and_simulation(evidence, li2_prof
     worst = 0.0
     for seed in range(li2_profile.pick(fast=2, thorough=8)):
         rng = np.random.default_rng(40 + seed)
-        for fam, p in _p_profiles(rng):
+        for fam, p in p_profiles(rng):
             Ti = coupon_T0_integral(p)
             Te = coupon_T0_inclusion_exclusion(p)
             worst = max(worst, abs(Ti - Te) / Te)

@@ -19,8 +19,8 @@ from li2verify.verify.claims import check, claim
 from li2verify.groups.finite import cyclic
 from li2verify.paper.lazy import LazyFlow, frob, random_feature_instance, signal_term, sym_matrix, sym_taylor
 from li2verify.paper.task import center, group_task
+from li2verify.experiments.instances import LAZY_FAMILIES
 from li2verify.train.engine import StepFunction, run_epochs
-from theorems._instances import LAZY_FAMILIES
 
 TS = geometric(1e-5, 1e-2, 8)
 FAMILIES = LAZY_FAMILIES

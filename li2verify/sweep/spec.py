@@ -42,7 +42,10 @@ from typing import Any
 
 from li2verify.groups.spec import GroupSpecError, spec_order
 
-PACKAGED = ("fast", "thorough", "paper", "caption-prime")
+PACKAGED = ("fast", "fast-composite", "thorough", "paper", "caption-prime")
+#: The packaged specs whose cells make up each run profile's trained grid (the grid that the scaling-law claims of
+#: Figs 5 and 8 and Thm 4 read, ``li2verify.experiments.sweeps``): one spec per p grid, trained together.
+PROFILE_SPECS = {"fast": ("fast", "fast-composite"), "thorough": ("thorough",), "paper": ("paper",)}
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
@@ -482,7 +485,7 @@ def packaged_spec_path(name: str) -> Path:
 
 
 def load_spec(path_or_name: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> SweepSpec:
-    """A spec by packaged name (``fast``, ``thorough``, ``paper``) or path (TOML, or YAML by suffix), with
+    """A spec by packaged name (:data:`PACKAGED`) or path (TOML, or YAML by suffix), with
     ``key=value`` overrides applied in order.  Raises :class:`SpecError` with a one-line message."""
     s = str(path_or_name)
     if s in PACKAGED:

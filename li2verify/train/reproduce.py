@@ -158,7 +158,7 @@ FIG12_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5
                "paper": dict(group="89", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=2000, seeds=5,
                              probe_every=50, ridge_reg=6336 * 5e-5 / 2)}
 # ridge_reg = nη/2: the ridge that matches weight decay η on V in the code's 1/n-scaled loss (n = 423 of 23², 6336 of
-# 89² under the code's split); see theorems/_training_variants.matched_ridge
+# 89² under the code's split); see li2verify.experiments.training_variants.matched_ridge
 fig11 = _cmp_preset("fig11", lambda s, d: {"real": _base(s, d)}, FIG12_SIZES, "Fig 11: real weights (baseline)")
 fig12 = _cmp_preset("fig12", lambda s, d: {"real": _base(s, d), "complex": _base(s, d, complex_weights=True)},
                     FIG12_SIZES, "Fig 12: complex vs real weights")

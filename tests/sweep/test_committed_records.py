@@ -1,6 +1,6 @@
 """Every committed evidence record (evidence/<spec name>/) loads: its digests hold, it was made by this engine
 version, its spec is the packaged spec of the same name, and its rows are exactly the cells that spec trains.  The
-claims that decide from a record also re-train a random sample of its cells (theorems/_sweeps.py)."""
+claims that decide from a record also re-train a random sample of its cells (li2verify.experiments.records)."""
 
 from __future__ import annotations
 

@@ -147,4 +147,4 @@ def test_cli_refuses_a_directory_holding_another_table(tmp_path):
 def test_cli_dry_run_counts_cells_and_programs(tmp_path):
     r = _cli("fast", "--dry-run", "--out", str(tmp_path / "o"))
     assert r.returncode == 0
-    assert "150 cells (0 already in" in r.stdout and "programs to run" in r.stdout
+    assert "90 cells (0 already in" in r.stdout and "programs to run" in r.stdout  # 5 groups × 6 p × 3 seeds

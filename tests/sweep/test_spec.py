@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from li2verify.sweep.spec import PACKAGED, Cell, SpecError, SweepSpec, load_spec, parse_override
+from li2verify.sweep.spec import PACKAGED, PROFILE_SPECS, Cell, SpecError, SweepSpec, load_spec, parse_override
 from li2verify.train.config import TrainConfig
 
 
@@ -24,6 +24,19 @@ def test_fast_spec_is_the_ci_scale():
     s = load_spec("fast")
     assert max(Cell(g, 0.5, None, 0, 1e-3, 0, 8, 1).M for g in s.groups) <= 23
     assert s.K == [256] and len(s.seeds) == 3
+
+
+def test_every_profile_trains_packaged_specs_of_one_setting():
+    """The scaling-law claims' grid of each profile is its packaged specs (li2verify.experiments.sweeps): one
+    optimizer setting, the claims' success threshold, no cell twice."""
+    from li2verify.experiments.sweeps import profile_specs
+    from li2verify.utils.profiles import PROFILES
+
+    assert set(PROFILE_SPECS) == set(PROFILES)
+    for profile, names in PROFILE_SPECS.items():
+        assert set(names) <= set(PACKAGED) and names[0] == profile
+        ids = [c.cell_id for s in profile_specs(profile) for c in s.cells()]
+        assert len(set(ids)) == len(ids)
 
 
 def test_resolved_spec_round_trips(tmp_path):

@@ -17,24 +17,24 @@ from li2verify.paper.modulation import (
     learned_prediction,
     missing_irreps,
 )
-from theorems._instances import modulation_instances
+from li2verify.experiments.instances import modulation_instances
 
 
-def _components(dec):
+def component_indices(dec):
     return sorted({min(ir.k, ir.conjugate) for ir in dec.irreps[1:]})
 
 
-def _random_S(dec, rng):
-    comps = _components(dec)
+def random_learned_subset(dec, rng):
+    comps = component_indices(dec)
     m = int(rng.integers(1, len(comps))) if len(comps) > 1 else 1
     return conjugation_closure(dec, rng.choice(comps, m, replace=False))
 
 
-def _abelian_missing(dec, S):
+def abelian_missing(dec, S):
     return all(dec.irreps[k].degree == 1 for k in missing_irreps(dec, S))
 
 
-def _exact_characters(G):
+def exact_characters(G):
     """[(k, d_k, [χ_k(g)]_g)] exact, certified: χ(e) = d, Σ_g χ_i(g)conj χ_j(g) = Mδ_ij, Σ d² = M, and the number
     of irreps = the number of conjugacy classes (column orthogonality then follows)."""
     dec = irrep_decomposition(G)
@@ -49,40 +49,40 @@ def _exact_characters(G):
     return table, bool(ok)
 
 
-def _regular_sym(G, h):
+def regular_sym(G, h):
     return sp.Matrix(G.regular_representation(h).astype(int))
 
 
-def _exact_projector(G, d, ch):
+def exact_projector(G, d, ch):
     M = G.order
     P = sp.zeros(M, M)
     for g in range(M):
-        P += sp.conjugate(ch[g]) * _regular_sym(G, g)
+        P += sp.conjugate(ch[g]) * regular_sym(G, g)
     return (P * sp.Rational(d, M)).applyfunc(sp.expand)
 
 
-def _mat_zero(A) -> bool:
+def mat_zero(A) -> bool:
     """Exact zero test; entries lie in Q(i, √3), where expansion is a canonical form."""
     return all(sp.expand(x) == 0 for x in A)
 
 
-def _residual_instances(profile):
+def residual_instances(profile):
     for inst in modulation_instances(profile):
         fam, G, dec = inst.family, inst.group, inst.decomposition
         for seed in range(profile.pick(fast=2, thorough=5)):
             rng = np.random.default_rng(seed)
-            S = _random_S(dec, rng)
+            S = random_learned_subset(dec, rng)
             net = learned_prediction(G, dec, S, rng)
             yield fam, G, dec, S, seed, net, rng
 
 
 @st.composite
-def _group_and_learned(draw, max_order=16):
+def group_and_learned(draw, max_order=16):
     """A group of any family, and S: a drawn proper subset of its real components (closed under conjugation,
     trivial irrep excluded, at least one component missing)."""
-    G = draw(groups(max_order=max_order).filter(lambda g: len(_components(irrep_decomposition(g))) >= 1))
+    G = draw(groups(max_order=max_order).filter(lambda g: len(component_indices(irrep_decomposition(g))) >= 1))
     dec = irrep_decomposition(G)
-    comps = _components(dec)
+    comps = component_indices(dec)
     mask = draw(st.lists(st.booleans(), min_size=len(comps), max_size=len(comps)).filter(lambda m: not all(m)))
     return G, dec, conjugation_closure(dec, [c for c, b in zip(comps, mask) if b])
 

@@ -1,7 +1,6 @@
 """Instances shared by the modules of Propositions 2–4, Lemma 11 and (H)/(H2) (App. H.1.2–H.2): the
 group families, the α and t grids, random-feature group instances, synthetic realizable instances satisfying
 (A1), (A2), (A4) exactly, the scalar gradient flow solved by sympy, and Hypothesis-drawn realizable instances.
-Not a theorem module (holds no claims).
 """
 
 from __future__ import annotations
@@ -18,14 +17,14 @@ from li2verify.paper.lazy import (
 )
 from li2verify.paper.task import center, group_task
 from li2verify.utils.fits import geometric
-from theorems._instances import LAZY_FAMILIES
+from li2verify.experiments.instances import LAZY_FAMILIES
 
 ALPHAS = geometric(1e-5, 1e-2, 8)
 TS = geometric(1e-5, 1e-2, 8)
 FAMILIES = LAZY_FAMILIES
 
 
-def _group_instance(family: str, seed: int, K: int | None = None, act: str = "square", w_scale: float = 0.5):
+def group_instance(family: str, seed: int, K: int | None = None, act: str = "square", w_scale: float = 0.5):
     task = group_task(FAMILIES[family]())
     rng = np.random.default_rng(seed)
     K = task.n - 1 if K is None else K
@@ -33,7 +32,7 @@ def _group_instance(family: str, seed: int, K: int | None = None, act: str = "sq
     return Ft, Yt, rng.normal(size=(K, task.M))
 
 
-def _synthetic_realizable(seed: int, n: int = 10, K: int = 5, M: int = 3, sig2=(0.6, 1.0, 1.7, 2.5, 3.3)):
+def synthetic_realizable(seed: int, n: int = 10, K: int = 5, M: int = 3, sig2=(0.6, 1.0, 1.7, 2.5, 3.3)):
     """F̃ = UΣWᵀ with 1ᵀU = 0 and prescribed σ², Ỹ = F̃V_true: (A1), (A2), (A4) hold exactly."""
     rng = np.random.default_rng(seed)
     U = np.linalg.qr(center(rng.normal(size=(n, K))))[0]
@@ -43,7 +42,7 @@ def _synthetic_realizable(seed: int, n: int = 10, K: int = 5, M: int = 3, sig2=(
     return Ft, Yt, rng.normal(size=(K, M))
 
 
-def _scalar_flow(eta):
+def scalar_flow(eta):
     """Closed-form scalar flow (n = K = M = 1): v' = f(y − fv) − ηv, v(0) = v0 (sympy dsolve); returns
     (symbols, v(t), G(t) = (y − fv)v)."""
     t = sp.symbols("t", nonnegative=True)
@@ -54,7 +53,7 @@ def _scalar_flow(eta):
     return (t, f, y, v0), sol, sp.simplify((y - f * sol) * sol)
 
 
-def _rounding_scale(Ft, Yt, V0, fl):
+def rounding_scale(Ft, Yt, V0, fl):
     """Size of the products G = (Ỹ − F̃V)Vᵀ is computed from along the flow (‖V(t)‖ ≤ ‖V*‖ + ‖V0 − V*‖ ≤ 2‖V*‖ + ‖V0‖):
     the scale of float64 rounding in G, so that a G that is exactly 0 (V0 = V* = 0) is compared with it, not with 0."""
     v = 2 * np.linalg.norm(fl.V_star, 2) + frob(V0)
@@ -62,7 +61,7 @@ def _rounding_scale(Ft, Yt, V0, fl):
 
 
 @st.composite
-def _realizable_instances(draw, eta_range):
+def realizable_instances(draw, eta_range):
     K = draw(st.integers(1, 4))
     n = draw(st.integers(K, 6))
     M = draw(st.integers(1, 3))

@@ -1,6 +1,5 @@
 """Helpers shared by the Theorem 2 modules (App. F.1): the stage-2 group instances, S and Ŝ, many-start
 ascent, the local-maximum test, the exact (sympy) state of small groups and the Hypothesis draws of maximizers.
-Not a theorem module (holds no claims).
 
 Instances: every family of ``li2verify.paper.landscape.stage2_groups`` (prime/composite cyclic, products of cyclic
 groups, dihedral, symmetric, alternating, quaternion, dicyclic, Z3xS3, Z7:Z3), hence every Frobenius–Schur
@@ -20,22 +19,25 @@ from li2verify.paper import landscape as L
 from li2verify.paper.activations import get_activation
 from li2verify.paper.energy import energy
 from li2verify.paper.task import group_task
-from li2verify.utils.profiles import active_profile
 from li2verify.paper.exact import sphere_state
-from theorems._instances import STAGE2, family_label
+from li2verify.experiments.instances import stage2_instances
 
 SQ = get_activation("square")
-PROFILE = active_profile().name
-GROUPS = STAGE2
-_fam = family_label
 
 
-def _S(u, v, act):
+def __getattr__(name: str):
+    """``GROUPS``: the stage-2 instances of the active profile (``instances.stage2_instances``)."""
+    if name == "GROUPS":
+        return stage2_instances()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def s_matrix(u, v, act):
     """S_ij = σ(u_i + v_j) (Thm 2 proof)."""
     return act(u[:, None] + v[None, :])
 
 
-def _Shat_blocks(S, dec):
+def shat_blocks(S, dec):
     """Ŝ = Q*SQ and the sums Σ_r Ŝ_{k,r} of its diagonal blocks per irrep k (Eqns 17–19)."""
     Sh = dec.Q.conj().T @ S @ dec.Q
     sums = {}
@@ -46,27 +48,27 @@ def _Shat_blocks(S, dec):
 
 
 @functools.lru_cache(maxsize=None)
-def _ascent(gname: str, n_starts: int, seed: int):
+def many_start_ascent(gname: str, n_starts: int, seed: int):
     """Many-start ascent on one group (cached so the checks of this module share it)."""
-    g = dict((gg.name, gg) for _, gg in GROUPS)[gname]
+    g = dict((gg.name, gg) for _, gg in stage2_instances())[gname]
     rng = np.random.default_rng(seed)
     res = L.ascend(g, SQ, L.random_starts(g.order, n_starts, rng), max_iter=4000, gtol=1e-7)
     return res
 
 
-def _n_starts(prof, M):
+def starts_per_group(prof, M):
     return prof.pick(fast=24 if M >= 18 else 40, thorough=150, paper=300)
 
 
-def _X_h(g, h):
+def x_h(g, h):
     return np.concatenate([g.regular_representation(h).T, g.inverse_operator], axis=1)
 
 
-def _eqn19_sides(g, dec, w, act):
+def eqn19_sides(g, dec, w, act):
     task = group_task(g)
     u, v = L.split_uv(w, g)
-    S = _S(u, v, act)
-    _, sums = _Shat_blocks(S, dec)
+    S = s_matrix(u, v, act)
+    _, sums = shat_blocks(S, dec)
     M = g.order
     E = energy(w, task.X, task.Y_tilde, act)
     tr_form = 0.5 * M * sum(abs(np.trace(sums[ir.k])) ** 2 / ir.degree for ir in dec.irreps[1:])
@@ -78,7 +80,7 @@ def _eqn19_sides(g, dec, w, act):
     return E, tr_form, fro_form, trT, sums
 
 
-def _check_is_local_max(evidence, g, w, fam, what):
+def check_is_local_max(evidence, g, w, fam, what):
     E, G = L.group_energy_and_gradient(w, g, SQ)
     rg = np.linalg.norm(G - w * (w @ G))
     eig = L.riemannian_hessian_spectrum(w, g, SQ)
@@ -87,7 +89,7 @@ def _check_is_local_max(evidence, g, w, fam, what):
     return E, eig
 
 
-def _exact_s3():
+def exact_s3():
     """S3 of ``symmetric(3)`` with exact irreps (trivial, sign, standard = Bᵀ P_p B on the sum-zero plane) and the
     exact orthogonal Q with columns (k, a, r) = √(d/M)·C_k(g)_{ar} (so QᵀR_hQ = ⊕_k ⊕_r C_k(h))."""
     import itertools
@@ -118,7 +120,7 @@ def _exact_join(g, u, v):
 
 
 @functools.lru_cache(maxsize=None)
-def _exact_local_max_points():
+def exact_local_max_points():
     """Rational points [u; P(±u)] with u a real matrix coefficient of one irrep of Z3, Z4, S3 (rank-one Fourier
     coefficient), plus two S3 points outside the printed form: [u; Pv] with v = γᵀP_gβ ≠ ±u (shared right factor
     β) and [u; Pu] with u = αᵀP_gβ + α'ᵀP_gβ' (a rank-two element of H_k; the rank-two class functions and
@@ -147,19 +149,19 @@ def _exact_local_max_points():
 
 
 @functools.lru_cache(maxsize=None)
-def _exact_state(i):
+def exact_state(i):
     """For the i-th point: exact E/‖w‖⁴, ‖Riemannian gradient residual‖² (r²∇E(w) − 4E(w)w; 0 iff w/‖w‖ is a critical
     point on the sphere, E homogeneous of degree 4) and the (#pos, #zero, #neg) inertia of the Riemannian Hessian
     r²∇²E(w) − 4E(w)I on w⊥ (rational basis of w⊥, Sylvester; Descartes' rule on the characteristic polynomial, exact
     because its roots are real).  E, ∇E, ∇²E from the data of all M² pairs: z_h = Σ_{g1g2=h}(x_pᵀw)², q_h = z_h − z̄,
     E = ½Σq_h², ∇E = Σq_h∇q_h, ∇²E = Σ∇q_h∇q_hᵀ + q_h∇²q_h."""
-    g, _, _, _, w, _ = _exact_local_max_points()[i]
+    g, _, _, _, w, _ = exact_local_max_points()[i]
     st = sphere_state(g, w)
     return st.energy, st.residual_sq, st.inertia
 
 
-def _exact_maximizers():
-    return [(i, p) for i, p in enumerate(_exact_local_max_points()) if p[5] == "maximizer"]
+def exact_maximizers():
+    return [(i, p) for i, p in enumerate(exact_local_max_points()) if p[5] == "maximizer"]
 
 
 def draw_maximizer(data, g, v_other):
@@ -185,7 +187,7 @@ def draw_maximizer(data, g, v_other):
     return dec, comps, comp, L.maximizer_from_params(g, ir, al, be, ga)
 
 
-def _given_groups(order_cap):
+def given_groups(order_cap):
     from hypothesis import given
     from hypothesis import strategies as st
 

@@ -1,5 +1,5 @@
 """Helpers shared by the Lemma 7, Lemma 10 and Theorem 8 modules (Sec 5.3; App. G.3): the Monte Carlo
-z-score threshold and the coupon-probability profiles.  Not a theorem module (holds no claims).
+z-score threshold and the coupon-probability profiles.
 
 Monte Carlo comparisons are z-scores (difference / standard error) held to |z| ≤ 5: two-sided Bonferroni bound
 with family-wise false-alarm probability ≲ 1e-4 over up to ~200 comparisons (normal approximation; the
@@ -15,7 +15,7 @@ Z_REASON = ("|z| = |difference|/standard error ≤ 5: two-sided Bonferroni, fami
             "≲ 200 comparisons (normal approximation)")
 
 
-def _p_profiles(rng):
+def p_profiles(rng):
     L = int(rng.integers(2, 8))
     yield "uniform", np.full(L, 1.0 / L)
     p = rng.dirichlet(np.ones(L))

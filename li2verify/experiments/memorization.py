@@ -1,6 +1,6 @@
 """Helpers shared by the Lemma 5, Lemma 6 and Theorem 5 modules (memorization; App. F.4): the activations
 grouped by the type of φ = σ'/x, random target weights p, and the global maximizer of the single-target objective
-F(s) = Σ_g p_g σ(s_g) by exponentiated-gradient ascent.  Not a theorem module (holds no claims).
+F(s) = Σ_g p_g σ(s_g) by exponentiated-gradient ascent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ ACTS_FOCUSED = ("square", "cube", "quartic")
 ACTS_SPREAD = ("relu", "silu", "tanh", "sigmoid", "log_gap")
 
 
-def _mirror(p, name, profile):
+def mirror_maximizer(p, name, profile):
     """Global maximizer of F for decreasing φ by exponentiated-gradient ascent in t = s² (concave there).
 
     The step η respects the stability bound η·|d log φ/d log t| < 2 (≤ 0.29 for x − log(1+x) at s ≤ √2, ½ for
@@ -25,7 +25,7 @@ def _mirror(p, name, profile):
     return MZ.mirror_ascent_t(p, act, iters=iters, eta=eta)
 
 
-def _random_p(rng, M):
+def random_p(rng, M):
     p = rng.dirichlet(np.ones(M))
     return p
 

@@ -1,6 +1,4 @@
 """Random deep networks on all pairs of a group, for the Sec 6 checks (Eqn 11 and its iteration).
-
-Not a theorem module (holds no claims).
 """
 
 from __future__ import annotations

@@ -5,13 +5,12 @@ the real isotypic components (both computed once, on first use, and shared by ev
 instance).  Iterating an instance yields ``(family, group)``, so ``for fam, g in STAGE2:`` reads as before.
 
 - ``STAGE2`` — every family and Frobenius–Schur type (``li2verify.paper.landscape.stage2_groups`` at the active
-  profile): Thms 2–3, Cor 1, App. I.
+  profile, built on first use): Thms 2–3, Cor 1, App. I; ``stage2_instances(profile_name)`` for a named profile.
 - ``modulation_instances(profile)`` — the groups of Theorem 7 (learned irrep subsets S, one missing irrep at least).
 - ``LAZY_FAMILIES`` — the three small groups of the Stage I (lazy-learning) checks, by label, and
   ``lazy_instance(family, seed, K)`` — one random-feature instance on all pairs of such a group.
+- ``lazy_arrays(family, seed, K)`` — the same instance as the tuple (F̃, Ỹ, F, Y, Z) the Prop 1 checks unpack.
 - ``family_label(family, group, component)`` — the one family label the evidence records (``family:group[kind d=…]``).
-
-Not a theorem module (holds no claims).
 """
 
 from __future__ import annotations
@@ -73,8 +72,23 @@ def instances(pairs) -> tuple[Instance, ...]:
     return tuple(Instance(f, g) for f, g in pairs)
 
 
-#: Every family and Frobenius–Schur type at the active profile (fast: 17 groups; thorough adds 17 more).
-STAGE2: tuple[Instance, ...] = instances(L.stage2_groups(active_profile().name))
+def stage2_instances(profile_name: str | None = None) -> tuple[Instance, ...]:
+    """Every family and Frobenius–Schur type at a profile (default: the active one; fast: 17 groups, thorough adds
+    17 more).  One tuple per profile, so the decompositions are computed once."""
+    return _stage2_instances(profile_name or active_profile().name)
+
+
+@lru_cache(maxsize=None)
+def _stage2_instances(profile_name: str) -> tuple[Instance, ...]:
+    return instances(L.stage2_groups(profile_name))
+
+
+def __getattr__(name: str):
+    """``STAGE2``: :func:`stage2_instances` of the active profile, read when a module imports it (the pytest plugin
+    sets the profile before theorem modules are imported)."""
+    if name == "STAGE2":
+        return stage2_instances()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def modulation_instances(profile) -> tuple[Instance, ...]:
@@ -118,3 +132,10 @@ def lazy_instance(family: str, seed: int, K: int | None = None, act: str = "squa
     K = task.n // 2 if K is None else K
     Ft, Yt, F = random_feature_instance(task.X, task.Y, K, get_activation(act), rng, w_scale)
     return LazyInstance(task, Ft, Yt, F, rng.normal(size=(K, task.M)))
+
+
+def lazy_arrays(family: str, seed: int, K: int | None = None, act: str = "square", w_scale: float = 0.5):
+    """``(F̃, Ỹ, F, Y, Z)`` of :func:`lazy_instance` (Prop 1's random features σ(XW) on all pairs of the group, Z iid
+    N(0, 1) K×M the direction of V0), as the Proposition 1 checks unpack them."""
+    i = lazy_instance(family, seed, K, act, w_scale)
+    return i.Ft, i.Yt, i.F, i.task.Y, i.Z

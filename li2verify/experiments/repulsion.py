@@ -11,7 +11,7 @@ from li2verify.paper.task import center
 
 
 # instance families
-def _random_family(name: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+def random_family(name: str, rng: np.random.Generator) -> tuple[np.ndarray, float]:
     """F̃ (centered) and η for one named family."""
     if name == "K<n,eta=1e-2":
         return center(rng.standard_normal((60, 25))), 1e-2
@@ -34,7 +34,7 @@ FAMILIES = ["K<n,eta=1e-2", "K>n,eta=1e-3", "K>n,eta=10", "K=n,eta=1e-6", "colli
             "K<n,eta=0"]
 
 
-def _pairs(K: int, m: int, rng: np.random.Generator) -> list[tuple[int, int]]:
+def feature_pairs(K: int, m: int, rng: np.random.Generator) -> list[tuple[int, int]]:
     out = set()
     while len(out) < min(m, K * (K - 1) // 2):
         j, l = rng.choice(K, 2, replace=False)
