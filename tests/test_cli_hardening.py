@@ -16,19 +16,13 @@ from click.testing import CliRunner
 
 from li2verify.cli import main
 
+from cli_assertions import one_line_error as _one_line_error
+
 TRAIN = ["train", "--group", "7", "--hidden", "8", "--epochs", "4", "--checkpoint-every", "2", "--probes", "gf_norm"]
 
 
 def _cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def _one_line_error(r) -> str:
-    assert r.exit_code == 2, (r.exit_code, r.output, r.exception)
-    assert "Traceback" not in r.output
-    errs = [ln for ln in r.output.splitlines() if ln.startswith(("Error:", "error:"))]
-    assert len(errs) == 1, r.output
-    return errs[0]
 
 
 class _Payload:

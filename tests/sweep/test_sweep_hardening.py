@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_assertions import one_line_error as _one_line_error
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,16 +48,6 @@ def _tiny(tmp_path, seeds="2", epochs=10, name="tiny.toml") -> Path:
 
 def _cli(*args, env=None):
     return CliRunner().invoke(main, ["sweep", *[str(a) for a in args]], env=env)
-
-
-def _one_line_error(r) -> str:
-    """exit 2, no traceback, exactly one error line."""
-    assert r.exit_code == 2, (r.exit_code, r.output, r.exception)
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    assert "Traceback" not in r.output
-    errs = [ln for ln in r.output.splitlines() if ln.startswith(("Error:", "error:"))]
-    assert len(errs) == 1, r.output
-    return errs[0]
 
 
 # ------------------------------------------------------------------------------ the issue's reproducers

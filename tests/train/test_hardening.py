@@ -16,6 +16,7 @@ import sys
 
 import numpy as np
 import pytest
+from cli_assertions import one_line_error as _one_line_error
 import torch
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -32,16 +33,6 @@ TINY = dict(group="7", hidden=8, train_frac=0.5, lr=5e-3, wd=1e-3, epochs=12, ch
 
 def _cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def _one_line_error(r) -> str:
-    """exit 2, no traceback, exactly one error line (click's usage lines around it are allowed)."""
-    assert r.exit_code == 2, (r.exit_code, r.output, r.exception)
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    assert "Traceback" not in r.output
-    errs = [ln for ln in r.output.splitlines() if ln.startswith(("Error:", "error:"))]
-    assert len(errs) == 1, r.output
-    return errs[0]
 
 
 # ------------------------------------------------------------------------------ 1. a checkpoint can run code
