@@ -140,10 +140,14 @@ CLAIM_DIFFERENCES: dict[tuple[str, str, str], tuple[dict, str]] = {
         {"protocol": "*", "epochs": 600},
         "protocol.loss_centring trains Fig 11's setting under Eqn 1 as printed (text) and the loss-only ablation: "
         "the protocol is what it measures; 600 epochs because the text protocol groks after 300"),
-    ("fig11", "paper", "fig13_14_ridge_speed._paper_runs"): (
-        {"group": "*", "epochs": 500},
-        "fig13_14.ridge.speed_by_m compares grokking epochs at M = 23, 41, 89, 127 within Fig 14's 500-epoch "
-        "horizon; reproduce draws Figs 11-13 at M = 89 over 2000 epochs"),
+    ("fig3", "cpu", "protocol_loss_centring._fig3_both"): (
+        {"protocol": "*"},
+        "protocol.loss_centring records Fig 3's diagnostics under the text and the code protocol: the protocol is "
+        "what it measures"),
+    ("fig13", "paper", "fig13_14_ridge_speed._paper_runs"): (
+        {"group": "*", "epochs": 500, "ridge_reg": "*"},
+        "fig13_14.ridge.speed_by_m compares grokking epochs at M = 23, 41, 89, 127 (λ = nη/2 at each M's n) within "
+        "Fig 14's 500-epoch horizon; reproduce draws Figs 11-13 at M = 89 over 2000 epochs"),
     ("fig13", "cpu", "training_variants.ridge_runs"): (
         {"epochs": 500},
         "fig13.ridge_top.still_groks and fig13_14.ridge.speed_by_m read the ridge run to Fig 14's 500-epoch "
