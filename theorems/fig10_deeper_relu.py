@@ -10,8 +10,8 @@ from functools import lru_cache
 import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
+from li2verify.train.presets import figure_conditions
 from li2verify.train.empirical import censored_difference, t_grok
 from li2verify.experiments.training_variants import plot_acc, seeds_for, t_grok_90
 
@@ -74,9 +74,9 @@ DEEP = claim(
 
 @lru_cache(maxsize=None)
 def _deep_runs(seeds: tuple, epochs: int = 1600):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.5, lr=5e-3, wd=2e-3, epochs=epochs, probes=["fourier"],
-                    probe_every=200, activation="relu", threads=1, eval_every=10, protocol="code")
-    return train_conditions({f"{L + 1}-layer": b.replace(layers=L) for L in (1, 2, 3)}, list(seeds))
+    """Fig 10's CPU setting and conditions (:mod:`li2verify.train.presets`: 2/3/4 layers)."""
+    return train_conditions(figure_conditions("fig10", "cpu", epochs=epochs, probes=["fourier"], probe_every=200,
+                                              eval_every=10), list(seeds))
 
 
 R_DEPTH = SeedRule("min(t_3 − t_2, t_4 − t_3), t_d = first epoch with test acc ≥ 0.9 (horizon + 1 if never)", 0.0,

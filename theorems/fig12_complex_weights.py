@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from li2verify.train import TrainConfig
+from li2verify.train.presets import figure_conditions
 from li2verify.verify.claims import check, claim
-from li2verify.experiments.training_variants import FIG11, baseline_gate, fig12_runs, paired, plot_acc, seeds_for, t_grok_90
+from li2verify.experiments.training_variants import baseline_gate, fig12_runs, paired, plot_acc, seeds_for, t_grok_90
 
 
 CPLX = claim(
@@ -56,7 +56,7 @@ def _grads_at_real_init() -> tuple[float, float]:
     from li2verify.train.models import hidden, loss_per_seed, output
     from li2verify.train.run import build
 
-    cfg = TrainConfig(**FIG11, complex_weights=True, epochs=0, dtype="float64")
+    cfg = figure_conditions("fig12", "cpu", epochs=0, dtype="float64", probes=[])["complex"]
     task, params, _ = build(cfg)
     with torch.no_grad():
         for p in params.values():

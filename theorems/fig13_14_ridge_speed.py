@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.train import TrainConfig
+from li2verify.train.presets import figure_setting
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from li2verify.experiments.training_variants import FIG11, baseline_gate, fig12_runs, matched_ridge, ridge_runs, seeds_for
+from li2verify.experiments.training_variants import baseline_gate, fig12_runs, matched_ridge, ridge_runs, seeds_for
 
 SPEED = claim(
     "fig13_14.ridge_top.speed_by_m",
@@ -58,7 +58,7 @@ def _t_at(r, horizon: int):
 def _paper_runs(M: int, seeds: tuple, device: str):
     from li2verify.train.data import train_size
 
-    b = TrainConfig(**{**FIG11, "group": str(M), "threads": None}, epochs=500, eval_every=5, device=device)
+    b = figure_setting("fig11", "paper", group=str(M), epochs=500, eval_every=5, probes=[], device=device)
     lam = matched_ridge(train_size(M, train_frac=b.train_frac, protocol=b.protocol), b.wd)
     return train_conditions({"baseline": b, "ridge": b.replace(ridge_top=True, ridge_reg=lam)}, list(seeds))
 
@@ -68,7 +68,7 @@ def test_ridge_speed_by_m(evidence, li2_profile, li2_device):
     evidence.describe("Per seed, the grokking epoch (test acc ≥ 0.9) with the ridge top layer minus (M = 23) or "
                       "subtracted from (M ≥ 41) the baseline's, matched seeds")
     if li2_profile.name == "paper":
-        S = list(range(10, 25))
+        S = seeds_for(li2_profile)
         by_m = {M: _paper_runs(M, tuple(S), str(li2_device)) for M in (23, 41, 89, 127)}
         H = 500
         pairs = {M: (_t_at(r["baseline"], H), _t_at(r["ridge"], H)) for M, r in by_m.items()}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from li2verify.verify.claims import check, claim
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
+from li2verify.train.presets import figure_conditions
 from li2verify.experiments.training_variants import paired, plot_acc, seeds_for
 
 
@@ -39,11 +39,14 @@ ZERO = claim(
 )
 
 
+#: the groups checked and the figure whose CPU setting (:mod:`li2verify.train.presets`) each one is
+FIGURE_OF_GROUP = {"23": "fig15", "29": "fig16"}
+
+
 @lru_cache(maxsize=None)
 def _zero_runs(group: str, seeds: tuple):
-    b = TrainConfig(group=group, hidden=256, train_frac=0.4, lr=5e-3, wd=1e-3, epochs=500, probes=[], threads=1,
-                    eval_every=5, protocol="code")
-    return train_conditions({"regular": b, "zero-init": b.replace(top_init=0.0)}, list(seeds))
+    c = figure_conditions(FIGURE_OF_GROUP[group], "cpu", probes=[], eval_every=5)
+    return train_conditions({"regular": c["top_init=1"], "zero-init": c["top_init=0 (zero-init)"]}, list(seeds))
 
 
 @check(ZERO, "empirical")

@@ -19,6 +19,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
+from li2verify.experiments.seeds import VOTE_SEEDS
 
 ZERO18 = claim(
     "fig18.zero_init.multilayer_10x",
@@ -73,7 +74,7 @@ def test_zero_init_multilayer_speedup(evidence, li2_profile, li2_device):
                               "(max 0.04-0.13), so no feature-learning time can be compared; the paper scale (Z_71, "
                               "K = 2048, 1500 epochs) runs in the `paper` profile")
         return
-    S = list(range(10, 25))
+    S = VOTE_SEEDS[li2_profile]
     runs = _runs(tuple(S), str(li2_device))
     H = float(runs["regular"].config.epochs)
     tz, tr = t_grok(runs["zero-init"].metrics, runs["zero-init"].epochs), t_grok(runs["regular"].metrics,

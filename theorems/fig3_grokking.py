@@ -28,7 +28,7 @@ from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsettled
 from li2verify.train.figures import training_curves
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.train.presets import fig3_setup
+from li2verify.train.presets import FIG3_SEEDS, fig3_setup, figure_setting
 from li2verify.experiments.eta_sweep import ETAS, eta_data, eta_epochs
 
 RULE_DATE = "2026-12-01"
@@ -65,9 +65,8 @@ def _paper_gram(n_seeds: int, epochs: int, device: str = "cpu"):
 
     every = 25
     probe_epochs = list(range(0, epochs + 1, every))
-    cfg = TrainConfig(group="71", hidden=2048, n=2016, train_frac=None, lr=1e-3, wd=2e-4, epochs=epochs,
-                      probe_every=epochs, eval_every=every, probes=[], seeds=list(range(n_seeds)), threads=1,
-                      device=device, protocol="code")
+    cfg = figure_setting("fig3", "paper", epochs=epochs, probe_every=epochs, eval_every=every, probes=[],
+                         seeds=list(range(n_seeds)), threads=1, device=device)
     res = train(cfg, keep_snapshots=probe_epochs)
     task, _, _ = build(cfg)
     out = {k: [] for k in ("ftf", "p1fft", "rho_tian", "fit_diag_11_ffT")}
@@ -107,7 +106,7 @@ def _paper_fig3(device: str):
 def _runs(profile, device="cpu"):
     if profile.name == "paper":
         return _paper_fig3(device)
-    return _cpu_runs(profile.pick(fast=5, thorough=10))
+    return _cpu_runs(FIG3_SEEDS.count(profile))
 
 
 def baseline_gate(evidence, runs) -> bool:

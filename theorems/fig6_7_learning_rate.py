@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.experiments.learning_rate import (LR_GROUP, LR_K, LR_P, LR_PROTOCOL, LR_SEEDS, LR_TIME, LR_WD, LRS,
+from li2verify.experiments.seeds import LR_SEEDS
+from li2verify.experiments.learning_rate import (LR_GROUP, LR_K, LR_P, LR_PROTOCOL, LR_TIME, LR_WD, LRS,
                                                  fourier_mass, lr_epochs, lr_rows)
 
 # Decision rules (written before the recorded run, seeds 20-25 in fast; see the notes for the pilot).

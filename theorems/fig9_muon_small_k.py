@@ -10,8 +10,8 @@ from functools import lru_cache
 import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
+from li2verify.train.presets import figure_conditions
 from li2verify.experiments.training_variants import seeds_for
 
 
@@ -53,11 +53,8 @@ MUON = claim(
 
 @lru_cache(maxsize=None)
 def _muon_runs(seeds: tuple, K: int):
-    b = TrainConfig(group="23", hidden=K, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=400, probes=[], threads=1,
-                    eval_every=10, protocol="code")
-    return train_conditions({"adam": b, "muon(NS)": b.replace(optimizer="muon", muon_lr=2e-2),
-                             "muon(polar)": b.replace(optimizer="muon", muon_orth="polar", muon_lr=2e-2)},
-                            list(seeds))
+    """Fig 9's CPU setting and conditions (:mod:`li2verify.train.presets`) at ``K`` hidden nodes."""
+    return train_conditions(figure_conditions("fig9", "cpu", hidden=K, probes=[], eval_every=10), list(seeds))
 
 
 @check(MUON, "empirical")

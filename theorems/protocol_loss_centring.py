@@ -11,12 +11,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
-from li2verify.train.presets import fig3_setup
+from li2verify.train.presets import fig3_setup, figure_setting
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.experiments.training_variants import (BASELINE_HORIZON, FIG11, R_BASELINE, baseline_values, fig12_runs, plot_acc,
+from li2verify.experiments.training_variants import (BASELINE_HORIZON, R_BASELINE, baseline_values, fig12_runs, plot_acc,
                                          seeds_for, t_grok_90)
 
 TEXT_HORIZON = 600
@@ -68,15 +67,16 @@ CENTRING = claim(
 @lru_cache(maxsize=None)
 def _text_runs(seeds: tuple):
     """Fig 11's setting under the text protocol and under the ablation code_loss_only, to 600 epochs."""
-    b = TrainConfig(**{**FIG11, "protocol": "text"}, epochs=TEXT_HORIZON, eval_every=5)
+    b = figure_setting("fig11", "cpu", protocol="text", epochs=TEXT_HORIZON, eval_every=5, probes=[])
     return train_conditions({"text": b, "code_loss_only": b.replace(protocol="code_loss_only")}, list(seeds))
 
 
 @lru_cache(maxsize=None)
 def _fig3_both():
-    conds, _, _ = fig3_setup("cpu", probe_every=1)
+    conds, _, n_seeds = fig3_setup("cpu", probe_every=1)
     b = conds["eta>0"]
-    return train_conditions({"text": b.replace(protocol="text"), "code": b.replace(protocol="code")}, list(range(5)))
+    return train_conditions({"text": b.replace(protocol="text"), "code": b.replace(protocol="code")},
+                            list(range(n_seeds)))
 
 
 @check(CENTRING, "empirical")

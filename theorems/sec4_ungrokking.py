@@ -17,10 +17,10 @@ import numpy as np
 from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.verify.claims import SeedRule, check, claim
-from li2verify.experiments.learning_rate import LR_SEEDS, lr_rows
+from li2verify.experiments.learning_rate import lr_rows
+from li2verify.experiments.seeds import LR_SEEDS, VOTE_SEEDS
 
 UG_GROUP, UG_K, UG_LR, UG_WD, UG_P, UG_Q, UG_EPOCHS = "23", 256, 5e-3, 2e-3, 0.5, 0.2, 600
-UG_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}
 
 # Decision rules, written before the recorded run (pilot on seeds 0-5, see the notes).
 # Levels are means over the last 100 epochs of a phase (see the notes for the change of 2026-12-01).
@@ -129,7 +129,7 @@ def test_grokked_network_ungroks_on_smaller_subset(evidence, li2_profile, li2_de
     evidence.describe("Grok Z23 at p = 0.5, then continue from the grokked weights on a random p = 0.2 subset of "
                       "the same training pairs (and, as control, on the full set); test accuracy on the pairs held "
                       "out throughout")
-    seeds = UG_SEEDS[li2_profile.name]
+    seeds = VOTE_SEEDS[li2_profile]
     r = _ungrok_runs(tuple(seeds), li2_device)
     keep = np.array([R_GROKKED.vote(v) is True for v in r["phase1_test"]])  # not grokked: undecided below
     nan = np.full(len(seeds), np.nan)

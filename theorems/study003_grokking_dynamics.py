@@ -19,17 +19,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import loglog_slope, max_detector_slope
 from li2verify.train.figures import training_curves
 from li2verify.train.probes import eigengap_fire
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.experiments.eta_sweep import ETAS, eta_data, eta_epochs, eta_runs, sweep_seeds
-
-# Seed votes (sign-match, eigengap): 5 seeds in fast, so that one undecided seed cannot turn a unanimous 5/5
-# into a different status (k_min = 4 of 5; a counterexample needs ≤ 2 even counting the undecided).
-VOTE_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}
+from li2verify.experiments.seeds import VOTE_SEEDS  # sign-match and eigengap votes: 5 seeds in fast (k_min = 4 of 5)
+from li2verify.train.presets import figure_conditions
 
 # Decision rules written 2026-12-01 before the run (quoted in the claims' assumptions).
 R_SIGN = SeedRule("approximate top-200 sign-match at the final checkpoint", 0.95, 0.03, ">=")
@@ -39,10 +36,10 @@ R_SILENT = SeedRule("max_{t≥100} s(t) of log(σ2/σ3) (detector silent below 0
 
 @lru_cache(maxsize=None)
 def _rep_runs(seeds: tuple):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, probe_every=100,
-                    probes=["signmatch", "eigengap"], eigengap_window=20, threads=1, eval_every=5, protocol="code")
-    return train_conditions({"x2 eta>0": b, "x2 eta=0": b.replace(wd=0.0),
-                             "relu eta>0": b.replace(activation="relu", epochs=800)}, list(seeds))
+    """The ``repulsion`` preset's CPU setting and conditions (:mod:`li2verify.train.presets`: Fig 3's setting, x²
+    with η > 0 and η = 0, ReLU over 800 epochs)."""
+    return train_conditions(figure_conditions("repulsion", "cpu", probe_every=100, probes=["signmatch", "eigengap"],
+                                              eigengap_window=20, eval_every=5), list(seeds))
 
 
 SIGN = claim(

@@ -14,6 +14,7 @@ import numpy as np
 
 from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.experiments.scaling import finite
+from li2verify.experiments.seeds import VOTE_SEEDS
 from li2verify.experiments.sweeps import THRESHOLD, boundaries, family_boundaries, matched_orders, scale
 
 _THM4 = (r"If we select $n \gtrsim d_k^2 M \log(M/\delta)$ data sample from $H \times H$ uniformly at random, then "
@@ -122,7 +123,6 @@ def _ratio_figure(rows, r, lo, hi):
 
 # ---------------------------------------------------------------- the landscape proxy against trained networks
 PV_GROUP, PV_P = "Z23", 0.4
-PV_SEEDS = {"fast": list(range(10, 15)), "thorough": list(range(10, 20)), "paper": list(range(10, 25))}
 PV_TOP, PV_MASS = 30, 0.8
 R_KEPT = SeedRule("fraction of the network's Fourier nodes that Ê ascent keeps in their irrep", 0.5, 0.1, ">=")
 
@@ -225,7 +225,7 @@ def test_energy_keeps_the_features_networks_learn(evidence, li2_profile, li2_dev
     evidence.describe("Networks that generalize above the trained boundary: do their Fourier nodes stay local maxima "
                       "of the empirical energy Ê of their own training pairs (ascent of Ê keeps them in their irrep)? "
                       "Side by side: trained p_c and the landscape proxy's critical fraction per prime M")
-    seeds = PV_SEEDS[li2_profile.name]
+    seeds = VOTE_SEEDS[li2_profile]
     rows = _trained_nodes(tuple(seeds), li2_device)
     vals, table = [], []
     for r in rows:

@@ -36,6 +36,11 @@ Trained networks (torch, through ``li2verify.train`` and ``li2verify.sweep``):
 - :mod:`~li2verify.experiments.training_variants` — Apps. H/I: seeds, grokking epoch, the ‘groks’ / ‘groks
   earlier’ seed rules, Fig 11's baseline gate, the Figs 12–13 runs.
 - :mod:`~li2verify.experiments.deep_networks` — Sec 6: random deep networks and the ∝ rule on cosines.
+- :mod:`~li2verify.experiments.seeds` — the seed families of the empirical claims by profile (vote seeds, the η
+  sweep's, the learning-rate runs', Thm 7's random subsets), one definition each.
+
+A run that trains a paper figure's setting builds it from the figure's preset
+(``li2verify.train.presets.figure_setting`` / ``figure_conditions``), never from its own literal sizes.
 
 The submodules are imported one by one (this package imports none of them, so a module that needs only instances
 does not import torch).

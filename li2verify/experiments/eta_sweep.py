@@ -9,17 +9,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.train import TrainConfig
+from li2verify.experiments.seeds import ETA_SWEEP
 from li2verify.train.batched import train_conditions
+from li2verify.train.presets import figure_setting
 
-
-# η sweep (a log–log fit, not a seed vote): 3 seeds in fast.
-SWEEP_SEEDS = {"fast": [10, 11, 12], "thorough": [10, 11, 12, 13, 14], "paper": list(range(10, 25))}
 ETAS = (5e-4, 1e-3, 2e-3, 4e-3)
 
 
 def sweep_seeds(profile):
-    return SWEEP_SEEDS[profile.name]
+    """The sweep's seeds (:data:`~li2verify.experiments.seeds.ETA_SWEEP`: a log–log fit, not a seed vote)."""
+    return ETA_SWEEP[profile]
 
 
 def eta_epochs(profile) -> int:
@@ -28,8 +27,8 @@ def eta_epochs(profile) -> int:
 
 @lru_cache(maxsize=None)
 def eta_runs(seeds: tuple, epochs: int = 800):
-    b = TrainConfig(group="23", hidden=256, train_frac=0.4, lr=5e-3, epochs=epochs, probe_every=20,
-                    probes=["gf_norm"], threads=1, eval_every=2, protocol="code")
+    """Fig 3's CPU setting (:mod:`li2verify.train.presets`) at each η of :data:`ETAS` over ``epochs``."""
+    b = figure_setting("fig3", "cpu", epochs=epochs, probe_every=20, probes=["gf_norm"], eval_every=2)
     return train_conditions({f"eta={e:g}": b.replace(wd=e) for e in ETAS}, list(seeds))
 
 

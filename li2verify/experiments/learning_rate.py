@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from li2verify.experiments.seeds import LR_SEEDS
 from li2verify.experiments.sweeps import THRESHOLD
 from li2verify.sweep.cells import train_cells
 
@@ -19,8 +20,6 @@ LR_GROUP, LR_P, LR_WD, LR_K, LR_TIME = "Z23", 0.35, 2e-3, 256, 4.0
 LR_PROTOCOL = "code"
 #: the small and the large learning rate of each profile's decision are the first and the last of its tuple
 LRS = {"fast": (2e-3, 2e-2), "thorough": (1e-3, 2e-3, 5e-3, 1e-2, 2e-2), "paper": (1e-3, 2e-3, 5e-3)}
-#: recorded seeds 20.. (the pilot of the rule used seeds 10-15, see fig6_7_learning_rate's notes)
-LR_SEEDS = {"fast": list(range(20, 26)), "thorough": list(range(20, 30)), "paper": list(range(20, 35))}
 
 
 def lr_epochs(lr: float) -> int:

@@ -18,6 +18,7 @@ from li2verify.paper.modulation import (
     missing_irreps,
 )
 from li2verify.experiments.instances import modulation_instances
+from li2verify.experiments.seeds import MODULATION
 
 
 def component_indices(dec):
@@ -69,7 +70,7 @@ def mat_zero(A) -> bool:
 def residual_instances(profile):
     for inst in modulation_instances(profile):
         fam, G, dec = inst.family, inst.group, inst.decomposition
-        for seed in range(profile.pick(fast=2, thorough=5)):
+        for seed in MODULATION[profile]:
             rng = np.random.default_rng(seed)
             S = random_learned_subset(dec, rng)
             net = learned_prediction(G, dec, S, rng)

@@ -25,17 +25,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.train import TrainConfig
+from li2verify.experiments.seeds import VOTE_SEEDS
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import censored_difference, t_grok
 from li2verify.train.figures import training_curves
+from li2verify.train.presets import figure_conditions, matched_ridge  # noqa: F401  (matched_ridge re-exported)
 from li2verify.verify.claims import SeedRule
-
-SEED0 = 10
 
 
 def seeds_for(profile) -> list[int]:
-    return list(range(SEED0, SEED0 + profile.pick(fast=5, thorough=10, paper=15)))
+    """The recorded seeds of a training-variant check (:data:`~li2verify.experiments.seeds.VOTE_SEEDS`)."""
+    return VOTE_SEEDS[profile]
 
 
 def t_grok_90(r, thr=0.9):
@@ -71,9 +71,6 @@ def paired(evidence, a_run, b_run, name_a, name_b, seeds, family, what, horizon,
     return ok1 and ok2
 
 
-#: Fig 11's setting (App. I): Z_23, K = 256, 80 % of the pairs for training, σ = x², MSE, Adam lr 5e-3, η = 5e-5, as
-#: the paper's code trains it.
-FIG11 = dict(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, probes=[], threads=1, protocol="code")
 #: Fig 11's baseline: test acc ≥ 0.9 within this many epochs (Fig 11 shows M = 23 grokking by epoch ~150).
 BASELINE_HORIZON = 200
 #: The anchor's rule (written 2026-12-07 before the recorded run): per seed, max test acc over epochs ≤ 200 ≥ 0.9
@@ -84,9 +81,10 @@ R_BASELINE = SeedRule(f"max test acc within {BASELINE_HORIZON} epochs (Fig 11 ba
 
 @lru_cache(maxsize=None)
 def fig12_runs(seeds: tuple, epochs: int = 300):
-    """Fig 11's real-weight baseline and Fig 12's complex-weight run (code protocol), test acc every 5 epochs."""
-    b = TrainConfig(**FIG11, epochs=epochs, eval_every=5)
-    return train_conditions({"real": b, "complex": b.replace(complex_weights=True)}, list(seeds))
+    """Fig 11's real-weight baseline and Fig 12's complex-weight run (the ``fig12`` setting of
+    :mod:`li2verify.train.presets`: Z_23, K = 256, 80 % train, σ = x², Adam lr 5e-3, η = 5e-5, code protocol),
+    test acc every 5 epochs."""
+    return train_conditions(figure_conditions("fig12", "cpu", epochs=epochs, eval_every=5, probes=[]), list(seeds))
 
 
 def baseline_values(seeds: tuple) -> np.ndarray:
@@ -111,23 +109,12 @@ def baseline_gate(evidence, seeds) -> bool:
     return ok
 
 
-def matched_ridge(n: int, eta: float) -> float:
-    """The ridge λ that matches weight decay η on the top layer under a loss with the 1/n scale.
-
-    Adam's L2 ``weight_decay`` η adds ηV to the gradient of J = (1/n)‖FV − Y‖², i.e. it minimises
-    J + (η/2)‖V‖²; stationarity: (2/n)Fᵀ(FV − Y) + ηV = 0 ⇔ V = (FᵀF + (nη/2)I)⁻¹FᵀY.  So λ = nη/2, the
-    ridge of Prop 1 (written for Eqn 1's ½‖·‖² without 1/n, where λ = η) in the code's loss scale."""
-    return n * eta / 2.0
-
-
 @lru_cache(maxsize=None)
 def ridge_runs(seeds: tuple, epochs: int = 500):
     """Fig 13's V = V_ridge variant at Fig 14's horizon for M = 23 (500 epochs): the code's ridge (uncentred F, its
-    own λ = ``set_weight_reg``) with λ = nη/2 (:func:`matched_ridge`, n = 423 → λ ≈ 0.0106)."""
-    from li2verify.train.data import train_size
-
-    n = train_size(23, train_frac=FIG11["train_frac"], protocol="code")
-    b = TrainConfig(**FIG11, epochs=epochs, eval_every=5, ridge_top=True, ridge_reg=matched_ridge(n, FIG11["wd"]))
+    own λ = ``set_weight_reg``) with λ = nη/2 (:func:`matched_ridge`, n = 423 → λ ≈ 0.0106): the ``fig13`` preset's
+    ridge condition over Fig 14's horizon (``presets.CLAIM_DIFFERENCES``)."""
+    b = figure_conditions("fig13", "cpu", epochs=epochs, eval_every=5, probes=[])["ridge V"]
     return train_conditions({"ridge": b}, list(seeds))["ridge"]
 
 

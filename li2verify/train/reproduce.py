@@ -6,8 +6,9 @@ and returns ``{"numbers": {...}, "figure": matplotlib.Figure}``; :func:`run_pres
 ``<out>/<preset>.png``, ``.svg`` and ``.json``.  All seeds of a preset (and conditions that share shapes, e.g.
 η > 0 and η = 0) are batched into one tensor program (:mod:`li2verify.train.batched`).
 
-The functions ``fig3``, ``fig9`` … are also what the empirical theorem modules call, so the report's claims
-and the figures come from the same code.
+What each preset trains is its figure's setting in :mod:`li2verify.train.presets` (``FIGURE_SETTINGS``,
+``FIGURE_CONDITIONS``), the one the empirical claims of the same figure train (their stated differences:
+``presets.CLAIM_DIFFERENCES``); what it records and its default seed count are ``presets.REPRODUCE``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from typing import Callable
 
 import numpy as np
 
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import first_epoch
 from li2verify.train.figures import METRICS, legends as _legends, new_figure as _fig, plot_curves as _plot_curves  # noqa: F401
 from li2verify.train.figures import pretty_condition, write_curves_csv  # noqa: F401
-from li2verify.train.presets import FIG3_SIZES, fig3_setup  # noqa: F401  (FIG3_SIZES re-exported)
+from li2verify.train.presets import FIGURE_SETTINGS, REPRODUCE, fig3_setup, figure_conditions
 from li2verify.utils.io import atomic_path, atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -94,13 +94,16 @@ def fig3(scale="cpu", seeds=None, device="cpu", progress=False, out=None, probes
     return {"numbers": nums, "figure": fig, "runs": runs}
 
 
-def _cmp_preset(name, conds_fn, sizes, title, metric_keys=("train_acc", "test_acc", "test_loss")):
+def _cmp_preset(name, title, metric_keys=("train_acc", "test_acc", "test_loss")):
+    """A preset comparing the conditions of figure ``name`` (:func:`li2verify.train.presets.figure_conditions`)
+    recorded as :data:`li2verify.train.presets.REPRODUCE` says."""
     def run(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
-        s = dict(sizes[scale])
-        S = _seeds(seeds, s.pop("seeds"))
-        conds = conds_fn(s, device)
+        rec = dict(REPRODUCE[name][scale])
+        S = _seeds(seeds, rec.pop("seeds"))
+        rec.setdefault("probes", [])
+        conds = figure_conditions(name, scale, device=device, **rec)
         runs = train_conditions(conds, S, progress=progress, out=out)
-        nums = {"scale": scale, "seeds": S, "sizes": s, "conditions": {}}
+        nums = {"scale": scale, "seeds": S, "sizes": {**FIGURE_SETTINGS[name][scale], **rec}, "conditions": {}}
         for c, r in runs.items():
             d = grok_stats(r)
             if "fourier_conc" in r.metrics:
@@ -123,69 +126,14 @@ def _cmp_preset(name, conds_fn, sizes, title, metric_keys=("train_acc", "test_ac
     return run
 
 
-def _base(s, device, **kw):
-    """The preset's TrainConfig; figures train as the paper's code trains them (``protocol="code"``, unless a
-    preset says otherwise: :mod:`li2verify.train.protocols`)."""
-    s = dict(s)
-    for k in ("Ks", "Ms", "depths", "frac"):
-        s.pop(k, None)
-    s.update(kw)
-    s.setdefault("probes", [])
-    s.setdefault("protocol", "code")
-    return TrainConfig(device=device, **s)
-
-
-FIG9_SIZES = {"cpu": dict(group="23", hidden=16, train_frac=0.5, lr=2e-3, wd=2e-4, epochs=400, seeds=3,
-                          probe_every=50, eval_every=10, threads=1),
-              "paper": dict(group="71", hidden=128, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=2000, seeds=5,
-                            probe_every=50)}
-fig9 = _cmp_preset("fig9", lambda s, d: {
-    "adam": _base(s, d, optimizer="adam"),
-    "muon(NS)": _base(s, d, optimizer="muon", muon_orth="newton_schulz", muon_lr=2e-2),
-    "muon(polar)": _base(s, d, optimizer="muon", muon_orth="polar", muon_lr=2e-2)},
-    FIG9_SIZES, "Fig 9: Adam vs Muon at small K")
-
-FIG10_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.5, lr=5e-3, wd=2e-3, epochs=800, seeds=2,
-                           activation="relu", probe_every=100, eval_every=10, threads=1),
-               "paper": dict(group="71", hidden=2048, train_frac=0.4, lr=1e-3, wd=2e-4, epochs=3000, seeds=5,
-                             activation="relu", probe_every=50)}
-fig10 = _cmp_preset("fig10", lambda s, d: {
-    f"{L + 1}-layer": _base(s, d, layers=L, probes=["fourier"]) for L in (1, 2, 3)},
-    FIG10_SIZES, "Fig 10: 2/3/4-layer ReLU nets; Fourier concentration of the lowest layer")
-
-FIG12_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=300, seeds=3,
-                           probe_every=50, eval_every=5, threads=1, ridge_reg=423 * 5e-5 / 2),
-               "paper": dict(group="89", hidden=256, train_frac=0.8, lr=5e-3, wd=5e-5, epochs=2000, seeds=5,
-                             probe_every=50, ridge_reg=6336 * 5e-5 / 2)}
-# ridge_reg = nη/2: the ridge that matches weight decay η on V in the code's 1/n-scaled loss (n = 423 of 23², 6336 of
-# 89² under the code's split); see li2verify.experiments.training_variants.matched_ridge
-fig11 = _cmp_preset("fig11", lambda s, d: {"real": _base(s, d)}, FIG12_SIZES, "Fig 11: real weights (baseline)")
-fig12 = _cmp_preset("fig12", lambda s, d: {"real": _base(s, d), "complex": _base(s, d, complex_weights=True)},
-                    FIG12_SIZES, "Fig 12: complex vs real weights")
-fig13 = _cmp_preset("fig13", lambda s, d: {"real (trained V)": _base(s, d),
-                                           "ridge V": _base(s, d, ridge_top=True)},
-                    FIG12_SIZES, "Fig 13: ridge top layer vs trained V")
-
-
-def _zero_init_sizes(M_cpu, M_paper):
-    return {"cpu": dict(group=str(M_cpu), hidden=256, train_frac=0.4, lr=5e-3, wd=1e-3, epochs=500, seeds=3,
-                        probe_every=50, eval_every=5, threads=1),
-            "paper": dict(group=str(M_paper), hidden=1024, train_frac=0.3, lr=5e-3, wd=5e-5, epochs=2000,
-                          seeds=5, probe_every=50)}
-
-
-def _zero_init(s, d):
-    return {"top_init=1": _base(s, d, top_init=1.0), "top_init=0 (zero-init)": _base(s, d, top_init=0.0)}
-
-
-fig15 = _cmp_preset("fig15", _zero_init, _zero_init_sizes(23, 41), "Fig 15: zero-init vs regular init")
-fig16 = _cmp_preset("fig16", _zero_init, _zero_init_sizes(29, 89), "Fig 16: zero-init vs regular init")
-fig17 = _cmp_preset("fig17", _zero_init, _zero_init_sizes(31, 127), "Fig 17: zero-init vs regular init")
-
-REPULSION_SIZES = {"cpu": dict(group="23", hidden=256, train_frac=0.4, lr=5e-3, wd=2e-3, epochs=400, seeds=3,
-                               probe_every=50, eval_every=5, threads=1),
-                   "paper": dict(group="71", hidden=2048, n=2016, lr=1e-3, wd=2e-4, epochs=400, seeds=5,
-                                 probe_every=25)}
+fig9 = _cmp_preset("fig9", "Fig 9: Adam vs Muon at small K")
+fig10 = _cmp_preset("fig10", "Fig 10: 2/3/4-layer ReLU nets; Fourier concentration of the lowest layer")
+fig11 = _cmp_preset("fig11", "Fig 11: real weights (baseline)")
+fig12 = _cmp_preset("fig12", "Fig 12: complex vs real weights")
+fig13 = _cmp_preset("fig13", "Fig 13: ridge top layer vs trained V")
+fig15 = _cmp_preset("fig15", "Fig 15: zero-init vs regular init")
+fig16 = _cmp_preset("fig16", "Fig 16: zero-init vs regular init")
+fig17 = _cmp_preset("fig17", "Fig 17: zero-init vs regular init")
 
 
 def repulsion(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
@@ -193,15 +141,11 @@ def repulsion(scale="cpu", seeds=None, device="cpu", progress=False, out=None):
     eigengap of ΔW and its slope detector, for σ = x² (η > 0 and η = 0) and σ = ReLU."""
     from li2verify.train.probes import eigengap_fire
 
-    s = dict(REPULSION_SIZES[scale])
-    S = _seeds(seeds, s.pop("seeds"))
-    eta = s.pop("wd")
-    n = s.pop("n", None)
-    fr = s.pop("train_frac", None)
-    base = TrainConfig(**s, n=n, train_frac=fr if n is None else None, device=device,
-                       probes=["signmatch", "eigengap", "rho_tian"], eigengap_window=20)
-    conds = {"x2 eta>0": base.replace(wd=eta), "x2 eta=0": base.replace(wd=0.0),
-             "relu eta>0": base.replace(wd=eta, activation="relu", epochs=2 * base.epochs)}
+    rec = dict(REPRODUCE["repulsion"][scale])
+    S = _seeds(seeds, rec.pop("seeds"))
+    eta = FIGURE_SETTINGS["repulsion"][scale]["wd"]
+    conds = figure_conditions("repulsion", scale, device=device, probes=["signmatch", "eigengap", "rho_tian"],
+                              eigengap_window=20, **rec)
     runs = train_conditions(conds, S, progress=progress, out=out)
     lag, t_min = 25, 100  # paper 003 Eqn 6, its printed constants
     nums = {"scale": scale, "seeds": S, "eta": eta, "detector": {"window": 20, "lag": lag, "threshold": 0.04,
@@ -246,7 +190,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=16; paper: Z71, K=128)",
            "cpu ≈ 0.5 min; paper: GPU minutes", fig9),
     Preset("fig10", "2/3/4-layer ReLU nets: grokking time and Fourier concentration of the lowest layer "
-                    "(cpu: Z23, K=256, lr 5e-3, η=2e-3, 800 ep; paper: Z71, K=2048)", "cpu ≈ 0.5-1 min; paper: GPU ~10 min",
+                    "(cpu: Z23, K=256, lr 5e-3, η=2e-3, 1600 ep; paper: Z71, K=2048)", "cpu ≈ 1-2 min; paper: GPU ~10 min",
            fig10),
     Preset("fig11", "real-weight baseline of Figs 12-13 (cpu: Z23, K=256, 80% train, lr 5e-3, η=5e-5)",
            "cpu < 0.5 min; paper (M=89): GPU minutes", fig11),
@@ -259,7 +203,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("fig17", "zero-init vs regular init (cpu: Z31; paper: M=127, K=1024, η=5e-5, lr 5e-3)",
            "cpu ≈ 1 min", fig17),
     Preset("repulsion", "paper 003: Thm 6 sign-match (approx. vs exact projector), ΔW σ2/σ3 eigengap detector, "
-                        "x² vs ReLU, η>0 vs η=0", "cpu ≈ 2 min; paper: GPU ~10 min", repulsion),
+                        "x² vs ReLU, η>0 vs η=0 (Fig 3's setting)", "cpu ≈ 2 min; paper: GPU ~10 min", repulsion),
 ]}
 
 

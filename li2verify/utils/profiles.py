@@ -47,3 +47,22 @@ class Profile:
 def active_profile() -> Profile:
     """The profile selected for this run (``LI2_PROFILE``, default ``fast``)."""
     return Profile(validate_profile(os.environ.get(ENV_VAR, "fast") or "fast"))
+
+
+@dataclass(frozen=True)
+class SeedSet:
+    """The seeds ``first, first + 1, …`` of one family of runs, as many as the profile asks for:
+    ``seeds["fast"]`` (or ``seeds[profile]``) is the list."""
+
+    first: int
+    fast: int
+    thorough: int
+    paper: int
+
+    def count(self, profile: "Profile | str") -> int:
+        """How many seeds the profile (or profile name) uses."""
+        name = profile.name if isinstance(profile, Profile) else validate_profile(profile)
+        return getattr(self, name)
+
+    def __getitem__(self, profile: "Profile | str") -> list[int]:
+        return list(range(self.first, self.first + self.count(profile)))

@@ -1,12 +1,13 @@
-"""The shared Fig 3 setup (li2verify.train.presets): the configuration ``li2verify reproduce fig3`` trains is the one
-the fig3.* empirical claims train, up to the recorded probes and their cadence."""
+"""The figure settings (li2verify.train.presets): Fig 3's setup is the one the fig3.* claims train, up to the recorded
+probes and their cadence; conditions change only their own fields; Fig 13's ridge is λ = nη/2."""
 
 import dataclasses
 
 import pytest
 
 from li2verify.train import TrainConfig
-from li2verify.train.presets import FIG3_SIZES, fig3_setup
+from li2verify.train.presets import (FIGURE_CONDITIONS, FIGURE_SETTINGS, REPRODUCE, fig3_setup, figure_conditions,
+                                     figure_setting)
 
 TRAJECTORY_IRRELEVANT = {"probes", "probe_every"}
 
@@ -31,8 +32,34 @@ def test_fig3_paper_setup_is_the_papers():
     assert _trajectory(conds["eta>0"]) == _trajectory(paper.replace(wd=2e-4))
 
 
-@pytest.mark.parametrize("scale", sorted(FIG3_SIZES))
+@pytest.mark.parametrize("scale", sorted(FIGURE_SETTINGS["fig3"]))
 def test_probes_do_not_enter_the_trajectory_fields(scale):
     a, _, _ = fig3_setup(scale)
     b, _, _ = fig3_setup(scale, probes=["gf_norm", "ftf_offdiag", "rho_tian", "delta_cos"], probe_every=3)
     assert _trajectory(a["eta>0"]) == _trajectory(b["eta>0"]) and a["eta=0"].wd == 0.0
+
+
+@pytest.mark.parametrize("figure", sorted(FIGURE_SETTINGS))
+def test_every_figure_has_conditions_and_reproduce_defaults_at_every_scale(figure):
+    assert FIGURE_CONDITIONS[figure]
+    assert set(REPRODUCE[figure]) == set(FIGURE_SETTINGS[figure]) == {"cpu", "paper"}
+    for scale in FIGURE_SETTINGS[figure]:
+        base = figure_setting(figure, scale).validate()
+        for name, cfg in figure_conditions(figure, scale).items():
+            changed = {k for k, v in dataclasses.asdict(cfg.validate()).items() if getattr(base, k) != v}
+            c = FIGURE_CONDITIONS[figure][name]
+            assert changed <= set(c(FIGURE_SETTINGS[figure][scale]) if callable(c) else c), (figure, scale, name)
+
+
+def test_fig13_ridge_is_the_matched_ridge_at_each_scale():
+    # λ = nη/2 with the code split's n (423 of 23², 6336 of 89²): the constants reproduce used to spell out
+    assert figure_conditions("fig13", "cpu")["ridge V"].ridge_reg == 423 * 5e-5 / 2
+    assert figure_conditions("fig13", "paper")["ridge V"].ridge_reg == 6336 * 5e-5 / 2
+    assert not figure_conditions("fig13", "cpu")["real (trained V)"].ridge_top
+
+
+def test_unknown_figure_or_scale_is_named():
+    with pytest.raises(ValueError, match="unknown figure 'fig99'"):
+        figure_setting("fig99")
+    with pytest.raises(ValueError, match="unknown fig9 scale 'gpu'"):
+        figure_conditions("fig9", "gpu")
