@@ -22,6 +22,10 @@ What it measures
      and "fast" (sampled, the default) — run alternately (paper, exact, fast, paper, ...), per seed-epoch times
      as medians over the --reps repetitions of each run's median epoch interval, the ratios, and each one's
      FLOPs per epoch (analytic) over its time against the square-matmul rate measured at the same thread count.
+     At 2 threads the engine's one seed runs its step on one thread and its side work (test evaluation, a share
+     of the diagnostics) on the other, each single-threaded (li2verify.train.engine.SideWork); the paper's script
+     uses torch's intra-op threads.  On a shared machine a run gets only its share of the cores (the kernel's
+     autogroup scheduling ignores nice across sessions): compare the thread counts only at a known, low load.
 
 Usage:  python benchmarks/train_bench.py [--epochs 10] [--reps 2] [--threads 1,2] [--batch-seeds 1,4,15]
         [--batch-epochs 4] [--device cpu|cuda] [--out benchmarks/results/train_bench.json]

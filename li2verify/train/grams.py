@@ -67,18 +67,21 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
     keys = ("diag_mean", "offdiag_abs_mean", "A_norm2", "AC", "C_norm2", "trA", "trC", "sum2")
     out = {k: torch.empty(S, dtype=dt, device=F.device) for k in keys}
     starts = list(range(0, K, col_block))
+    # explicit casts into buffers reused by every block and seed (each is overwritten before it is read): torch's
+    # mixed-dtype sums and in-place adds are many times slower, and fresh multi-MB temporaries cost page faults
+    # comparable to the additions themselves; gram_stats_memory counts them
+    strips = [torch.empty(min(col_block, K - i), K - i, dtype=dt, device=F.device) for i in starts]
+    Sc = torch.empty(K, dtype=dt, device=F.device)
+    rows = min(n, row_block)
+    B = torch.empty(rows, K, dtype=F.dtype, device=F.device)
+    B64 = torch.empty(rows, K, dtype=dt, device=F.device)
+    p32 = torch.empty(min(col_block, K) * K, dtype=F.dtype, device=F.device)
+    p64 = torch.empty(min(col_block, K) * K, dtype=dt, device=F.device)
+    diag = torch.empty(K, dtype=dt, device=F.device)
     for s in range(S):
         Fs = F[s]
-        # explicit casts into reused buffers: torch's mixed-dtype sums and in-place adds are many times slower, and
-        # fresh multi-MB temporaries cost page faults comparable to the additions themselves
         c = (Fs.double().sum(0) / n).to(F.dtype)
-        strips = [torch.empty(min(col_block, K - i), K - i, dtype=dt, device=F.device) for i in starts]
-        Sc = torch.zeros(K, dtype=dt, device=F.device)
-        rows = min(n, row_block)
-        B = torch.empty(rows, K, dtype=F.dtype, device=F.device)
-        B64 = torch.empty(rows, K, dtype=dt, device=F.device)
-        p32 = torch.empty(min(col_block, K) * K, dtype=F.dtype, device=F.device)
-        p64 = torch.empty(min(col_block, K) * K, dtype=dt, device=F.device)
+        Sc.zero_()
         for r0 in range(0, n, row_block):
             m = min(row_block, n - r0)
             Bm = torch.sub(Fs[r0:r0 + m], c, out=B[:m])
@@ -90,7 +93,6 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
                 else:
                     acc += p64[:acc.numel()].view(acc.shape).copy_(prod)
         mu = c.to(dt) + Sc / n
-        diag = torch.empty(K, dtype=dt, device=F.device)
         abs_sum = a2 = quad = Sc.new_zeros(())
         for i, A in zip(starts, strips):
             kb = A.shape[0]
@@ -111,3 +113,14 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
         out["trC"][s] = trA + n * mm
         out["sum2"][s] = n * n * mm
     return out
+
+
+def gram_stats_memory(n: int, K: int, itemsize: int = 4, row_block: int = ROW_BLOCK, col_block: int = COL_BLOCK) -> int:
+    """Peak bytes :func:`gram_stats` allocates for an F of n rows and K columns (``itemsize`` bytes per entry),
+    whatever the number of seeds: the float64 upper block strips of A (≈ K²/2 + ``col_block``·K/2 entries), a
+    block of ``row_block`` rows in F's dtype and in float64, one strip product in both, the float64 vectors, and the
+    larger of the float64 copy of one seed's F (its column means) and a strip-sized temporary (the sums of |A|, A²)."""
+    strips = sum(min(col_block, K - i) * (K - i) for i in range(0, K, col_block))
+    rows, cb = min(n, row_block), min(col_block, K)
+    held = 8 * strips + rows * K * (itemsize + 8) + cb * K * (itemsize + 8) + 8 * 4 * K
+    return held + max(8 * n * K, 8 * cb * K)

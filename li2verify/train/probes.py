@@ -43,6 +43,7 @@ name                what                                                        
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -54,7 +55,7 @@ from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
 from li2verify.train import protocols as _proto
-from li2verify.train.grams import gram_stats
+from li2verify.train.grams import gram_stats, gram_stats_memory
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0,
@@ -171,17 +172,45 @@ def gf_norm_fast(out: torch.Tensor, V: torch.Tensor, y: torch.Tensor, beta: floa
     return (beta * beta * (RtR * VtV).sum((1, 2))).clamp_min(0).sqrt()
 
 
+class SharedCache(dict):
+    """The statistics of F shared by the probes of one evaluation (:attr:`StepInputs.cache`).  ``once(key, fn)`` is
+    ``cache[key] = fn()`` computed once, also when the probes of the evaluation run on two threads: a second caller
+    waits for the first one's result instead of computing it again (the value is the same either way)."""
+
+    def __init__(self):
+        super().__init__()
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def once(self, key: str, fn: Callable[[], Any]) -> Any:
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self:
+                self[key] = fn()
+        return self[key]
+
+
+def _once(cache: dict | None, key: str, fn: Callable[[], Any]) -> Any:
+    """``fn()`` kept in ``cache[key]`` (a plain dict, a :class:`SharedCache`, or None: not kept)."""
+    if cache is None:
+        return fn()
+    if isinstance(cache, SharedCache):
+        return cache.once(key, fn)
+    if key not in cache:
+        cache[key] = fn()
+    return cache[key]
+
+
 def _moments(F: torch.Tensor, cache: dict | None = None) -> dict[str, torch.Tensor]:
     """Column sums Fᵀ1, column and row sums of squares of F (float32 cascade sums returned as float64: a float64
     reduction of the float32 F costs more than the training step's elementwise passes), shared by the fast probes
     of one evaluation through ``cache``."""
-    if cache is not None and "colsum" in cache:
-        return cache
-    F2 = F * F
-    d = {"colsum": F.sum(-2).double(), "colsq": F2.sum(-2).double(), "rowsq": F2.sum(-1).double()}
-    if cache is not None:
-        cache.update(d)
-    return d
+    def compute() -> dict[str, torch.Tensor]:
+        F2 = F * F
+        return {"colsum": F.sum(-2).double(), "colsq": F2.sum(-2).double(), "rowsq": F2.sum(-1).double()}
+
+    return _once(cache, "moments", compute)
 
 
 def ftf_offdiag_sampled(F: torch.Tensor, seeds, epoch: int, m: int = 256, cache: dict | None = None
@@ -489,7 +518,7 @@ class StepInputs:
     y: torch.Tensor
     seeds: list
     epoch: int
-    cache: dict = field(default_factory=dict)  # moments or Gram statistics of F shared by the probes of one evaluation
+    cache: dict = field(default_factory=SharedCache)  # moments or Gram statistics of F shared by the probes of one evaluation
 
 
 def uses_step_probes(cfg) -> bool:
@@ -533,12 +562,14 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.cpu().numpy()
 
 
+#: the probes whose ``exact_step`` form reads the shared Gram statistics (:func:`_gram`)
+GRAM_PROBES = ("ftf_offdiag", "rho_tian")
+
+
 def _gram(x: StepInputs) -> dict[str, torch.Tensor]:
     """The exact Gram statistics of the step's F (:func:`li2verify.train.grams.gram_stats`), computed once per
     evaluation and shared by the probes that read them."""
-    if "gram" not in x.cache:
-        x.cache["gram"] = gram_stats(x.F)
-    return x.cache["gram"]
+    return _once(x.cache, "gram", lambda: gram_stats(x.F))
 
 
 def _gf_step(x: StepInputs) -> dict[str, np.ndarray]:
@@ -600,6 +631,18 @@ PROBES: dict[str, Probe] = {p.name: p for p in (
     Probe("signmatch", lambda cfg: ["signmatch", "signmatch_exact"], "O(S·(n·K² + K³))", "probe_every",
           _signmatch, memory=lambda d: 3 * d.n * d.n * 8 + 8 * d.K * d.K * 8 + 4 * d.n * d.K * 8 + d.K * d.K * 8 * 2),
 )}
+def exact_step_memory(d: ProbeDims, probes: list[Probe], itemsize: int = 4) -> int:
+    """Peak extra bytes of the ``probe_mode="exact"`` step forms of ``probes`` on one seed chunk of ``d.S`` seeds whose
+    F has ``itemsize``-byte entries.  The forms may run on two threads at once (side work), so the parts add up:
+    the Gram statistics once, however many probes read them (:data:`GRAM_PROBES`,
+    :func:`li2verify.train.grams.gram_stats_memory`), and ‖G_F‖'s float64 residual R, its centred copy and V."""
+    names = {p.name for p in probes}
+    b = gram_stats_memory(d.n, d.K, itemsize) if names & set(GRAM_PROBES) else 0
+    if "gf_norm" in names:
+        b += 2 * d.S * d.n * d.M * 8 + d.S * d.K * d.M * 8
+    return b
+
+
 #: Cost per evaluation by probe name (the table above).
 PROBE_COSTS = {name: p.cost for name, p in PROBES.items()}
 EVERY_EPOCH = tuple(name for name, p in PROBES.items() if p.cadence == "every_epoch")

@@ -23,7 +23,10 @@ refused with the estimate and the knobs that lower it.
 The epochs run on the one training step loop (:func:`li2verify.train.engine.run_epochs`): the program is
 :func:`train_step` on the run's weights (:class:`_StepProgram`); checkpoints and snapshots, probes and test
 metrics (before the step), the epoch's row, ``on_epoch``, the progress bar and the divergence stop (after it) are
-its hooks.
+its hooks.  On a multi-core CPU the fused step runs single-threaded per thread: several seed chunks one per core,
+or, for one chunk, the step here and its side work (the test evaluation, a share of the probes on the step's
+forward) on a second thread, joined before the update (:class:`li2verify.train.engine.SideWork`); either way
+every number is that of a one-thread run.
 
 A killed run resumes from ``checkpoint.pt``: metrics rows with epoch ≥ t are dropped and recomputed, so no
 epoch is lost or duplicated, and (same machine, CPU) the final metrics equal an uninterrupted run's bitwise.
@@ -40,6 +43,7 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -50,8 +54,8 @@ import numpy as np
 import torch
 
 from li2verify.train import probes as P
-from li2verify.train.engine import STOP, run_epochs
-from li2verify.train.probes import ProbeDims, uses_fast_probes
+from li2verify.train.engine import STOP, SideWork, run_epochs
+from li2verify.train.probes import ProbeDims, exact_step_memory, step_probes, uses_fast_probes
 from li2verify.train.config import SEED_ALIAS, ConfigError, TrainConfig, apply_env_perturbation
 from li2verify.groups.spec import GroupSpecError, spec_order
 from li2verify.train.data import make_split, resolve_group, train_size
@@ -147,19 +151,27 @@ def estimate_memory(cfg: TrainConfig, M: int, n: int) -> tuple[int, dict[str, in
     St = chunk(nt)
     test = St * nt * K * b * c * 3 + St * nt * M * b * 3 + (St * n * K * b * c * 2 if cfg.ridge_top else 0)
     probe = 0
-    fast_forms = uses_fast_probes(cfg)
-    slow = [p for p in probes if p.cadence == "probe_every" and not (fast_forms and p.fast is not None)]
-    if slow:  # the float64 re-forward and the exact forms
+    on_step = step_probes(cfg, probes)  # read from the step's own float32 forward (fast or exact forms)
+    stepped = {p.name for p in on_step}
+    slow = [p for p in probes if p.cadence == "probe_every" and p.name not in stepped]
+    if slow:  # the float64 re-forward and the float64 forms
         base = S * n * K * 8 * c * (L + 1) + P * 8 + S * n * M * 8
         probe = base + max([0] + [p.memory(dims) for p in slow])
-    if fast_forms and len(slow) < sum(p.cadence == "probe_every" for p in probes):
+    step_probe = 0
+    if on_step and uses_fast_probes(cfg):
         # fast forms on one seed chunk of the step's forward: F², the sampled rows/columns and their products
         r = cfg.probe_samples
-        probe += Sc * (n * K * b + r * (K * b + n * 8 * 3) + 4 * r * n * b + (4 * r) ** 2 * 8) + S * n * M * 8 * 2
+        step_probe = Sc * (n * K * b + r * (K * b + n * 8 * 3) + 4 * r * n * b + (4 * r) ** 2 * 8) + Sc * n * M * 8 * 2
+    elif on_step:
+        # exact forms on one seed chunk of the step's forward: the blocked Gram of one seed at a time, no copy of F
+        step_probe = exact_step_memory(ProbeDims(S=Sc, n=n, K=K, M=M, c=c, window=cfg.eigengap_window), on_step, b)
     if fast and cpu:
-        # one worker per core, each with its own step and test buffers (kept for the run, like the step's)
+        # one worker per core, each with its own step and test buffers (kept for the run, like the step's) and
+        # evaluating the probes of its own seed chunk (one chunk: the probes shared with the side worker, counted
+        # as running at once by the models above)
         w = max(1, min(cfg.threads or os.cpu_count() or 1, -(-S // max(1, Sc))))
-        step, test = step * w, test * w
+        step, test, step_probe = step * w, test * w, step_probe * w
+    probe += step_probe
     parts["training step (largest seed chunk)"] = step
     parts["test evaluation"] = test
     parts["probes"] = probe
@@ -377,12 +389,15 @@ def _step_workspace(opt: BatchedOptimizer, params) -> dict:
 
 
 def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_step: bool = True,
-               on_forward: Callable[[slice, torch.Tensor, torch.Tensor], None] | None = None):
+               on_forward: Callable[[slice, torch.Tensor, torch.Tensor], None] | None = None,
+               before_update: Callable[[], None] | None = None):
     """One full-batch forward (+ backward and update): returns (F, out, V, per-seed loss) of the pre-step weights.
 
     ``on_forward(seed_slice, F, out)`` is called with the float32 hidden features and output of the pre-update
     forward pass of each seed chunk (before the update), so probes can read the step's own forward instead of
-    recomputing it; F is only valid during the call (its buffer is reused)."""
+    recomputing it; F is only valid during the call (its buffer is reused) — with one seed chunk, until the next
+    step.  ``before_update()`` is called after the last chunk's backward, right before the optimizer update (the
+    join of the run's side work, :class:`li2verify.train.engine.SideWork`)."""
     if fast_path_ok(cfg):
         S, n = task.train.a.shape
         chunks = _seed_chunks(S, n, cfg.hidden, params["W"].device)
@@ -411,7 +426,7 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
                 if on_forward is not None:
                     on_forward(sl, Fc, oc)
 
-            fused_step(params, [(slice(0, S), task.train)], cfg, task.M, opt, keep)
+            fused_step(params, [(slice(0, S), task.train)], cfg, task.M, opt, keep, before_update)
             F, out, loss = res[0]
         else:
             # CPU: the elementwise passes over S×n×K are memory-bound, so seeds are processed in cache-sized
@@ -429,7 +444,7 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
                     on_forward(sl, Fc, oc)
 
             fused_step(params, [(sl, Batch(task.train.a[sl], task.train.b[sl], task.train.y[sl])) for sl in chunks],
-                       cfg, task.M, opt, collect)
+                       cfg, task.M, opt, collect, before_update)
             loss = torch.cat(losses)
         return F, out, params["V"].detach(), loss
     F = hidden(params, task.train, cfg, task.M)
@@ -444,12 +459,15 @@ def train_step(cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, do_
         if on_forward is not None:
             with torch.no_grad():
                 on_forward(slice(0, F.shape[0]), F.detach(), out.detach())
+        if before_update is not None:
+            before_update()
         opt.step(params, dict(zip(names, grads)))
     return F.detach(), out.detach(), V.detach() if torch.is_tensor(V) else V, loss.detach()
 
 
 def fused_step(params, chunks: list[tuple[slice, Batch]], cfg: TrainConfig, M: int, opt: BatchedOptimizer,
-               on_chunk: Callable[[int, slice, torch.Tensor, torch.Tensor, torch.Tensor], None]) -> None:
+               on_chunk: Callable[[int, slice, torch.Tensor, torch.Tensor, torch.Tensor], None],
+               before_update: Callable[[], None] | None = None) -> None:
     """One fused update of every seed of the stacked ``params``: the closed-form gradient of Eqn 1
     (:func:`li2verify.train.models.manual_grads`) of each seed chunk ``(seed_slice, batch)`` written into the
     step's gradient buffers, then ONE batched optimizer update of all seeds.
@@ -460,7 +478,7 @@ def fused_step(params, chunks: list[tuple[slice, Batch]], cfg: TrainConfig, M: i
     features, output, per-seed loss) before the next chunk runs: F and out live in work buffers that the next
     chunk overwrites.  One chunk runs in ``opt.step_workspace["chunk"]``; several run through :func:`_for_chunks`
     (a worker pool where :func:`train` made one).  Buffers do not change the arithmetic: each seed's gradient is
-    that of the seed alone."""
+    that of the seed alone.  ``before_update()`` runs after every chunk's gradient, right before the update."""
     ws = _step_workspace(opt, params)
     grads = ws["grads"]
 
@@ -474,6 +492,8 @@ def fused_step(params, chunks: list[tuple[slice, Batch]], cfg: TrainConfig, M: i
         run_chunk(0, ws["chunk"])
     else:
         _for_chunks(ws, "chunk", len(chunks), run_chunk)
+    if before_update is not None:
+        before_update()
     opt.step(params, grads)
 
 
@@ -497,11 +517,18 @@ def _for_chunks(ws: dict, key: str, nchunks: int, fn: Callable[[int, dict], None
 
 
 class _FastProbes:
-    """Collects the fast-form probes (:data:`li2verify.train.probes.PROBES` entries with ``fast``) of one epoch from
-    the training step's forward pass, seed chunk by seed chunk (``train_step(on_forward=...)``)."""
+    """Collects the probes read from the training step's forward pass (their ``step_form`` in the run's probe mode:
+    fast or exact) of one epoch, seed chunk by seed chunk (``train_step(on_forward=...)``).
 
-    def __init__(self, cfg: TrainConfig, task: _Task, params, epoch: int, probes: list):
+    With side work (:class:`li2verify.train.engine.SideWork`; runs of one seed chunk, whose F stays untouched until
+    the update joins the side work) the probes of the chunk are shared: this thread and the side worker (once it
+    is done with the test evaluation) each take the next probe of the list until none is left.  Statistics the
+    probes share (moments, the Gram) are computed once (:class:`li2verify.train.probes.SharedCache`); each probe's
+    arithmetic is the same on either thread."""
+
+    def __init__(self, cfg: TrainConfig, task: _Task, params, epoch: int, probes: list, side: SideWork | None = None):
         self.cfg, self.task, self.params, self.epoch, self.probes = cfg, task, params, epoch, probes
+        self.side = side
         self.parts: dict[str, np.ndarray] = {}
 
     def __call__(self, sl: slice, F: torch.Tensor, out: torch.Tensor) -> None:
@@ -509,10 +536,22 @@ class _FastProbes:
         idx = range(S)[sl]
         x = P.StepInputs(self.cfg, F, out, self.params["V"].detach()[sl], self.task.train.y[sl],
                          [self.cfg.seeds[i] for i in idx], self.epoch)
-        with torch.no_grad():
-            for p in self.probes:
-                for c, v in P.step_form(p, self.cfg)(x).items():
-                    self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
+        todo = list(self.probes)
+        lock = threading.Lock()
+
+        def drain() -> None:
+            with torch.no_grad():
+                while True:
+                    with lock:
+                        if not todo:
+                            return
+                        p = todo.pop(0)
+                    for c, v in P.step_form(p, self.cfg)(x).items():
+                        self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
+
+        if self.side is not None and len(idx) == S and len(todo) > 1:  # one chunk: F outlives this call
+            self.side.submit(drain)
+        drain()
 
 
 class _StepProgram:
@@ -520,13 +559,15 @@ class _StepProgram:
     and optimizer.  ``on_forward`` is the epoch's fast-probe collector (:class:`_FastProbes`), set by the hook that
     computes the epoch's probes (None on epochs without them); the step hands it its own forward pass."""
 
-    def __init__(self, cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer):
-        self.cfg, self.task, self.params, self.opt = cfg, task, params, opt
+    def __init__(self, cfg: TrainConfig, task: _Task, params, opt: BatchedOptimizer, side: SideWork | None = None):
+        self.cfg, self.task, self.params, self.opt, self.side = cfg, task, params, opt, side
         self.on_forward: _FastProbes | None = None
 
     def step(self, epoch: int, update: bool):
-        """(F, out, V, per-seed loss) of the pre-step weights of ``epoch``, and with ``update`` the step to the next."""
-        return train_step(self.cfg, self.task, self.params, self.opt, do_step=update, on_forward=self.on_forward)
+        """(F, out, V, per-seed loss) of the pre-step weights of ``epoch``, and with ``update`` the step to the next
+        (after joining the side work, which reads the pre-step weights)."""
+        return train_step(self.cfg, self.task, self.params, self.opt, do_step=update, on_forward=self.on_forward,
+                          before_update=self.side.join if self.side is not None else None)
 
 
 def _expensive_probes(cfg: TrainConfig, task: _Task, params, states: dict, skip=()) -> dict[str, np.ndarray]:
@@ -756,7 +797,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
     rd = Path(run_dir) if run_dir is not None else None
     state = {"epoch": 0, "touched": False}
     old_threads = torch.get_num_threads()
-    opt = None
+    opt = side = None
     try:
         # refusals that need nothing on disk come first: a mistyped command creates no run directory (an
         # existing one gets status failed below)
@@ -770,17 +811,22 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
             torch.set_num_threads(threads)
             ws = opt.step_workspace
             nchunks = len(_seed_chunks(cfg.S, task.n, cfg.hidden, "cpu"))
-            if fast_path_ok(cfg) and threads > 1 and nchunks > 1:
-                # several seed chunks on a multi-core CPU: one chunk per core, each single-threaded (the skinny
-                # n×K×M products scale poorly over intra-op threads, and a seed's arithmetic is then exactly that
-                # of a one-thread run of it)
-                from concurrent.futures import ThreadPoolExecutor
-
+            if fast_path_ok(cfg) and threads > 1:
+                # a multi-core CPU runs the fused step single-threaded on several threads instead of intra-op threads
+                # (the skinny n×K×M products scale poorly over them), so a seed's arithmetic is exactly that of a
+                # one-thread run of it: several seed chunks run one chunk per core; one chunk (e.g. one seed at
+                # Fig 3's size) runs the step on this thread and its side work — the test evaluation of the
+                # pre-step weights, a share of the probes on the step's forward — on a second one
                 torch.set_num_threads(1)
-                ws["workers"] = min(threads, nchunks)
-                ws["pool"] = ThreadPoolExecutor(ws["workers"], thread_name_prefix="li2-seed-chunk")
+                if nchunks > 1:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    ws["workers"] = min(threads, nchunks)
+                    ws["pool"] = ThreadPoolExecutor(ws["workers"], thread_name_prefix="li2-seed-chunk")
+                else:
+                    side = SideWork()
         return _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
-                      command)
+                      command, side)
     except (RunDirConflict, TrainingDiverged):
         raise
     except Exception as e:
@@ -794,6 +840,8 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
                     pass
         raise
     finally:
+        if side is not None:
+            side.close()
         torch.set_num_threads(old_threads)
         pool = opt.step_workspace.pop("pool", None) if opt is not None else None
         if pool is not None:
@@ -801,7 +849,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
 
 
 def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
-           command=None) -> RunResult:
+           command=None, side: SideWork | None = None) -> RunResult:
     E, S = cfg.epochs, cfg.S
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
@@ -896,7 +944,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                             "opt": opt.state_dict(), "prev": prev, "config": cfg.trajectory_key(),
                             "eig": eig.state_dict() if eig is not None else None}, rd / "checkpoint.pt")
 
-    program = _StepProgram(cfg, task, params, opt)
+    program = _StepProgram(cfg, task, params, opt, side)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -914,17 +962,24 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
             snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
 
     def measure(e: int) -> None:
-        """Probes and test metrics of the pre-step weights; the fast probes read the step's own forward."""
+        """Probes and test metrics of the pre-step weights; the fast probes read the step's own forward.  With side
+        work the test evaluation runs beside the step (joined before its update)."""
         epoch["cur"] = {k: v.detach().clone() for k, v in params.items()} if epoch_probes else None
         r: dict[str, np.ndarray] = {}
         fastp = None
         if e % cfg.probe_every == 0 or e == E:
             if fast_probes:
-                fastp = _FastProbes(cfg, task, params, e, fast_probes)
+                fastp = _FastProbes(cfg, task, params, e, fast_probes, side)
             r.update(_expensive_probes(cfg, task, params, states, skip={p.name for p in fast_probes}))
         if e % cfg.eval_every == 0 or e == E:  # test metrics of the pre-step weights
-            with torch.no_grad():
-                _test_metrics(cfg, task, params, r, ws=opt.step_workspace)
+            def test() -> None:
+                with torch.no_grad():
+                    _test_metrics(cfg, task, params, r, ws=opt.step_workspace)
+
+            if side is not None:
+                side.submit(test)
+            else:
+                test()
         else:
             r["test_loss"] = r["test_acc"] = np.full(S, np.nan)
         program.on_forward = fastp
@@ -967,7 +1022,7 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         return STOP
 
     try:
-        E_done = run_epochs(program, E, start=start, before=(persist, measure), after=(record, diverge))
+        E_done = run_epochs(program, E, start=start, before=(persist, measure), after=(record, diverge), side=side)
     finally:
         if bar is not None:
             bar.close()

@@ -1,9 +1,13 @@
 """The one training step loop (li2verify.train.engine): the order of events in an epoch, LAST and STOP, resuming
-at start > 0, and the count the paper's code logs (a run of E epochs steps E times and evaluates E + 1 states)."""
+at start > 0, the count the paper's code logs (a run of E epochs steps E times and evaluates E + 1 states), and side
+work beside the step (started by a before-hook, joined before the update and before the after-hooks)."""
+
+import threading
+import time
 
 import pytest
 
-from li2verify.train.engine import LAST, STOP, StepFunction, run_epochs
+from li2verify.train.engine import LAST, STOP, SideWork, StepFunction, run_epochs
 
 
 class Counter:
@@ -98,6 +102,71 @@ def test_step_function_is_a_program():
     calls = []
     assert run_epochs(StepFunction(lambda e, u: calls.append((e, u))), 2) == 2
     assert calls == [(0, True), (1, True), (2, False)]
+
+
+class Joining(Counter):
+    """A Counter driven with side work: it joins the side work before its update, as a program must."""
+
+    def __init__(self, log: list, side: SideWork):
+        super().__init__(log)
+        self.side = side
+
+    def step(self, epoch: int, update: bool):
+        self.log.append(("step", epoch, update))
+        seen = self.w
+        if update:
+            self.side.join()
+            self.log.append(("join", epoch))
+            self.w += 1
+        return seen
+
+
+@pytest.mark.parametrize("thread", [True, False])
+def test_side_work_sees_the_pre_step_weights_and_ends_before_the_after_hooks(thread):
+    log: list = []
+    side = SideWork(thread=thread)
+    prog = Joining(log, side)
+    seen: dict = {}
+
+    def start(e):
+        def work():
+            time.sleep(0.01)  # slower than the step: the join really waits
+            seen[e] = (prog.w, threading.current_thread() is threading.main_thread())
+            log.append(("side", e))
+        side.submit(work)
+
+    after = [lambda e, out: log.append(("a", e, e in seen))]
+    try:
+        assert run_epochs(prog, 2, before=[start], after=after, side=side) == 2
+    finally:
+        side.close()
+    assert {e: w for e, (w, _) in seen.items()} == {0: 0, 1: 1, 2: 2}   # the weights of its own epoch
+    assert all(main is (not thread) for _, main in seen.values())    # on the worker thread (or inline)
+    for e in (0, 1):  # the side work ends before the update, every after-hook sees it done
+        assert log.index(("side", e)) < log.index(("join", e)) < log.index(("a", e, True))
+    assert log.index(("side", 2)) < log.index(("a", 2, True))        # final epoch: no update, joined by the loop
+
+
+def test_side_work_errors_reach_the_run_and_a_failed_step_leaves_none_running():
+    side = SideWork()
+    try:
+        def boom():
+            raise RuntimeError("side failed")
+        with pytest.raises(RuntimeError, match="side failed"):
+            run_epochs(Joining([], side), 3, before=[lambda e: side.submit(boom)], side=side)
+        done = []
+
+        def slow():
+            time.sleep(0.02)
+            done.append(1)
+
+        def bad_step(e, u):
+            raise ValueError("step failed")
+        with pytest.raises(ValueError, match="step failed"):  # the step's error wins; the side work has finished
+            run_epochs(StepFunction(bad_step), 3, before=[lambda e: (side.submit(slow), side.submit(boom))], side=side)
+        assert done == [1]
+    finally:
+        side.close()
 
 
 def test_train_and_sweep_run_on_the_engine():

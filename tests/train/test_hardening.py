@@ -173,6 +173,23 @@ def test_memory_estimate_admits_the_suites_and_the_papers_runs():
     plan_run(TrainConfig(**TINY))  # tiny runs are never refused
 
 
+def test_exact_probe_memory_is_the_blocked_gram_not_a_float64_forward():
+    """probe_mode="exact" on the paper's net reads the step's float32 F through the blocked Gram: the estimate
+    counts the Gram's buffers (one seed at a time, per worker), never a float64 copy of every seed's F."""
+    from li2verify.train.grams import gram_stats_memory
+
+    M, n, K = 71, 2016, 2048
+    base = dict(group="71", hidden=K, n=n, train_frac=None, probes=["gf_norm", "ftf_offdiag", "rho_tian"],
+                probe_mode="exact")
+    one = estimate_memory(TrainConfig(seeds=[0], **base), M, n)[1]["probes"]
+    assert one == gram_stats_memory(n, K) + 2 * n * M * 8 + K * M * 8
+    assert one < 100e6  # a float64 forward alone would be S·n·K·8·2 ≈ 66 MB per seed
+    many = estimate_memory(TrainConfig(seeds=list(range(15)), threads=2, **base), M, n)[1]["probes"]
+    assert many == 2 * one  # two workers, each on its own one-seed chunk
+    # the Gram's buffers: upper strips of K×K float64, a row block in float32 and float64, a float64 copy of F
+    assert 8 * K * K / 2 + 8 * n * K < gram_stats_memory(n, K) < 8 * K * K / 2 + 8 * n * K + 12 * 2048 * K
+
+
 def test_gram_levels_matches_the_dense_form_without_an_n_by_n_matrix():
     from li2verify.train.probes import _gram_levels_dense, gram_levels
 
