@@ -572,6 +572,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     state = config.stash.get(_STATE, None)
     if state is None or not state.statuses:
         return
+    if not state.evidence and not state.report_paths:  # no claim check ran (e.g. ``pytest tests/``, whose tests
+        return                                          # may import claim modules): nothing to summarise
     tr = terminalreporter
     counts: dict[str, int] = {}
     for s in state.statuses.values():
