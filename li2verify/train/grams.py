@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import torch
 
+from li2verify.train.staged import StagedWork
+
 #: rows per float32 GEMM (the error bound's m) and columns per strip of the upper block triangle
 ROW_BLOCK = 1024
 COL_BLOCK = 256
@@ -59,7 +61,18 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
     ``C_norm2`` ‖FᵀF‖²_F, ``trA`` tr A, ``trC`` tr FᵀF, ``sum2`` ‖Fᵀ1‖² — see the module docstring for the method
     and its error bound.  Cost model: ≈ n·K·(K + ``col_block``) FLOPs per seed in float32 GEMMs (≈ 9.5 GFLOP at
     n = 2016, K = 2048) plus O(n/``row_block``·K²/2) float64 additions; memory ≈ K²/2 float64 + ``row_block``·K
-    float32 per seed, evaluated one seed at a time."""
+    float32 per seed, evaluated one seed at a time.  On the calling thread alone; :func:`gram_work` is the same
+    computation shared by several threads."""
+    return gram_work(F, row_block, col_block).run()
+
+
+def gram_work(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL_BLOCK) -> StagedWork:
+    """:func:`gram_stats` as a :class:`~li2verify.train.staged.StagedWork` that every thread calling its ``run()``
+    shares: per seed, the column means and each row block's shift run on one thread, the block's strip GEMMs (one
+    task per column strip of the upper block triangle, the largest first) and the strips' sums on any.  Each task is
+    the arithmetic of the one-thread loop (each strip accumulated over the row blocks in order, the per-strip sums
+    added in strip order), so the statistics are bitwise those of a one-thread run, however many threads share
+    it; each thread holds its own strip product buffers."""
     if F.is_complex() or not F.is_floating_point():
         raise TypeError(f"gram_stats needs real floating F, got {F.dtype}")
     S, n, K = F.shape
@@ -75,33 +88,53 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
     rows = min(n, row_block)
     B = torch.empty(rows, K, dtype=F.dtype, device=F.device)
     B64 = torch.empty(rows, K, dtype=dt, device=F.device)
-    p32 = torch.empty(min(col_block, K) * K, dtype=F.dtype, device=F.device)
-    p64 = torch.empty(min(col_block, K) * K, dtype=dt, device=F.device)
     diag = torch.empty(K, dtype=dt, device=F.device)
-    for s in range(S):
-        Fs = F[s]
-        c = (Fs.double().sum(0) / n).to(F.dtype)
+    cb = min(col_block, K)
+    st: dict = {}  # the current seed's shift c, mean μ, current row block and the strips' sums
+
+    def products(scratch: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        if "p32" not in scratch:
+            scratch["p32"] = torch.empty(cb * K, dtype=F.dtype, device=F.device)
+            scratch["p64"] = torch.empty(cb * K, dtype=dt, device=F.device)
+        return scratch["p32"], scratch["p64"]
+
+    def mean(s: int) -> None:
+        st["c"] = (F[s].double().sum(0) / n).to(F.dtype)
         Sc.zero_()
-        for r0 in range(0, n, row_block):
-            m = min(row_block, n - r0)
-            Bm = torch.sub(Fs[r0:r0 + m], c, out=B[:m])
-            Sc += B64[:m].copy_(Bm).sum(0)
-            for i, acc in zip(starts, strips):
-                prod = torch.mm(Bm[:, i:i + col_block].T, Bm[:, i:], out=p32[:acc.numel()].view(acc.shape))
-                if r0 == 0:
-                    acc.copy_(prod)
-                else:
-                    acc += p64[:acc.numel()].view(acc.shape).copy_(prod)
-        mu = c.to(dt) + Sc / n
+
+    def shift(s: int, r0: int) -> None:
+        m = min(row_block, n - r0)
+        st["Bm"] = Bm = torch.sub(F[s][r0:r0 + m], st["c"], out=B[:m])
+        Sc.add_(B64[:m].copy_(Bm).sum(0))
+        if r0 + m == n:
+            st["mu"] = st["c"].to(dt) + Sc / n
+
+    def gemm(r0: int, j: int, scratch: dict) -> None:
+        i, acc, Bm = starts[j], strips[j], st["Bm"]
+        p32, p64 = products(scratch)
+        prod = torch.mm(Bm[:, i:i + col_block].T, Bm[:, i:], out=p32[:acc.numel()].view(acc.shape))
+        if r0 == 0:
+            acc.copy_(prod)
+        else:
+            acc += p64[:acc.numel()].view(acc.shape).copy_(prod)
+
+    def strip_sums(j: int) -> None:
+        i, A, mu = starts[j], strips[j], st["mu"]
+        kb = A.shape[0]
+        A.addr_(Sc[i:i + kb], Sc[i:], alpha=-1.0 / n)          # A_s − S_cS_cᵀ/n: the centred Gram's strip
+        diag[i:i + kb] = torch.diagonal(A[:, :kb])
+        Ad, Ao = A[:, :kb], A[:, kb:]                          # diagonal block (weight 1), the rest (weight 2)
+        st[j] = (Ad.abs().sum(), Ao.abs().sum(), Ad.square().sum(), Ao.square().sum(),
+                 mu[i:i + kb] @ (Ad @ mu[i:i + kb] + 2 * (Ao @ mu[i + kb:])))
+
+    def seed_stats(s: int) -> None:
         abs_sum = a2 = quad = Sc.new_zeros(())
-        for i, A in zip(starts, strips):
-            kb = A.shape[0]
-            A.addr_(Sc[i:i + kb], Sc[i:], alpha=-1.0 / n)          # A_s − S_cS_cᵀ/n: the centred Gram's strip
-            diag[i:i + kb] = torch.diagonal(A[:, :kb])
-            Ad, Ao = A[:, :kb], A[:, kb:]                          # diagonal block (weight 1), the rest (weight 2)
-            abs_sum = abs_sum + Ad.abs().sum() + 2 * Ao.abs().sum()
-            a2 = a2 + Ad.square().sum() + 2 * Ao.square().sum()
-            quad = quad + mu[i:i + kb] @ (Ad @ mu[i:i + kb] + 2 * (Ao @ mu[i + kb:]))
+        for j in range(len(starts)):
+            ad, ao, sd, so, q = st.pop(j)
+            abs_sum = abs_sum + ad + 2 * ao
+            a2 = a2 + sd + 2 * so
+            quad = quad + q
+        mu = st["mu"]
         mm = mu @ mu
         trA = diag.sum()
         out["diag_mean"][s] = trA / K
@@ -112,15 +145,26 @@ def gram_stats(F: torch.Tensor, row_block: int = ROW_BLOCK, col_block: int = COL
         out["trA"][s] = trA
         out["trC"][s] = trA + n * mm
         out["sum2"][s] = n * n * mm
-    return out
+
+    stages: list[list] = []
+    for s in range(S):
+        stages.append([lambda _, s=s: mean(s)])
+        for r0 in range(0, n, row_block):
+            stages.append([lambda _, s=s, r0=r0: shift(s, r0)])
+            stages.append([lambda scr, r0=r0, j=j: gemm(r0, j, scr) for j in range(len(starts))])
+        stages.append([lambda _, j=j: strip_sums(j) for j in range(len(starts))])
+        stages.append([lambda _, s=s: seed_stats(s)])
+    return StagedWork(stages, out)
 
 
-def gram_stats_memory(n: int, K: int, itemsize: int = 4, row_block: int = ROW_BLOCK, col_block: int = COL_BLOCK) -> int:
+def gram_stats_memory(n: int, K: int, itemsize: int = 4, row_block: int = ROW_BLOCK, col_block: int = COL_BLOCK,
+                      threads: int = 2) -> int:
     """Peak bytes :func:`gram_stats` allocates for an F of n rows and K columns (``itemsize`` bytes per entry),
     whatever the number of seeds: the float64 upper block strips of A (≈ K²/2 + ``col_block``·K/2 entries), a
-    block of ``row_block`` rows in F's dtype and in float64, one strip product in both, the float64 vectors, and the
+    block of ``row_block`` rows in F's dtype and in float64, one strip product in both per thread sharing the work
+    (:func:`gram_work`; ``threads``: the training step's thread and its side worker), the float64 vectors, and the
     larger of the float64 copy of one seed's F (its column means) and a strip-sized temporary (the sums of |A|, A²)."""
     strips = sum(min(col_block, K - i) * (K - i) for i in range(0, K, col_block))
     rows, cb = min(n, row_block), min(col_block, K)
-    held = 8 * strips + rows * K * (itemsize + 8) + cb * K * (itemsize + 8) + 8 * 4 * K
+    held = 8 * strips + rows * K * (itemsize + 8) + threads * cb * K * (itemsize + 8) + 8 * 4 * K
     return held + max(8 * n * K, 8 * cb * K)

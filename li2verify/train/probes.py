@@ -55,7 +55,8 @@ from li2verify.groups.finite import FiniteGroup
 from li2verify.groups.irreps import irrep_decomposition
 from li2verify.paper.landscape import real_components
 from li2verify.train import protocols as _proto
-from li2verify.train.grams import gram_stats, gram_stats_memory
+from li2verify.train.grams import gram_stats, gram_stats_memory, gram_work
+from li2verify.train.staged import StagedWork
 from li2verify.train.models import center as _center  # P1⊥ along the sample axis (dim −2)
 
 def gf_norm(F: torch.Tensor, V: torch.Tensor, Y: torch.Tensor, beta: float = 1.0,
@@ -181,6 +182,7 @@ class SharedCache(dict):
         super().__init__()
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
+        self._work: dict[str, StagedWork] = {}
 
     def once(self, key: str, fn: Callable[[], Any]) -> Any:
         with self._guard:
@@ -189,6 +191,22 @@ class SharedCache(dict):
             if key not in self:
                 self[key] = fn()
         return self[key]
+
+    def shared(self, key: str, make: Callable[[], StagedWork]) -> Any:
+        """The result of the :class:`~li2verify.train.staged.StagedWork` ``make()``, made once for ``key``: every
+        thread that asks for it takes part in its tasks until it is done (the result is the same however many do)."""
+        with self._guard:
+            if key not in self._work:
+                self._work[key] = make()
+            work = self._work[key]
+        return work.run()
+
+    def help(self) -> None:
+        """Take part in every shared work of this evaluation still in progress (a thread with nothing else to do)."""
+        with self._guard:
+            pending = [w for w in self._work.values() if not w.done]
+        for w in pending:
+            w.run()
 
 
 def _once(cache: dict | None, key: str, fn: Callable[[], Any]) -> Any:
@@ -568,7 +586,10 @@ GRAM_PROBES = ("ftf_offdiag", "rho_tian")
 
 def _gram(x: StepInputs) -> dict[str, torch.Tensor]:
     """The exact Gram statistics of the step's F (:func:`li2verify.train.grams.gram_stats`), computed once per
-    evaluation and shared by the probes that read them."""
+    evaluation and shared by the probes that read them; with a :class:`SharedCache`, every thread that asks for them
+    while they are computed takes a share of the work (:func:`li2verify.train.grams.gram_work`, bitwise the same)."""
+    if isinstance(x.cache, SharedCache):  # shared with the other thread evaluating these probes, if any
+        return x.cache.shared("gram", lambda: gram_work(x.F))
     return _once(x.cache, "gram", lambda: gram_stats(x.F))
 
 

@@ -523,8 +523,9 @@ class _FastProbes:
     With side work (:class:`li2verify.train.engine.SideWork`; runs of one seed chunk, whose F stays untouched until
     the update joins the side work) the probes of the chunk are shared: this thread and the side worker (once it
     is done with the test evaluation) each take the next probe of the list until none is left.  Statistics the
-    probes share (moments, the Gram) are computed once (:class:`li2verify.train.probes.SharedCache`); each probe's
-    arithmetic is the same on either thread."""
+    probes share (moments, the Gram) are computed once (:class:`li2verify.train.probes.SharedCache`); a thread that
+    finds the exact Gram being computed, or has no probe left, takes a share of its blocks; each probe's (and each
+    block's) arithmetic is the same on either thread."""
 
     def __init__(self, cfg: TrainConfig, task: _Task, params, epoch: int, probes: list, side: SideWork | None = None):
         self.cfg, self.task, self.params, self.epoch, self.probes = cfg, task, params, epoch, probes
@@ -548,6 +549,7 @@ class _FastProbes:
                         p = todo.pop(0)
                     for c, v in P.step_form(p, self.cfg)(x).items():
                         self.parts.setdefault(c, np.full(S, np.nan))[sl] = v
+                x.cache.help()  # no probe left to take: a share of the other thread's Gram, if it is computing one
 
         if self.side is not None and len(idx) == S and len(todo) > 1:  # one chunk: F outlives this call
             self.side.submit(drain)
