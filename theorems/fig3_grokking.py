@@ -23,7 +23,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from li2verify.train import TrainConfig
 from li2verify.train.batched import train_conditions
 from li2verify.train.empirical import as_list, first_epoch, loglog_slope, unsettled
 from li2verify.train.figures import training_curves
