@@ -7,12 +7,15 @@ import click
 
 @click.group("record", context_settings={"help_option_names": ["-h", "--help"]})
 def record_cmd():
-    """Evidence records: a finished sweep's table, resolved spec and provenance under a SHA-256 manifest,
-    committed to the repository; claims decide from them and CI re-trains a random sample of their cells.
+    """Evidence records: a finished sweep's table, resolved spec and provenance under a SHA-256 manifest, or a
+    run record (a claim's long batched run: its arrays, definition and provenance), committed to the repository;
+    claims decide from them and CI re-trains a random sample of their cells or units.
 
     \b
       li2verify record make SWEEP_DIR DEST     write the record of a finished sweep
-      li2verify record check DEST [-k 2]       verify digests and coverage, re-train k sampled cells
+      li2verify record run NAME                train and seal the run record NAME (resumable; --share i/n)
+      li2verify record list                    the defined run records
+      li2verify record check DEST [-k 2]       verify digests and coverage, re-train k sampled cells or units
     """
 
 
@@ -41,8 +44,13 @@ def make_cmd(sweep_dir, dest, device, note):
 @click.option("--device", default="cpu", show_default=True)
 def check_cmd(dest, k, seed, device):
     """Verify the record in DEST and re-train K of its cells; exit 1 when a re-run disagrees."""
+    from pathlib import Path
+
     from li2verify.sweep.record import RecordRefused, load_record, recheck
 
+    if (Path(dest) / "run.json").exists():
+        _check_run_record(dest, k, seed)
+        return
     try:
         rec = load_record(dest)
     except RecordRefused as e:
@@ -59,3 +67,75 @@ def check_cmd(dest, k, seed, device):
                f"{'agree' if out.agree else 'DISAGREE'}")
     if not out.agree:
         raise SystemExit(1)
+
+
+def _check_run_record(dest, k, seed):
+    import json
+    from pathlib import Path
+
+    from li2verify.experiments import run_records as R
+
+    try:
+        name = json.loads((Path(dest) / R.RUN_FILE).read_text(encoding="utf-8"))["name"]
+        rec = R.load(name, dest)
+    except (R.RecordRefused, KeyError, ValueError) as e:
+        raise click.UsageError(" ".join(str(e).split())) from None
+    click.echo(f"run record {dest} ({name}): {len(rec.spec.units)} units, digest {rec.digest[:16]}, made "
+               f"{rec.provenance.get('time')} on {rec.provenance.get('cpu')}")
+    if k == 0:
+        return
+    out = R.recheck(rec, k=k, seed=seed)
+    for u in out.units:
+        click.echo(f"  {u['unit']}: {'agrees' if u['agree'] else u['why']}")
+    click.echo(f"sample seed {out.sample_seed}; {'bitwise' if out.bitwise else 'tolerance'} comparison: "
+               f"{'agree' if out.agree else 'DISAGREE'}")
+    if not out.agree:
+        raise SystemExit(1)
+
+
+def _share(ctx, param, value):
+    try:
+        i, n = (int(x) for x in value.split("/"))
+        if not 0 <= i < n:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected i/n with 0 ≤ i < n, e.g. 0/2") from None
+    return i, n
+
+
+@record_cmd.command("run")
+@click.argument("name")
+@click.option("--work", type=click.Path(file_okay=False), default=None,
+              help="folder for the finished parts (default runs/record-NAME); a rerun resumes from it")
+@click.option("--dest", type=click.Path(file_okay=False), default=None, help="where to seal it (default evidence/NAME)")
+@click.option("--share", default="0/1", show_default=True, callback=_share,
+              help="train only every n-th part from the i-th (i/n), so n processes share one --work folder")
+def run_cmd(name, work, dest, share):
+    """Train the run record NAME (its parts not yet in --work) and seal it once every part is there."""
+    import logging
+
+    from li2verify.experiments import run_records as R
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        spec = R.get_spec(name)
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0])) from None
+    click.echo(f"{name}: {spec.description}")
+    try:
+        path = R.make(name, work or f"runs/record-{name}", dest, share=share, progress=click.echo)
+    except (R.RecordRefused, OSError) as e:
+        raise click.UsageError(" ".join(str(e).split())) from None
+    if path is None:
+        click.echo(f"{name}: this share is done; parts of other shares are missing (run them, then this again)")
+    else:
+        click.echo(f"run record {path}: digest {R.load(name, path).digest[:16]}")
+
+
+@record_cmd.command("list")
+def list_cmd():
+    """The defined run records: name, units, what they measure."""
+    from li2verify.experiments import run_records as R
+
+    for name, spec in sorted(R.registry().items()):
+        click.echo(f"{name}  ({len(spec.units)} units)  {spec.description}")

@@ -6,11 +6,12 @@ A record is a folder (committed to the repository) holding what one finished swe
     spec.resolved.toml   the resolved spec that produced it (every cell of it is in results.csv)
     provenance.json      git SHA, package versions, device, host, CPU, wall time of the run, engine version
     record.json          the manifest: format, engine version, SHA-256 of each file above and one digest over all
+                         (li2verify.utils.sealed, shared with the run records of li2verify.experiments.run_records)
 
 A claim decides from a record only through :func:`load_record`, which refuses (:class:`RecordRefused`, with the
 reason) a record whose files do not match their digests, whose table does not cover exactly its spec's cells,
 whose spec differs from the spec the claim expects, or that was made by another engine version
-(:data:`ENGINE_VERSION`).  A refused record makes its claims inconclusive with that reason; it is never reused
+(:data:`li2verify.train.engine.ENGINE_VERSION`).  A refused record makes its claims inconclusive with that reason; it is never reused
 silently.
 
 CI re-executes a random sample of a record's cells (:func:`recheck`) and requires the same outcome: success or
@@ -28,31 +29,22 @@ import math
 import os
 import platform
 import random
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from li2verify.sweep.spec import Cell, SweepSpec, load_spec
 from li2verify.sweep.table import RESULTS, read_rows
+from li2verify.train.engine import ENGINE_VERSION
+from li2verify.utils.sealed import RecordRefused, open_sealed, write_sealed
 
 log = logging.getLogger(__name__)
 
-#: The training engine's trajectory version.  Bump it with any change that alters a trained trajectory (init, loss,
-#: split, optimizer arithmetic); every record made before is then refused until it is re-made.
-ENGINE_VERSION = 1
-FORMAT = 1
 SPEC_FILE = "spec.resolved.toml"
 PROVENANCE = "provenance.json"
-MANIFEST = "record.json"
 FILES = (RESULTS, SPEC_FILE, PROVENANCE)
 #: Environment variable that fixes the sample of cells :func:`recheck` draws (otherwise drawn at random and logged).
 SAMPLE_SEED_ENV = "LI2_RECORD_SAMPLE_SEED"
-
-
-class RecordRefused(ValueError):
-    """A record that cannot decide anything (the message says why: digest, coverage, spec or engine version)."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +66,6 @@ class Record:
         return {"record": str(self.path), "digest": self.digest, "cells": len(self.rows),
                 "engine_version": p.get("engine_version"), "git_sha": p.get("git_sha"), "device": p.get("device"),
                 "cpu": p.get("cpu"), "torch": p.get("versions", {}).get("torch"), "wall_s": p.get("wall_s")}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _digest(file_hashes: dict[str, str]) -> str:
-    blob = json.dumps({"format": FORMAT, "engine_version": ENGINE_VERSION, "files": file_hashes}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def cpu_model() -> str:
@@ -144,28 +127,10 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
     prov = {**provenance(), "engine_version": ENGINE_VERSION, "device": device, "cpu": cpu_model(),
             "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "wall_s": round(wall, 3),
             "cells": len(rows), "note": note}
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    try:
-        shutil.copyfile(src / RESULTS, tmp / RESULTS)
-        shutil.copyfile(spec_path, tmp / SPEC_FILE)
-        (tmp / PROVENANCE).write_text(json.dumps(prov, indent=2, sort_keys=True, allow_nan=False) + "\n",
-                                      encoding="utf-8")
-        hashes = {f: _sha256(tmp / f) for f in FILES}
-        manifest = {"format": FORMAT, "engine_version": ENGINE_VERSION, "files": hashes, "digest": _digest(hashes)}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old.{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    log.info("evidence record %s: %d cells, digest %s", dest, len(rows), manifest["digest"][:12])
+    digest = write_sealed(dest, {RESULTS: src / RESULTS, SPEC_FILE: spec_path,
+                                 PROVENANCE: (json.dumps(prov, indent=2, sort_keys=True, allow_nan=False) + "\n").encode()},
+                          engine_version=ENGINE_VERSION)
+    log.info("evidence record %s: %d cells, digest %s", dest, len(rows), digest[:12])
     return dest
 
 
@@ -202,30 +167,7 @@ def load_record(path: str | Path, *, expect_spec: SweepSpec | None = None) -> Re
 
     ``expect_spec``: the spec the claim was written for; a record of any other grid or setting is refused."""
     path = Path(path)
-    mpath = path / MANIFEST
-    if not mpath.exists():
-        raise RecordRefused(f"no evidence record at {path} (no {MANIFEST})")
-    try:
-        manifest = json.loads(mpath.read_text(encoding="utf-8"))
-        hashes = manifest["files"]
-        digest = manifest["digest"]
-        made_by = manifest["engine_version"]
-    except (ValueError, KeyError, TypeError) as e:
-        raise RecordRefused(f"{mpath}: not a record manifest ({type(e).__name__}: {e})") from None
-    if set(hashes) != set(FILES):
-        raise RecordRefused(f"{mpath}: lists files {sorted(hashes)}, a record has {sorted(FILES)}")
-    for f in FILES:
-        if not (path / f).exists():
-            raise RecordRefused(f"{path}: {f} is missing")
-        h = _sha256(path / f)
-        if h != hashes[f]:
-            raise RecordRefused(f"{path / f}: its SHA-256 {h[:12]}… differs from the manifest's {hashes[f][:12]}… "
-                                "(the file was changed after the record was made)")
-    if made_by != ENGINE_VERSION:
-        raise RecordRefused(f"{path}: made by engine version {made_by}, this engine is version {ENGINE_VERSION}; "
-                            "re-make the record")
-    if _digest(hashes) != digest:
-        raise RecordRefused(f"{mpath}: the manifest's digest does not match its file hashes")
+    digest = open_sealed(path, FILES, engine_version=ENGINE_VERSION)["digest"]
     try:
         spec = load_spec(path / SPEC_FILE)
     except ValueError as e:

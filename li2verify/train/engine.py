@@ -32,6 +32,11 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Protocol
 
+#: The engine's trajectory version.  Bump it with any change that alters a trained trajectory (init, loss, split,
+#: optimizer arithmetic); every evidence record made before (li2verify.sweep.record,
+#: li2verify.experiments.run_records) is then refused until it is re-made.
+ENGINE_VERSION = 1
+
 #: returned by a ``before`` hook: this epoch is the last (its forward runs, no update follows)
 LAST = "last"
 #: returned by an ``after`` hook: stop after this epoch (e.g. the loss diverged)

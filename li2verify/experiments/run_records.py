@@ -1,0 +1,269 @@
+"""Run records: evidence for a claim whose run is too long for CI and is not a sweep (a batched training program,
+a set of seeds at a figure's setting), run once by ``li2verify record run NAME``, committed under
+``evidence/NAME`` and re-checked by CI by re-executing a random sample of its units.
+
+A run record is defined by a :class:`RunRecordSpec` in the registry (:func:`register`; the package's own are in
+:mod:`li2verify.experiments.run_record_specs`): the configuration it measures, the independent *units* it is made
+of (one trained model each), a ``compute`` that trains a list of units and returns named arrays with one leading
+row per unit, and the re-check: a configuration for the re-run (e.g. a prefix of the horizon) and a ``compare``
+that says whether a re-run unit agrees with its recorded row (bitwise where the CPU, torch and thread count are
+the record's; else within the spec's stated tolerance).
+
+The folder (sealed by :mod:`li2verify.utils.sealed`, the manifest shared with the sweep records)::
+
+    run.json          name, description, config, units: what the record measures
+    results.npz       the arrays, row i = unit i
+    provenance.json   git SHA, versions, CPU, threads, wall time (per part and in all)
+    record.json       SHA-256 of each file and one digest over all, engine version
+
+Making one is resumable and shareable: units are trained in parts of ``batch`` units, each written atomically to
+a work folder as it finishes (a kill loses at most the part in progress); ``--share i/n`` trains every n-th part
+only, so n processes fill one work folder without overlap, and the run that finds every part seals the record.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from li2verify.experiments.records import EVIDENCE
+from li2verify.train.engine import ENGINE_VERSION
+from li2verify.utils.io import atomic_write_bytes
+from li2verify.utils.sealed import RecordRefused, open_sealed, write_sealed
+
+log = logging.getLogger(__name__)
+
+RUN_FILE, RESULTS_FILE, PROVENANCE_FILE = "run.json", "results.npz", "provenance.json"
+FILES = (RUN_FILE, RESULTS_FILE, PROVENANCE_FILE)
+#: Fixes the units the re-check draws (otherwise drawn at random, and recorded in the evidence).
+SAMPLE_SEED_ENV = "LI2_RECORD_SAMPLE_SEED"
+
+Arrays = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class RunRecordSpec:
+    """What one run record measures and how it is re-checked.
+
+    ``compute(config, units)`` trains the given units under ``config`` and returns arrays whose first axis runs over
+    them (in order); a unit's result must not depend on which other units share its program.
+    ``recheck_config(config)`` is the configuration of the re-run (e.g. the first steps of the horizon);
+    ``compare(recorded, rerun, bitwise)`` gets one unit's arrays of each and returns None when they agree, else the
+    reason.  ``recheck_pool(units)``: the indices the re-check may draw (default: all)."""
+
+    name: str
+    description: str
+    config: dict
+    units: list[dict]
+    compute: Callable[[dict, list[dict]], Arrays]
+    recheck_config: Callable[[dict], dict]
+    compare: Callable[[Arrays, Arrays, bool], str | None]
+    recheck_rule: str
+    batch: int = 1
+    recheck_pool: Callable[[list[dict]], list[int]] | None = None
+
+    def manifest(self) -> dict:
+        return {"name": self.name, "description": self.description, "config": self.config, "units": self.units}
+
+
+_REGISTRY: dict[str, RunRecordSpec] = {}
+
+
+def register(spec: RunRecordSpec) -> RunRecordSpec:
+    """Add a run record definition (a name is defined once)."""
+    if spec.name in _REGISTRY and _REGISTRY[spec.name] is not spec:
+        raise ValueError(f"run record {spec.name!r} is already defined")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def registry() -> dict[str, RunRecordSpec]:
+    """Every defined run record, the package's own included."""
+    import li2verify.experiments.run_record_specs  # noqa: F401  (registers the package's records)
+
+    return dict(_REGISTRY)
+
+
+def get_spec(name: str) -> RunRecordSpec:
+    reg = registry()
+    if name not in reg:
+        raise KeyError(f"no run record named {name!r}; defined: {', '.join(sorted(reg))}")
+    return reg[name]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A loaded, verified run record."""
+
+    path: Path
+    spec: RunRecordSpec
+    arrays: Arrays
+    provenance: dict
+    digest: str
+
+    def unit(self, i: int) -> Arrays:
+        return {k: v[i] for k, v in self.arrays.items()}
+
+    def summary(self) -> dict:
+        p = self.provenance
+        return {"record": str(self.path), "digest": self.digest, "units": len(self.spec.units),
+                "engine_version": ENGINE_VERSION, "git_sha": p.get("git_sha"), "cpu": p.get("cpu"),
+                "torch": p.get("versions", {}).get("torch"), "torch_threads": p.get("torch_threads"),
+                "wall_s": p.get("wall_s")}
+
+
+def _canon(obj) -> str:
+    return json.dumps(obj, sort_keys=True, allow_nan=False)
+
+
+def _npz_bytes(arrays: Arrays) -> bytes:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def _parts(spec: RunRecordSpec) -> list[list[int]]:
+    n = len(spec.units)
+    return [list(range(i, min(i + spec.batch, n))) for i in range(0, n, spec.batch)]
+
+
+def _hardware() -> dict:
+    import torch
+
+    from li2verify.sweep.record import cpu_model
+
+    return {"cpu": cpu_model(), "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "torch": torch.__version__}
+
+
+def make(name: str, work: str | Path, dest: str | Path | None = None, *, share: tuple[int, int] = (0, 1),
+         progress: Callable[[str], None] | None = None) -> Path | None:
+    """Train the parts of run record ``name`` that ``work`` lacks (every ``share[1]``-th part from ``share[0]``),
+    then, when every part is there, seal the record at ``dest`` (default ``evidence/NAME``) and return its path;
+    None while parts are missing (another share's)."""
+    from li2verify.train.run import provenance
+
+    spec = get_spec(name)
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    ident = work / RUN_FILE
+    if ident.exists():
+        if json.loads(ident.read_text(encoding="utf-8")) != json.loads(_canon(spec.manifest())):
+            raise RecordRefused(f"{work} holds parts of another definition of {name!r}; use a fresh --work folder")
+    else:
+        atomic_write_bytes(ident, (_canon(spec.manifest()) + "\n").encode())
+    parts = _parts(spec)
+    i0, n_share = share
+    for j, idx in enumerate(parts):
+        f = work / f"part-{j:04d}.npz"
+        if f.exists() or j % n_share != i0:
+            continue
+        t0 = time.time()
+        arrays = spec.compute(spec.config, [spec.units[i] for i in idx])
+        meta = {**_hardware(), "wall_s": round(time.time() - t0, 3), "units": idx, "time": time.strftime("%FT%T%z")}
+        atomic_write_bytes(f, _npz_bytes({**arrays, "__meta__": np.array(_canon(meta))}))
+        if progress:
+            progress(f"{name}: part {j + 1}/{len(parts)} ({len(idx)} units) in {meta['wall_s']:.0f} s")
+    files = [work / f"part-{j:04d}.npz" for j in range(len(parts))]
+    if not all(f.exists() for f in files):
+        return None
+    chunks, metas = [], []
+    for f in files:
+        with np.load(f) as z:
+            metas.append(json.loads(str(z["__meta__"])))
+            chunks.append({k: z[k] for k in z.files if k != "__meta__"})
+    arrays = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
+    prov = {**provenance(), "engine_version": ENGINE_VERSION, **_hardware(),
+            "wall_s": round(sum(m["wall_s"] for m in metas), 3), "parts": metas}
+    dest = Path(dest) if dest is not None else EVIDENCE / name
+    write_sealed(dest, {RUN_FILE: (json.dumps(spec.manifest(), indent=1, sort_keys=True) + "\n").encode(),
+                        RESULTS_FILE: _npz_bytes(arrays),
+                        PROVENANCE_FILE: (json.dumps(prov, indent=2, sort_keys=True) + "\n").encode()},
+                 engine_version=ENGINE_VERSION, extra={"kind": "run"})
+    return dest
+
+
+def load(name: str, path: str | Path | None = None) -> RunRecord:
+    """The verified run record ``name`` (at ``path``, default ``evidence/NAME``); :class:`RecordRefused` when its
+    files fail their digests, another engine made it, or it measured anything other than the current definition."""
+    spec = get_spec(name)
+    path = Path(path) if path is not None else EVIDENCE / name
+    digest = open_sealed(path, FILES, engine_version=ENGINE_VERSION)["digest"]
+    got = json.loads((path / RUN_FILE).read_text(encoding="utf-8"))
+    want = json.loads(_canon(spec.manifest()))
+    if got != want:
+        diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+        raise RecordRefused(f"{path}: the record measured another definition of {name!r} (differs in "
+                            f"{', '.join(diff)}); re-make it with li2verify record run {name}")
+    with np.load(path / RESULTS_FILE) as z:
+        arrays = {k: z[k] for k in z.files}
+    bad = [k for k, v in arrays.items() if v.shape[:1] != (len(spec.units),)]
+    if bad:
+        raise RecordRefused(f"{path}: arrays {bad} do not have one row per unit ({len(spec.units)})")
+    prov = json.loads((path / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    return RunRecord(path=path, spec=spec, arrays=arrays, provenance=prov, digest=digest)
+
+
+@dataclass
+class RunRecheck:
+    """The outcome of re-executing a sample of a run record's units."""
+
+    sample_seed: int
+    bitwise: bool
+    rule: str
+    units: list[dict] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return bool(self.units) and all(u["agree"] for u in self.units)
+
+    def why(self) -> str:
+        return "; ".join(f"unit {u['unit']}: {u['why']}" for u in self.units if not u["agree"])
+
+
+def recheck(rec: RunRecord, *, k: int = 2, seed: int | None = None) -> RunRecheck:
+    """Re-run ``k`` units of ``rec`` drawn at random (under the spec's re-check configuration) and compare each
+    with its recorded row: bitwise where CPU, torch and thread count are the record's, else by the spec's rule."""
+    if seed is None:
+        raw = os.environ.get(SAMPLE_SEED_ENV, "").strip()
+        seed = int(raw) if raw else random.SystemRandom().randrange(2 ** 31)
+    spec = rec.spec
+    hw, p = _hardware(), rec.provenance
+    bitwise = all(p.get(key) == hw[key] for key in ("cpu", "torch_threads", "torch"))
+    pool = spec.recheck_pool(spec.units) if spec.recheck_pool else list(range(len(spec.units)))
+    pick = sorted(random.Random(seed).sample(pool, min(k, len(pool))))
+    t0 = time.time()
+    fresh = spec.compute(spec.recheck_config(spec.config), [spec.units[i] for i in pick])
+    out = RunRecheck(sample_seed=seed, bitwise=bitwise, rule=spec.recheck_rule)
+    for j, i in enumerate(pick):
+        why = spec.compare(rec.unit(i), {key: v[j] for key, v in fresh.items()}, bitwise)
+        out.units.append({"unit": spec.units[i], "agree": why is None, "why": why or ""})
+    log.info("re-checked %d units of %s in %.1fs (sample seed %d): %s", len(pick), rec.path, time.time() - t0, seed,
+             "agree" if out.agree else out.why())
+    return out
+
+
+def load_checked(name: str, k: int = 2) -> tuple[RunRecord, RunRecheck]:
+    """(record, its re-check), cached per process: a claim module's checks share one re-check."""
+    if name not in _CHECKED:
+        rec = load(name)
+        _CHECKED[name] = (rec, recheck(rec, k=k))
+    return _CHECKED[name]
+
+
+_CHECKED: dict[str, tuple[RunRecord, RunRecheck]] = {}
+
+
+def first_index(series: np.ndarray, thr: float) -> int | None:
+    """The first index where ``series`` ≥ ``thr`` (None if never)."""
+    hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
+    return int(hit[0]) if hit.size else None
