@@ -2,7 +2,7 @@
 a set of seeds at a figure's setting), run once by ``li2verify record run NAME``, committed under
 ``evidence/NAME`` and re-checked by CI by re-executing a random sample of its units.
 
-A run record is defined by a :class:`RunRecordSpec` in the registry (:func:`register`; the package's own are in
+A run record is defined by a :class:`RunRecordSpec` in the registry (:func:`register`; the package's own are in the modules of
 :mod:`li2verify.experiments.run_record_specs`): the configuration it measures, the independent *units* it is made
 of (one trained model each), a ``compute`` that trains a list of units and returns named arrays with one leading
 row per unit, and the re-check: a configuration for the re-run (e.g. a prefix of the horizon) and a ``compare``

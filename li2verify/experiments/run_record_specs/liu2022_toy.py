@@ -1,4 +1,4 @@
-"""The package's run records (li2verify.experiments.run_records), one definition each, registered on import.
+"""Run records of Liu et al. 2022's toy model (li2verify.experiments.run_records), registered on import.
 
 - ``liu2022-toy-nested``: Liu et al. 2022's toy model at the authors' scale (decoder 1-200-200-30, 10⁵ steps), one
   seed's nested training sets n ∈ {16, 22, 30, 38, 45} of the 55 samples per seed, seeds 0-4 — the runs of the
