@@ -267,3 +267,21 @@ def first_index(series: np.ndarray, thr: float) -> int | None:
     """The first index where ``series`` ≥ ``thr`` (None if never)."""
     hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
     return int(hit[0]) if hit.size else None
+
+
+def record_for_claim(evidence, name: str) -> RunRecord | None:
+    """The run record ``name`` for a claim's check, re-checked (:func:`load_checked`), with its summary and re-check
+    in the evidence; None — the check made inconclusive with the reason — when the record is refused (absent,
+    altered, another engine or definition) or a re-run unit disagrees with it."""
+    try:
+        rec, chk = load_checked(name)
+    except RecordRefused as e:
+        evidence.inconclusive(f"evidence record {name} refused: {' '.join(str(e).split())}")
+        return None
+    evidence.detail("evidence record", rec.summary())
+    evidence.detail("re-check of sampled units", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
+                                                  "rule": chk.rule, "units": chk.units})
+    if not chk.agree:
+        evidence.inconclusive(f"evidence record {name} not reproduced by this engine: {chk.why()}")
+        return None
+    return rec

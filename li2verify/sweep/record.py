@@ -36,7 +36,7 @@ from pathlib import Path
 from li2verify.sweep.spec import Cell, SweepSpec, load_spec
 from li2verify.sweep.table import RESULTS, read_rows
 from li2verify.train.engine import ENGINE_VERSION
-from li2verify.utils.sealed import RecordRefused, open_sealed, write_sealed
+from li2verify.utils.sealed import MANIFEST, RecordRefused, open_sealed, write_sealed  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@
   0-1, 10⁵ steps (Table 1's horizon).
 
 Both re-check by re-training two sampled models for the first :data:`TOY_RECHECK_STEPS` steps (a model's trajectory
-does not depend on which models share its batched program: measured bitwise).
+does not depend on which models share its batched program, given two or more: measured bitwise).
 """
 
 from __future__ import annotations
@@ -28,9 +28,14 @@ TOY_PHASE_WDS = (0.0, 1.0, 10.0)
 
 
 def _toy_compute(config: dict, units: list[dict]) -> Arrays:
+    """The units trained in one batched program.  A lone unit trains beside a copy of itself: with one model,
+    torch's batched matmul takes another kernel and the trajectory differs in the last bits (measured), while with
+    two or more a model's trajectory is bitwise the same whichever models share its program."""
     from li2verify.paper import liu2022 as L
     from li2verify.train.liu2022 import ToyConfig, train_toy
 
+    if len(units) == 1:
+        return {k: v[:1] for k, v in _toy_compute(config, units * 2).items()}
     r = train_toy(ToyConfig(seeds=[u["seed"] for u in units], n_train=[u["n"] for u in units],
                             dec_lr=[u["dec_lr"] for u in units], dec_wd=[u["dec_wd"] for u in units],
                             width=config["width"], steps=config["steps"], eval_every=config["eval_every"]))
@@ -98,3 +103,19 @@ register(RunRecordSpec(
            for lr in TOY_PHASE_LRS],
     compute=_toy_compute, recheck_config=_toy_recheck_config, compare=_toy_compare,
     recheck_rule=TOY_RECHECK_RULE, batch=len(TOY_PHASE_LRS) * len(TOY_PHASE_WDS)))
+
+
+def toy_result(rec):
+    """The :class:`li2verify.train.liu2022.ToyResult` of a toy run record, as :func:`train_toy` returns it for the
+    record's units in one program (embeddings: the final ones only, shape (1, B, p, d_in))."""
+    from li2verify.paper import liu2022 as L
+    from li2verify.train.liu2022 import ToyConfig, ToyResult
+
+    c, units, a = rec.spec.config, rec.spec.units, rec.arrays
+    cfg = ToyConfig(p=c["p"], d_in=c["d_in"], width=c["width"], d_out=c["d_out"], loss=c["loss"], emb_lr=c["emb_lr"],
+                    steps=c["steps"], eval_every=c["eval_every"], seeds=[u["seed"] for u in units],
+                    n_train=[u["n"] for u in units], dec_lr=[u["dec_lr"] for u in units],
+                    dec_wd=[u["dec_wd"] for u in units]).validate()
+    D0 = L.full_dataset(c["p"])
+    return ToyResult(cfg, a["steps"][0].astype(float), a["train_acc"].T, a["val_acc"].T, a["train_loss"].T,
+                     a["rqi"].T, a["embedding_final"][None], [D0[m] for m in a["train_mask"]])
