@@ -35,6 +35,7 @@ from typing import Callable
 
 import numpy as np
 
+from li2verify.experiments.record_definitions import _REGISTRY, Arrays, RunRecordSpec, first_index, register  # noqa: F401
 from li2verify.experiments.records import EVIDENCE
 from li2verify.train.engine import ENGINE_VERSION
 from li2verify.utils.io import atomic_write_bytes
@@ -46,45 +47,6 @@ RUN_FILE, RESULTS_FILE, PROVENANCE_FILE = "run.json", "results.npz", "provenance
 FILES = (RUN_FILE, RESULTS_FILE, PROVENANCE_FILE)
 #: Fixes the units the re-check draws (otherwise drawn at random, and recorded in the evidence).
 SAMPLE_SEED_ENV = "LI2_RECORD_SAMPLE_SEED"
-
-Arrays = dict[str, np.ndarray]
-
-
-@dataclass(frozen=True)
-class RunRecordSpec:
-    """What one run record measures and how it is re-checked.
-
-    ``compute(config, units)`` trains the given units under ``config`` and returns arrays whose first axis runs over
-    them (in order); a unit's result must not depend on which other units share its program.
-    ``recheck_config(config)`` is the configuration of the re-run (e.g. the first steps of the horizon);
-    ``compare(recorded, rerun, bitwise)`` gets one unit's arrays of each and returns None when they agree, else the
-    reason.  ``recheck_pool(units)``: the indices the re-check may draw (default: all)."""
-
-    name: str
-    description: str
-    config: dict
-    units: list[dict]
-    compute: Callable[[dict, list[dict]], Arrays]
-    recheck_config: Callable[[dict], dict]
-    compare: Callable[[Arrays, Arrays, bool], str | None]
-    recheck_rule: str
-    batch: int = 1
-    recheck_pool: Callable[[list[dict]], list[int]] | None = None
-
-    def manifest(self) -> dict:
-        return {"name": self.name, "description": self.description, "config": self.config, "units": self.units}
-
-
-_REGISTRY: dict[str, RunRecordSpec] = {}
-
-
-def register(spec: RunRecordSpec) -> RunRecordSpec:
-    """Add a run record definition (a name is defined once)."""
-    if spec.name in _REGISTRY and _REGISTRY[spec.name] is not spec:
-        raise ValueError(f"run record {spec.name!r} is already defined")
-    _REGISTRY[spec.name] = spec
-    return spec
-
 
 def registry() -> dict[str, RunRecordSpec]:
     """Every defined run record, the package's own included."""
@@ -261,12 +223,6 @@ def load_checked(name: str, k: int = 2) -> tuple[RunRecord, RunRecheck]:
 
 
 _CHECKED: dict[str, tuple[RunRecord, RunRecheck]] = {}
-
-
-def first_index(series: np.ndarray, thr: float) -> int | None:
-    """The first index where ``series`` ≥ ``thr`` (None if never)."""
-    hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
-    return int(hit[0]) if hit.size else None
 
 
 def record_for_claim(evidence, name: str) -> RunRecord | None:

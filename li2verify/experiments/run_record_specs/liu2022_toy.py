@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.run_records import Arrays, RunRecordSpec, first_index, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
 
 TOY_NS = (16, 22, 30, 38, 45)
 TOY_SIZE = 55
