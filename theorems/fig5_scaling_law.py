@@ -5,7 +5,7 @@ generalize decreases with M, like M⁻¹ log M (Thm 4) — for prime Z_M (left) 
 Under the fast and thorough profiles both claims decide from committed caption-scale evidence records
 (``evidence/caption-prime``, ``evidence/caption-composite``: the caption's K, lr, η, the paper code's protocol, an
 adaptive search of n per group and seed with a horizon check; two recorded cells re-trained per record:
-``li2verify.experiments.records.decide_from_record``); the paper profile fits its own grid of trained networks
+``li2verify.experiments.records.decide_record_or_grid``); the paper profile fits its own grid of trained networks
 (``li2verify.experiments.sweeps.grid_rows``, decided by ``li2verify.experiments.scaling.decide_family``). The
 boundary p_c per group is the logistic fit of success against n with a bootstrap interval over seeds; the scaling fit
 n_c = p_c·M² ∝ M^a and the comparison with M log M, M and M² over the same M is
@@ -15,8 +15,7 @@ n_c = p_c·M² ∝ M^a and the comparison with M log M, M and M² over the same 
 from __future__ import annotations
 
 from li2verify.verify.claims import check, claim
-from li2verify.experiments.records import RECORD_RULE, decide_from_record
-from li2verify.experiments.scaling import decide_family
+from li2verify.experiments.records import RECORD_RULE, decide_record_or_grid
 from li2verify.experiments.sweeps import RULE as _RULE, scale_note
 
 #: the committed caption-scale evidence record of prime Z_M (made by the packaged spec of the same name)
@@ -65,35 +64,29 @@ COMPOSITE = claim(
 )
 
 
-def _decide(evidence, profile, device, family, record, part):
-    if profile.name == "paper":
-        return decide_family(evidence, profile.name, family, part, device)
-    return decide_from_record(evidence, record, family, part)
-
-
 @check(PRIME, "empirical")
 def test_prime_boundary_decreases_with_m(evidence, li2_profile, li2_device):
     evidence.describe("Trained networks on prime Z_M at the caption's setting (the committed evidence record, two "
                       "of its cells re-trained): p_c(M) per group, n_c = p_c·M² ∝ M^a; p_c decreases with M ⇔ a < 2 "
                       "(a's 95% interval)")
-    _decide(evidence, li2_profile, li2_device, "cyclic prime", PRIME_RECORD, "decreases")
+    decide_record_or_grid(evidence, li2_profile.name, "cyclic prime", "decreases", PRIME_RECORD, li2_device)
 
 
 @check(PRIME, "empirical")
 def test_prime_boundary_follows_m_log_m(evidence, li2_profile, li2_device):
     evidence.describe("The same fit: is the exponent of M log M over the measured M inside a's 95% interval? The "
                       "exponents of M and M² and each law's AIC are recorded")
-    _decide(evidence, li2_profile, li2_device, "cyclic prime", PRIME_RECORD, "m_log_m")
+    decide_record_or_grid(evidence, li2_profile.name, "cyclic prime", "m_log_m", PRIME_RECORD, li2_device)
 
 
 @check(COMPOSITE, "empirical")
 def test_composite_boundary_decreases_with_m(evidence, li2_profile, li2_device):
     evidence.describe("Trained networks on composite Z_M at the caption's setting (the committed evidence record, two "
                       "of its cells re-trained): p_c(M) per group, n_c ∝ M^a; decreasing ⇔ a < 2 (a's 95% interval)")
-    _decide(evidence, li2_profile, li2_device, "cyclic composite", COMPOSITE_RECORD, "decreases")
+    decide_record_or_grid(evidence, li2_profile.name, "cyclic composite", "decreases", COMPOSITE_RECORD, li2_device)
 
 
 @check(COMPOSITE, "empirical")
 def test_composite_boundary_follows_m_log_m(evidence, li2_profile, li2_device):
     evidence.describe("The same fit against the exponent of M log M over the measured composite M")
-    _decide(evidence, li2_profile, li2_device, "cyclic composite", COMPOSITE_RECORD, "m_log_m")
+    decide_record_or_grid(evidence, li2_profile.name, "cyclic composite", "m_log_m", COMPOSITE_RECORD, li2_device)

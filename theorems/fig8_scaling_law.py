@@ -4,13 +4,13 @@ non-Abelian groups with max d_k = 2 (right: one per order, the paper's selection
 
 Same grid, boundary, fit and decisions as ``fig5_scaling_law`` (``li2verify.experiments.sweeps``: one sweep per
 pytest process); under the fast and thorough profiles the non-Abelian claim decides, as Fig 5's do, from a committed
-caption-scale evidence record (``evidence/caption-nonabelian``, ``li2verify.experiments.records.decide_from_record``).
+caption-scale evidence record (``evidence/caption-nonabelian``, ``li2verify.experiments.records.decide_record_or_grid``).
 """
 
 from __future__ import annotations
 
 from li2verify.verify.claims import check, claim
-from li2verify.experiments.records import RECORD_RULE, decide_from_record
+from li2verify.experiments.records import RECORD_RULE, decide_record_or_grid
 from li2verify.experiments.scaling import decide_family
 from li2verify.experiments.sweeps import FIG8_PRODUCTS, RULE as _RULE, scale_note
 
@@ -69,20 +69,14 @@ def test_products_boundary_follows_m_log_m(evidence, li2_profile, li2_device):
     decide_family(evidence, li2_profile.name, "product", "m_log_m", li2_device)
 
 
-def _decide_nonabelian(evidence, profile, device, part):
-    if profile.name == "paper":
-        return decide_family(evidence, profile.name, "non-Abelian", part, device)
-    return decide_from_record(evidence, NONAB_RECORD, "non-Abelian", part)
-
-
 @check(NONAB, "empirical")
 def test_nonabelian_boundary_decreases_with_m(evidence, li2_profile, li2_device):
     evidence.describe("Trained networks on non-Abelian groups with max d_k = 2 at the caption's setting (the committed "
                       "evidence record, two of its cells re-trained): p_c(M), n_c ∝ M^a; decreasing ⇔ a < 2")
-    _decide_nonabelian(evidence, li2_profile, li2_device, "decreases")
+    decide_record_or_grid(evidence, li2_profile.name, "non-Abelian", "decreases", NONAB_RECORD, li2_device)
 
 
 @check(NONAB, "empirical")
 def test_nonabelian_boundary_follows_m_log_m(evidence, li2_profile, li2_device):
     evidence.describe("The same fit against the exponent of M log M over the measured M")
-    _decide_nonabelian(evidence, li2_profile, li2_device, "m_log_m")
+    decide_record_or_grid(evidence, li2_profile.name, "non-Abelian", "m_log_m", NONAB_RECORD, li2_device)

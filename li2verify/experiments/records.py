@@ -11,7 +11,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from li2verify.experiments.scaling import decide_fit, finite, fit_summary
+from li2verify.experiments.scaling import decide_family, decide_fit, finite, fit_summary
 
 #: Committed evidence records (li2verify.sweep.record), by the packaged spec that made them: the directory
 #: ``evidence/`` of the source checkout the package is installed from (``pip install -e``).
@@ -79,9 +79,25 @@ def record_entries(rec) -> list[dict]:
     return sorted(out, key=lambda x: x["M"])
 
 
-def decide_from_record(evidence, name: str, family: str, part: str):
-    """Decide ``part`` of a family's scaling claim from the committed record ``evidence/<name>``: refused or not
-    reproduced → inconclusive with the reason; else :func:`decide_fit` at the caption's scale (4 groups at least)."""
+def reads_record(profile_name: str) -> bool:
+    """Whether a profile decides the caption-scale claims (Figs 5 and 8, Thm 4's d_k² factor) from the committed
+    records (fast and thorough, on CPU) rather than from its own grid (paper: the caption's setting on a GPU)."""
+    return profile_name != "paper"
+
+
+def decide_record_or_grid(evidence, profile_name: str, family: str, part: str, record: str, device: str = "cpu"):
+    """Decide ``part`` of a family's scaling claim where its profile reads it (:func:`reads_record`): from the
+    committed record ``evidence/<record>`` (:func:`decide_from_record`) or from the profile's own grid
+    (:func:`li2verify.experiments.scaling.decide_family`).  Returns the fit (or None)."""
+    if not reads_record(profile_name):
+        return decide_family(evidence, profile_name, family, part, device)
+    return decide_from_record(evidence, record, family, part)
+
+
+def checked_record(evidence, name: str, label: str = ""):
+    """The committed record ``evidence/<name>`` with its re-check recorded in the evidence (keys ``evidence
+    record<label>`` and ``re-check of sampled cells<label>``), or None with the claim inconclusive when the record
+    is refused or its sampled cells are not reproduced."""
     from li2verify.sweep.record import RecordRefused
 
     try:
@@ -89,11 +105,20 @@ def decide_from_record(evidence, name: str, family: str, part: str):
     except RecordRefused as e:
         evidence.inconclusive(f"evidence record {name} refused: {e}")
         return None
-    evidence.detail("evidence record", rec.summary())
-    evidence.detail("re-check of sampled cells", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
-                                                  "cells": chk.cells})
+    evidence.detail(f"evidence record{label}", rec.summary())
+    evidence.detail(f"re-check of sampled cells{label}", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
+                                                          "cells": chk.cells})
     if not chk.agree:
         evidence.inconclusive(f"evidence record {name} not reproduced by this engine: {chk.why()}")
+        return None
+    return rec
+
+
+def decide_from_record(evidence, name: str, family: str, part: str):
+    """Decide ``part`` of a family's scaling claim from the committed record ``evidence/<name>``: refused or not
+    reproduced → inconclusive with the reason; else :func:`decide_fit` at the caption's scale (4 groups at least)."""
+    rec = checked_record(evidence, name)
+    if rec is None:
         return None
     entries = [e for e in record_entries(rec) if e["family"] == family]
     for e in entries:
@@ -103,28 +128,36 @@ def decide_from_record(evidence, name: str, family: str, part: str):
         {"group": e["group"], "M": e["M"], "p_c": round(e["p_c"], 4) if finite(e) else None,
          "p_c 95% CI": [round(v, 4) for v in e["ci"]] if finite(e) else None,
          "n_c": round(e["n_c"], 1) if finite(e) else None,
-         "p_c·M/ln M (code: 2.7482)": round(e["p_c"] * e["M"] / math.log(e["M"]), 3) if finite(e) else None,
+         "p_c·M/ln M (code: 2.7482)": round(code_ratio(e), 3) if finite(e) else None,
          "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"], "at 2× epochs": e["at 2x epochs"],
          "not fitted because": e.get("why")} for e in entries])
+    fit = None
     if part == "m_log_m":
-        flip = _horizon_flip(evidence, entries, family)
+        flip, fit = _horizon_flip(evidence, entries, family)
         if flip:
             evidence.inconclusive(flip)
             return None
     return decide_fit(evidence, entries, family, part, caption_scale=True, min_groups=4,
-                      where=f"the evidence record {name}", scale_name="the caption's")
+                      where=f"the evidence record {name}", scale_name="the caption's", fit=fit)
 
 
-def _horizon_flip(evidence, entries: list[dict], family: str) -> str | None:
-    """The M log M verdict at the record's horizon E and at 2E (the horizon check's search): the reason to decide
-    nothing when the two disagree, else None.  Both fits are recorded."""
+def code_ratio(e: dict) -> float:
+    """p_c·M/ln M of a boundary entry: its n_c in units of M ln M, the unit of the paper code's critical-ratio split
+    (:data:`CODE_CRITICAL_RATIO`)."""
+    return e["p_c"] * e["M"] / math.log(e["M"])
+
+
+def _horizon_flip(evidence, entries: list[dict], family: str) -> tuple[str | None, dict | None]:
+    """The M log M verdict at the record's horizon E and at 2E (the horizon check's search): (the reason to decide
+    nothing when the two disagree, else None; the fit at E, which :func:`decide_fit` reuses, or None when the
+    comparison was not made).  The fit at 2E is recorded."""
     from li2verify.sweep.boundary import fit_scaling
 
     ok = [e for e in entries if finite(e)]
     twice = [{**e, "n_c": x["n_c"], "n_c_ci": tuple(x["n_c_ci"])} for e in ok
              if (x := e["at 2x epochs"]) and x.get("n_c") is not None]
     if len(ok) < 4 or len(twice) != len(ok):
-        return None
+        return None, None
     fits = {}
     for label, es in (("E", ok), ("2E", twice)):
         f = fit_scaling([e["M"] for e in es], [e["n_c"] for e in es], [e["n_c_ci"] for e in es])
@@ -132,10 +165,10 @@ def _horizon_flip(evidence, entries: list[dict], family: str) -> str | None:
         fits[label] = (f, lo <= f["laws"]["M log M"]["exponent"] <= hi)
     evidence.detail(f"{family}: the fit at twice the epochs (the horizon check's search)", fit_summary(fits["2E"][0]))
     if fits["E"][1] == fits["2E"][1]:
-        return None
+        return None, fits["E"][0]
     (fe, ie), (f2, _) = fits["E"], fits["2E"]
     return (f"{family}: the M log M verdict depends on the horizon — at the record's epochs n_c ∝ M^{fe['a']:.3f} "
             f"(95% CI [{fe['a_ci'][0]:.3f}, {fe['a_ci'][1]:.3f}]), at twice the epochs M^{f2['a']:.3f} "
             f"([{f2['a_ci'][0]:.3f}, {f2['a_ci'][1]:.3f}]); M log M's exponent over M = {fe['M_range'][0]:g}.."
             f"{fe['M_range'][1]:g} is {fe['laws']['M log M']['exponent']:.3f}, {'inside' if ie else 'outside'} the "
-            f"first interval and {'outside' if ie else 'inside'} the second: not a verdict")
+            f"first interval and {'outside' if ie else 'inside'} the second: not a verdict"), fe

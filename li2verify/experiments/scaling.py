@@ -68,10 +68,11 @@ def decide_family(evidence, profile_name: str, family: str, part: str, device: s
 
 
 def decide_fit(evidence, entries: list[dict], family: str, part: str, *, caption_scale: bool, where: str,
-               scale_name: str, min_groups: int = 3):
+               scale_name: str, min_groups: int = 3, fit: dict | None = None):
     """Fit n_c = p_c·M² ∝ M^a over the ``entries`` with a boundary (a finite ``p_c``) and decide ``part`` (see
     :func:`decide_family`).  ``caption_scale``: the entries were measured at the caption's lr, η and K, so the
-    M log M part is decided; otherwise it is a scope note.  Returns the fit (or None)."""
+    M log M part is decided; otherwise it is a scope note.  ``fit``: that fit when the caller has already made it
+    on the same entries (``fit_scaling`` is deterministic).  Returns the fit (or None)."""
     from li2verify.sweep.boundary import fit_scaling
     from li2verify.sweep.plots import boundary_plot
 
@@ -85,7 +86,7 @@ def decide_fit(evidence, entries: list[dict], family: str, part: str, *, caption
                               f"({[e['group'] for e in ok]}); a scaling fit needs ≥ {min_groups}"
                               + (f"; not fitted: {cens}" if cens else ""))
         return None
-    f = fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok], [e["n_c_ci"] for e in ok])
+    f = fit or fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok], [e["n_c_ci"] for e in ok])
     evidence.detail(f"{family}: fit of n_c ∝ M^a and candidate laws", fit_summary(f))
     if part == "decreases":
         attach_png(evidence, lambda p: boundary_plot({e["group"]: e for e in entries}, {family: f}, p),
