@@ -42,8 +42,8 @@ CLAIM_RUNS = [
      {"<train>": "eta>0"}),
     ("repulsion", "cpu", "study003_grokking_dynamics._rep_runs", "theorems.study003_grokking_dynamics", "_rep_runs",
      (S,), {}),
-    ("fig9", "cpu", "fig9_muon_small_k._muon_runs", "theorems.fig9_muon_small_k", "_muon_runs", (S, 16), {}),
-    ("fig9", "cpu", "fig9_muon_small_k._muon_runs", "theorems.fig9_muon_small_k", "_muon_runs", (S, 32), {}),
+    *[("fig9", "paper", "fig9_muon.paper_runs", "li2verify.experiments.run_record_specs.fig9_muon", "paper_runs",
+       (S, K), {}) for K in (32, 64)],
     ("fig10", "cpu", "fig10_deeper_relu._deep_runs", "theorems.fig10_deeper_relu", "_deep_runs", (S,), {}),
     ("fig11", "cpu", "protocol_loss_centring._text_runs", "theorems.protocol_loss_centring", "_text_runs", (S,),
      {"text": "real", "code_loss_only": "real"}),
@@ -62,7 +62,7 @@ CLAIM_RUNS = [
 #: (figure, scale) that only ``li2verify reproduce`` trains, and why no claim does
 REPRODUCE_ONLY = {
     ("repulsion", "paper"): "study003's claims run the CPU scale in every profile",
-    ("fig9", "paper"): "fig9.muon.beats_adam_small_k runs the CPU scale in every profile",
+    ("fig9", "cpu"): "fig9.muon.beats_adam_small_k is decided at the paper's setting (its run record) in every profile",
     ("fig10", "paper"): "fig10.deeper.later_grokking_fourier_lowest_layer runs the CPU scale in every profile",
     ("fig11", "paper"): "the fig13 paper setting (the same dict) is checked through fig13_14's paper runs",
     ("fig12", "paper"): "the fig13 paper setting (the same dict) is checked through fig13_14's paper runs",

@@ -26,6 +26,11 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "muon")
 LOSSES = ("mse", "mse_sum", "ce")
 INPUT_MODES = ("gather", "dense")
 MUON_ORTH = ("newton_schulz", "polar")
+#: How Muon's step is set up (li2verify.train.optim): ``"class_defaults"``, the constructor defaults of the paper
+#: code's ``MuonEnhanced`` (β = 0.95 Nesterov, update × max(1, rows/cols)^½, W orthogonalized per input block as the
+#: earlier script's layera/layerb); ``"script"``, the arguments the later training script passes it (β2 = 0.99 plain
+#: momentum, no rescaling, the one K × 2M matrix W orthogonalized whole).
+MUON_STYLES = ("class_defaults", "script")
 PROTOCOLS = ("text", "code", "code_loss_only")  # li2verify.train.protocols.PROTOCOLS (checked equal by tests/train/test_protocols.py)
 PROBE_MODES = ("fast", "exact")
 
@@ -107,6 +112,7 @@ class TrainConfig:
     muon_orth: str = "newton_schulz"  # Muon orthogonalization: 5-step Newton–Schulz (code's coeffs) or exact polar
     muon_params: str = "W"            # "W": Muon on W (Adam on V and deeper layers); "all": Muon on every matrix
     muon_lr: float | None = None      # learning rate of the Muon part (default: lr)
+    muon_style: str = "class_defaults"  # MUON_STYLES: the code's MuonEnhanced defaults or its script's arguments
     # run
     epochs: int = 400
     seeds: list[int] = field(default_factory=lambda: [0])
@@ -148,6 +154,8 @@ class TrainConfig:
             bad("muon_orth", f"{self.muon_orth!r} is not one of {MUON_ORTH}")
         if self.probe_mode not in PROBE_MODES:
             bad("probe_mode", f"{self.probe_mode!r} is not one of {PROBE_MODES}")
+        if self.muon_style not in MUON_STYLES:
+            bad("muon_style", f"{self.muon_style!r} is not one of {MUON_STYLES}")
         if self.muon_params not in ("W", "all"):
             bad("muon_params", "must be 'W' or 'all'")
         if self.hidden < 1:

@@ -13,7 +13,10 @@ as a one-seed run.
   coefficients (approximate polar factor, singular values pushed into ≈[0.7, 1.2]) or the **exact polar
   factor** U Vᵀ from a float64 SVD (``muon_orth="polar"``; Thm 8 / Lemma 2's G' = U_G V_Gᵀ).  The first layer
   W is orthogonalized per input block (W[:M] and W[M:], the code's ``layera``/``layerb``).  Parameters not
-  handled by Muon use Adam with L2 decay.
+  handled by Muon use Adam with L2 decay.  That is ``muon_style="class_defaults"`` (``MuonEnhanced``'s constructor
+  defaults).  ``muon_style="script"`` is the step the later training script (W one K × 2M layer, V separate; Adam on
+  V, ``MuonEnhanced(W, beta1=0.9, beta2=0.99, nesterov=False, update_rms_compensate=False, use_bf16=False)``, one
+  learning rate for both) takes: m ← 0.99·m + 0.01·g, θ ← θ(1 − lr·η) − lr·orth(m), W orthogonalized whole.
 
 :func:`adam_update` is the same Adam/AdamW step as a function of tensors with per-seed, per-parameter lr and decay
 (the toy model of Liu et al. 2022 trains on it).
@@ -137,11 +140,20 @@ class BatchedOptimizer:
                 p.addcdiv_(st["m"], denom, value=-cfg.lr / (1 - b1 ** t))
             else:  # muon
                 lr = cfg.muon_lr if cfg.muon_lr is not None else cfg.lr
-                beta1 = beta2 = 0.95
                 p.mul_(1 - lr * wd)
+                if cfg.muon_style == "script":
+                    st["m"].lerp_(g, 1 - 0.99)  # beta2 = 0.99, nesterov=False: the update is the momentum
+                    p.sub_(lr * self._orth_whole(st["m"]))
+                    continue
+                beta1 = beta2 = 0.95
                 st["m"].lerp_(g, 1 - beta2)
                 u = g.lerp(st["m"], 1 - beta1)
                 p.sub_(lr * self._orth(k, u))
+
+    def _orth_whole(self, U: torch.Tensor) -> torch.Tensor:
+        """``muon_style="script"``: each matrix orthogonalized whole (W is the script's one K × 2M layer), no
+        rescaling (update_rms_compensate=False, update_spectral_compensate=False)."""
+        return (polar if self.cfg.muon_orth == "polar" else newton_schulz)(U)
 
     def _orth(self, name: str, U: torch.Tensor) -> torch.Tensor:
         f = polar if self.cfg.muon_orth == "polar" else newton_schulz

@@ -187,8 +187,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("fig3", "grokking with η>0 vs none with η=0; ‖G_F‖, F̃ᵀF̃ off-diagonal ratio, ρ_tian, ΔV/ΔW "
                    "(cpu: Z23, K=256, p=0.4, lr 5e-3, η=2e-3, 400 ep, 5+5 seeds; paper: Z71, K=2048, n=2016, "
                    "η=2e-4, 15+15 seeds)", "cpu ≈ 0.5 min; paper ≈ 1.6 TFLOP (GPU minutes, CPU ≈ 1 h)", fig3),
-    Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=16; paper: Z71, K=128)",
-           "cpu ≈ 0.5 min; paper: GPU minutes", fig9),
+    Preset("fig9", "Adam vs Muon (Newton–Schulz and exact polar) at small K (cpu: Z23, K=16; paper: Z71, K=64, "
+                   "the training script's Muon)", "cpu ≈ 0.5 min; paper ≈ 2-3 core-min (5 seeds, probes)", fig9),
     Preset("fig10", "2/3/4-layer ReLU nets: grokking time and Fourier concentration of the lowest layer "
                     "(cpu: Z23, K=256, lr 5e-3, η=2e-3, 1600 ep; paper: Z71, K=2048)", "cpu ≈ 1-2 min; paper: GPU ~10 min",
            fig10),
