@@ -11,10 +11,11 @@ Scales.  The paper's Fig 3 is M = 71, K = 2048, n = 2016 (40%), Adam lr 1e-3, η
 2-core CI machine the *CPU scale* is M = 23, K = 256, p = 0.4 (n = 212), Adam lr 5e-3, η = 2e-3 vs 0, 400 epochs,
 5 + 5 seeds (≈ 20 s): the same phenomena appear there (grokking near epoch 200, none without weight decay).
 The 8% claim is about the Gram matrices' *size-dependent* off-diagonal level, so it is checked at the paper's
-own scale (1 seed × 400 epochs in ``fast``, ≈ 40–80 s — a single seed, see the claim; 5 seeds × 800 epochs in
-``thorough``; 15 in ``paper``).
+own scale with the caption's 15 seeds over 800 epochs: from the run record ``fig3-gram`` in ``fast``/``thorough``
+(li2verify.experiments.run_record_specs.fig3; two seeds re-trained over its first 150 epochs), live in ``paper``.
 ``fig3.gf_norm.settles_prop_eta`` reads the η sweep of ``li2verify/experiments/eta_sweep.py`` (shared with
-``study003_grokking_dynamics``).
+``study003_grokking_dynamics``) at 2500 epochs, where its runs settle: the run record ``fig3-eta-sweep`` in
+``fast``/``thorough``, live in ``paper``.  Without a record (not made yet) those two checks are inconclusive.
 """
 
 from __future__ import annotations
