@@ -139,13 +139,14 @@ REPRODUCE: dict[str, dict[str, dict]] = {
 CLAIM_DIFFERENCES: dict[tuple[str, str, str], tuple[dict, str]] = {
     ("fig3", "cpu", "eta_sweep.eta_runs"): (
         {"wd": "*", "epochs": "*"},
-        "fig3.gf_norm.settles_prop_eta and study003.grok_time.inverse_eta sweep η ∈ {5e-4, 1e-3, 2e-3, 4e-3} and read "
-        "the late ‖G_F‖ at 800 epochs (fast) or 2500 (thorough, paper): at 400 the smallest η's runs have not "
-        "settled (at 800 the η = 5e-4 runs were still falling, fig3.gf_norm.settles_prop_eta's notes)"),
-    ("fig3", "paper", "fig3_grokking._paper_gram"): (
+        "fig3.gf_norm.settles_prop_eta and study003.grok_time.inverse_eta sweep η ∈ {5e-4, 1e-3, 2e-3, 4e-3}: the "
+        "first reads the late ‖G_F‖ at 2500 epochs (the record fig3-eta-sweep; live in paper), the second the "
+        "grokking epoch within 800 (fast) or 2500: at 400 the smallest η's runs have not settled (at 800 the η = 5e-4 "
+        "runs were still falling, fig3.gf_norm.settles_prop_eta's notes)"),
+    ("fig3", "paper", "gram_diagonality.paper_gram"): (
         {"epochs": "*"},
-        "fig3.gram.near_diagonal_8pct reads the Grams over 400 epochs in fast and 800 in thorough/paper (its claim states "
-        "the horizons)"),
+        "fig3.gram.near_diagonal_8pct reads the Grams of the caption's 15 seeds over 800 epochs (the record fig3-gram in "
+        "fast/thorough, live in paper; its claim states the horizon)"),
     ("fig9", "paper", "fig9_muon.paper_runs"): (
         {"hidden": "*"},
         "the run record fig9-muon-paper (fig9.muon.beats_adam_small_k) trains K = 32 and K = 64: the paper gives no K, "

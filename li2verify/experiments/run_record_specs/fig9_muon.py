@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from li2verify.experiments.run_records import Arrays, RunRecordSpec, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, register
 from li2verify.experiments.seeds import VOTE_SEEDS
 from li2verify.train.batched import train_conditions
 from li2verify.train.presets import FIGURE_CONDITIONS, FIGURE_SETTINGS, figure_conditions
