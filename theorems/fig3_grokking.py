@@ -31,6 +31,7 @@ from li2verify.verify.claims import SeedRule, check, claim
 from li2verify.train.presets import FIG3_SEEDS, fig3_setup
 from li2verify.experiments.eta_sweep import ETA_RECORD, ETAS, eta_data, eta_epochs, gf_point
 from li2verify.experiments.gram_diagonality import GRAM_HORIZON, GRAM_RECORD, paper_gram
+from li2verify.experiments.run_records import record_for_claim
 
 RULE_DATE = "2026-12-01"
 
@@ -65,32 +66,6 @@ def _runs(profile, device="cpu"):
     if profile.name == "paper":
         return _paper_fig3(device)
     return _cpu_runs(FIG3_SEEDS.count(profile))
-
-
-def checked_record(evidence, name: str):
-    """The committed run record ``evidence/NAME`` after its re-check (li2verify.experiments.run_records), its
-    summary and re-check in the evidence; None — with the check recorded inconclusive and the reason — when it is not
-    made yet, is refused, or its sampled units do not re-train to the recorded rows."""
-    from li2verify.experiments import run_records as R
-    from li2verify.experiments.records import EVIDENCE
-    from li2verify.utils.sealed import RecordRefused
-
-    if not (EVIDENCE / name).exists():
-        evidence.inconclusive(f"evidence record {name} not made yet (li2verify record run {name}): nothing decided")
-        return None
-    try:
-        rec, chk = R.load_checked(name)
-    except RecordRefused as e:
-        evidence.inconclusive(f"evidence record {name} refused: {e}")
-        return None
-    evidence.detail("evidence record", rec.summary())
-    evidence.detail("re-check of sampled units", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
-                                                  "units": chk.units, "rule": chk.rule})
-    if not chk.agree:
-        evidence.inconclusive(f"evidence record {name} not reproduced by this engine: {chk.why()}")
-        return None
-    evidence.detail("scale", rec.spec.description)
-    return rec
 
 
 def baseline_gate(evidence, runs) -> bool:
@@ -298,7 +273,7 @@ def test_late_gf_norm_proportional_to_eta(evidence, li2_profile):
         _, _, _, _, g = eta_data(li2_profile)
         decide_prop_eta(evidence, g, eta_epochs(li2_profile))
         return
-    rec = checked_record(evidence, ETA_RECORD)
+    rec = record_for_claim(evidence, ETA_RECORD)
     if rec is None:
         return
     a = rec.arrays
@@ -396,7 +371,7 @@ def test_grams_stay_within_8_percent_of_diagonal(evidence, li2_profile, li2_devi
         m, e, acc = paper_gram(tuple(seeds), GRAM_HORIZON, li2_device)
         decide_gram(evidence, m, e, acc, seeds, GRAM_HORIZON)
         return
-    rec = checked_record(evidence, GRAM_RECORD)
+    rec = record_for_claim(evidence, GRAM_RECORD)
     if rec is None:
         return
     a = rec.arrays

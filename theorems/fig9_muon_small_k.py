@@ -11,7 +11,6 @@ import numpy as np
 
 from li2verify.experiments import run_records
 from li2verify.experiments.run_record_specs import fig9_muon as F
-from li2verify.utils.sealed import RecordRefused
 from li2verify.verify.claims import SeedRule, check, claim
 
 RECORD = F.SPEC.name
@@ -90,22 +89,8 @@ def by_unit(units: list[dict], arrays: dict[str, np.ndarray], K: int) -> tuple[l
 
 def _record_arrays(evidence):
     """The checked record's arrays, or None (the reason recorded as inconclusive)."""
-    if not (run_records.EVIDENCE / RECORD).exists():
-        evidence.inconclusive(f"evidence record {RECORD} not made yet: the lead makes it with "
-                              f"`li2verify record run {RECORD}` (about 11 core-minutes)")
-        return None
-    try:
-        rec, chk = run_records.load_checked(RECORD)
-    except RecordRefused as e:
-        evidence.inconclusive(f"evidence record {RECORD} refused: {e}")
-        return None
-    evidence.detail("evidence record", rec.summary())
-    evidence.detail("re-check of sampled units", {"sample seed": chk.sample_seed, "bitwise": chk.bitwise,
-                                                  "units": chk.units, "rule": chk.rule})
-    if not chk.agree:
-        evidence.inconclusive(f"evidence record {RECORD} not reproduced by this engine: {chk.why()}")
-        return None
-    return rec.arrays
+    rec = run_records.record_for_claim(evidence, RECORD)
+    return None if rec is None else rec.arrays
 
 
 @check(MUON, "empirical")

@@ -226,9 +226,12 @@ _CHECKED: dict[str, tuple[RunRecord, RunRecheck]] = {}
 
 
 def record_for_claim(evidence, name: str) -> RunRecord | None:
-    """The run record ``name`` for a claim's check, re-checked (:func:`load_checked`), with its summary and re-check
-    in the evidence; None — the check made inconclusive with the reason — when the record is refused (absent,
-    altered, another engine or definition) or a re-run unit disagrees with it."""
+    """The run record ``name`` for a claim's check, re-checked (:func:`load_checked`), with its summary, scale and
+    re-check in the evidence; None — the check made inconclusive with the reason — when the record is not made yet,
+    is refused (altered, another engine or definition) or a re-run unit disagrees with it."""
+    if not (EVIDENCE / name).exists():
+        evidence.inconclusive(f"evidence record {name} not made yet (li2verify record run {name}): nothing decided")
+        return None
     try:
         rec, chk = load_checked(name)
     except RecordRefused as e:
@@ -240,4 +243,5 @@ def record_for_claim(evidence, name: str) -> RunRecord | None:
     if not chk.agree:
         evidence.inconclusive(f"evidence record {name} not reproduced by this engine: {chk.why()}")
         return None
+    evidence.detail("scale", rec.spec.description)
     return rec
