@@ -12,6 +12,7 @@ from li2verify.sweep import record as R
 from li2verify.sweep.run import run_sweep
 from li2verify.sweep.spec import load_spec
 from li2verify.sweep.table import RESULTS
+from li2verify.utils import sealed
 
 # Z19 at lr 1e-2 succeeds at p = 0.6 (epochs 90-95) and fails at p = 0.2 within 200 epochs (half a second): both
 # outcomes are in the record.
@@ -99,9 +100,9 @@ def test_recheck_detects_a_recorded_outcome_the_engine_does_not_reproduce(made, 
         f[i] = "5" if f[i] == "" else ""
         rows[j] = ",".join(f)
     (p / RESULTS).write_text("\n".join(rows) + "\n")
-    hashes = {f: R._sha256(p / f) for f in R.FILES}
-    (p / R.MANIFEST).write_text(json.dumps({"format": R.FORMAT, "engine_version": R.ENGINE_VERSION,
-                                            "files": hashes, "digest": R._digest(hashes)}))
+    hashes = {f: sealed.sha256_file(p / f) for f in R.FILES}
+    (p / R.MANIFEST).write_text(json.dumps({"format": sealed.FORMAT, "engine_version": R.ENGINE_VERSION,
+                                            "files": hashes, "digest": sealed.digest_of(hashes, R.ENGINE_VERSION)}))
     out = R.recheck(R.load_record(p), k=1, seed=0)
     assert not out.agree and "success" in out.why()
 
@@ -145,8 +146,8 @@ def test_adaptive_record_covers_exactly_the_cells_its_search_visits(tmp_path):
     p = _copy(tmp_path / "record", tmp_path / "cut")
     lines = (p / RESULTS).read_text().splitlines()
     (p / RESULTS).write_text("\n".join(lines[:-1]) + "\n")
-    hashes = {f: R._sha256(p / f) for f in R.FILES}
-    (p / R.MANIFEST).write_text(json.dumps({"format": R.FORMAT, "engine_version": R.ENGINE_VERSION,
-                                            "files": hashes, "digest": R._digest(hashes)}))
+    hashes = {f: sealed.sha256_file(p / f) for f in R.FILES}
+    (p / R.MANIFEST).write_text(json.dumps({"format": sealed.FORMAT, "engine_version": R.ENGINE_VERSION,
+                                            "files": hashes, "digest": sealed.digest_of(hashes, R.ENGINE_VERSION)}))
     with pytest.raises(R.RecordRefused, match="not finished"):
         R.load_record(p)
