@@ -9,9 +9,10 @@
 Units are (M, condition, seed), one trained model each.  ``compute`` trains the units of one (M, condition) in one
 batched program, the call ``train_conditions({condition: config}, seeds)`` that the claim's live runs make (there
 the two conditions are two programs as well: they differ in more than η), on one thread (:data:`RIDGE_THREADS`).
-A seed's trajectory does not depend on the seeds beside it in its program (measured bitwise, 2026-12-07, on
-Z_23, Z_41 over 40 epochs, Z_89 over 20 and Z_127 over 10, both conditions: a seed trained with two others, or in a
-part mixing groups, equals the seed trained alone), so the part size :data:`RIDGE_BATCH` changes nothing recorded.
+A seed's trajectory does not depend on the seeds beside it in its program (measured bitwise on every recorded
+series, losses included, 2026-12-07: Z_23 and Z_41 over 100 epochs, Z_89 over 30, Z_127 over 12, both conditions; a
+seed trained with two others, alone, or in a part mixing groups gives the same numbers), so the part size
+:data:`RIDGE_BATCH` changes nothing recorded.
 
 The re-check re-trains two units drawn among the M = 23 and 41 units (a few core-seconds each) over the full
 horizon, and compares them with :func:`compare_units`.
@@ -39,6 +40,9 @@ RIDGE_RECHECK_MS = (23, 41)           # the re-check draws among these groups' u
 #: fails on torch 2.13's CPU build with two intra-op threads and more than one seed (oneMKL "Parameter 6 was
 #: incorrect on entry to DLASWP", lu_solve refuses the pivots), which one thread avoids
 RIDGE_THREADS = 1
+#: the series recorded at each evaluation (losses too: a bitwise re-check of them sees a last-bit difference that
+#: the accuracies can hide)
+SERIES = ("test_acc", "train_acc", "test_loss", "train_loss")
 GROK_LEVEL = 0.9                      # t_grok: first evaluated epoch with test acc ≥ 0.9
 
 
@@ -57,7 +61,7 @@ def ridge_config() -> dict:
 
 def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
     """Train ``units`` (grouped by (M, condition), seeds batched) and return, per unit in order, the evaluated
-    epochs and the train/test accuracy there."""
+    epochs and the train/test accuracy and loss there."""
     from li2verify.experiments.training_variants import ridge_speed_conditions
     from li2verify.train.batched import train_conditions
 
@@ -72,9 +76,8 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
         keep = (r.epochs % config["eval_every"] == 0) | (r.epochs == r.epochs[-1])
         for j, i in enumerate(idx):
             rows[i] = {"epochs": np.asarray(r.epochs[keep], dtype=np.int64),
-                       "test_acc": np.asarray(r.metrics["test_acc"][keep, j], dtype=np.float64),
-                       "train_acc": np.asarray(r.metrics["train_acc"][keep, j], dtype=np.float64)}
-    return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", "test_acc", "train_acc")}
+                       **{k: np.asarray(r.metrics[k][keep, j], dtype=np.float64) for k in SERIES}}
+    return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
 
 
 def _ridge_recheck_config(config: dict) -> dict:
@@ -101,7 +104,7 @@ def compare_units(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if not np.array_equal(old["epochs"][:T], new["epochs"]):
         return "evaluated at other epochs than recorded"
     if bitwise:
-        bad = [k for k in ("test_acc", "train_acc") if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
+        bad = [k for k in SERIES if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
         return f"same CPU, torch and threads but not bitwise over the first {T} evaluations: {bad}" if bad else None
     H = float(new["epochs"][-1])
     a, b = unit_t_grok(old["epochs"][:T], old["test_acc"][:T]), unit_t_grok(new["epochs"], new["test_acc"])
@@ -118,8 +121,8 @@ def compare_units(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
 
 RIDGE_RECHECK_RULE = (
     f"two units drawn at random among the M ∈ {list(RIDGE_RECHECK_MS)} units, re-trained over the full "
-    f"{RIDGE_HORIZON} epochs: bitwise equal test and train accuracy at every evaluation on the record's CPU, torch "
-    f"and thread count; elsewhere the grokking epoch (first evaluation with test acc ≥ {GROK_LEVEL}) within "
+    f"{RIDGE_HORIZON} epochs: bitwise equal test and train accuracy and loss at every evaluation on the record's "
+    f"CPU, torch and thread count; elsewhere the grokking epoch (first evaluation with test acc ≥ {GROK_LEVEL}) within "
     "max(2 evaluations, 10%) of the recorded one, or never reached in both")
 
 
