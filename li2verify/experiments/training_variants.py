@@ -118,6 +118,20 @@ def ridge_runs(seeds: tuple, epochs: int = 500):
     return train_conditions({"ridge": b}, list(seeds))["ridge"]
 
 
+def ridge_speed_conditions(M: int, device: str = "cpu", *, epochs: int = 500, eval_every: int = 5) -> dict:
+    """Figs 11/13 at the paper's setting for Z_M (the ``fig11``/``fig13`` paper preset with group = M, App. J: K = 256,
+    80 % train, Adam lr 5e-3, η = 5e-5, code protocol) over Fig 14's 500 epochs: ``{"baseline": trained V,
+    "ridge": V = V_ridge every step with λ = nη/2 at this M's n}``, test acc every ``eval_every`` epochs, no
+    probes.  The claim ``fig13_14.ridge_top.speed_by_m`` trains it live in the paper profile and the run record
+    ``fig13-ridge-paper`` unit by unit (:mod:`li2verify.experiments.run_record_specs.fig13_ridge`)."""
+    from li2verify.train.data import train_size
+    from li2verify.train.presets import figure_setting
+
+    b = figure_setting("fig11", "paper", group=str(M), epochs=epochs, eval_every=eval_every, probes=[], device=device)
+    lam = matched_ridge(train_size(M, train_frac=b.train_frac, protocol=b.protocol), b.wd)
+    return {"baseline": b, "ridge": b.replace(ridge_top=True, ridge_reg=lam)}
+
+
 def plot_acc(runs, title):
     """Train and test accuracy per condition (median and IQR over seeds), labelled for a talk."""
     return training_curves(runs, ("train_acc", "test_acc"), title)
