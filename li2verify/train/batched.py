@@ -38,8 +38,9 @@ def split_result(res: RunResult, start: int, stop: int, cfg: TrainConfig) -> Run
 
 
 def train_conditions(conds: dict[str, TrainConfig], seeds: list[int], *, progress: bool = False,
-                     out: str | Path | None = None) -> dict[str, RunResult]:
+                     out: str | Path | None = None, on_epoch=None) -> dict[str, RunResult]:
     """Train every condition on ``seeds``; conditions differing only in η share one batched program.
+    ``on_epoch``: passed to each program's :func:`li2verify.train.run.train` (it may stop the program).
 
     Seeds of the merged program are offset per condition only in the *index*, not the value: condition c's
     seed s uses the same split and init as seed s of any other condition (matched-seed controls).  To keep
@@ -61,7 +62,7 @@ def train_conditions(conds: dict[str, TrainConfig], seeds: list[int], *, progres
         rd = None
         if out is not None:
             rd = Path(out) / "_".join("".join(ch if ch.isalnum() else "-" for ch in n) for n in names)
-        res = train(merged, rd, progress=progress)
+        res = train(merged, rd, progress=progress, on_epoch=on_epoch)
         for name in names:
             a, b = spans[name]
             results[name] = split_result(res, a, b, conds[name].replace(seeds=list(seeds)))

@@ -780,9 +780,12 @@ def _verify_metrics(m_path: Path, header: list[str], seeds: list[int], start: in
 
 
 def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool = True, progress: bool = False,
-          on_epoch: Callable[[int, dict], None] | None = None, keep_snapshots: list[int] | None = None,
+          on_epoch: Callable[[int, dict], object] | None = None, keep_snapshots: list[int] | None = None,
           max_memory: float | None = None, command: list[str] | None = None) -> RunResult:
     """Train ``cfg`` (all seeds batched in one tensor program) and return the metrics.
+
+    ``on_epoch(epoch, row)`` sees each epoch's row (per-seed arrays); returning :data:`li2verify.train.engine.STOP`
+    ends the run after that epoch (status ``stopped``: the metrics end there, the trajectory up to it unchanged).
 
     With ``run_dir`` the run is checkpointed and resumable (see module docstring).  ``keep_snapshots``: epochs
     at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes).
@@ -987,9 +990,10 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         program.on_forward = fastp
         epoch["r"] = r
 
-    def record(e: int, step) -> None:
-        """The epoch's row: train metrics of the step's pre-step forward, fast and epoch-to-epoch probes."""
-        nonlocal prev
+    def record(e: int, step):
+        """The epoch's row: train metrics of the step's pre-step forward, fast and epoch-to-epoch probes; STOP when
+        ``on_epoch`` asks for it."""
+        nonlocal prev, status, message
         _, out, _, loss = step
         r, cur, fastp = epoch["r"], epoch["cur"], program.on_forward
         if fastp is not None:
@@ -1002,11 +1006,14 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
                     r.update(p.fn(cur, prev, states.get(p.name)))
             prev = cur
         rows[e] = r
-        if on_epoch is not None:
-            on_epoch(e, r)
+        stop = on_epoch is not None and on_epoch(e, r) is STOP
         if bar is not None:
             bar.update(1)
             bar.set_postfix(train_acc=f"{np.mean(r['train_acc']):.3f}", test_acc=f"{np.mean(r['test_acc']):.3f}")
+        if stop:
+            status, message = "stopped", f"stopped by the caller's on_epoch after epoch {e}"
+            return STOP
+        return None
 
     def diverge(e: int, _step) -> str | None:
         """A non-finite training loss stops the run after this epoch's row."""

@@ -80,11 +80,10 @@ def test_t_grok_by_m_orders_seeds():
 
 
 def _decide_from(monkeypatch, tmp_path, rec, agree=True) -> Evidence:
-    import li2verify.experiments.records as records
     import theorems.fig13_14_ridge_speed as mod
 
     (tmp_path / RIDGE_RECORD.name).mkdir()
-    monkeypatch.setattr(records, "EVIDENCE", tmp_path)
+    monkeypatch.setattr(run_records, "EVIDENCE", tmp_path)
     chk = run_records.RunRecheck(sample_seed=1, bitwise=True, rule=RIDGE_RECORD.recheck_rule,
                                  units=[{"unit": RIDGE_RECORD.units[0], "agree": agree, "why": "" if agree else "x"}])
     monkeypatch.setattr(run_records, "load_checked", lambda name, k=2: (rec, chk))
@@ -121,10 +120,9 @@ def test_claim_is_inconclusive_when_the_record_is_not_reproduced(monkeypatch, tm
 
 
 def test_claim_says_the_record_is_absent(monkeypatch, tmp_path):
-    import li2verify.experiments.records as records
     import theorems.fig13_14_ridge_speed as mod
 
-    monkeypatch.setattr(records, "EVIDENCE", tmp_path)
+    monkeypatch.setattr(run_records, "EVIDENCE", tmp_path)
     ev = Evidence(claim_id=mod.SPEED.id, method="empirical", check="t")
     assert mod._record_pairs(ev) is None
-    assert "absent" in ev.inconclusive_reasons[0] and "record run fig13-ridge-paper" in ev.inconclusive_reasons[0]
+    assert "not made yet" in ev.inconclusive_reasons[0] and "record run fig13-ridge-paper" in ev.inconclusive_reasons[0]

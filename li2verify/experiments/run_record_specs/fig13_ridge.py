@@ -56,12 +56,14 @@ def ridge_config() -> dict:
                        "(presets.CLAIM_DIFFERENCES: fig13_14_ridge_speed._paper_runs); ridge: λ = n·η/2 at each M's n",
             **{k: getattr(b, k) for k in ("hidden", "train_frac", "activation", "loss", "optimizer", "lr", "wd",
                                           "protocol", "top_init", "dtype")},
-            "epochs": RIDGE_HORIZON, "eval_every": RIDGE_EVAL_EVERY, "device": "cpu", "threads": RIDGE_THREADS}
+            "epochs": RIDGE_HORIZON, "eval_every": RIDGE_EVAL_EVERY, "device": "cpu", "threads": RIDGE_THREADS,
+            "stop_once_test_acc": GROK_LEVEL}
 
 
 def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
-    """Train ``units`` (grouped by (M, condition), seeds batched) and return, per unit in order, the evaluated
-    epochs and the train/test accuracy and loss there."""
+    """Train ``units`` (grouped by (M, condition), seeds batched) and return, per unit in order, the evaluation grid
+    (every ``eval_every`` epochs and the horizon) and the train/test accuracy and loss there; a program stops once
+    every seed in it has reached test acc ≥ 0.9 (:func:`_stop_once_grokked`), its later evaluations NaN."""
     from li2verify.experiments.training_variants import ridge_speed_conditions
     from li2verify.train.batched import train_conditions
 
@@ -69,15 +71,38 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
     for i, u in enumerate(units):
         groups.setdefault((u["M"], u["condition"]), []).append(i)
     rows: dict[int, dict[str, np.ndarray]] = {}
+    E, every = config["epochs"], config["eval_every"]
+    grid = np.unique(np.r_[np.arange(0, E + 1, every), E]).astype(np.int64)
     for (M, cond), idx in groups.items():
-        conds = ridge_speed_conditions(M, config["device"], epochs=config["epochs"], eval_every=config["eval_every"])
+        conds = ridge_speed_conditions(M, config["device"], epochs=E, eval_every=every)
         cfg = conds[cond].replace(threads=config["threads"])
-        r = train_conditions({cond: cfg}, [units[i]["seed"] for i in idx])[cond]
-        keep = (r.epochs % config["eval_every"] == 0) | (r.epochs == r.epochs[-1])
+        r = train_conditions({cond: cfg}, [units[i]["seed"] for i in idx],
+                             on_epoch=_stop_once_grokked(config["stop_once_test_acc"]))[cond]
+        keep = (r.epochs % every == 0) | (r.epochs == r.epochs[-1])
+        at = np.searchsorted(grid, r.epochs[keep])
         for j, i in enumerate(idx):
-            rows[i] = {"epochs": np.asarray(r.epochs[keep], dtype=np.int64),
-                       **{k: np.asarray(r.metrics[k][keep, j], dtype=np.float64) for k in SERIES}}
+            rows[i] = {"epochs": grid.copy()}
+            for k in SERIES:
+                v = np.full(grid.shape, np.nan)
+                v[at] = r.metrics[k][keep, j]
+                rows[i][k] = v
     return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
+
+
+def _stop_once_grokked(level: float):
+    """An ``on_epoch`` that stops the program once every seed has reached test acc ≥ ``level`` at an evaluated
+    epoch: the rule reads only the first such epoch, so later epochs are not trained (recorded as NaN); a seed that
+    never reaches it trains to the horizon (censored, as the claim censors)."""
+    from li2verify.train.engine import STOP
+
+    best: dict = {}
+
+    def on_epoch(e: int, row: dict):
+        acc = np.nan_to_num(np.asarray(row["test_acc"], float), nan=-1.0)
+        best["max"] = acc if "max" not in best else np.maximum(best["max"], acc)
+        return STOP if bool(np.all(best["max"] >= level)) else None
+
+    return on_epoch
 
 
 def _ridge_recheck_config(config: dict) -> dict:
