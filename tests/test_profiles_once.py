@@ -40,8 +40,8 @@ CLAIM_RUNS = [
     ("fig3", "paper", "fig3_grokking._paper_fig3", "theorems.fig3_grokking", "_paper_fig3", ("cpu",), {}),
     ("fig3", "paper", "gram_diagonality.paper_gram", "li2verify.experiments.gram_diagonality", "paper_gram",
      ((0, 1), 800, "cpu"), {"<train>": "eta>0"}),
-    ("repulsion", "cpu", "study003_grokking_dynamics._rep_runs", "theorems.study003_grokking_dynamics", "_rep_runs",
-     (S,), {}),
+    ("repulsion", "paper", "study003_grokking_dynamics._paper_runs", "theorems.study003_grokking_dynamics",
+     "_paper_runs", (S,), {}),
     *[("fig9", "paper", "fig9_muon.paper_runs", "li2verify.experiments.run_record_specs.fig9_muon", "paper_runs",
        (S, K), {}) for K in (32, 64)],
     ("fig10", "cpu", "fig10_deeper_relu._deep_runs", "theorems.fig10_deeper_relu", "_deep_runs", (S,), {}),
@@ -61,7 +61,8 @@ CLAIM_RUNS = [
 
 #: (figure, scale) that only ``li2verify reproduce`` trains, and why no claim does
 REPRODUCE_ONLY = {
-    ("repulsion", "paper"): "study003's claims run the CPU scale in every profile",
+    ("repulsion", "cpu"): "study003's sign-match and eigengap claims decide at paper 003's setting (the run record "
+                          "study003-paper in fast/thorough, live in paper); reproduce repulsion draws the CPU scale",
     ("fig9", "cpu"): "fig9.muon.beats_adam_small_k is decided at the paper's setting (its run record) in every profile",
     ("fig10", "paper"): "fig10.deeper.later_grokking_fourier_lowest_layer runs the CPU scale in every profile",
     ("fig11", "paper"): "the fig13 paper setting (the same dict) is checked through fig13_14's paper runs",
