@@ -149,6 +149,7 @@ class LayerRuns:
     """The runs the claims decide on, from the record or trained live: series with epochs on axis 0, seeds on 1."""
 
     where: str
+    config: dict                    # the record's (or the live runs') configuration
     seeds: list[int]
     ep: np.ndarray                  # snapshot epochs
     r: dict[str, np.ndarray]        # r_l from epoch 0, (E, S)
@@ -166,9 +167,9 @@ class LayerRuns:
         return [int(self.eval_ep[np.argmax(a >= 0.9)]) if np.nanmax(a) >= 0.9 else None for a in self.test_acc.T]
 
 
-def _from_arrays(a: dict, seeds: list[int], where: str) -> LayerRuns:
+def _from_arrays(a: dict, config: dict, seeds: list[int], where: str) -> LayerRuns:
     """The record's arrays (one row per seed, li2verify.experiments.run_record_specs.sec6_layerwise) as LayerRuns."""
-    return LayerRuns(where, list(seeds), a["snapshot_epochs"][0], {n: a[f"r_{n}"].T for n in LAYERS},
+    return LayerRuns(where, config, list(seeds), a["snapshot_epochs"][0], {n: a[f"r_{n}"].T for n in LAYERS},
                      a["post_epochs"][0], {n: a[f"rp_{n}"].T for n in LAYERS}, a["eval_epochs"][0], a["test_acc"].T)
 
 
@@ -176,7 +177,7 @@ def _from_arrays(a: dict, seeds: list[int], where: str) -> LayerRuns:
 def _live(device: str) -> LayerRuns:
     cfg = layerwise_train_config(LAYERWISE_CONFIG, list(LAYERWISE_SEEDS), device)
     arrays, secs = layerwise_arrays(cfg, T0)
-    return _from_arrays(arrays, cfg.seeds, f"trained live on {device} ({secs:.0f} s)")
+    return _from_arrays(arrays, LAYERWISE_CONFIG, cfg.seeds, f"trained live on {device} ({secs:.0f} s)")
 
 
 def _layer_runs(evidence, profile, device) -> LayerRuns | None:
@@ -187,7 +188,7 @@ def _layer_runs(evidence, profile, device) -> LayerRuns | None:
     rec = record_for_claim(evidence, LAYERWISE_NAME)
     if rec is None:
         return None
-    return _from_arrays(rec.arrays, [u["seed"] for u in rec.spec.units], f"evidence record {rec.path}")
+    return _from_arrays(rec.arrays, rec.spec.config, [u["seed"] for u in rec.spec.units], f"evidence record {rec.path}")
 
 
 def _half_time(ep: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -211,7 +212,7 @@ def _family(c: dict) -> str:
 
 
 def _common_details(evidence, runs: LayerRuns):
-    c = LAYERWISE_CONFIG
+    c = runs.config
     evidence.detail("setting", f"Z_{c['group']}, K = {c['hidden']}, train fraction {c['train_frac']}, lr {c['lr']}, "
                                f"η = {c['wd']}, {c['epochs']} epochs, seeds {runs.seeds}; {runs.where}")
     evidence.detail("first epoch with test acc ≥ 0.9 per seed (None: never)", runs.groks)
@@ -238,7 +239,7 @@ def test_lowest_layer_learns_first(evidence, li2_profile, li2_device):
     _common_details(evidence, runs)
     if not _baseline_gate(evidence, runs.acc_max):
         return
-    evidence.seed_vote(R_FIRST, lowest_first_values(runs), seeds=runs.seeds, family=_family(LAYERWISE_CONFIG),
+    evidence.seed_vote(R_FIRST, lowest_first_values(runs), seeds=runs.seeds, family=_family(runs.config),
                        what="layer 1 reaches half its final change before layer 2")
 
 
@@ -252,5 +253,5 @@ def test_upper_layer_idle_while_lowest_learns(evidence, li2_profile, li2_device)
     _common_details(evidence, runs)
     if not _baseline_gate(evidence, runs.acc_max):
         return
-    evidence.seed_vote(R_IDLE, upper_idle_values(runs), seeds=runs.seeds, family=_family(LAYERWISE_CONFIG),
+    evidence.seed_vote(R_IDLE, upper_idle_values(runs), seeds=runs.seeds, family=_family(runs.config),
                        what="layer 2 has made ≤ half its change while layer 1 is halfway")
