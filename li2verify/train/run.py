@@ -781,14 +781,17 @@ def _verify_metrics(m_path: Path, header: list[str], seeds: list[int], start: in
 
 def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool = True, progress: bool = False,
           on_epoch: Callable[[int, dict], object] | None = None, keep_snapshots: list[int] | None = None,
-          max_memory: float | None = None, command: list[str] | None = None) -> RunResult:
+          max_memory: float | None = None, command: list[str] | None = None,
+          on_snapshot: Callable[[int, dict], None] | None = None) -> RunResult:
     """Train ``cfg`` (all seeds batched in one tensor program) and return the metrics.
 
     ``on_epoch(epoch, row)`` sees each epoch's row (per-seed arrays); returning :data:`li2verify.train.engine.STOP`
     ends the run after that epoch (status ``stopped``: the metrics end there, the trajectory up to it unchanged).
 
     With ``run_dir`` the run is checkpointed and resumable (see module docstring).  ``keep_snapshots``: epochs
-    at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes).
+    at which to keep a copy of the weights in ``result.extras['snapshots']`` (for offline probes); with
+    ``on_snapshot`` nothing is kept: ``on_snapshot(epoch, weights)`` is called instead at those epochs with the
+    pre-step weights themselves (to read, not to keep or change: a long run's measure without its copies).
     ``max_memory``: bytes the run may use (default: 90% of what the device has available); a run whose
     estimate (:func:`estimate_memory`) exceeds it is refused before anything is allocated.  ``command``: the
     command line recorded in ``provenance.json`` (default ``sys.argv``).
@@ -831,7 +834,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
                 else:
                     side = SideWork()
         return _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
-                      command, side)
+                      command, side, on_snapshot)
     except (RunDirConflict, TrainingDiverged):
         raise
     except Exception as e:
@@ -854,7 +857,7 @@ def train(cfg: TrainConfig, run_dir: str | Path | None = None, *, resume: bool =
 
 
 def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_snapshots, t0, state,
-           command=None, side: SideWork | None = None) -> RunResult:
+           command=None, side: SideWork | None = None, on_snapshot=None) -> RunResult:
     E, S = cfg.epochs, cfg.S
     probes = _active_probes(cfg)
     states = {p.name: p.setup(cfg, task.group) for p in probes if p.setup is not None}
@@ -964,7 +967,10 @@ def _train(cfg, cols, task, params, opt, rd, resume, progress, on_epoch, keep_sn
         if e > start and (e % cfg.checkpoint_every == 0 or e == E):
             checkpoint(e)
         if keep_snapshots and e in keep_snapshots:
-            snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
+            if on_snapshot is not None:
+                on_snapshot(e, {k: v.detach() for k, v in params.items()})
+            else:
+                snapshots[e] = {k: v.detach().clone() for k, v in params.items()}
 
     def measure(e: int) -> None:
         """Probes and test metrics of the pre-step weights; the fast probes read the step's own forward.  With side

@@ -175,3 +175,18 @@ def test_torch_newton_schulz_is_the_paper_routine_on_the_code_schedule():
     G = torch.randn(3, 6, 4, dtype=torch.float64)
     expect = np.stack([ns_numpy(g.numpy(), schedule=PAPER_CODE_NS_SCHEDULE) for g in G])
     assert np.allclose(newton_schulz(G).numpy(), expect, atol=1e-12)
+
+
+def test_on_snapshot_sees_the_kept_snapshots_and_keeps_none():
+    """train(on_snapshot=f) calls f at the keep_snapshots epochs with the very weights a kept snapshot copies, keeps
+    no copy, and leaves the trajectory bitwise unchanged."""
+    cfg = TrainConfig(group="13", hidden=16, layers=2, activation="relu", train_frac=0.5, epochs=12, seeds=[0, 1],
+                      protocol="code", threads=1)
+    kept = train(cfg, keep_snapshots=[0, 5, 12])
+    seen = {}
+    streamed = train(cfg, keep_snapshots=[0, 5, 12],
+                     on_snapshot=lambda e, p: seen.__setitem__(e, {k: v.clone() for k, v in p.items()}))
+    assert streamed.extras["snapshots"] == {} and sorted(seen) == [0, 5, 12]
+    for e, p in kept.extras["snapshots"].items():
+        assert all(torch.equal(p[k], seen[e][k]) for k in p)
+    np.testing.assert_array_equal(kept.metrics["train_loss"], streamed.metrics["train_loss"])
