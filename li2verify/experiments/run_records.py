@@ -6,7 +6,7 @@ A run record is defined by a :class:`RunRecordSpec` in the registry (:func:`regi
 :mod:`li2verify.experiments.run_record_specs`): the configuration it measures, the independent *units* it is made
 of (one trained model each), a ``compute`` that trains a list of units and returns named arrays with one leading
 row per unit, and the re-check: a configuration for the re-run (e.g. a prefix of the horizon) and a ``compare``
-that says whether a re-run unit agrees with its recorded row (bitwise where the CPU, torch and thread count are
+that says whether a re-run unit agrees with its recorded row (bitwise where the CPU and torch are
 the record's; else within the spec's stated tolerance).
 
 The folder (sealed by :mod:`li2verify.utils.sealed`, the manifest shared with the sweep records)::
@@ -193,18 +193,22 @@ class RunRecheck:
 
 
 def recheck(rec: RunRecord, *, k: int = 2, seed: int | None = None) -> RunRecheck:
-    """Re-run ``k`` units of ``rec`` drawn at random (under the spec's re-check configuration) and compare each
-    with its recorded row: bitwise where CPU, torch and thread count are the record's, else by the spec's rule."""
+    """Re-run ``k`` units of ``rec`` drawn at random (under the spec's re-check configuration, at the record's torch
+    thread count) and compare each with its recorded row: bitwise where the CPU and torch are the record's, else by
+    the spec's rule."""
     if seed is None:
         raw = os.environ.get(SAMPLE_SEED_ENV, "").strip()
         seed = int(raw) if raw else random.SystemRandom().randrange(2 ** 31)
+    from li2verify.train.threads import torch_threads
+
     spec = rec.spec
     hw, p = _hardware(), rec.provenance
-    bitwise = all(p.get(key) == hw[key] for key in ("cpu", "torch_threads", "torch"))
+    bitwise = all(p.get(key) == hw[key] for key in ("cpu", "torch"))
     pool = spec.recheck_pool(spec.units) if spec.recheck_pool else list(range(len(spec.units)))
     pick = sorted(random.Random(seed).sample(pool, min(k, len(pool))))
     t0 = time.time()
-    fresh = spec.compute(spec.recheck_config(spec.config), [spec.units[i] for i in pick])
+    with torch_threads(p.get("torch_threads")):   # the record's thread count: its parts ran under it
+        fresh = spec.compute(spec.recheck_config(spec.config), [spec.units[i] for i in pick])
     out = RunRecheck(sample_seed=seed, bitwise=bitwise, rule=spec.recheck_rule)
     for j, i in enumerate(pick):
         why = spec.compare(rec.unit(i), {key: v[j] for key, v in fresh.items()}, bitwise)
