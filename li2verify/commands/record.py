@@ -63,6 +63,11 @@ def check_cmd(dest, k, seed, device):
     for c in out.cells:
         click.echo(f"  {c['group']} p={c['p']:.4g} seed {c['seed']}: recorded epoch {c['recorded_epoch']}, re-run "
                    f"{c['rerun_epoch']} — {'agrees' if c['agree'] else c['why']}")
+    _verdict(out)
+
+
+def _verdict(out):
+    """The re-check's last line; exit 1 when a re-run disagrees with its record."""
     click.echo(f"sample seed {out.sample_seed}; {'bitwise' if out.bitwise else 'tolerance'} comparison: "
                f"{'agree' if out.agree else 'DISAGREE'}")
     if not out.agree:
@@ -87,10 +92,7 @@ def _check_run_record(dest, k, seed):
     out = R.recheck(rec, k=k, seed=seed)
     for u in out.units:
         click.echo(f"  {u['unit']}: {'agrees' if u['agree'] else u['why']}")
-    click.echo(f"sample seed {out.sample_seed}; {'bitwise' if out.bitwise else 'tolerance'} comparison: "
-               f"{'agree' if out.agree else 'DISAGREE'}")
-    if not out.agree:
-        raise SystemExit(1)
+    _verdict(out)
 
 
 def _share(ctx, param, value):
