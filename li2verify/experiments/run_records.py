@@ -107,6 +107,62 @@ def _hardware() -> dict:
             "torch": torch.__version__}
 
 
+def _adopt_work(work: Path, spec: RunRecordSpec, progress: Callable[[str], None] | None) -> None:
+    """Make ``work`` the work folder of ``spec``.  A folder of another definition under the same configuration (more
+    or other units) keeps what it measured: its finished units are carried into the parts of ``spec`` that consist
+    of them only (a unit's row does not depend on its part — the definitions' contract), and its old parts move to
+    ``superseded-<time>/``.  Another configuration is refused.  Shares starting together take turns (a lock file)."""
+    ident, want = work / RUN_FILE, json.loads(_canon(spec.manifest()))
+    lock = work / ".adopting"
+    for _ in range(600):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            time.sleep(0.5)
+    else:
+        raise RecordRefused(f"{lock} is held for 5 minutes: another process is adopting {work}, or died doing it "
+                            "(remove the file)")
+    try:
+        if not ident.exists():
+            atomic_write_bytes(ident, (_canon(spec.manifest()) + "\n").encode())
+            return
+        old = json.loads(ident.read_text(encoding="utf-8"))
+        if old == want:
+            return
+        if old.get("config") != want["config"]:
+            raise RecordRefused(f"{work} holds parts of {old.get('name')!r} under another configuration; use a fresh "
+                                "--work folder")
+        rows: dict[str, tuple[dict, dict]] = {}
+        old_parts = sorted(work.glob("part-*.npz"))
+        for f in old_parts:
+            with np.load(f) as z:
+                meta = json.loads(str(z["__meta__"]))
+                for r, i in enumerate(meta["units"]):
+                    rows[_canon(old["units"][i])] = ({k: z[k][r] for k in z.files if k != "__meta__"},
+                                                     {**meta, "wall_s": meta["wall_s"] / len(meta["units"])})
+        attic = work / f"superseded-{time.strftime('%Y%m%dT%H%M%S')}"
+        attic.mkdir()
+        for f in old_parts + [ident]:
+            os.replace(f, attic / f.name)
+        carried = 0
+        for j, idx in enumerate(_parts(spec)):
+            got = [rows.get(_canon(spec.units[i])) for i in idx]
+            if all(got):
+                arrays = {k: np.stack([g[0][k] for g in got]) for k in got[0][0]}
+                meta = {**got[0][1], "wall_s": round(sum(g[1]["wall_s"] for g in got), 3), "units": idx,
+                        "carried_from": str(attic.name)}
+                atomic_write_bytes(work / f"part-{j:04d}.npz", _npz_bytes({**arrays, "__meta__": np.array(_canon(meta))}))
+                carried += len(idx)
+        atomic_write_bytes(ident, (_canon(spec.manifest()) + "\n").encode())
+        if progress:
+            progress(f"{spec.name}: {work} held another definition; {carried} of its units carried over, its parts "
+                     f"kept in {attic.name}")
+    finally:
+        os.close(fd)
+        os.unlink(lock)
+
+
 def make(name: str, work: str | Path, dest: str | Path | None = None, *, share: tuple[int, int] = (0, 1),
          progress: Callable[[str], None] | None = None) -> Path | None:
     """Train the parts of run record ``name`` that ``work`` lacks (every ``share[1]``-th part from ``share[0]``),
@@ -117,12 +173,7 @@ def make(name: str, work: str | Path, dest: str | Path | None = None, *, share: 
     spec = get_spec(name)
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
-    ident = work / RUN_FILE
-    if ident.exists():
-        if json.loads(ident.read_text(encoding="utf-8")) != json.loads(_canon(spec.manifest())):
-            raise RecordRefused(f"{work} holds parts of another definition of {name!r}; use a fresh --work folder")
-    else:
-        atomic_write_bytes(ident, (_canon(spec.manifest()) + "\n").encode())
+    _adopt_work(work, spec, progress)
     parts = _parts(spec)
     i0, n_share = share
     for j, idx in enumerate(parts):

@@ -96,14 +96,36 @@ def test_a_record_of_another_definition_is_refused(tiny_record):
         R.load(other.name, path)
 
 
-def test_a_work_folder_of_another_definition_is_refused(tiny_record):
+def test_a_work_folder_of_another_configuration_is_refused(tiny_record):
     spec, path = tiny_record
     other = _tiny("tiny-toy-longer", steps=STEPS + 10)
     work = path.parent / "work"
     ident = json.loads((work / R.RUN_FILE).read_text())
     assert ident["config"]["steps"] == STEPS
-    with pytest.raises(R.RecordRefused, match="another definition"):
+    with pytest.raises(R.RecordRefused, match="another configuration"):
         R.make(other.name, work, path.parent / "rec2")
+
+
+def test_more_units_under_the_same_configuration_carry_the_finished_ones_over(tiny_record, tmp_path):
+    """A definition grown by units keeps what its work folder measured (nothing lost, nothing mixed): the carried
+    rows are bitwise the old record's, the old parts are kept aside, and only the new units train."""
+    import shutil
+
+    spec, path = tiny_record
+    base = R.get_spec("liu2022-toy-phases")
+    more = R.registry().get("tiny-toy-more") or R.register(dataclasses.replace(
+        spec, name="tiny-toy-more", units=base.units[:5]))
+    work = tmp_path / "work"
+    shutil.copytree(path.parent / "work", work)
+    said = []
+    out = R.make(more.name, work, tmp_path / "rec", progress=said.append)
+    assert "2 of its units carried over" in said[0]            # part [0, 1]; [2, 3] and [4] hold new units
+    assert len(list(work.glob("superseded-*/part-*.npz"))) == 2
+    new, old = R.load(more.name, out), R.load(spec.name, path)
+    for k, v in old.arrays.items():
+        assert np.array_equal(new.arrays[k][:3], v, equal_nan=True), k
+    metas = [m for m in new.provenance["parts"] if "carried_from" in m]
+    assert [m["units"] for m in metas] == [[0, 1]]
 
 
 @pytest.mark.parametrize("name", sorted(R.registry()))

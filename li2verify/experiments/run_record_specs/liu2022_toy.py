@@ -4,7 +4,7 @@
   seed's nested training sets n ∈ {16, 22, 30, 38, 45} of the 55 samples per seed, seeds 0-4 — the runs of the
   ``liu2022.toy.*`` claims on RQI, Âcc and grokking time.
 - ``liu2022-toy-phases``: the same model at 45/10 over the decoder lr × weight decay grid of Fig 6(b)'s check, seeds
-  0-1, 10⁵ steps (Table 1's horizon).
+  0-4 (the paper profile's count; the first record held seeds 0-1, carried over), 10⁵ steps (Table 1's horizon).
 
 Both re-check by re-training two sampled models for the first :data:`TOY_RECHECK_STEPS` steps (a model's trajectory
 does not depend on which models share its batched program, given two or more: measured bitwise).
@@ -97,12 +97,12 @@ register(RunRecordSpec(
     name="liu2022-toy-phases",
     description="Liu et al. 2022 toy model at 45/10, decoder 1-200-200-30 tanh over decoder AdamW lr "
                 f"{list(TOY_PHASE_LRS)} × weight decay {list(TOY_PHASE_WDS)}, embeddings Adam lr 1e-3, full batch, "
-                "10⁵ steps, seeds 0-1, evaluated every 10 steps",
+                "10⁵ steps, seeds 0-4, evaluated every 10 steps",
     config=_toy_config(10),
-    units=[{"seed": s, "n": 45, "dec_lr": lr, "dec_wd": wd} for s in range(2) for wd in TOY_PHASE_WDS
+    units=[{"seed": s, "n": 45, "dec_lr": lr, "dec_wd": wd} for s in range(5) for wd in TOY_PHASE_WDS
            for lr in TOY_PHASE_LRS],
     compute=_toy_compute, recheck_config=_toy_recheck_config, compare=_toy_compare,
-    recheck_rule=TOY_RECHECK_RULE, batch=len(TOY_PHASE_LRS) * len(TOY_PHASE_WDS)))
+    recheck_rule=TOY_RECHECK_RULE, batch=len(TOY_PHASE_LRS)))
 
 
 def toy_result(rec):

@@ -287,9 +287,11 @@ PHASES = claim(
         "Fig 6(b) setting at the authors' scale: addition p = 10 regression, 45/10 split, 1D embeddings with Adam lr "
         "1e-3 and no weight decay, decoder 1-200-200-30 tanh AdamW over a grid of lr × weight decay, 10⁵ steps "
         "(Table 1's horizon): fast and thorough read the committed run record liu2022-toy-phases ({1e-4, 1e-3, "
-        "1e-2} × {0, 1, 10}, seeds 0-1, evaluated every 10 steps); the paper profile trains {1e-5 … 1e-2} × "
+        "1e-2} × {0, 1, 10}, seeds 0-4, evaluated every 10 steps); the paper profile trains {1e-5 … 1e-2} × "
         "{0, 0.1, 1, 10}, seeds 0-4 live. Until 2026-12-07 fast and thorough trained width 64 for 3000 and 10⁴ "
-        "steps (see notes)",
+        "steps (see notes). Changed after the record's first run (disclosed): it held seeds 0-1, the fast "
+        "profile's count, and left (i) undecided (seed 1 four phases, seed 0 no generalizing cell); it was "
+        "extended to seeds 0-4, the paper profile's count written before any run, the rules unchanged",
         "phases by Table 1 (paper.liu2022.phase) with the printed 90% levels and delay 10³ steps, the horizon being "
         "the run's; 'fast and capable' = the largest decoder lr with no weight decay, 'fast and simple' = the "
         "largest lr with the largest weight decay (a large AdamW decay shrinks the decoder); (iv) is not checked",
@@ -299,7 +301,11 @@ PHASES = claim(
         "read only when some cell of the seed's grid generalizes (training AND validation accuracy ≥ 90% within "
         "the horizon) — otherwise the horizon cannot show comprehension or grokking and the seed is undecided (NaN)",
     ],
-    notes="Exploration before the rules were written (seed 0, 4×4 grid lr 1e-5…1e-2 × wd 0…10, width 64, 4000 steps): "
+    notes="The record's first run (2026-12-07, seeds 0-1, width 200, 10⁵ steps): (ii) 2/2, (iii) 2/2; seed 1's grid "
+          "holds all four phases (lr 1e-4: comprehension at wd 0 and 1, grokking at wd 10; memorization at the faster "
+          "lrs; confusion at wd 10), seed 0's grid has no generalizing cell (undecided) → (i) inconclusive with 2 "
+          "seeds. "
+          "Exploration before the rules were written (seed 0, 4×4 grid lr 1e-5…1e-2 × wd 0…10, width 64, 4000 steps): "
           "only memorization (lr ≥ 1e-4 with wd ≤ 1) and confusion (lr 1e-5, or wd 10) appeared; no cell reached "
           "9/10 validation samples (0.8 at best). With 10 validation samples and a horizon 25-100× shorter than "
           "the paper's 10⁵ steps, comprehension and grokking are out of reach at CPU scale, hence the "
