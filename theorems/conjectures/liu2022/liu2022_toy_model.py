@@ -301,7 +301,11 @@ PHASES = claim(
         "read only when some cell of the seed's grid generalizes (training AND validation accuracy ≥ 90% within "
         "the horizon) — otherwise the horizon cannot show comprehension or grokking and the seed is undecided (NaN)",
     ],
-    notes="The record's first run (2026-12-07, seeds 0-1, width 200, 10⁵ steps): (ii) 2/2, (iii) 2/2; seed 1's grid "
+    notes="The record at seeds 0-4 (2026-12-07, width 200, 10⁵ steps): (ii) 5/5 and (iii) 5/5 hold; (i) four phases "
+          "on seeds 1 and 3 (comprehension at lr 1e-4 with wd 0 and 1, grokking at lr 1e-4 with wd 10, memorization, "
+          "confusion), three on seed 4 (no grokking cell), and seeds 0 and 2 without a generalizing cell (undecided): "
+          "2 show, 1 does not, 2 undecided → inconclusive. "
+          "The record's first run (2026-12-07, seeds 0-1, width 200, 10⁵ steps): (ii) 2/2, (iii) 2/2; seed 1's grid "
           "holds all four phases (lr 1e-4: comprehension at wd 0 and 1, grokking at wd 10; memorization at the faster "
           "lrs; confusion at wd 10), seed 0's grid has no generalizing cell (undecided) → (i) inconclusive with 2 "
           "seeds. "
