@@ -250,6 +250,7 @@ def recheck(rec: RunRecord, *, k: int = 2, seed: int | None = None) -> RunRechec
     if seed is None:
         raw = os.environ.get(SAMPLE_SEED_ENV, "").strip()
         seed = int(raw) if raw else random.SystemRandom().randrange(2 ** 31)
+    from li2verify.train.config import INIT_PERTURBATION_ENV
     from li2verify.train.threads import torch_threads
 
     spec = rec.spec
@@ -258,8 +259,13 @@ def recheck(rec: RunRecord, *, k: int = 2, seed: int | None = None) -> RunRechec
     pool = spec.recheck_pool(spec.units) if spec.recheck_pool else list(range(len(spec.units)))
     pick = sorted(random.Random(seed).sample(pool, min(k, len(pool))))
     t0 = time.time()
-    with torch_threads(p.get("torch_threads")):   # the record's thread count: its parts ran under it
-        fresh = spec.compute(spec.recheck_config(spec.config), [spec.units[i] for i in pick])
+    saved = os.environ.pop(INIT_PERTURBATION_ENV, None)     # the record was made unperturbed: re-run it so
+    try:
+        with torch_threads(p.get("torch_threads")):           # at the record's thread count: its parts ran under it
+            fresh = spec.compute(spec.recheck_config(spec.config), [spec.units[i] for i in pick])
+    finally:
+        if saved is not None:
+            os.environ[INIT_PERTURBATION_ENV] = saved
     out = RunRecheck(sample_seed=seed, bitwise=bitwise, rule=spec.recheck_rule)
     for j, i in enumerate(pick):
         why = spec.compare(rec.unit(i), {key: v[j] for key, v in fresh.items()}, bitwise)

@@ -86,6 +86,13 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
                 v = np.full(grid.shape, np.nan)
                 v[at] = r.metrics[k][keep, j]
                 rows[i][k] = v
+            # a seed's row ends at its own first evaluation with test acc ≥ the level, as if its program had stopped
+            # there: a program runs on while another of its seeds has not reached it, and the row must not depend
+            # on which seeds share the program
+            hit = np.flatnonzero(np.nan_to_num(rows[i]["test_acc"], nan=-1.0) >= config["stop_once_test_acc"])
+            if hit.size:
+                for k in SERIES:
+                    rows[i][k][hit[0] + 1:] = np.nan
     return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
 
 
