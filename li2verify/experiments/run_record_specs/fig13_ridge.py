@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
 from li2verify.experiments.seeds import VOTE_SEEDS
 
 RIDGE_MS = (23, 41, 89, 127)          # Figs 11-13's groups Z_M
@@ -89,10 +89,10 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
             # a seed's row ends at its own first evaluation with test acc ≥ the level, as if its program had stopped
             # there: a program runs on while another of its seeds has not reached it, and the row must not depend
             # on which seeds share the program
-            hit = np.flatnonzero(np.nan_to_num(rows[i]["test_acc"], nan=-1.0) >= config["stop_once_test_acc"])
-            if hit.size:
+            hit = first_index(rows[i]["test_acc"], config["stop_once_test_acc"])
+            if hit is not None:
                 for k in SERIES:
-                    rows[i][k][hit[0] + 1:] = np.nan
+                    rows[i][k][hit + 1:] = np.nan
     return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
 
 

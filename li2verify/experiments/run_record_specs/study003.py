@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
 
 #: paper 003 Sec 2.1 ("15 seeds"); the seeds of the paper profile's seed votes (li2verify.experiments.seeds.VOTE_SEEDS)
 STUDY003_SEEDS = tuple(range(10, 25))
@@ -128,8 +128,8 @@ def _prefix(a: Arrays, T: int) -> Arrays:
 
 
 def _first(series: np.ndarray, epochs: np.ndarray, thr: float) -> float:
-    hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
-    return float(epochs[hit[0]]) if hit.size else math.nan
+    i = first_index(series, thr)
+    return math.nan if i is None else float(epochs[i])
 
 
 def study003_compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
