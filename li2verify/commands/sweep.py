@@ -37,7 +37,7 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
 
     \b
     SPEC is a packaged spec (fast, fast-composite, thorough, paper, caption-prime, caption-composite,
-    caption-nonabelian) or a
+    caption-nonabelian, caption-products) or a
     TOML/YAML file of keys:
       name, groups = ["Z5", "Z7", "4x7", "SmallGroup(24,12)"], p = [0.2, 0.4] (or n = [...], or
       critical_ratio = [...]: n = c·M log M), seeds = 3 (or [0, 3]), lr, wd (η), K, epochs (one value or a

@@ -42,7 +42,8 @@ from typing import Any
 
 from li2verify.groups.spec import GroupSpecError, spec_order
 
-PACKAGED = ("fast", "fast-composite", "thorough", "paper", "caption-prime", "caption-composite", "caption-nonabelian")
+PACKAGED = ("fast", "fast-composite", "thorough", "paper", "caption-prime", "caption-composite", "caption-nonabelian",
+            "caption-products")
 #: The packaged specs whose cells make up each run profile's trained grid (the grid that the scaling-law claims of
 #: Figs 5 and 8 and Thm 4 read, ``li2verify.experiments.sweeps``): one spec per p grid, trained together.
 PROFILE_SPECS = {"fast": ("fast", "fast-composite"), "thorough": ("thorough",), "paper": ("paper",)}
