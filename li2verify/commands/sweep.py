@@ -124,7 +124,7 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
         return
     click.echo(f"sweep {sp.name}: {n_cells} cells, {len(done)} already done, out {out}; {estimate}", err=True)
     if sp.search == "adaptive":
-        _adaptive(sp, out, device)
+        _adaptive(sp, out, device, ray_address, num_cpus, ray_timeout)
         return
     try:
         rows = run_sweep(sp, out, ray=ray_address, progress=not no_progress, device=device, num_cpus=num_cpus,
@@ -147,12 +147,16 @@ def sweep_cmd(spec, overrides, out, ray_address, ray_timeout, num_cpus, device, 
                f"{out}/results.csv; plots: {out}/phase_*.png, {out}/boundary.png")
 
 
-def _adaptive(sp, out: str, device: str) -> None:
-    """``search = "adaptive"``: the boundary search of li2verify.sweep.adaptive instead of the full grid."""
+def _adaptive(sp, out: str, device: str, ray_address: str | None, num_cpus: int | None, ray_timeout: float) -> None:
+    """``search = "adaptive"``: the boundary search of li2verify.sweep.adaptive instead of the full grid (with
+    --ray, each round's programs are Ray tasks)."""
     from li2verify.sweep.adaptive import run_adaptive
+    from li2verify.sweep.run import SweepError
 
     try:
-        res = run_adaptive(sp, out, device=device)
+        res = run_adaptive(sp, out, device=device, ray=ray_address, num_cpus=num_cpus, ray_timeout=ray_timeout)
+    except SweepError as e:
+        raise click.UsageError(" ".join(str(e).split())) from None
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished cells are in {out}/results.csv; rerun the same command to resume", err=True)
         sys.exit(130)

@@ -110,9 +110,12 @@ def _cell(proto: Cell, group: str, n: int, seed: int, epochs: int | None = None)
 
 
 def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu",
-                 progress: bool = False) -> Runner:
-    """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there."""
+                 progress: bool = False, ray: str | None = None, num_cpus: int | None = None) -> Runner:
+    """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there.  ``ray``: None
+    (in this process) or a Ray address (``"local"`` included): each program of a round is one Ray task, so a
+    round's programs run in parallel (:func:`li2verify.sweep.run._run_ray`)."""
     from li2verify.sweep.cells import train_cells
+    from li2verify.sweep.run import _program_kwargs, _run_ray
     from li2verify.utils.io import probe_writable_dir
 
     if out is not None:
@@ -121,13 +124,19 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
     def run(cells: list[Cell]) -> list[dict]:
         done = {r["cell_id"]: r for r in read_rows(out)} if out is not None else {}
         todo = [c for c in cells if c.cell_id not in done]
-        for prog in plan_programs(todo, spec.batch_cells):  # rows are written per program: a kill loses one
-            rows = train_cells(prog, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
-                               batch_cells=spec.batch_cells, fit_threshold=spec.fit_threshold,
-                               stop_on_success=spec.stop_on_success)
+
+        def record(rows: list[dict]) -> None:  # rows are written per program: a kill loses the programs in flight
             if out is not None:
                 append_rows(out, rows)
             done.update({r["cell_id"]: r for r in rows})
+
+        if ray is not None and todo:
+            _run_ray(plan_programs(todo, spec.batch_cells), _program_kwargs(spec, device), ray, num_cpus, record)
+        else:
+            for prog in plan_programs(todo, spec.batch_cells):
+                record(train_cells(prog, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
+                                   batch_cells=spec.batch_cells, fit_threshold=spec.fit_threshold,
+                                   stop_on_success=spec.stop_on_success))
         return [done[c.cell_id] for c in cells]
 
     return run
@@ -283,16 +292,24 @@ def replay(spec: SweepSpec, rows: Sequence[dict]) -> tuple[dict, set[str]]:
     return search_boundary(spec, run), seen
 
 
-def run_adaptive(spec: SweepSpec, out: str | Path, *, device: str = "cpu") -> dict:
+def run_adaptive(spec: SweepSpec, out: str | Path, *, device: str = "cpu", ray: str | None = None,
+                 num_cpus: int | None = None, ray_timeout: float | None = None) -> dict:
     """Run the adaptive search of ``spec`` into the sweep directory ``out``: ``spec.resolved.toml``, ``results.csv``
-    (every trained cell) and ``adaptive.json`` (the result, strict JSON).  Resumable (module docstring)."""
+    (every trained cell) and ``adaptive.json`` (the result, strict JSON).  Resumable (module docstring).
+    ``ray``: a Ray address (or ``"local"``), started once for the whole search; each round's programs are Ray tasks.
+    The rows do not depend on where a cell trained (one program per cell, one thread per Ray task)."""
+    import contextlib
     import json
 
+    from li2verify.sweep.run import RAY_INIT_TIMEOUT_S, ray_session
     from li2verify.utils.io import atomic_write_text, probe_writable_dir
 
     out = Path(out)
     probe_writable_dir(out)
     atomic_write_text(out / "spec.resolved.toml", spec.to_toml())
-    res = search_boundary(spec, store_runner(spec, out, device=device))
+    session = (contextlib.nullcontext() if ray is None
+               else ray_session(ray, num_cpus, RAY_INIT_TIMEOUT_S if ray_timeout is None else ray_timeout))
+    with session:
+        res = search_boundary(spec, store_runner(spec, out, device=device, ray=ray, num_cpus=num_cpus))
     atomic_write_text(out / "adaptive.json", json.dumps(res, indent=1, sort_keys=True, allow_nan=False) + "\n")
     return res

@@ -413,14 +413,15 @@ def _init_within(ray, timeout: float, **kw) -> None:
         raise box["error"]
 
 
-def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: int | None, record,
-             ray_timeout: float = RAY_INIT_TIMEOUT_S) -> None:
+@contextmanager
+def ray_session(address: str, num_cpus: int | None = None, ray_timeout: float = RAY_INIT_TIMEOUT_S):
+    """Ray started (``address == "local"``) or joined for the duration of the block, and shut down after it when
+    started here; a Ray already initialized in this process is used as it is.  Yields the ``ray`` module.
+    Raises :class:`SweepError` (one line) when Ray is missing or does not start."""
     try:
         import ray
     except ImportError:
         raise SweepError("--ray needs Ray: pip install 'li2verify[ray]'") from None
-    import dataclasses
-
     started_here = False
     if not ray.is_initialized():
         env = {k: os.environ[k] for k in (KILL_ONCE_ENV, "LI2_INIT_PERTURBATION") if os.environ.get(k)}
@@ -442,6 +443,18 @@ def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: i
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _raise_interrupt)  # ray.init installs its own (sys.exit): ours again
     try:
+        yield ray
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: int | None, record,
+             ray_timeout: float = RAY_INIT_TIMEOUT_S) -> None:
+    """Each program as one Ray task (at most :data:`RAY_MAX_RETRIES` retries); ``record(rows)`` as each finishes."""
+    import dataclasses
+
+    with ray_session(address, num_cpus, ray_timeout) as ray:
         remote = ray.remote(num_cpus=1, max_retries=RAY_MAX_RETRIES, retry_exceptions=False)(_ray_program)
         refs = {remote.remote([dataclasses.asdict(c) for c in prog], kwargs): prog for prog in programs}
         pending = list(refs)
@@ -455,6 +468,3 @@ def _run_ray(programs: list[list[Cell]], kwargs: dict, address: str, num_cpus: i
                     raise SweepError(f"a program of {len(prog)} cells ({prog[0].group}, K={prog[0].K}) failed after "
                                      f"{RAY_MAX_RETRIES} retries: {str(e).splitlines()[0][:300]}") from None
                 record(rows)
-    finally:
-        if started_here:
-            ray.shutdown()

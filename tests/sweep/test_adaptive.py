@@ -116,3 +116,22 @@ def test_trained_search_brackets_a_real_boundary_and_resumes(tmp_path):
     again = search_boundary(spec, store_runner(spec, out), resolution=1.3, horizon_check=False)
     assert len(read_rows(out)) == n_rows
     assert again["groups"] == res["groups"]
+
+
+def test_search_under_ray_trains_the_same_cells_to_the_same_rows(tmp_path):
+    """``--ray local`` with an adaptive spec: each round's programs are Ray tasks (one thread each), and the search
+    visits the same cells with bitwise the same outcomes as in this process at one thread."""
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'li2verify[ray]'; CI installs it)")
+    from li2verify.sweep.adaptive import run_adaptive
+    from li2verify.train.threads import torch_threads
+
+    spec = _spec(groups=["Z13"], p=[0.2, 0.7], seeds=[0, 1], lr=[1e-2], K=[32], epochs=[60], search="adaptive",
+                 resolution=1.3, horizon_check=False)
+    with torch_threads(1):
+        here = run_adaptive(spec, tmp_path / "here")
+    there = run_adaptive(spec, tmp_path / "ray", ray="local", num_cpus=2)
+    keep = ("cell_id", "best_test_acc", "final_test_acc", "train_acc", "epoch_success", "energy", "epochs_run", "status")
+    rows = {p: sorted(({k: r.get(k) for k in keep} for r in read_rows(tmp_path / p)), key=lambda r: r["cell_id"])
+            for p in ("here", "ray")}
+    assert rows["here"] and rows["here"] == rows["ray"]
+    assert there["groups"] == here["groups"]
