@@ -30,6 +30,7 @@ from li2verify.paper.activations import ACTIVATIONS
 from li2verify.train import protocols as _proto
 from li2verify.train.activations import torch_activation
 from li2verify.train.config import SEED_ALIAS, TrainConfig
+from li2verify.train.threads import torch_threads
 from li2verify.utils.arrays import center as _center
 
 
@@ -145,13 +146,19 @@ def one_hot(y: torch.Tensor, M: int, dtype) -> torch.Tensor:
 
 def ridge_top(F: torch.Tensor, y: torch.Tensor, M: int, lam: float, protocol: str = "text") -> torch.Tensor:
     """V_ridge = (F̃ᵀF̃ + λI)⁻¹F̃ᵀỸ (Prop 1; ``"text"``: F̃ = P1⊥F, Ỹ = P1⊥Y) or (FᵀF + λI)⁻¹FᵀY with the uncentred F
-    and Y = one_hot − 1/M (``"code"``), solved in float64 per seed, returned in F's dtype (no grad)."""
+    and Y = one_hot − 1/M (``"code"``), solved in float64 per seed, returned in F's dtype (no grad).
+
+    On a CPU the batched solve runs on one thread: torch 2.13's CPU build fails a batched float64
+    ``torch.linalg.solve`` with more than one thread and more than one seed (oneMKL rejects DLASWP's arguments and the
+    LU pivots come back invalid); at one thread it is the solve every recorded run used."""
     with torch.no_grad():
         Ft = _proto.ridge_features(F.double(), protocol)
         Yt = _proto.ridge_targets(y, M, protocol, torch.float64)
         K = F.shape[-1]
         A = Ft.transpose(1, 2) @ Ft + lam * torch.eye(K, dtype=torch.float64, device=F.device)
-        return torch.linalg.solve(A, Ft.transpose(1, 2) @ Yt).to(F.dtype)
+        B = Ft.transpose(1, 2) @ Yt
+        with torch_threads(1 if F.device.type == "cpu" else None):
+            return torch.linalg.solve(A, B).to(F.dtype)
 
 
 def output(params, F: torch.Tensor, cfg: TrainConfig, y: torch.Tensor | None = None, M: int | None = None):

@@ -190,3 +190,23 @@ def test_on_snapshot_sees_the_kept_snapshots_and_keeps_none():
     for e, p in kept.extras["snapshots"].items():
         assert all(torch.equal(p[k], seen[e][k]) for k in p)
     np.testing.assert_array_equal(kept.metrics["train_loss"], streamed.metrics["train_loss"])
+
+
+def test_ridge_top_solves_a_seed_batch_at_any_cpu_thread_count():
+    """torch 2.13's CPU batched float64 solve fails with 2 threads and several seeds (invalid LU pivots); the ridge
+    top layer solves on one thread, so the result is finite, solves each seed's normal equations, and does not depend
+    on the caller's thread count."""
+    from li2verify.train.models import ridge_top
+    from li2verify.train.threads import torch_threads
+
+    g = torch.Generator().manual_seed(0)
+    F, y = torch.randn(3, 400, 256, generator=g), torch.randint(0, 41, (3, 400), generator=g)
+    with torch_threads(2):
+        V2 = ridge_top(F, y, 41, 1e-3, "code")
+    with torch_threads(1):
+        V1 = ridge_top(F, y, 41, 1e-3, "code")
+    assert torch.equal(V1, V2)
+    Y = torch.nn.functional.one_hot(y, 41).double() - 1 / 41
+    Fd = F.double()
+    resid = Fd.transpose(1, 2) @ (Fd @ V2.double() - Y) + 1e-3 * V2.double()
+    assert float(resid.abs().max()) < 1e-3 * float((Fd.transpose(1, 2) @ Y).abs().max())
