@@ -52,3 +52,21 @@ def first_index(series: np.ndarray, thr: float) -> int | None:
     """The first index where ``series`` ≥ ``thr`` (None if never)."""
     hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)
     return int(hit[0]) if hit.size else None
+
+
+def stop_once_every_unit_reaches(level: float, key: str = "test_acc"):
+    """An ``on_epoch`` for :func:`li2verify.train.run.train` that stops a batched program once every seed in it has
+    reached ``key`` ≥ ``level`` at an evaluated epoch (NaN between evaluations counts as not reached).  For a record
+    whose rule reads only the first such epoch: later epochs are not trained, and a seed that never reaches the
+    level trains to the horizon (censored).  The rows must still end at each unit's own first such evaluation
+    (:func:`first_index`), so that they do not depend on which units share the program."""
+    from li2verify.train.engine import STOP
+
+    best: dict = {}
+
+    def on_epoch(e: int, row: dict):
+        v = np.nan_to_num(np.asarray(row[key], float), nan=-np.inf)
+        best["max"] = v if "max" not in best else np.maximum(best["max"], v)
+        return STOP if bool(np.all(best["max"] >= level)) else None
+
+    return on_epoch

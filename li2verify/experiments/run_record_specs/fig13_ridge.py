@@ -24,7 +24,8 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
+from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, register,
+                                                         stop_once_every_unit_reaches)
 from li2verify.experiments.seeds import VOTE_SEEDS
 
 RIDGE_MS = (23, 41, 89, 127)          # Figs 11-13's groups Z_M
@@ -63,7 +64,7 @@ def ridge_config() -> dict:
 def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
     """Train ``units`` (grouped by (M, condition), seeds batched) and return, per unit in order, the evaluation grid
     (every ``eval_every`` epochs and the horizon) and the train/test accuracy and loss there; a program stops once
-    every seed in it has reached test acc ≥ 0.9 (:func:`_stop_once_grokked`), its later evaluations NaN."""
+    every seed in it has reached test acc ≥ 0.9 (:func:`stop_once_every_unit_reaches`), its later evaluations NaN."""
     from li2verify.experiments.training_variants import ridge_speed_conditions
     from li2verify.train.batched import train_conditions
 
@@ -77,7 +78,7 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
         conds = ridge_speed_conditions(M, config["device"], epochs=E, eval_every=every)
         cfg = conds[cond].replace(threads=config["threads"])
         r = train_conditions({cond: cfg}, [units[i]["seed"] for i in idx],
-                             on_epoch=_stop_once_grokked(config["stop_once_test_acc"]))[cond]
+                             on_epoch=stop_once_every_unit_reaches(config["stop_once_test_acc"]))[cond]
         keep = (r.epochs % every == 0) | (r.epochs == r.epochs[-1])
         at = np.searchsorted(grid, r.epochs[keep])
         for j, i in enumerate(idx):
@@ -94,22 +95,6 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
                 for k in SERIES:
                     rows[i][k][hit + 1:] = np.nan
     return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
-
-
-def _stop_once_grokked(level: float):
-    """An ``on_epoch`` that stops the program once every seed has reached test acc ≥ ``level`` at an evaluated
-    epoch: the rule reads only the first such epoch, so later epochs are not trained (recorded as NaN); a seed that
-    never reaches it trains to the horizon (censored, as the claim censors)."""
-    from li2verify.train.engine import STOP
-
-    best: dict = {}
-
-    def on_epoch(e: int, row: dict):
-        acc = np.nan_to_num(np.asarray(row["test_acc"], float), nan=-1.0)
-        best["max"] = acc if "max" not in best else np.maximum(best["max"], acc)
-        return STOP if bool(np.all(best["max"] >= level)) else None
-
-    return on_epoch
 
 
 def _ridge_recheck_config(config: dict) -> dict:
