@@ -48,6 +48,14 @@ def register(spec: RunRecordSpec) -> RunRecordSpec:
     return spec
 
 
+def not_bitwise(old: Arrays, new: Arrays, keys, T: int, what: str) -> str | None:
+    """A re-check on the record's CPU, torch and threads: None when every series of ``keys`` of the re-run ``new``
+    equals the recorded ``old`` bitwise over its first ``T`` entries (NaN equal to NaN), else which differ (``what``
+    names the entries: "evaluations", "epochs", ...)."""
+    bad = [k for k in keys if not np.array_equal(old[k][:T], new[k][:T], equal_nan=True)]
+    return f"same CPU, torch and threads but not bitwise over the first {T} {what}: {bad}" if bad else None
+
+
 def first_index(series: np.ndarray, thr: float) -> int | None:
     """The first index where ``series`` ≥ ``thr`` (None if never)."""
     hit = np.flatnonzero(np.nan_to_num(series, nan=-np.inf) >= thr)

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, register,
+from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, not_bitwise, register,
                                                          stop_once_every_unit_reaches)
 from li2verify.experiments.seeds import VOTE_SEEDS
 
@@ -121,8 +121,7 @@ def compare_units(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if not np.array_equal(old["epochs"][:T], new["epochs"]):
         return "evaluated at other epochs than recorded"
     if bitwise:
-        bad = [k for k in SERIES if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
-        return f"same CPU, torch and threads but not bitwise over the first {T} evaluations: {bad}" if bad else None
+        return not_bitwise(old, new, SERIES, T, "evaluations")
     H = float(new["epochs"][-1])
     a, b = unit_t_grok(old["epochs"][:T], old["test_acc"][:T]), unit_t_grok(new["epochs"], new["test_acc"])
     if a > H and b > H:

@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, register,
+from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, not_bitwise, register,
                                                          stop_once_every_unit_reaches)
 from li2verify.experiments.seeds import VOTE_SEEDS
 
@@ -158,8 +158,7 @@ def fig18_compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if not np.array_equal(old["epochs"][:T], new["epochs"]):
         return "evaluated at other epochs than recorded"
     if bitwise:
-        bad = [k for k in SERIES if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
-        return f"same CPU, torch and threads but not bitwise over the first {T} evaluations: {bad}" if bad else None
+        return not_bitwise(old, new, SERIES, T, "evaluations")
     ep = new["epochs"]
     a, b = first_index(old["test_acc"][:T], GROK_LEVEL), first_index(new["test_acc"], GROK_LEVEL)
     if (a is None) != (b is None) or (a is not None and abs(a - b) > 2):

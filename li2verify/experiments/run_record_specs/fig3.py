@@ -22,7 +22,7 @@ import numpy as np
 
 from li2verify.experiments.eta_sweep import ACC_EVERY, ETA_RECORD, ETAS, GF_EVERY, SETTLED_HORIZON, eta_runs
 from li2verify.experiments.gram_diagonality import GRAM_EVERY, GRAM_HORIZON, GRAM_METRICS, GRAM_RECORD, paper_gram
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, not_bitwise, register
 from li2verify.experiments.seeds import ETA_SWEEP, FIG3_SEEDS
 from li2verify.train.config import env_init_perturbation
 from li2verify.train.presets import FIGURE_SETTINGS
@@ -91,11 +91,6 @@ def _same_units(old: Arrays, new: Arrays, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _bitwise(old: Arrays, new: Arrays, keys: tuple[str, ...], T: int, what: str) -> str | None:
-    bad = [k for k in keys if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
-    return f"same CPU, torch and threads but not bitwise over the first {T} {what}: {bad}" if bad else None
-
-
 def _crossing(old: np.ndarray, new: np.ndarray, epochs: np.ndarray, thr: float, name: str) -> str | None:
     """The first epochs at which ``old``/``new`` (NaN where not evaluated) reach ``thr`` must both exist or both not,
     and agree within max(2 evaluations, 10%)."""
@@ -129,7 +124,7 @@ def eta_compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
         i = int(np.argmax(rel))
         return f"‖G_F‖ differs by {rel[i]:.3g} (relative) at epoch {ep[ok][i]:g} (tolerance {tol:g})"
     if bitwise:  # the horizon's train metrics come from the final evaluation, not a step's forward: rows < T only
-        return _bitwise({k: old[k][:T - 1] for k in ETA_SERIES}, {k: new[k][:T - 1] for k in ETA_SERIES},
+        return not_bitwise({k: old[k][:T - 1] for k in ETA_SERIES}, {k: new[k][:T - 1] for k in ETA_SERIES},
                         ("train_loss", "train_acc", "test_acc"), T - 1, "epochs")
     return (_crossing(old["train_acc"][:T], new["train_acc"], ep, 0.99, "train acc")
             or _crossing(old["test_acc"][:T], new["test_acc"], ep, 0.5, "test acc"))
@@ -144,7 +139,7 @@ def gram_compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if not np.array_equal(old["epochs"][:T], new["epochs"]):
         return "another snapshot grid"
     if bitwise:
-        return _bitwise(old, new, (*GRAM_METRICS, "test_acc"), T, "snapshots")
+        return not_bitwise(old, new, (*GRAM_METRICS, "test_acc"), T, "snapshots")
     ep = new["epochs"]
     for k in ("ftf", "p1fft"):
         d = np.abs(old[k][:T] - new[k])

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, not_bitwise, register
 from li2verify.experiments.seeds import VOTE_SEEDS
 from li2verify.train.batched import train_conditions
 from li2verify.train.presets import FIGURE_CONDITIONS, FIGURE_SETTINGS, figure_conditions
@@ -104,9 +104,7 @@ def _compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if not np.array_equal(old["epochs"][:T], new["epochs"]):
         return f"other evaluation epochs: {new['epochs'][:3].tolist()}… vs recorded {old['epochs'][:3].tolist()}…"
     if bitwise:
-        bad = [k for k in METRICS if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
-        return (f"same CPU, torch and threads but not bitwise over the first {new['epochs'][-1]} epochs: {bad}"
-                if bad else None)
+        return not_bitwise(old, new, METRICS, T, "evaluations")
     for k in METRICS:
         a, b = old[k][:T].astype(np.float64), new[k].astype(np.float64)
         if k.endswith("loss"):

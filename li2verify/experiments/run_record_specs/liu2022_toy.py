@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, register
+from li2verify.experiments.record_definitions import Arrays, RunRecordSpec, first_index, not_bitwise, register
 
 TOY_NS = (16, 22, 30, 38, 45)
 TOY_SIZE = 55
@@ -58,8 +58,7 @@ def _toy_compare(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
         return "another training set"
     keys = ("train_acc", "val_acc", "train_loss", "rqi")
     if bitwise:
-        bad = [k for k in keys if not np.array_equal(old[k][:T], new[k], equal_nan=True)]
-        return f"same CPU, torch and threads but not bitwise over the first {T} evaluations: {bad}" if bad else None
+        return not_bitwise(old, new, keys, T, "evaluations")
     every = float(new["steps"][1] - new["steps"][0])
     for k, thr in (("rqi", 0.95), ("train_acc", 0.9), ("val_acc", 0.9)):
         a, b = first_index(old[k][:T], thr), first_index(new[k], thr)
