@@ -215,6 +215,13 @@ def cell_status(diverged: bool, best_test_acc: float, train_acc: float, threshol
     return "complete"
 
 
+def program_threads(cells: list[Cell], process_threads: int | None = None) -> int:
+    """The CPU threads a program of ``cells`` trains with (the engine's rule, :func:`step_threads`, on its work
+    Σ n·K·M) in a process of ``process_threads`` torch threads (default: this one's)."""
+    M = resolve_group(cells[0].group).order
+    return step_threads(sum(c.n_train for c in cells) * cells[0].K * M, process_threads)
+
+
 def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 10, threshold: float = 0.9,
                   perturb: float | None = None, return_params: bool = False, history: bool = False,
                   threads: int | None = None, on_epoch=None, init: dict | None = None,
@@ -238,9 +245,8 @@ def train_program(cells: list[Cell], *, device: str = "cpu", eval_every: int = 1
     order = sorted(range(len(cells)), key=lambda i: (cells[i].n_train, cells[i].seed, cells[i].wd))
     sc = [cells[i] for i in order]
     E = sc[0].epochs
-    M = resolve_group(sc[0].group).order
     if threads is None and torch.device(device).type == "cpu":
-        threads = step_threads(sum(c.n_train for c in sc) * sc[0].K * M)  # the engine's rule
+        threads = program_threads(sc)
     with torch_threads(threads):
         prog = _Program(sc, device, perturb, init)
         S = len(sc)

@@ -16,7 +16,10 @@ silently.
 
 CI re-executes a random sample of a record's cells (:func:`recheck`) and requires the same outcome: success or
 not, and the epoch of success within :func:`epoch_tolerance`; where the device, the torch version, the CPU and the
-number of torch threads match the record's, the re-run must reproduce the recorded accuracies bitwise.  A record
+number of threads each sampled cell trains with match the record's, the re-run must reproduce the recorded accuracies
+bitwise.  The thread count is the engine's rule (:func:`li2verify.sweep.cells.program_threads`): one thread for a
+small program whatever the process's count (so a pytest process, which runs at one thread, re-checks a caption-scale
+record bitwise), else the process's count, the record's being its provenance's ``torch_threads``.  A record
 made on a GPU is re-checked on a CPU the same way (tolerance, not bitwise).
 """
 
@@ -241,7 +244,7 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
             max_cell_seconds: float | None = None) -> Recheck:
     """Re-train ``k`` sampled cells of ``record`` on ``device`` (:func:`sample_cells`) and compare each with its
     recorded row."""
-    from li2verify.sweep.cells import train_cells
+    from li2verify.sweep.cells import program_threads, train_cells
 
     if seed is None:
         raw = os.environ.get(SAMPLE_SEED_ENV, "").strip()
@@ -249,14 +252,15 @@ def recheck(record: Record, *, k: int = 2, device: str = "cpu", seed: int | None
     import torch
 
     p = record.provenance
-    bitwise = (p.get("device") == device and p.get("versions", {}).get("torch") == torch.__version__
-               and p.get("cpu") == cpu_model() and p.get("torch_threads") == torch.get_num_threads()
-               and device == "cpu")
-    out = Recheck(sample_seed=seed, bitwise=bitwise)
     rows = sample_cells(record, k, seed, max_cell_seconds)
-    t0 = time.time()
     spec = record.spec
-    fresh = train_cells([cell_of(spec, r) for r in rows], device=device, eval_every=spec.eval_every,
+    cells = [cell_of(spec, r) for r in rows]
+    bitwise = (p.get("device") == device and p.get("versions", {}).get("torch") == torch.__version__
+               and p.get("cpu") == cpu_model() and device == "cpu"
+               and all(program_threads([c], p.get("torch_threads")) == program_threads([c]) for c in cells))
+    out = Recheck(sample_seed=seed, bitwise=bitwise)
+    t0 = time.time()
+    fresh = train_cells(cells, device=device, eval_every=spec.eval_every,
                         threshold=spec.threshold, perturb=0.0, fit_threshold=spec.fit_threshold,
                         stop_on_success=spec.stop_on_success, batch_cells=spec.batch_cells)
     for old, new in zip(rows, fresh):

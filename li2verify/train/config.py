@@ -69,12 +69,17 @@ def apply_env_perturbation(cfg: "TrainConfig") -> "TrainConfig":
     return cfg
 
 
-def step_threads(work: float) -> int:
+def step_threads(work: float, process_threads: int | None = None) -> int:
     """CPU threads for a full-batch step of ``work`` = Σ_seeds n·K·M: 1 when the step is small (< 2e8, many small
-    matrix problems, where intra-op threads cost more than they give), else torch's current count."""
+    matrix problems, where intra-op threads cost more than they give), else the process's count (``process_threads``,
+    default torch's current count)."""
+    if work < 2e8:
+        return 1
+    if process_threads is not None:
+        return int(process_threads)
     import torch
 
-    return 1 if work < 2e8 else torch.get_num_threads()
+    return torch.get_num_threads()
 
 
 class ConfigError(ValueError):

@@ -3,6 +3,7 @@ re-checked by re-training sampled cells — which must reproduce the recorded ro
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -62,6 +63,23 @@ def test_recheck_reproduces_sampled_cells_bitwise_on_this_machine(made):
     assert len(out.cells) == 2
     assert {c["recorded_epoch"] is None for c in out.cells} == {True, False}, "one success and one failure sampled"
     assert out.agree, out.why()
+
+
+def test_recheck_is_bitwise_when_the_sampled_cells_train_at_the_records_thread_count(made, monkeypatch):
+    """The bitwise condition compares the threads each sampled cell trains with (the engine's rule), not the process's
+    count: a small cell trains on one thread in a process of any count, so a record made by a 2-thread process is
+    re-checked bitwise in pytest's 1-thread process; a cell large enough to use the process's threads is not."""
+    from li2verify.sweep.cells import program_threads
+
+    _, path = made
+    rec = R.load_record(path)
+    rec.provenance["torch_threads"] = 64          # the process that made it: any count
+    out = R.recheck(rec, k=2, seed=3)
+    assert out.bitwise and out.agree, out.why()
+    cell = R.cell_of(rec.spec, rec.rows[0])
+    assert program_threads([cell], 64) == program_threads([cell], 1) == 1
+    big = dataclasses.replace(cell, K=10 ** 6)
+    assert program_threads([big], 64) == 64 and program_threads([big], 1) == 1
 
 
 def test_altered_row_is_refused(made, tmp_path):
