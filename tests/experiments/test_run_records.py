@@ -128,7 +128,13 @@ def test_more_units_under_the_same_configuration_carry_the_finished_ones_over(ti
     assert [m["units"] for m in metas] == [[0, 1]]
 
 
-@pytest.mark.parametrize("name", sorted(R.registry()))
+#: defined records still being made (their claims say "not made yet", inconclusive): each is a strict xfail, so the
+#: test fails once the record is committed until its entry here is removed
+BEING_MADE = {"fig18-zero-init-paper": "defined 2026-12-07, being made: about 4.5 core-hours on a 2-core CPU"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=BEING_MADE[n], strict=True))
+                                  if n in BEING_MADE else n for n in sorted(R.registry())])
 def test_every_run_record_is_committed_and_loads(name):
     """A defined run record exists to be committed: its claims decide from it."""
     rec = R.load(name)
