@@ -14,6 +14,7 @@ from li2verify.experiments import run_records as R
 from li2verify.experiments.record_definitions import stop_once_every_unit_reaches
 from li2verify.experiments.run_record_specs import fig18_zero_init as F
 from li2verify.verify.claims import Evidence
+from record_helpers import with_series_changed
 
 #: Z_13, K = 128, train fraction 0.8, 60 epochs, test every 2, level 0.05 (the 0.9 of the record is not reached at
 #: this width): both regular seeds are at the level from epoch 0 (their program stops there), zero-init seed 11
@@ -109,9 +110,7 @@ def test_compare_refuses_what_it_must(tiny_record):
     assert F.fig18_compare(u, new, True) is None and F.fig18_compare(u, new, False) is None
 
     def changed(key, f):
-        out = {k: v.copy() for k, v in new.items()}
-        out[key] = f(out[key])
-        return out
+        return with_series_changed(new, key, f)
 
     ulp = changed("test_loss", lambda x: np.concatenate([x[:-1], np.nextafter(x[-1:], np.inf)]))
     assert "not bitwise" in F.fig18_compare(u, ulp, True)

@@ -11,6 +11,7 @@ import pytest
 
 from li2verify.experiments import run_records as R
 from li2verify.experiments.run_record_specs import sec6_layerwise as L
+from record_helpers import with_series_changed
 
 EPOCHS, PREFIX = 140, 120  # past T0 = 100, so the post-transient series are non-empty in both
 
@@ -67,9 +68,7 @@ def test_compare_refuses_what_it_must(tiny_record):
     assert L.layerwise_compare(u, new, True) is None and L.layerwise_compare(u, new, False) is None
 
     def changed(key, f):
-        out = {k: v.copy() for k, v in new.items()}
-        out[key] = f(out[key])
-        return out
+        return with_series_changed(new, key, f)
 
     ulp = changed("train_loss", lambda x: np.concatenate([x[:-1], np.nextafter(x[-1:], np.inf)]))
     assert "not bitwise" in L.layerwise_compare(u, ulp, True)
