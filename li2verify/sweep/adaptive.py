@@ -114,7 +114,7 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
     """Train cells (reusing rows already in ``out/results.csv``) and append the new rows there.  ``ray``: None
     (in this process) or a Ray address (``"local"`` included): each program of a round is one Ray task, so a
     round's programs run in parallel (:func:`li2verify.sweep.run._run_ray`)."""
-    from li2verify.sweep.cells import train_cells
+    from li2verify.sweep.cells import train_program
     from li2verify.sweep.run import _program_kwargs, _run_ray
     from li2verify.utils.io import probe_writable_dir
 
@@ -130,13 +130,12 @@ def store_runner(spec: SweepSpec, out: str | Path | None, *, device: str = "cpu"
                 append_rows(out, rows)
             done.update({r["cell_id"]: r for r in rows})
 
+        programs, kwargs = plan_programs(todo, spec.batch_cells), _program_kwargs(spec, device)
         if ray is not None and todo:
-            _run_ray(plan_programs(todo, spec.batch_cells), _program_kwargs(spec, device), ray, num_cpus, record)
+            _run_ray(programs, kwargs, ray, num_cpus, record)
         else:
-            for prog in plan_programs(todo, spec.batch_cells):
-                record(train_cells(prog, device=device, eval_every=spec.eval_every, threshold=spec.threshold,
-                                   batch_cells=spec.batch_cells, fit_threshold=spec.fit_threshold,
-                                   stop_on_success=spec.stop_on_success))
+            for prog in programs:
+                record(train_program(prog, **kwargs))
         return [done[c.cell_id] for c in cells]
 
     return run
