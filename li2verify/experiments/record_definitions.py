@@ -62,6 +62,26 @@ def first_index(series: np.ndarray, thr: float) -> int | None:
     return int(hit[0]) if hit.size else None
 
 
+def end_at_first_hit(row: Arrays, series, level: float, key: str = "test_acc") -> int | None:
+    """End a unit's row at its own first evaluation with ``key`` ≥ ``level`` (the later entries of every series in
+    ``series`` set to NaN, in place), as if its program had stopped there: a program stopped by
+    :func:`stop_once_every_unit_reaches` runs on while another of its units has not reached the level, and the row
+    must not depend on which units share the program.  Returns that evaluation's index (None: never reached)."""
+    hit = first_index(row[key], level)
+    if hit is not None:
+        for k in series:
+            row[k][hit + 1:] = np.nan
+    return hit
+
+
+def unit_t(epochs: np.ndarray, test_acc: np.ndarray, level: float = 0.9) -> float:
+    """One unit's first evaluated epoch with test acc ≥ ``level``, the horizon + 1 if none (the claims' censoring,
+    :func:`li2verify.train.empirical.t_grok`)."""
+    from li2verify.train.empirical import t_grok
+
+    return float(t_grok({"test_acc": np.asarray(test_acc, float)[:, None]}, np.asarray(epochs), thr=level)[0])
+
+
 def stop_once_every_unit_reaches(level: float, key: str = "test_acc"):
     """An ``on_epoch`` for :func:`li2verify.train.run.train` that stops a batched program once every seed in it has
     reached ``key`` ≥ ``level`` at an evaluated epoch (NaN between evaluations counts as not reached).  For a record

@@ -8,7 +8,7 @@ import numpy as np
 
 from li2verify.experiments import run_records
 from li2verify.experiments.run_record_specs.fig13_ridge import (RIDGE_EVAL_EVERY, RIDGE_HORIZON, RIDGE_RECORD,
-                                                                 compare_units, t_grok_by_m, unit_t_grok)
+                                                                 compare_units, t_grok_by_m, unit_t)
 from li2verify.verify.claims import Evidence
 
 EPOCHS = np.arange(0, RIDGE_HORIZON + 1, RIDGE_EVAL_EVERY)
@@ -21,9 +21,9 @@ def _unit(t: float | None) -> dict:
             "train_loss": np.zeros_like(acc)}
 
 
-def test_unit_t_grok_censors_at_horizon_plus_one():
-    assert unit_t_grok(EPOCHS, _unit(120)["test_acc"]) == 120.0
-    assert unit_t_grok(EPOCHS, _unit(None)["test_acc"]) == RIDGE_HORIZON + 1
+def test_unit_t_censors_at_horizon_plus_one():
+    assert unit_t(EPOCHS, _unit(120)["test_acc"]) == 120.0
+    assert unit_t(EPOCHS, _unit(None)["test_acc"]) == RIDGE_HORIZON + 1
 
 
 def test_compare_bitwise_needs_equal_series():

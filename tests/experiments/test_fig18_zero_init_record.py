@@ -14,6 +14,7 @@ from li2verify.experiments import run_records as R
 from li2verify.experiments.record_definitions import stop_once_every_unit_reaches
 from li2verify.experiments.run_record_specs import fig18_zero_init as F
 from li2verify.verify.claims import Evidence
+from li2verify.experiments.record_definitions import unit_t
 from record_helpers import with_series_changed
 
 #: Z_13, K = 128, train fraction 0.8, 60 epochs, test every 2, level 0.05 (the 0.9 of the record is not reached at
@@ -51,7 +52,7 @@ def test_rows_end_at_each_units_own_first_evaluation_at_the_level(tiny_record):
     for i in range(len(spec.units)):
         assert a["epochs"][i].tolist() == grid.tolist()
         hit = R.first_index(a["test_acc"][i], LEVEL)
-        t = F.unit_t(grid, a["test_acc"][i], LEVEL)
+        t = unit_t(grid, a["test_acc"][i], LEVEL)
         assert a["t"][i] == t
         if hit is None:
             assert t == EPOCHS + 1 and a["epochs_run"][i] == EPOCHS

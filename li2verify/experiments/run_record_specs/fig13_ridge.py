@@ -24,8 +24,8 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, not_bitwise, register,
-                                                         stop_once_every_unit_reaches)
+from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, end_at_first_hit, not_bitwise,
+                                                         register, stop_once_every_unit_reaches, unit_t)
 from li2verify.experiments.seeds import VOTE_SEEDS
 
 RIDGE_MS = (23, 41, 89, 127)          # Figs 11-13's groups Z_M
@@ -87,13 +87,7 @@ def _ridge_compute(config: dict, units: list[dict]) -> Arrays:
                 v = np.full(grid.shape, np.nan)
                 v[at] = r.metrics[k][keep, j]
                 rows[i][k] = v
-            # a seed's row ends at its own first evaluation with test acc ≥ the level, as if its program had stopped
-            # there: a program runs on while another of its seeds has not reached it, and the row must not depend
-            # on which seeds share the program
-            hit = first_index(rows[i]["test_acc"], config["stop_once_test_acc"])
-            if hit is not None:
-                for k in SERIES:
-                    rows[i][k][hit + 1:] = np.nan
+            end_at_first_hit(rows[i], SERIES, config["stop_once_test_acc"])
     return {k: np.stack([rows[i][k] for i in range(len(units))]) for k in ("epochs", *SERIES)}
 
 
@@ -103,14 +97,6 @@ def _ridge_recheck_config(config: dict) -> dict:
 
 def _ridge_recheck_pool(units: list[dict]) -> list[int]:
     return [i for i, u in enumerate(units) if u["M"] in RIDGE_RECHECK_MS]
-
-
-def unit_t_grok(epochs: np.ndarray, test_acc: np.ndarray) -> float:
-    """One unit's grokking epoch: the first evaluated epoch with test acc ≥ 0.9, horizon + 1 if none (the claim's
-    censoring, :func:`li2verify.train.empirical.t_grok`)."""
-    from li2verify.train.empirical import t_grok
-
-    return float(t_grok({"test_acc": np.asarray(test_acc, float)[:, None]}, np.asarray(epochs))[0])
 
 
 def compare_units(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
@@ -123,7 +109,7 @@ def compare_units(old: Arrays, new: Arrays, bitwise: bool) -> str | None:
     if bitwise:
         return not_bitwise(old, new, SERIES, T, "evaluations")
     H = float(new["epochs"][-1])
-    a, b = unit_t_grok(old["epochs"][:T], old["test_acc"][:T]), unit_t_grok(new["epochs"], new["test_acc"])
+    a, b = unit_t(old["epochs"][:T], old["test_acc"][:T]), unit_t(new["epochs"], new["test_acc"])
     if a > H and b > H:
         return None
     if (a > H) != (b > H):
@@ -151,7 +137,7 @@ def t_grok_by_m(arrays: Arrays, units: list[dict]) -> dict[int, dict]:
         entry: dict = {"seeds": seeds}
         for cond in RIDGE_CONDITIONS:
             at = {u["seed"]: i for i, u in enumerate(units) if u["M"] == M and u["condition"] == cond}
-            entry[cond] = np.array([unit_t_grok(arrays["epochs"][at[s]], arrays["test_acc"][at[s]]) for s in seeds])
+            entry[cond] = np.array([unit_t(arrays["epochs"][at[s]], arrays["test_acc"][at[s]]) for s in seeds])
         out[M] = entry
     return out
 

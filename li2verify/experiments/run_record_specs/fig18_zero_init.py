@@ -34,8 +34,8 @@ import math
 
 import numpy as np
 
-from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, first_index, not_bitwise, register,
-                                                         stop_once_every_unit_reaches)
+from li2verify.experiments.record_definitions import (Arrays, RunRecordSpec, end_at_first_hit, first_index,
+                                                         not_bitwise, register, stop_once_every_unit_reaches, unit_t)
 from li2verify.experiments.seeds import VOTE_SEEDS
 
 FIG18_NAME = "fig18-zero-init-paper"
@@ -88,14 +88,6 @@ def eval_grid(config: dict) -> np.ndarray:
     return np.unique(np.r_[np.arange(0, E + 1, every), E]).astype(np.int64)
 
 
-def unit_t(epochs: np.ndarray, test_acc: np.ndarray, level: float = GROK_LEVEL) -> float:
-    """One unit's feature-learning time: the first evaluated epoch with test acc ≥ ``level``, the horizon + 1 if none
-    (the claim's censoring, :func:`li2verify.train.empirical.t_grok`)."""
-    from li2verify.train.empirical import t_grok
-
-    return float(t_grok({"test_acc": np.asarray(test_acc, float)[:, None]}, np.asarray(epochs), thr=level)[0])
-
-
 def fig18_compute(config: dict, units: list[dict]) -> Arrays:
     """Train ``units`` (one program per condition, its seeds batched, stopped once every seed in it has reached test
     acc ≥ the level) and return per unit, in order: its condition as ``top_init`` (the top layer's init multiplier:
@@ -124,12 +116,7 @@ def fig18_compute(config: dict, units: list[dict]) -> Arrays:
                 v = np.full(grid.shape, np.nan)
                 v[at] = r.metrics[k][keep, j]
                 row[k] = v
-            # the row ends at the unit's own first evaluation at the level, as if its program had stopped there: a
-            # program runs on while another of its units has not reached it, and the row must not depend on that
-            hit = first_index(row["test_acc"], level)
-            if hit is not None:
-                for k in SERIES:
-                    row[k][hit + 1:] = np.nan
+            hit = end_at_first_hit(row, SERIES, level)
             t = unit_t(grid, row["test_acc"], level)
             last = int(grid[hit]) if hit is not None else H
             row.update(top_init=np.array(float(top)), seed=np.array(units[i]["seed"], dtype=np.int64), t=np.array(t),
