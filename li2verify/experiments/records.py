@@ -33,7 +33,13 @@ RECORD_RULE = (
     "counterexample at 3000 epochs (a's 95% CI [1.16, 1.30] against M log M's 1.32, a violation of 0.09 over a "
     "tolerance of 0.07), while the same fit at 6000 epochs (the horizon check's search, every group 'converged') "
     "put 1.32 inside a's interval; a verdict that flips with the horizon is not one, so (b) is now decided only "
-    "when the fits at both horizons agree, and is inconclusive otherwise (a change towards deciding less).")
+    "when the fits at both horizons agree, and is inconclusive otherwise (a change towards deciding less). "
+    "Added 2026-12-07, before the run it governs, disclosed: a spec with horizon_checks = h > 1 repeats the "
+    "horizon check h times (2E, 4E, …, each search started from the brackets of the horizon before), and its claims "
+    "are decided at the first of its last two horizons, 2^(h−1)·E, by the rule above with that horizon as E and the "
+    "next as 2E (a group fitted when its boundary at the next horizon lies inside its interval); the fits at the "
+    "earlier horizons are recorded, not decided on. Used once: caption-nonabelian, whose M log M verdict flipped "
+    "between 3000 and 6000 epochs, got horizon_checks = 2 (6000 epochs decided, 12000 its check).")
 
 
 #: The re-check draws among cells that took at most this long when recorded (CI's budget: a couple of minutes for
@@ -52,9 +58,11 @@ def load_checked_record(name: str, k: int = 2):
     return rec, recheck(rec, k=k, max_cell_seconds=RECHECK_CELL_SECONDS)
 
 
-def record_entries(rec) -> list[dict]:
+def record_entries(rec, level: int = 0) -> list[dict]:
     """Boundary entries (the keys of :func:`family_boundaries`) of each group of an adaptive record, from its
-    search replayed on its rows; a group that is not fitted has ``p_c`` NaN and says why."""
+    search replayed on its rows, at horizon ``level`` (0: the spec's epochs E; j: the j-th horizon check's 2^j·E,
+    which has its own check only when the spec makes more than j); a group that is not fitted has ``p_c`` NaN and
+    says why.  ``"at 2x epochs"`` holds the estimate at the next horizon."""
     from li2verify.sweep.adaptive import replay
     from li2verify.sweep.table import group_info
 
@@ -62,21 +70,39 @@ def record_entries(rec) -> list[dict]:
     out = []
     for g, e in res["groups"].items():
         info = group_info(g)
-        ent = {"group": g, "M": e["M"], "family": info["family"], "max_dk": info["max_dk"], "censored": e["censored"],
-               "p_grid": sorted({r["p"] for r in rec.rows if r["group"] == g}), "horizon": e["horizon"],
-               "brackets": e.get("brackets"), "unfit_seeds": e["unfit"], "non_monotone": e["non_monotone"],
-               "p_c": math.nan, "ci": (math.nan, math.nan), "n_c": math.nan, "n_c_ci": (math.nan, math.nan)}
-        if e["p_c"] is None:
-            ent["why"] = f"no boundary (censored {e['censored']}, unfit seeds {e['unfit']})"
-        elif e["horizon"] != "converged":
-            ent["why"] = f"horizon check: {e['horizon']} ({e.get('at_2x_epochs')})"
-        elif e["used_seeds"] < 3:
-            ent["why"] = f"only {e['used_seeds']} seeds bracketed"
+        ladder = e.get("horizons", [])
+        if level == 0:
+            at, nxt = e, ladder[0] if ladder else None
+            used, brackets = e.get("used_seeds", 0), e.get("brackets")
         else:
-            ent.update(p_c=e["p_c"], ci=tuple(e["ci"]), n_c=e["n_c"], n_c_ci=tuple(e["n_c_ci"]))
-        ent["at 2x epochs"] = e.get("at_2x_epochs")
+            at = ladder[level - 1] if len(ladder) >= level else {"n_c": None, "horizon": None}
+            nxt = ladder[level] if len(ladder) > level else None
+            used, brackets = at.get("used_seeds", 0), at.get("brackets")
+        horizon = nxt["horizon"] if nxt else None
+        ent = {"group": g, "M": e["M"], "family": info["family"], "max_dk": info["max_dk"], "censored": e["censored"],
+               "p_grid": sorted({r["p"] for r in rec.rows if r["group"] == g}), "horizon": horizon,
+               "brackets": brackets, "unfit_seeds": e["unfit"], "non_monotone": e["non_monotone"],
+               "p_c": math.nan, "ci": (math.nan, math.nan), "n_c": math.nan, "n_c_ci": (math.nan, math.nan),
+               "epochs": rec.spec.epochs[0] * 2 ** level}
+        if at.get("n_c") is None:
+            ent["why"] = (f"no boundary (censored {e['censored']}, unfit seeds {e['unfit']})" if level == 0 else
+                          f"no boundary at {ent['epochs']} epochs ({at})")
+        elif horizon != "converged":
+            ent["why"] = f"horizon check: {horizon} ({nxt})"
+        elif used < 3:
+            ent["why"] = f"only {used} seeds bracketed"
+        else:
+            ent.update(p_c=at["p_c"], ci=tuple(at["ci"]), n_c=at["n_c"], n_c_ci=tuple(at["n_c_ci"]))
+        ent["at 2x epochs"] = nxt
         out.append(ent)
     return sorted(out, key=lambda x: x["M"])
+
+
+def decision_level(spec) -> int:
+    """The horizon at which a record's claims are decided: the first of its last two horizons (E for one horizon
+    check; 2^(h−1)·E for ``horizon_checks = h``), so that the verdict is taken where the boundary was checked once
+    more at twice the epochs."""
+    return spec.horizon_checks - 1 if spec.horizon_check else 0
 
 
 def reads_record(profile_name: str) -> bool:
@@ -120,25 +146,45 @@ def decide_from_record(evidence, name: str, family: str, part: str):
     rec = checked_record(evidence, name)
     if rec is None:
         return None
-    entries = [e for e in record_entries(rec) if e["family"] == family]
+    level = decision_level(rec.spec)
+    entries = [e for e in record_entries(rec, level) if e["family"] == family]
+    E = entries[0]["epochs"] if entries else rec.spec.epochs[0]
     for e in entries:
         evidence.instance(e["group"])
     evidence.detail("scale", rec.spec.description)
-    evidence.detail(f"{family}: boundary per group (adaptive search)", [
-        {"group": e["group"], "M": e["M"], "p_c": round(e["p_c"], 4) if finite(e) else None,
-         "p_c 95% CI": [round(v, 4) for v in e["ci"]] if finite(e) else None,
-         "n_c": round(e["n_c"], 1) if finite(e) else None,
-         "p_c·M/ln M (code: 2.7482)": round(code_ratio(e), 3) if finite(e) else None,
-         "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"], "at 2× epochs": e["at 2x epochs"],
-         "not fitted because": e.get("why")} for e in entries])
+    if level:
+        evidence.detail("decided at", f"{E} epochs, the first of the record's last two horizons ({E} and {2 * E}); "
+                                      f"the spec's {rec.spec.epochs[0]} epochs are recorded below")
+        for j in range(level):
+            earlier = [e for e in record_entries(rec, j) if e["family"] == family]
+            evidence.detail(f"{family}: boundary per group at {earlier[0]['epochs']} epochs (not the deciding "
+                            "horizon)", _boundary_table(earlier))
+            ok = [e for e in earlier if finite(e)]
+            if len(ok) >= 2:
+                from li2verify.sweep.boundary import fit_scaling
+                evidence.detail(f"{family}: the fit at {earlier[0]['epochs']} epochs (not the deciding horizon)",
+                                fit_summary(fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok],
+                                                        [e["n_c_ci"] for e in ok])))
+    evidence.detail(f"{family}: boundary per group (adaptive search)", _boundary_table(entries))
     fit = None
     if part == "m_log_m":
         flip, fit = _horizon_flip(evidence, entries, family)
         if flip:
             evidence.inconclusive(flip)
             return None
+    where = f"the evidence record {name}" + (f" at {E} epochs" if level else "")
     return decide_fit(evidence, entries, family, part, caption_scale=True, min_groups=4,
-                      where=f"the evidence record {name}", scale_name="the caption's", fit=fit)
+                      where=where, scale_name="the caption's", fit=fit)
+
+
+def _boundary_table(entries: list[dict]) -> list[dict]:
+    """The per-group boundary rows of the evidence (rounded)."""
+    return [{"group": e["group"], "M": e["M"], "p_c": round(e["p_c"], 4) if finite(e) else None,
+             "p_c 95% CI": [round(v, 4) for v in e["ci"]] if finite(e) else None,
+             "n_c": round(e["n_c"], 1) if finite(e) else None,
+             "p_c·M/ln M (code: 2.7482)": round(code_ratio(e), 3) if finite(e) else None,
+             "seed brackets (seed, n_lo, n_hi)": e["brackets"], "horizon": e["horizon"],
+             "at 2× epochs": e["at 2x epochs"], "not fitted because": e.get("why")} for e in entries]
 
 
 def code_ratio(e: dict) -> float:
@@ -167,8 +213,9 @@ def _horizon_flip(evidence, entries: list[dict], family: str) -> tuple[str | Non
     if fits["E"][1] == fits["2E"][1]:
         return None, fits["E"][0]
     (fe, ie), (f2, _) = fits["E"], fits["2E"]
-    return (f"{family}: the M log M verdict depends on the horizon — at the record's epochs n_c ∝ M^{fe['a']:.3f} "
-            f"(95% CI [{fe['a_ci'][0]:.3f}, {fe['a_ci'][1]:.3f}]), at twice the epochs M^{f2['a']:.3f} "
+    E = ok[0]["epochs"]
+    return (f"{family}: the M log M verdict depends on the horizon — at {E} epochs n_c ∝ M^{fe['a']:.3f} "
+            f"(95% CI [{fe['a_ci'][0]:.3f}, {fe['a_ci'][1]:.3f}]), at {2 * E} epochs M^{f2['a']:.3f} "
             f"([{f2['a_ci'][0]:.3f}, {f2['a_ci'][1]:.3f}]); M log M's exponent over M = {fe['M_range'][0]:g}.."
             f"{fe['M_range'][1]:g} is {fe['laws']['M log M']['exponent']:.3f}, {'inside' if ie else 'outside'} the "
             f"first interval and {'outside' if ie else 'inside'} the second: not a verdict"), fe

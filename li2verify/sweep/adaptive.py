@@ -16,7 +16,9 @@ the same cell):
    test accuracy over the evaluation epochs), so only n_lo is re-trained; where it now succeeds, the search
    descends through the coarse sizes below it and bisects again.  A group is ``converged`` when its estimate at
    2E lies inside its interval at E, and ``not converged`` otherwise (or when a seed's boundary left the grid
-   below).  A claim decides only on converged groups.
+   below).  A claim decides only on converged groups.  With the spec's ``horizon_checks = h`` > 1 the check is
+   repeated h times, at 2E, 4E, …, each from the brackets of the horizon before; every check's estimate and
+   verdict (against the horizon before) is in the group's ``horizons`` list.
 
 Success of a cell is the spec's rule (best test accuracy ≥ threshold, written before the run), counted only for
 cells that fit their training set: a cell of status ``unfit`` (it did not generalize and its final train accuracy
@@ -178,18 +180,31 @@ def search_boundary(spec: SweepSpec, run: Runner, *, resolution: float | None = 
     if horizon_check:
         # the same search at twice the epochs, from each seed's bracket: success at n_hi is implied (the first E
         # epochs of the longer run are the E-epoch run); the n_lo cell is trained, and where it now succeeds the
-        # search descends through the coarse sizes below it and bisects again
-        proto2 = dataclasses.replace(proto, epochs=2 * proto.epochs)
-        done = [st for st in searches if st.midpoint is not None and not st.unfit]
-        again = [SeedSearch(st.group, st.seed, st.M, tried={st.hi: True},
-                            descend=[n for n in reversed(coarse[st.group]) if n < st.lo]) for st in done]
-        n2, _ = _bisect(again, [_cell(proto2, st.group, st.lo, st.seed) for st in done], proto2, **search)
-        trained += n2
-        for st, st2 in zip(done, again):
-            st.moved = st2.hi is None or st2.hi < st.hi
-        for g, est in groups.items():
-            _horizon_verdict(est, [st for st in done if st.group == g], [st for st in again if st.group == g],
-                             proto2.epochs)
+        # search descends through the coarse sizes below it and bisects again.  With horizon_checks > 1 the
+        # doubling is repeated from the brackets of the horizon before.
+        prev, prev_est = searches, groups
+        for k in range(1, spec.horizon_checks + 1):
+            protok = dataclasses.replace(proto, epochs=2 ** k * proto.epochs)
+            done = [st for st in prev if st.midpoint is not None and not st.unfit]
+            again = [SeedSearch(st.group, st.seed, st.M, tried={st.hi: True},
+                                descend=[n for n in reversed(coarse[st.group]) if n < st.lo]) for st in done]
+            n2, _ = _bisect(again, [_cell(protok, st.group, st.lo, st.seed) for st in done], protok, **search)
+            trained += n2
+            for st, st2 in zip(done, again):
+                st.moved = st2.hi is None or st2.hi < st.hi
+            nxt_est = {}
+            for g, est in prev_est.items():
+                step = _horizon_step(est, [st for st in done if st.group == g], [st for st in again if st.group == g],
+                                     protok.epochs)
+                nxt_est[g] = step["estimate"]
+                if step["horizon"] is None:
+                    continue
+                if k == 1:
+                    # the first check's verdict is the group's ``horizon`` (and ``at_2x_epochs``)
+                    groups[g].update(horizon=step["horizon"], at_2x_epochs=step["at"],
+                                     moved_seeds=step["moved_seeds"])
+                groups[g].setdefault("horizons", []).append({**step["at"], "horizon": step["horizon"]})
+            prev, prev_est = again, nxt_est
     return {"groups": groups, "seeds": [dataclasses.asdict(st) for st in searches], "cells_trained": trained,
             "rounds": rounds, "resolution": resolution, "threshold": spec.threshold,
             "fit_threshold": spec.fit_threshold}
@@ -251,21 +266,27 @@ def estimate(states: Sequence[SeedSearch]) -> dict:
     return out
 
 
-def _horizon_verdict(est: dict, done: list[SeedSearch], again: list[SeedSearch], E2: int) -> None:
-    """Fill ``est["horizon"]`` from the same search at twice the epochs (module docstring)."""
-    if est["n_c"] is None:
-        return
-    est["moved_seeds"] = [st.seed for st in done if st.moved]
-    below = [st.seed for st in again if st.censored == "below"]
+def _horizon_step(est: dict, done: list[SeedSearch], again: list[SeedSearch], E2: int) -> dict:
+    """One horizon check of a group (module docstring): ``est`` its estimate at the horizon before, ``done`` and
+    ``again`` its seeds' searches there and at ``E2`` epochs.  Returns ``{"horizon": "converged" | "not converged"
+    | None, "at": the estimate at E2 (epochs, n_c, p_c, ci, n_c_ci, brackets), "estimate": the full estimate at E2
+    (the next check's reference), "moved_seeds": [...]}``; ``horizon`` is None when the group had no estimate."""
+    moved = [st.seed for st in done if st.moved]
     e2 = estimate(again) if again else None
+    out = {"horizon": None, "moved_seeds": moved, "estimate": e2 if e2 is not None else {"n_c": None},
+           "at": {"epochs": E2, "n_c": None}}
+    if est.get("n_c") is None:
+        return out
+    below = [st.seed for st in again if st.censored == "below"]
     if e2 is None or e2["n_c"] is None or below:
-        est["horizon"] = "not converged"
-        est["at_2x_epochs"] = {"epochs": E2, "n_c": None, "censored_below": below}
-        return
+        out.update(horizon="not converged", at={"epochs": E2, "n_c": None, "censored_below": below})
+        out["estimate"] = {"n_c": None}
+        return out
     lo, hi = est["n_c_ci"]
-    est["at_2x_epochs"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "ci": e2["ci"], "n_c_ci": e2["n_c_ci"],
-                           "brackets": e2["brackets"]}
-    est["horizon"] = "converged" if lo <= e2["n_c"] <= hi else "not converged"
+    out["at"] = {"epochs": E2, "n_c": e2["n_c"], "p_c": e2["p_c"], "ci": e2["ci"], "n_c_ci": e2["n_c_ci"],
+                 "brackets": e2["brackets"], "used_seeds": e2["used_seeds"]}
+    out["horizon"] = "converged" if lo <= e2["n_c"] <= hi else "not converged"
+    return out
 
 
 class MissingCell(LookupError):

@@ -50,7 +50,8 @@ PROFILE_SPECS = {"fast": ("fast", "fast-composite"), "thorough": ("thorough",), 
 ALIASES = {"activation": {"x2": "square", "x^2": "square"}, "loss": {"centered_mse": "mse", "centred_mse": "mse"}}
 GRID_KEYS = ("groups", "p", "n", "critical_ratio", "seeds", "lr", "wd", "K", "epochs")
 SCALAR_KEYS = ("name", "threshold", "eval_every", "activation", "loss", "optimizer", "dtype", "batch_cells",
-               "description", "protocol", "fit_threshold", "stop_on_success", "search", "resolution", "horizon_check")
+               "description", "protocol", "fit_threshold", "stop_on_success", "search", "resolution", "horizon_check",
+               "horizon_checks")
 SEARCHES = ("grid", "adaptive")
 SIZE_KEYS = ("p", "n", "critical_ratio")
 #: at most this many cells in one spec (the grid's product is counted before any cell is built)
@@ -231,6 +232,9 @@ class SweepSpec:
     search: str = "grid"
     resolution: float = 1.15
     horizon_check: bool = True
+    #: how many times the horizon check doubles the epochs, each from the brackets of the horizon before it
+    #: (1: E then 2E; 2: E, 2E, 4E); a claim decides on the last two horizons
+    horizon_checks: int = 1
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -266,6 +270,11 @@ class SweepSpec:
                 if not isinstance(d[k], bool):
                     raise SpecError(f"{k}: {d[k]!r} is not true or false")
                 kw[k] = d[k]
+        if "horizon_checks" in d:
+            h = _num("horizon_checks", d["horizon_checks"], integer=True)
+            if not 1 <= h <= 4:
+                raise SpecError(f"horizon_checks: how many times the horizon check doubles the epochs, 1..4, got {h}")
+            kw["horizon_checks"] = h
         if "search" in d:
             if d["search"] not in SEARCHES:
                 raise SpecError(f"search: {d['search']!r} is not one of {', '.join(SEARCHES)}")

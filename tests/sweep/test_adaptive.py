@@ -102,6 +102,35 @@ def test_horizon_check(moved, verdict):
     assert res["groups"]["Z23"]["horizon"] == verdict
 
 
+def _by_epochs(boundaries: dict):
+    """A rule runner whose boundary per seed depends on the cell's epochs (``{epochs: {seed: n}}``)."""
+    def run(cells):
+        return [{"best_test_acc": 1.0 if c.n >= boundaries[c.epochs][c.seed] else 0.2, "train_acc": 1.0,
+                 "status": "complete", "cell_id": c.cell_id} for c in cells]
+    return run
+
+
+@pytest.mark.parametrize("at4,verdict4", [({0: 130, 1: 185, 2: 310}, "converged"),
+                                          ({0: 60, 1: 60, 2: 60}, "not converged")])
+def test_second_horizon_check_starts_from_the_first_checks_brackets(at4, verdict4):
+    """horizon_checks = 2: the search at 4E starts from the 2E brackets and is judged against the 2E interval; the
+    first check's verdict stays the group's ``horizon``."""
+    first, at2 = {0: 140, 1: 201, 2: 333}, {0: 135, 1: 190, 2: 320}
+    calls = []
+    runner = _by_epochs({100: first, 200: at2, 400: at4})
+    res = search_boundary(_spec(horizon_checks=2), lambda cells: calls.extend(cells) or runner(cells), resolution=1.1)
+    g = res["groups"]["Z23"]
+    assert g["horizon"] == "converged" and [h["epochs"] for h in g["horizons"]] == [200, 400]
+    assert [h["horizon"] for h in g["horizons"]] == ["converged", verdict4]
+    lo2, hi2 = g["horizons"][0]["n_c_ci"]
+    assert (lo2 <= g["horizons"][1]["n_c"] <= hi2) == (verdict4 == "converged")
+    for seed, lo, hi in g["horizons"][0]["brackets"]:    # each 4E search began at its seed's 2E n_lo
+        assert any(c.epochs == 400 and c.seed == seed and c.n == lo for c in calls)
+        assert lo < at2[seed] <= hi
+    one = search_boundary(_spec(), runner, resolution=1.1)["groups"]["Z23"]
+    assert one["at_2x_epochs"] == g["at_2x_epochs"] and len(one["horizons"]) == 1
+
+
 def test_trained_search_brackets_a_real_boundary_and_resumes(tmp_path):
     """Z19, lr 1e-2, K 128, 200 epochs: fails at p = 0.2, succeeds at p = 0.6 (both seeds).  The search's
     brackets are confirmed by the trained cells at their ends, and a rerun trains nothing new."""
