@@ -38,8 +38,8 @@ RECORD_RULE = (
     "horizon check h times (2E, 4E, …, each search started from the brackets of the horizon before), and its claims "
     "are decided at the first of its last two horizons, 2^(h−1)·E, by the rule above with that horizon as E and the "
     "next as 2E (a group fitted when its boundary at the next horizon lies inside its interval); the fits at the "
-    "earlier horizons are recorded, not decided on. Used once: caption-nonabelian, whose M log M verdict flipped "
-    "between 3000 and 6000 epochs, got horizon_checks = 2 (6000 epochs decided, 12000 its check).")
+    "earlier horizons are recorded, not decided on. Used for caption-prime and caption-nonabelian, whose M log M "
+    "verdicts flipped between 3000 and 6000 epochs: horizon_checks = 2 (6000 epochs decided, 12000 its check).")
 
 
 #: The re-check draws among cells that took at most this long when recorded (CI's budget: a couple of minutes for

@@ -130,11 +130,30 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
     prov = {**provenance(), "engine_version": ENGINE_VERSION, "device": device, "cpu": cpu_model(),
             "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "wall_s": round(wall, 3),
             "cells": len(rows), "note": note}
+    prov.update(_cpus_of_kept_rows(dest, rows, prov["cpu"]))
     digest = write_sealed(dest, {RESULTS: src / RESULTS, SPEC_FILE: spec_path,
                                  PROVENANCE: (json.dumps(prov, indent=2, sort_keys=True, allow_nan=False) + "\n").encode()},
                           engine_version=ENGINE_VERSION)
     log.info("evidence record %s: %d cells, digest %s", dest, len(rows), digest[:12])
     return dest
+
+
+def _cpus_of_kept_rows(dest: Path, rows: list[dict], cpu: str) -> dict:
+    """Where a record is extended (its rows kept, new cells added: a longer horizon check) and the record at
+    ``dest`` was made on another CPU, the new record's ``cpu`` says ``mixed`` and ``cpus`` counts the rows of each
+    (so no re-check compares its cells bitwise against one CPU); ``{}`` otherwise."""
+    try:
+        old = json.loads((dest / PROVENANCE).read_text(encoding="utf-8"))
+        old_ids = {r["cell_id"] for r in read_rows(dest)}
+    except (OSError, ValueError, KeyError):
+        return {}
+    kept = sum(r["cell_id"] in old_ids for r in rows)
+    before = old.get("cpus") or {old.get("cpu", "unknown"): len(old_ids)}
+    if not kept or set(before) == {cpu}:
+        return {}
+    cpus = dict(before)
+    cpus[cpu] = cpus.get(cpu, 0) + len(rows) - kept
+    return {"cpu": f"mixed: {'; '.join(f'{n} rows on {c}' for c, n in cpus.items())}", "cpus": cpus}
 
 
 def _check_coverage(spec: SweepSpec, rows: list[dict], *, where: str) -> None:

@@ -169,3 +169,28 @@ def test_adaptive_record_covers_exactly_the_cells_its_search_visits(tmp_path):
                                             "files": hashes, "digest": sealed.digest_of(hashes, R.ENGINE_VERSION)}))
     with pytest.raises(R.RecordRefused, match="not finished"):
         R.load_record(p)
+
+
+def test_a_record_extended_on_another_cpu_is_never_rechecked_bitwise(tmp_path):
+    """A longer horizon check added to a record (its rows kept, new cells trained here): when the record at the
+    destination was made on another CPU, the new record says ``mixed`` with the rows of each, and re-checks compare
+    outcomes within the tolerance; extended on the same CPU it keeps that CPU."""
+    from li2verify.sweep.adaptive import run_adaptive
+
+    (tmp_path / "spec.toml").write_text(ADAPTIVE)
+    run_adaptive(load_spec(tmp_path / "spec.toml"), tmp_path / "sweep")
+    dest = R.write_record(tmp_path / "sweep", tmp_path / "record")
+    n_before = len(R.load_record(dest).rows)
+    (tmp_path / "spec.toml").write_text(ADAPTIVE + "horizon_checks = 2\n")
+    longer = load_spec(tmp_path / "spec.toml")
+    run_adaptive(longer, tmp_path / "sweep")
+    same = R.load_record(R.write_record(tmp_path / "sweep", _copy(dest, tmp_path / "same")), expect_spec=longer)
+    assert same.provenance["cpu"] == R.cpu_model() and "cpus" not in same.provenance
+    prov = json.loads((dest / R.PROVENANCE).read_text())
+    (dest / R.PROVENANCE).write_text(json.dumps({**prov, "cpu": "another CPU"}))
+    rec = R.load_record(R.write_record(tmp_path / "sweep", dest), expect_spec=longer)
+    assert any(r["epochs"] == 800 for r in rec.rows) and len(rec.rows) > n_before
+    assert rec.provenance["cpus"] == {"another CPU": n_before, R.cpu_model(): len(rec.rows) - n_before}
+    assert rec.provenance["cpu"].startswith("mixed: ")
+    out = R.recheck(rec, k=2, seed=1)
+    assert not out.bitwise and out.agree, out.why()
