@@ -37,7 +37,9 @@ PRIME = claim(
                  "(the packaged spec caption-prime: prime M ∈ {11, 17, 23, 31, 41, 47, 53}, the caption's K = 2048, "
                  "Adam lr 5e-4, η = 2e-4, σ = x², MSE, trained as the paper's code trains (protocol code), 3000 "
                  "epochs, seeds 0-4, an adaptive search of n per group and seed, success = best test accuracy ≥ "
-                 "0.9); the M range of the verdict is the record's", RECORD_RULE,
+                 "0.9; its horizon check repeated at 12000 epochs — horizon_checks = 2, added 2026-12-07 before "
+                 "that run — so that the claim decides at 6000 epochs with 12000 as its check); the M range of the "
+                 "verdict is the record's", RECORD_RULE,
                  "paper profile (GPU): the packaged spec paper, prime M 23-127", scale_note(), _RULE],
     notes="Pilot before the rule (seeds 0-5, lr 5e-3, η 2e-3, K 256 / 128): boundary near p ≈ 0.7 at M = 11, 0.6 "
           "at 13, 0.55 at 17, 0.5 at 19, 0.35-0.4 at 23, 0.3 at 31. Until 2026-12-07 the fast and thorough profiles "

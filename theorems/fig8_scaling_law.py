@@ -61,7 +61,9 @@ NONAB = claim(
                  "group per order, `li2verify groups list --fig5`, at the orders of the composite record up to 34 — "
                  "the dihedral groups D10, D14, D18, D22, D26, D34 — at the caption's K = 2048, Adam lr 5e-4, "
                  "η = 2e-4, σ = x², MSE, trained as the paper's code trains (protocol code), 3000 epochs, seeds 0-4, "
-                 "the adaptive search of caption-composite unchanged; the code's critical-ratio correction max_dk/2 "
+                 "the adaptive search of caption-composite unchanged, its horizon check repeated at 12000 epochs "
+                 "(horizon_checks = 2, added 2026-12-07 before that run) so that the claim decides at 6000 epochs "
+                 "with 12000 as its check; the code's critical-ratio correction max_dk/2 "
                  "is 1 here); the M range of the verdict is the record's", RECORD_RULE,
                  "paper profile (GPU): the packaged spec paper's max-d_k = 2 groups", scale_note(), _RULE],
     notes="Until 2026-12-07 the fast profile fitted its CPU-scale grid (D10, D14, D22; K 256, lr 5e-3, η 2e-3): "
