@@ -128,8 +128,8 @@ def test_the_definition_is_the_claims_paper_setting():
     spec = R.get_spec(F.FIG18_NAME)
     c = spec.config["train"]
     assert (c["group"], c["hidden"], c["train_frac"], c["activation"], c["loss"], c["optimizer"], c["lr"], c["wd"],
-            c["layers"], c["residual"], c["epochs"], c["eval_every"], c["threads"]) == \
-        ("71", 2048, 0.3, "relu", "mse", "adam", 5e-3, 1e-4, 2, True, 1500, 10, 1)
+            c["layers"], c["protocol"], c["residual"], c["epochs"], c["eval_every"], c["threads"]) == \
+        ("71", 2048, 0.3, "relu", "mse", "adam", 5e-3, 1e-4, 2, "code", False, 1500, 10, 1)
     assert spec.config["top_init"] == {"regular": 1.0, "zero-init": 0.0}
     assert len(spec.units) == 30 and sorted({u["seed"] for u in spec.units}) == list(range(10, 25))
     live = F.fig18_train_config("cpu").to_dict()
