@@ -130,7 +130,7 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
     prov = {**provenance(), "engine_version": ENGINE_VERSION, "device": device, "cpu": cpu_model(),
             "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "wall_s": round(wall, 3),
             "cells": len(rows), "note": note}
-    prov.update(_cpus_of_kept_rows(dest, rows, prov["cpu"]))
+    prov.update(_extension_of(dest, rows, prov["cpu"]))
     digest = write_sealed(dest, {RESULTS: src / RESULTS, SPEC_FILE: spec_path,
                                  PROVENANCE: (json.dumps(prov, indent=2, sort_keys=True, allow_nan=False) + "\n").encode()},
                           engine_version=ENGINE_VERSION)
@@ -138,22 +138,29 @@ def write_record(sweep_dir: str | Path, dest: str | Path, *, device: str = "cpu"
     return dest
 
 
-def _cpus_of_kept_rows(dest: Path, rows: list[dict], cpu: str) -> dict:
-    """Where a record is extended (its rows kept, new cells added: a longer horizon check) and the record at
-    ``dest`` was made on another CPU, the new record's ``cpu`` says ``mixed`` and ``cpus`` counts the rows of each
-    (so no re-check compares its cells bitwise against one CPU); ``{}`` otherwise."""
+def _extension_of(dest: Path, rows: list[dict], cpu: str) -> dict:
+    """Where a record is extended (its rows kept, new cells added: a longer horizon check): ``extends``, the earlier
+    record's provenance (its digest, commit, time, CPU, cells and note); and when that record was made on another
+    CPU, the new record's ``cpu`` says ``mixed`` and ``cpus`` counts the rows of each (so no re-check compares its
+    cells bitwise against one CPU).  ``{}`` when ``dest`` holds no record sharing a row with ``rows``."""
     try:
         old = json.loads((dest / PROVENANCE).read_text(encoding="utf-8"))
         old_ids = {r["cell_id"] for r in read_rows(dest)}
+        digest = json.loads((dest / MANIFEST).read_text(encoding="utf-8")).get("digest")
     except (OSError, ValueError, KeyError):
         return {}
     kept = sum(r["cell_id"] in old_ids for r in rows)
-    before = old.get("cpus") or {old.get("cpu", "unknown"): len(old_ids)}
-    if not kept or set(before) == {cpu}:
+    if not kept:
         return {}
-    cpus = dict(before)
-    cpus[cpu] = cpus.get(cpu, 0) + len(rows) - kept
-    return {"cpu": f"mixed: {'; '.join(f'{n} rows on {c}' for c, n in cpus.items())}", "cpus": cpus}
+    out: dict = {"extends": {"digest": digest, "rows_kept": kept,
+                             **{k: old.get(k) for k in ("git_sha", "time", "cpu", "cpus", "cells", "note", "extends")
+                                if old.get(k) is not None}}}
+    before = old.get("cpus") or {old.get("cpu", "unknown"): len(old_ids)}
+    if set(before) != {cpu}:
+        cpus = dict(before)
+        cpus[cpu] = cpus.get(cpu, 0) + len(rows) - kept
+        out.update(cpu=f"mixed: {'; '.join(f'{n} rows on {c}' for c, n in cpus.items())}", cpus=cpus)
+    return out
 
 
 def _check_coverage(spec: SweepSpec, rows: list[dict], *, where: str) -> None:

@@ -186,6 +186,8 @@ def test_a_record_extended_on_another_cpu_is_never_rechecked_bitwise(tmp_path):
     run_adaptive(longer, tmp_path / "sweep")
     same = R.load_record(R.write_record(tmp_path / "sweep", _copy(dest, tmp_path / "same")), expect_spec=longer)
     assert same.provenance["cpu"] == R.cpu_model() and "cpus" not in same.provenance
+    assert same.provenance["extends"]["rows_kept"] == n_before
+    assert same.provenance["extends"]["digest"] == json.loads((dest / R.MANIFEST).read_text())["digest"]
     prov = json.loads((dest / R.PROVENANCE).read_text())
     (dest / R.PROVENANCE).write_text(json.dumps({**prov, "cpu": "another CPU"}))
     rec = R.load_record(R.write_record(tmp_path / "sweep", dest), expect_spec=longer)
