@@ -167,5 +167,8 @@ def _adaptive(sp, out: str, device: str, ray_address: str | None, num_cpus: int 
     for g, e in res["groups"].items():
         where = (f"p_c = {e['p_c']:.4g} [{e['ci'][0]:.4g}, {e['ci'][1]:.4g}], horizon {e['horizon']}"
                  if e["p_c"] is not None else f"no boundary (censored {e['censored']}, unfit seeds {e['unfit']})")
+        for h in e.get("horizons", [])[1:]:
+            where += (f"; at {h['epochs']} epochs p_c = {h['p_c']:.4g}, {h['horizon']}" if h.get("p_c") is not None
+                      else f"; at {h['epochs']} epochs {h['horizon']}")
         click.echo(f"{g}: {where}")
     click.echo(f"{res['cells_trained']} cells in {res['rounds']} rounds; {out}/results.csv, {out}/adaptive.json")
