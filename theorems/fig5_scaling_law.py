@@ -45,7 +45,13 @@ PRIME = claim(
           "at 13, 0.55 at 17, 0.5 at 19, 0.35-0.4 at 23, 0.3 at 31. Until 2026-12-07 the fast and thorough profiles "
           "fitted their CPU-scale grids (K 256, lr 5e-3, η 2e-3) and recorded the M log M part as a scope note; "
           "they now decide from the caption-scale record, whose rule was written before its run (one probe cell "
-          "was trained first: Z31 at p = 0.35, seed 0, reached 0.9 at epoch 1010).",
+          "was trained first: Z31 at p = 0.35, seed 0, reached 0.9 at epoch 1010). The record's M log M verdict "
+          "flipped between 3000 epochs (a = 1.226 [1.156, 1.299], M log M's 1.317 outside) and 6000 (inside), so "
+          "the claim was inconclusive; on 2026-12-07 the horizon check was repeated at 12000 epochs "
+          "(horizon_checks = 2, written before that run; 35 cells, 40 core-min). No boundary moved between 6000 and "
+          "12000 epochs (every n_lo still fails), so at 6000 epochs, checked at 12000, n_c ∝ M^1.262 [1.192, 1.334] "
+          "over M = 11..53 with M log M's 1.317 inside (ΔAIC +1.3 against the free power law; M's 1.0 far outside, "
+          "ΔAIC +52): verified.",
 )
 
 COMPOSITE = claim(

@@ -68,7 +68,13 @@ NONAB = claim(
                  "paper profile (GPU): the packaged spec paper's max-d_k = 2 groups", scale_note(), _RULE],
     notes="Until 2026-12-07 the fast profile fitted its CPU-scale grid (D10, D14, D22; K 256, lr 5e-3, η 2e-3): "
           "n_c ∝ M^1.09 [0.92, 1.26], M log M's 1.37 outside, recorded as a scope note. The record's spec is "
-          "caption-composite's with only the groups changed, fixed before its run.",
+          "caption-composite's with only the groups changed, fixed before its run. Its M log M verdict flipped "
+          "between 3000 and 6000 epochs (inconclusive); on 2026-12-07 the horizon check was repeated at 12000 "
+          "epochs (horizon_checks = 2, written before that run; 42 cells, 22 core-min). At 6000 epochs every group "
+          "D10-D34 is converged against 12000, and n_c ∝ M^1.22 [1.13, 1.32] over M = 10..34 at both 6000 and 12000 "
+          "epochs, M log M's 1.35 outside both (ΔAIC +4.0 against the free power law; M's 1.0 is further out, "
+          "ΔAIC +17): refuted by the rule written before the record. The boundary is steeper than M and shallower "
+          "than M log M over these orders; p_c·M/ln M falls from 2.84 (D10) to 2.43 (D34).",
 )
 
 
