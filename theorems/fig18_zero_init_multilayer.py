@@ -65,7 +65,12 @@ ZERO18 = claim(
           "MSE). Its 19 units (of 30) were an observation, never decided on: regular init reached test acc 0.9 at "
           "epochs 930-1060 (seeds 10-24), zero-init at 1010-1150 (seeds 10-13). Then it was noticed that the paper's "
           "code stacks other_layers as σ(F + FW_l) under its own protocol, the protocol Figs 15-17 are decided under; "
-          "the record was redefined under the code protocol and restarted from no units.",
+          "the record was redefined under the code protocol and restarted from no units. Its first two units "
+          "(regular, seeds 10 and 11) never reached test acc 0.9 in 1500 epochs (max 0.016, memorization: train acc "
+          "1.0). Seen then, and fixed before any further unit, disclosed: the 10× part counted a ratio whose "
+          "regular run is censored at the horizon as a measurement, though it is only a lower bound; such a ratio "
+          "now shows 10× when the bound clears the dead band (≥ 12) and is undecided otherwise (a change towards "
+          "deciding less; the first part's difference was already a bound used only where it decides).",
 )
 
 R_FASTER = SeedRule("t(regular) − t(zero-init), epochs", 0.0, 20.0, ">=")
@@ -94,6 +99,10 @@ def _decide(evidence, t_regular, t_zero, H: float, seeds) -> None:
     evidence.seed_vote(R_FASTER, censored_difference(tr, tz, H), seeds=seeds, family="Z71 ReLU residual",
                        what="zero-init reaches test acc 0.9 earlier")
     ratio = np.where((tr > H) & (tz > H), np.nan, tr / tz)
+    # a regular run censored at the horizon makes the ratio a lower bound: it shows 10× when the bound clears the
+    # dead band, and decides nothing otherwise (never a count against 10×); a censored zero-init run makes it an
+    # upper bound, which may count against
+    ratio = np.where((tr > H) & (tz <= H) & (ratio < R_10X.threshold + R_10X.margin), np.nan, ratio)
     evidence.seed_vote(R_10X, ratio, seeds=seeds, family="Z71 ReLU residual", what="speed-up ≥ 10× (often)")
 
 
