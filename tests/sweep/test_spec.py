@@ -83,7 +83,7 @@ def test_cell_is_the_train_command_with_that_seed():
     (["optimizer=lbfgs"], "optimizer: 'lbfgs' is not one of"),
     (["threshold=1.5"], "threshold: an accuracy in (0, 1]"),
     (["K=2.5"], "K: 2.5 is not an integer"),
-    (["horizon_checks=0"], "horizon_checks: how many times the horizon check doubles the epochs, 1..4"),
+    (["horizon_checks=5"], "horizon_checks: how many times the horizon check doubles the epochs, 1..4"),
 ])
 def test_bad_overrides_are_one_line_errors(overrides, needle):
     with pytest.raises(SpecError) as e:
