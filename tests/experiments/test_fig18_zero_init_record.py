@@ -205,8 +205,6 @@ def test_claim_refuted_from_a_record_where_zero_init_is_slower(monkeypatch, tmp_
 def test_a_censored_regular_run_bounds_the_ratio_from_below_only(monkeypatch, tmp_path):
     """Regular never reaches 0.9 within the horizon: t(regular)/t(zero) is at least 1501/t(zero). With zero-init at
     400 epochs the bound (3.75) neither shows nor refutes 10× (undecided); at 100 epochs (15) it shows it."""
-    import theorems.fig18_zero_init_multilayer as mod
-
     ev = _decide_from(monkeypatch, tmp_path, _fake_record(lambda c, s: None if c == "regular" else 400))
     assert ev.outcome == "inconclusive" and not ev.counterexamples, ev.message
     assert "speed-up" in ev.message and "earlier" not in " ".join(ev.inconclusive_reasons), ev.message
