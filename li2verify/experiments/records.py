@@ -143,6 +143,8 @@ def checked_record(evidence, name: str, label: str = ""):
 def decide_from_record(evidence, name: str, family: str, part: str):
     """Decide ``part`` of a family's scaling claim from the committed record ``evidence/<name>``: refused or not
     reproduced → inconclusive with the reason; else :func:`decide_fit` at the caption's scale (4 groups at least)."""
+    from li2verify.sweep.boundary import fit_boundaries
+
     rec = checked_record(evidence, name)
     if rec is None:
         return None
@@ -161,10 +163,8 @@ def decide_from_record(evidence, name: str, family: str, part: str):
                             "horizon)", _boundary_table(earlier))
             ok = [e for e in earlier if finite(e)]
             if len(ok) >= 2:
-                from li2verify.sweep.boundary import fit_scaling
                 evidence.detail(f"{family}: the fit at {earlier[0]['epochs']} epochs (not the deciding horizon)",
-                                fit_summary(fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok],
-                                                        [e["n_c_ci"] for e in ok])))
+                                fit_summary(fit_boundaries(ok)))
     evidence.detail(f"{family}: boundary per group (adaptive search)", _boundary_table(entries))
     fit = None
     if part == "m_log_m":
@@ -197,7 +197,7 @@ def _horizon_flip(evidence, entries: list[dict], family: str) -> tuple[str | Non
     """The M log M verdict at the record's horizon E and at 2E (the horizon check's search): (the reason to decide
     nothing when the two disagree, else None; the fit at E, which :func:`decide_fit` reuses, or None when the
     comparison was not made).  The fit at 2E is recorded."""
-    from li2verify.sweep.boundary import fit_scaling
+    from li2verify.sweep.boundary import fit_boundaries
 
     ok = [e for e in entries if finite(e)]
     twice = [{**e, "n_c": x["n_c"], "n_c_ci": tuple(x["n_c_ci"])} for e in ok
@@ -206,7 +206,7 @@ def _horizon_flip(evidence, entries: list[dict], family: str) -> tuple[str | Non
         return None, None
     fits = {}
     for label, es in (("E", ok), ("2E", twice)):
-        f = fit_scaling([e["M"] for e in es], [e["n_c"] for e in es], [e["n_c_ci"] for e in es])
+        f = fit_boundaries(es)
         lo, hi = f["a_ci"]
         fits[label] = (f, lo <= f["laws"]["M log M"]["exponent"] <= hi)
     evidence.detail(f"{family}: the fit at twice the epochs (the horizon check's search)", fit_summary(fits["2E"][0]))

@@ -72,8 +72,8 @@ def decide_fit(evidence, entries: list[dict], family: str, part: str, *, caption
     """Fit n_c = p_c·M² ∝ M^a over the ``entries`` with a boundary (a finite ``p_c``) and decide ``part`` (see
     :func:`decide_family`).  ``caption_scale``: the entries were measured at the caption's lr, η and K, so the
     M log M part is decided; otherwise it is a scope note.  ``fit``: that fit when the caller has already made it
-    on the same entries (``fit_scaling`` is deterministic).  Returns the fit (or None)."""
-    from li2verify.sweep.boundary import fit_scaling
+    on the same entries (``fit_boundaries`` is deterministic).  Returns the fit (or None)."""
+    from li2verify.sweep.boundary import fit_boundaries
     from li2verify.sweep.plots import boundary_plot
 
     ok = [e for e in entries if finite(e)]
@@ -86,7 +86,7 @@ def decide_fit(evidence, entries: list[dict], family: str, part: str, *, caption
                               f"({[e['group'] for e in ok]}); a scaling fit needs ≥ {min_groups}"
                               + (f"; not fitted: {cens}" if cens else ""))
         return None
-    f = fit or fit_scaling([e["M"] for e in ok], [e["n_c"] for e in ok], [e["n_c_ci"] for e in ok])
+    f = fit or fit_boundaries(ok)
     evidence.detail(f"{family}: fit of n_c ∝ M^a and candidate laws", fit_summary(f))
     if part == "decreases":
         attach_png(evidence, lambda p: boundary_plot({e["group"]: e for e in entries}, {family: f}, p),

@@ -224,6 +224,11 @@ def fit_scaling(Ms: Sequence[float], n_c: Sequence[float], n_c_ci: Sequence[tupl
             "power_law": {"chi2": chi2_pl, "aic": aic_pl}, "best": best}
 
 
+def fit_boundaries(entries: Sequence[dict]) -> dict:
+    """:func:`fit_scaling` over boundary entries (each with ``M``, ``n_c`` and ``n_c_ci``)."""
+    return fit_scaling([e["M"] for e in entries], [e["n_c"] for e in entries], [e["n_c_ci"] for e in entries])
+
+
 def fit_families(crit: dict[str, dict]) -> dict[str, dict]:
     """:func:`fit_scaling` per family over its groups with an uncensored p_c (families with < 2 such M skipped)."""
     fams: dict[str, list[dict]] = {}
@@ -234,7 +239,7 @@ def fit_families(crit: dict[str, dict]) -> dict[str, dict]:
     for fam, es in fams.items():
         if len({e["M"] for e in es}) < 2:
             continue
-        out[fam] = fit_scaling([e["M"] for e in es], [e["n_c"] for e in es], [e["n_c_ci"] for e in es])
+        out[fam] = fit_boundaries(es)
     return out
 
 
